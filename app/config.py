@@ -1,0 +1,78 @@
+"""One Settings object, validated at start and passed into ``create_app``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from app.domain.files import DEFAULT_VIDEO_EXTENSIONS
+
+_PLACEHOLDERS = {"", "changeme", "change-me", "secret", "dev", "development", "daemon-key"}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="COLORROUTE_", extra="ignore", populate_by_name=True)
+
+    env: Literal["development", "test", "production"] = "development"
+    host: str = "127.0.0.1"
+    port: int = Field(default=5000, ge=1, le=65535)
+    data_dir: Path = Path("./var")
+    #: Any PostgreSQL >= 14. Empty: an embedded server under ``data_dir/pgdata``.
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "COLORROUTE_DATABASE_URL")
+    )
+    db_pool_size: int = Field(default=10, ge=1, le=200)
+    #: The seed's global daemon key; accepted for any site, with a warning recommending per-site keys.
+    daemon_api_key: str | None = Field(
+        default=None, validation_alias=AliasChoices("DAEMON_API_KEY", "COLORROUTE_DAEMON_API_KEY")
+    )
+    site_offline_after_seconds: float = Field(default=90.0, gt=0)
+    allowed_extensions: Annotated[tuple[str, ...], NoDecode] = DEFAULT_VIDEO_EXTENSIONS
+    frontend_dist: Path = Path(__file__).resolve().parent.parent / "frontend" / "dist"
+    #: Browser origins allowed to use cookies over HTTP and to open WebSockets. Empty: same host only.
+    allowed_origins: Annotated[tuple[str, ...], NoDecode] = ()
+    max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    max_query_depth: int = Field(default=12, ge=2)
+    max_query_tokens: int = Field(default=4000, ge=100)
+    max_aliases: int = Field(default=64, ge=1)
+    session_ttl_hours: float = Field(default=24 * 7, gt=0)
+    session_idle_hours: float = Field(default=24, gt=0)
+    login_max_attempts: int = Field(default=10, ge=1)
+    login_window_seconds: float = Field(default=300, gt=0)
+    subscriber_queue_size: int = Field(default=1000, ge=10)
+    event_poll_seconds: float = Field(default=10.0, gt=0)
+    log_level: str = "INFO"
+
+    @field_validator("allowed_extensions", "allowed_origins", mode="before")
+    @classmethod
+    def _split_csv(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(v.strip() for v in value.split(",") if v.strip())
+        return value
+
+    @field_validator("allowed_extensions")
+    @classmethod
+    def _dotted(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(v.lower() if v.startswith(".") else f".{v.lower()}" for v in value)
+
+    @model_validator(mode="after")
+    def _production_guards(self) -> Settings:
+        if self.env == "production" and self.daemon_api_key is not None:
+            if self.daemon_api_key.strip().lower() in _PLACEHOLDERS or len(self.daemon_api_key) < 24:
+                raise ValueError("DAEMON_API_KEY is a placeholder or shorter than 24 characters in production")
+        return self
+
+    @property
+    def pgdata(self) -> Path:
+        return self.data_dir / "pgdata"
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.data_dir / "blobs"
+
+    @property
+    def cookie_secure(self) -> bool:
+        return self.env == "production"

@@ -1,0 +1,43 @@
+"""Engine and session factory. The context hands out the *factory*; every unit of work opens its own."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from app.config import Settings
+from app.db.embedded import start_embedded
+
+SessionFactory = async_sessionmaker[AsyncSession]
+
+
+def plain_url(url: str) -> str:
+    """The libpq-style URL (for asyncpg's own connections and for pgbench/psql)."""
+    for prefix in ("postgresql+asyncpg://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql://" + url[len(prefix) :]
+    return url
+
+
+def async_url(url: str) -> str:
+    return "postgresql+asyncpg://" + plain_url(url)[len("postgresql://") :]
+
+
+def resolve_database_url(settings: Settings) -> str:
+    """DATABASE_URL if set, else the embedded server (started on demand). Returns a plain URL."""
+    if settings.database_url:
+        return plain_url(settings.database_url)
+    return start_embedded(settings.pgdata)
+
+
+def make_engine(url: str, pool_size: int = 10) -> AsyncEngine:
+    return create_async_engine(
+        async_url(url),
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+    )
+
+
+def make_session_factory(engine: AsyncEngine) -> SessionFactory:
+    return async_sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,166 @@
+"""SQLAlchemy 2 models. The schema itself changes only through Alembic migrations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSONB}
+
+
+def _now() -> Any:
+    return func.now()
+
+
+class Site(Base):
+    __tablename__ = "sites"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    online: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    last_heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    daemon_version: Mapped[str | None] = mapped_column(String(64))
+    watch_path: Mapped[str | None] = mapped_column(Text)
+    queue_depth: Mapped[int | None] = mapped_column(Integer)
+    disk_free_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_now())
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(128))
+    password_hash: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(16))  # a Role value
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
+    #: When the colorist last received a file: "longest idle" breaks workload ties.
+    last_assigned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_now())
+
+
+class Session(Base):
+    __tablename__ = "sessions"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_now())
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_now())
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    client_addr: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(256))
+
+
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    prefix: Mapped[str] = mapped_column(String(16))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_now())
+    created_by: Mapped[str] = mapped_column(String(100))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class File(Base):
+    __tablename__ = "files"
+    __table_args__ = (
+        UniqueConstraint("site_id", "path", "sha256", name="uq_files_site_path_sha256"),
+        CheckConstraint("size_bytes >= 0", name="ck_files_size_nonnegative"),
+        # Lists are newest-first by id (stable cursors); each filter has an index ending in id.
+        Index("ix_files_state_id", "state", "id"),
+        Index("ix_files_site_id_id", "site_id", "id"),
+        Index("ix_files_colorist_id_id", "colorist_id", "id"),
+        Index("ix_files_updated_at", "updated_at"),
+        Index("ix_files_site_sha256", "site_id", "sha256"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    path: Mapped[str] = mapped_column(Text)
+    filename: Mapped[str] = mapped_column(Text)
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(24))  # a FileState value
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    destination_site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
+    colorist_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
+    mam_asset_id: Mapped[str | None] = mapped_column(String(200))
+    report_id: Mapped[str | None] = mapped_column(String(100), unique=True)
+    #: The earlier version of this path (a new hash at the same path is a new version, not an overwrite).
+    previous_version_id: Mapped[int | None] = mapped_column(ForeignKey("files.id"))
+    modified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    content_available: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    detected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_now())
+
+
+class TransferJob(Base):
+    __tablename__ = "transfer_jobs"
+    __table_args__ = (
+        Index("ix_transfer_jobs_file", "file_id"),
+        Index("ix_transfer_jobs_status_created", "status", "created_at"),
+        Index("ix_transfer_jobs_destination_status", "destination_site_id", "status"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("files.id"))
+    source_site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    destination_site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    transport: Mapped[str] = mapped_column(String(16), default="HUB", server_default="HUB")
+    status: Mapped[str] = mapped_column(String(16))
+    bytes_total: Mapped[int] = mapped_column(BigInteger)
+    bytes_transferred: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    rate_bytes_per_second: Mapped[float | None] = mapped_column(Float)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_now())
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_now())
+
+
+class AuditLog(Base):
+    __tablename__ = "audit_logs"
+    __table_args__ = (Index("ix_audit_logs_file_id", "file_id", "id"),)
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_now())
+    actor: Mapped[str] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(64))
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("files.id"))
+    from_state: Mapped[str | None] = mapped_column(String(24))
+    to_state: Mapped[str | None] = mapped_column(String(24))
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    client_addr: Mapped[str | None] = mapped_column(String(64))
+
+
+class Event(Base):
+    """The durable outbox behind every subscription: NOTIFY carries only the id."""
+
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    topic: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_now())

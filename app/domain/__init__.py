@@ -1,0 +1,1 @@
+"""Pure domain: the lifecycle, permissions and errors. Imports only the standard library."""

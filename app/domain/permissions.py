@@ -1,0 +1,136 @@
+"""Who may do what: the role x action matrix, declared once and enforced in services.
+
+Resolvers only gate coarsely (authenticated or not); the object-level decision (a colorist may only start
+work on *their* file, a site key only acts for *its* site) is made here, against facts about the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from app.domain.states import FileAction
+
+
+class Role(StrEnum):
+    ADMIN = "ADMIN"
+    ENGINEER = "ENGINEER"
+    COLORIST = "COLORIST"
+    READONLY = "READONLY"
+
+
+class ActorKind(StrEnum):
+    ANONYMOUS = "ANONYMOUS"
+    USER = "USER"
+    SITE = "SITE"  # a daemon authenticated by an API key
+    SYSTEM = "SYSTEM"  # the server itself: CLI, seed, routing rules
+
+
+class Capability(StrEnum):
+    READ = "READ"  # files, transfers, audit, users, stats
+    READ_SITES = "READ_SITES"
+    REPORT = "REPORT"  # reportFile, heartbeat (for a site)
+    RUN_TRANSFERS = "RUN_TRANSFERS"  # uploads, downloads, progress of a site's transfer jobs
+    RETRY_TRANSFERS = "RETRY_TRANSFERS"
+    MANAGE_SITES = "MANAGE_SITES"
+    MANAGE_ROUTING = "MANAGE_ROUTING"
+    MANAGE_USERS = "MANAGE_USERS"
+    MANAGE_KEYS = "MANAGE_KEYS"
+    SEED_DEMO = "SEED_DEMO"
+
+
+@dataclass(frozen=True)
+class Actor:
+    kind: ActorKind
+    name: str  # what the audit trail shows: "alice", "site:tustin", "system", "routing:<rule>"
+    user_id: int | None = None
+    role: Role | None = None
+    site_code: str | None = None  # site a key acts for; None for the global key
+    client_addr: str | None = None
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.kind is not ActorKind.ANONYMOUS
+
+    @property
+    def is_global_key(self) -> bool:
+        return self.kind is ActorKind.SITE and self.site_code is None
+
+    def acts_for_site(self, site_code: str) -> bool:
+        """Whether a daemon key may act for ``site_code`` (the global key may act for any)."""
+        return self.kind is ActorKind.SITE and (self.site_code is None or self.site_code == site_code)
+
+
+ANONYMOUS = Actor(kind=ActorKind.ANONYMOUS, name="anonymous")
+SYSTEM = Actor(kind=ActorKind.SYSTEM, name="system")
+
+
+def routing_actor(rule_name: str) -> Actor:
+    return Actor(kind=ActorKind.SYSTEM, name=f"routing:{rule_name}")
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """What a permission decision needs to know about a file, and nothing more."""
+
+    site_code: str
+    destination_code: str | None
+    colorist_id: int | None
+
+
+_ALL_ACTIONS = frozenset(FileAction)
+_COLORIST_OWN = frozenset({FileAction.START, FileAction.DELIVER, FileAction.REJECT})
+_DAEMON_ACTIONS = frozenset({FileAction.START_TRANSFER, FileAction.COMPLETE_TRANSFER, FileAction.FAIL_TRANSFER})
+
+_ROLE_CAPS: dict[Role, frozenset[Capability]] = {
+    Role.ADMIN: frozenset(Capability),
+    Role.ENGINEER: frozenset(
+        {
+            Capability.READ,
+            Capability.READ_SITES,
+            Capability.RUN_TRANSFERS,
+            Capability.RETRY_TRANSFERS,
+            Capability.MANAGE_SITES,
+            Capability.MANAGE_ROUTING,
+        }
+    ),
+    Role.COLORIST: frozenset({Capability.READ, Capability.READ_SITES}),
+    Role.READONLY: frozenset({Capability.READ, Capability.READ_SITES}),
+}
+
+
+def has_capability(actor: Actor, cap: Capability, site_code: str | None = None) -> bool:
+    """Non-file permissions. ``site_code`` scopes daemon keys to the site they were issued for."""
+    if actor.kind is ActorKind.SYSTEM:
+        return True
+    if actor.kind is ActorKind.USER and actor.role is not None:
+        return cap in _ROLE_CAPS[actor.role]
+    if actor.kind is ActorKind.SITE:
+        if cap is Capability.READ_SITES:
+            return True
+        if cap is Capability.READ:
+            # The seed's global key keeps its read access; per-site keys read only their own site's work.
+            return actor.is_global_key
+        if cap in (Capability.REPORT, Capability.RUN_TRANSFERS):
+            return site_code is None or actor.acts_for_site(site_code)
+    return False
+
+
+def can(actor: Actor, action: FileAction, file: FileFacts) -> bool:
+    """Whether ``actor`` may perform ``action`` on this file (the state table is checked separately)."""
+    if actor.kind is ActorKind.SYSTEM:
+        return True
+    if actor.kind is ActorKind.USER:
+        if actor.role in (Role.ADMIN, Role.ENGINEER):
+            return action in _ALL_ACTIONS
+        if actor.role is Role.COLORIST:
+            return action in _COLORIST_OWN and file.colorist_id == actor.user_id
+        return False
+    if actor.kind is ActorKind.SITE:
+        # The destination's transfer agent drives the job; the global key may drive any.
+        return (
+            action in _DAEMON_ACTIONS
+            and file.destination_code is not None
+            and actor.acts_for_site(file.destination_code)
+        )
+    return False

@@ -1,0 +1,83 @@
+"""The whole file lifecycle in one table.
+
+Every state change in the system goes through ``next_state``; the UI's buttons come from the same table
+(``allowed_actions``), so what is offered and what is accepted can never drift apart.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from app.domain.errors import InvalidTransition
+
+
+class FileState(StrEnum):
+    DETECTED = "DETECTED"
+    VALIDATED = "VALIDATED"
+    QUEUED = "QUEUED"
+    TRANSFERRING = "TRANSFERRING"
+    TRANSFERRED = "TRANSFERRED"
+    COLORIST_ASSIGNED = "COLORIST_ASSIGNED"
+    IN_PROGRESS = "IN_PROGRESS"
+    DELIVERED_TO_MAM = "DELIVERED_TO_MAM"
+    ARCHIVED = "ARCHIVED"
+    REJECTED = "REJECTED"
+
+
+class FileAction(StrEnum):
+    VALIDATE = "VALIDATE"
+    QUEUE = "QUEUE"
+    START_TRANSFER = "START_TRANSFER"
+    COMPLETE_TRANSFER = "COMPLETE_TRANSFER"
+    #: Not in the original contract's action list: a failed transfer (error or hash mismatch) sends the file
+    #: back to QUEUED. Kept as an action so it is audited and permission-checked like every other step.
+    FAIL_TRANSFER = "FAIL_TRANSFER"
+    ASSIGN = "ASSIGN"
+    START = "START"
+    DELIVER = "DELIVER"
+    ARCHIVE = "ARCHIVE"
+    REJECT = "REJECT"
+
+
+FINAL_STATES: frozenset[FileState] = frozenset({FileState.ARCHIVED, FileState.REJECTED})
+
+_FORWARD: dict[tuple[FileState, FileAction], FileState] = {
+    (FileState.DETECTED, FileAction.VALIDATE): FileState.VALIDATED,
+    (FileState.VALIDATED, FileAction.QUEUE): FileState.QUEUED,
+    (FileState.QUEUED, FileAction.START_TRANSFER): FileState.TRANSFERRING,
+    (FileState.TRANSFERRING, FileAction.COMPLETE_TRANSFER): FileState.TRANSFERRED,
+    (FileState.TRANSFERRING, FileAction.FAIL_TRANSFER): FileState.QUEUED,
+    (FileState.TRANSFERRED, FileAction.ASSIGN): FileState.COLORIST_ASSIGNED,
+    # Reassignment before work starts: the colorist changes, the state does not.
+    (FileState.COLORIST_ASSIGNED, FileAction.ASSIGN): FileState.COLORIST_ASSIGNED,
+    (FileState.COLORIST_ASSIGNED, FileAction.START): FileState.IN_PROGRESS,
+    (FileState.IN_PROGRESS, FileAction.DELIVER): FileState.DELIVERED_TO_MAM,
+    (FileState.DELIVERED_TO_MAM, FileAction.ARCHIVE): FileState.ARCHIVED,
+}
+
+#: REJECT is allowed from every non-final state, DELIVERED_TO_MAM included (the MAM's QC can refuse).
+TRANSITIONS: dict[tuple[FileState, FileAction], FileState] = {
+    **_FORWARD,
+    **{(s, FileAction.REJECT): FileState.REJECTED for s in FileState if s not in FINAL_STATES},
+}
+
+#: Actions that need a reason from the caller.
+REASON_REQUIRED: frozenset[FileAction] = frozenset({FileAction.REJECT})
+
+
+def allowed_actions(state: FileState) -> list[FileAction]:
+    """Actions the table permits from ``state``, in declaration order."""
+    return [a for a in FileAction if (state, a) in TRANSITIONS]
+
+
+def next_state(state: FileState, action: FileAction) -> FileState:
+    """The state ``action`` leads to from ``state``; InvalidTransition names what *is* allowed."""
+    try:
+        return TRANSITIONS[(state, action)]
+    except KeyError:
+        allowed = [a.value for a in allowed_actions(state)]
+        raise InvalidTransition(
+            f"cannot {action.value} a file in state {state.value}; allowed: {', '.join(allowed) or 'none'}",
+            currentState=state.value,
+            allowedActions=allowed,
+        ) from None

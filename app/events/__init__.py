@@ -1,0 +1,1 @@
+"""Durable events: one LISTEN connection per process, cursor replay, bounded fan-out."""

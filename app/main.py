@@ -1,0 +1,133 @@
+"""``create_app(settings)``: the Starlette application and its lifespan (engine, event hub, sweeper)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+
+from app.config import Settings
+from app.db.engine import make_engine, make_session_factory, plain_url, resolve_database_url
+from app.domain.permissions import SYSTEM
+from app.events.hub import EventHub
+from app.guards import BodyLimit, OriginGuard
+from app.services.reporting import sweep_offline
+from app.services.security import LoginLimiter
+from graphql_schema.schema import build_schema
+from graphql_schema.view import ColorRouteGraphQL
+
+log = logging.getLogger("colorroute")
+
+
+class _ImmutableStatic(StaticFiles):
+    """Hashed build assets never change under the same name: let browsers keep them for a year."""
+
+    def file_response(self, *args: object, **kwargs: object) -> Response:
+        response = super().file_response(*args, **kwargs)  # type: ignore[arg-type]
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
+
+
+def _frontend_routes(dist: Path) -> list[Route | Mount]:
+    index = dist / "index.html"
+
+    async def spa(request: Request) -> Response:
+        if not index.exists():
+            return PlainTextResponse(
+                "The web UI is not built. Run `make run` (or `cd frontend && npm ci && npm run build`).", 503
+            )
+        return FileResponse(index, headers={"Cache-Control": "no-cache"})
+
+    async def graphiql(request: Request) -> Response:
+        page = dist / "graphiql.html"
+        if not page.exists():
+            return PlainTextResponse("GraphiQL is not built.", 503)
+        return FileResponse(page, headers={"Cache-Control": "no-cache"})
+
+    routes: list[Route | Mount] = [Route("/graphiql", graphiql)]
+    if (dist / "assets").is_dir():
+        routes.append(Mount("/assets", app=_ImmutableStatic(directory=dist / "assets"), name="assets"))
+    routes.append(Route("/{path:path}", spa))
+    return routes
+
+
+def create_app(settings: Settings, database_url: str | None = None) -> Starlette:
+    """Build the app. ``database_url`` (plain postgresql://) skips resolving/starting the database."""
+    url = database_url or resolve_database_url(settings)
+    engine = make_engine(url, settings.db_pool_size)
+    db = make_session_factory(engine)
+    hub = EventHub(plain_url(url), queue_size=settings.subscriber_queue_size, poll_seconds=settings.event_poll_seconds)
+    limiter = LoginLimiter(settings.login_max_attempts, settings.login_window_seconds)
+    graphql = ColorRouteGraphQL(build_schema(settings), settings=settings, db=db, hub=hub, limiter=limiter)
+
+    async def sweeper() -> None:
+        silence = timedelta(seconds=settings.site_offline_after_seconds)
+        while True:
+            await asyncio.sleep(min(15.0, settings.site_offline_after_seconds / 3))
+            try:
+                await sweep_offline(db, SYSTEM, silence)
+            except Exception:  # keep sweeping through database restarts
+                log.warning("offline sweep failed", exc_info=True)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if settings.daemon_api_key:
+            log.warning(
+                "DAEMON_API_KEY is set: one key for every site. Prefer per-site keys "
+                "(`colorroute create-api-key --site SITE`)."
+            )
+        await hub.start()
+        task = asyncio.create_task(sweeper(), name="offline-sweeper")
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            await hub.stop()  # ends every subscription cleanly before the engine goes
+            await engine.dispose()
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> Response:
+        try:
+            async with engine.connect() as conn:
+                await asyncio.wait_for(conn.execute(text("SELECT 1")), timeout=3)
+            database = True
+        except Exception:
+            database = False
+        ok = database and hub.healthy
+        return JSONResponse({"database": database, "listener": hub.healthy}, status_code=200 if ok else 503)
+
+    routes: list[Route | Mount | WebSocketRoute] = [
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/graphql", graphql, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
+        WebSocketRoute("/graphql", graphql),
+        *_frontend_routes(settings.frontend_dist),
+    ]
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=[
+            Middleware(OriginGuard, allowed=settings.allowed_origins),
+            Middleware(BodyLimit, limit=settings.max_body_bytes),
+        ],
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.hub = hub
+    app.state.engine = engine
+    return app

@@ -1,0 +1,1 @@
+"""Queries only. Each function takes an AsyncSession; none commits."""

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import File, Site
+from app.domain.errors import NotFound
+from app.repositories.pagination import Page
+
+
+@dataclass(frozen=True)
+class FileQuery:
+    states: tuple[str, ...] = ()
+    site_id: int | None = None
+    colorist_id: int | None = None
+    search: str | None = None
+    #: Restrict to files a site key may see (source or destination is this site).
+    visible_to_site_id: int | None = None
+
+
+def _filtered(q: FileQuery) -> Select[File]:
+    stmt = select(File)
+    if q.states:
+        stmt = stmt.where(File.state.in_(q.states))
+    if q.site_id is not None:
+        stmt = stmt.where(File.site_id == q.site_id)
+    if q.colorist_id is not None:
+        stmt = stmt.where(File.colorist_id == q.colorist_id)
+    if q.search:
+        pattern = "%" + q.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(File.path.ilike(pattern, escape="\\"))
+    if q.visible_to_site_id is not None:
+        stmt = stmt.where((File.site_id == q.visible_to_site_id) | (File.destination_site_id == q.visible_to_site_id))
+    return stmt
+
+
+async def page(session: AsyncSession, q: FileQuery, first: int, after_id: int | None) -> Page[File]:
+    stmt = _filtered(q)
+    if after_id is not None:
+        stmt = stmt.where(File.id < after_id)
+    rows = (await session.scalars(stmt.order_by(File.id.desc()).limit(first + 1))).all()
+    return Page(items=list(rows[:first]), has_next=len(rows) > first)
+
+
+async def count(session: AsyncSession, q: FileQuery) -> int:
+    stmt = _filtered(q).with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
+    return int(await session.scalar(stmt) or 0)
+
+
+async def by_ids(session: AsyncSession, ids: Sequence[int]) -> Sequence[File]:
+    return (await session.scalars(select(File).where(File.id.in_(ids)))).all()
+
+
+async def lock(session: AsyncSession, file_id: int) -> File:
+    """Load a file with ``SELECT ... FOR UPDATE``: every transition serialises on this row."""
+    row = await session.scalar(
+        select(File).where(File.id == file_id).with_for_update().execution_options(populate_existing=True)
+    )
+    if row is None:
+        raise NotFound(f"file {file_id} not found", id=str(file_id))
+    return row
+
+
+async def by_report_id(session: AsyncSession, report_id: str) -> File | None:
+    return await session.scalar(select(File).where(File.report_id == report_id))
+
+
+async def by_site_path_sha(session: AsyncSession, site_id: int, path: str, sha256: str) -> File | None:
+    return await session.scalar(select(File).where(File.site_id == site_id, File.path == path, File.sha256 == sha256))
+
+
+async def latest_at_path(session: AsyncSession, site_id: int, path: str) -> File | None:
+    return await session.scalar(
+        select(File).where(File.site_id == site_id, File.path == path).order_by(File.id.desc()).limit(1)
+    )
+
+
+async def same_content_elsewhere(session: AsyncSession, file: File) -> int | None:
+    """Another live file at the same site with the same bytes (duplicates are rejected at validation)."""
+    return await session.scalar(
+        select(File.id)
+        .where(
+            File.site_id == file.site_id,
+            File.sha256 == file.sha256,
+            File.id != file.id,
+            File.state != "REJECTED",
+        )
+        .order_by(File.id)
+        .limit(1)
+    )
+
+
+async def counts_by_state(session: AsyncSession) -> dict[str, int]:
+    rows = (await session.execute(select(File.state, func.count()).group_by(File.state))).tuples()
+    return {state: n for state, n in rows}
+
+
+async def site_codes(session: AsyncSession, *site_ids: int | None) -> dict[int, str]:
+    ids = [i for i in site_ids if i is not None]
+    rows = (await session.execute(select(Site.id, Site.code).where(Site.id.in_(ids)))).tuples()
+    return {site_id: code for site_id, code in rows}

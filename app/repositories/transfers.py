@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import TransferJob
+from app.domain.errors import NotFound
+from app.repositories.pagination import Page
+
+ACTIVE = ("PENDING", "RUNNING")
+
+
+async def by_file_ids(session: AsyncSession, file_ids: Sequence[int]) -> Sequence[TransferJob]:
+    stmt = select(TransferJob).where(TransferJob.file_id.in_(file_ids)).order_by(TransferJob.id)
+    return (await session.scalars(stmt)).all()
+
+
+async def by_ids(session: AsyncSession, ids: Sequence[int]) -> Sequence[TransferJob]:
+    return (await session.scalars(select(TransferJob).where(TransferJob.id.in_(ids)))).all()
+
+
+async def latest_for_file(session: AsyncSession, file_id: int, *, lock: bool = False) -> TransferJob | None:
+    stmt = select(TransferJob).where(TransferJob.file_id == file_id).order_by(TransferJob.id.desc()).limit(1)
+    if lock:
+        stmt = stmt.with_for_update()
+    return await session.scalar(stmt)
+
+
+async def lock(session: AsyncSession, transfer_id: int) -> TransferJob:
+    row = await session.scalar(
+        select(TransferJob)
+        .where(TransferJob.id == transfer_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if row is None:
+        raise NotFound(f"transfer {transfer_id} not found", id=str(transfer_id))
+    return row
+
+
+async def page(
+    session: AsyncSession,
+    status: str | None,
+    first: int,
+    after_id: int | None,
+    site_id: int | None = None,
+) -> Page[TransferJob]:
+    stmt = select(TransferJob)
+    if status is not None:
+        stmt = stmt.where(TransferJob.status == status)
+    if site_id is not None:
+        stmt = stmt.where((TransferJob.source_site_id == site_id) | (TransferJob.destination_site_id == site_id))
+    if after_id is not None:
+        stmt = stmt.where(TransferJob.id < after_id)
+    rows = (await session.scalars(stmt.order_by(TransferJob.id.desc()).limit(first + 1))).all()
+    return Page(items=list(rows[:first]), has_next=len(rows) > first)
+
+
+async def count(session: AsyncSession, status: str | None, site_id: int | None = None) -> int:
+    stmt = select(func.count()).select_from(TransferJob)
+    if status is not None:
+        stmt = stmt.where(TransferJob.status == status)
+    if site_id is not None:
+        stmt = stmt.where((TransferJob.source_site_id == site_id) | (TransferJob.destination_site_id == site_id))
+    return int(await session.scalar(stmt) or 0)
+
+
+async def active_count(session: AsyncSession) -> int:
+    stmt = select(func.count()).select_from(TransferJob).where(TransferJob.status.in_(ACTIVE))
+    return int(await session.scalar(stmt) or 0)

@@ -1,0 +1,159 @@
+"""Who is calling: logins, sessions and daemon keys, each change audited."""
+
+from __future__ import annotations
+
+import hmac
+import math
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.config import Settings
+from app.db.engine import SessionFactory
+from app.db.models import ApiKey, Site, User
+from app.db.models import Session as DbSession
+from app.domain.errors import RateLimited, Unauthenticated
+from app.domain.permissions import ANONYMOUS, Actor, ActorKind, Role
+from app.repositories import users as users_repo
+from app.services import records
+from app.services.lifecycle import now
+from app.services.security import LoginLimiter, new_token, token_hash, verify_password
+
+LOGIN_FAILED = "invalid username or password"
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    user: User
+    token: str
+    max_age_seconds: int
+
+
+def user_actor(user: User, client_addr: str | None = None) -> Actor:
+    site_code = None
+    return Actor(
+        kind=ActorKind.USER,
+        name=user.username,
+        user_id=user.id,
+        role=Role(user.role),
+        site_code=site_code,
+        client_addr=client_addr,
+    )
+
+
+async def login(
+    db: SessionFactory,
+    settings: Settings,
+    limiter: LoginLimiter,
+    username: str,
+    password: str,
+    client_addr: str | None,
+    user_agent: str | None,
+) -> LoginResult:
+    """Every call is one attempt, even fifty aliased in one request. Unknown users and wrong passwords
+    cost the same time and read the same message."""
+    keys = [f"user:{username.strip().lower()}", f"addr:{client_addr or '?'}"]
+    wait = limiter.retry_after(keys)
+    attempt_actor = Actor(kind=ActorKind.ANONYMOUS, name=username.strip()[:64] or "anonymous", client_addr=client_addr)
+    if wait > 0:
+        async with db() as session, session.begin():
+            await records.audit(session, attempt_actor, "LOGIN_RATE_LIMITED", details={"username": username[:64]})
+        raise RateLimited("too many login attempts; try again later", retryAfter=math.ceil(wait))
+    async with db() as session, session.begin():
+        user = await users_repo.by_username(session, username) if len(username) <= 64 else None
+        ok, upgraded = verify_password(password[:1024], user.password_hash if user else None)
+        if not ok or user is None or not user.active:
+            limiter.record_failure(keys)
+            await records.audit(session, attempt_actor, "LOGIN_FAILED", details={"username": username[:64]})
+        else:
+            if upgraded:
+                user.password_hash = upgraded
+            token = new_token()
+            ttl = timedelta(hours=settings.session_ttl_hours)
+            t = now()
+            session.add(
+                DbSession(
+                    user_id=user.id,
+                    token_hash=token_hash(token),
+                    created_at=t,
+                    last_seen_at=t,
+                    expires_at=t + ttl,
+                    client_addr=client_addr,
+                    user_agent=(user_agent or "")[:256] or None,
+                )
+            )
+            await records.audit(session, user_actor(user, client_addr), "LOGIN", details=None)
+            limiter.reset(keys[0])
+            return LoginResult(user=user, token=token, max_age_seconds=int(ttl.total_seconds()))
+    raise Unauthenticated(LOGIN_FAILED)
+
+
+async def logout(db: SessionFactory, actor: Actor, token: str | None) -> bool:
+    if not token:
+        return False
+    async with db() as session, session.begin():
+        result = await session.execute(delete(DbSession).where(DbSession.token_hash == token_hash(token)))
+        if result.rowcount:  # type: ignore[attr-defined]
+            await records.audit(session, actor, "LOGOUT")
+            return True
+    return False
+
+
+_SESSION_LOOKUP = text(
+    "UPDATE sessions s SET last_seen_at = now() FROM users u "
+    "WHERE s.token_hash = :h AND s.user_id = u.id AND u.active "
+    "AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => :idle) "
+    "RETURNING u.id, u.username, u.role"
+)
+
+
+async def actor_for_session(db: SessionFactory, settings: Settings, token: str, client_addr: str | None) -> Actor:
+    """One statement: find a live session, touch it (idle timeout), and return its user."""
+    async with db() as session, session.begin():
+        row = (
+            await session.execute(_SESSION_LOOKUP, {"h": token_hash(token), "idle": settings.session_idle_hours * 3600})
+        ).first()
+    if row is None:
+        return ANONYMOUS
+    return Actor(kind=ActorKind.USER, name=row.username, user_id=row.id, role=Role(row.role), client_addr=client_addr)
+
+
+async def session_alive(db: SessionFactory, settings: Settings, token: str) -> bool:
+    """Subscriptions re-check their session: an expired or revoked one ends the stream."""
+    async with db() as session:
+        found = await session.scalar(
+            select(DbSession.id)
+            .join(User, User.id == DbSession.user_id)
+            .where(
+                DbSession.token_hash == token_hash(token),
+                User.active.is_(True),
+                DbSession.expires_at > now(),
+                DbSession.last_seen_at > now() - timedelta(hours=settings.session_idle_hours),
+            )
+        )
+    return found is not None
+
+
+async def actor_for_api_key(db: SessionFactory, settings: Settings, key: str, client_addr: str | None) -> Actor:
+    if settings.daemon_api_key and hmac.compare_digest(key.encode(), settings.daemon_api_key.encode()):
+        return Actor(kind=ActorKind.SITE, name="daemon:global-key", client_addr=client_addr)
+    async with db() as session, session.begin():
+        row = (
+            await session.execute(
+                update(ApiKey)
+                .where(ApiKey.key_hash == token_hash(key), ApiKey.revoked_at.is_(None))
+                .values(last_used_at=now())
+                .returning(ApiKey.id, ApiKey.site_id)
+            )
+        ).first()
+        if row is None:
+            raise Unauthenticated("invalid or revoked API key")
+        site = await session.get(Site, row.site_id)
+    assert site is not None
+    return Actor(kind=ActorKind.SITE, name=f"site:{site.code}", site_code=site.code, client_addr=client_addr)
+
+
+async def end_sessions(session: AsyncSession, user_id: int) -> None:
+    await session.execute(delete(DbSession).where(DbSession.user_id == user_id))

@@ -1,0 +1,233 @@
+"""The one function every file state change goes through, and the plain file actions built on it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.config import Settings
+from app.db.engine import SessionFactory
+from app.db.models import File, TransferJob, User
+from app.domain import files as file_rules
+from app.domain.errors import BadInput, Conflict, Forbidden, NotFound
+from app.domain.permissions import Actor, FileFacts, Role, can
+from app.domain.states import FileAction, FileState, next_state
+from app.repositories import files as files_repo
+from app.repositories import sites as sites_repo
+from app.repositories import transfers as transfers_repo
+from app.services import records
+
+SideEffect = Callable[[File], Awaitable[dict[str, Any] | None]]
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def parse_id(value: str | int, kind: str = "file") -> int:
+    """GraphQL ids are decimal strings; anything else cannot name a row."""
+    try:
+        parsed = int(value)
+    except (TypeError, ValueError):
+        raise NotFound(f"{kind} {value!r} not found", id=str(value)) from None
+    if parsed <= 0 or parsed > 2**63 - 1:
+        raise NotFound(f"{kind} {value!r} not found", id=str(value))
+    return parsed
+
+
+async def facts(session: AsyncSession, file: File) -> FileFacts:
+    codes = await files_repo.site_codes(session, file.site_id, file.destination_site_id)
+    return FileFacts(
+        site_code=codes[file.site_id],
+        destination_code=codes.get(file.destination_site_id) if file.destination_site_id else None,
+        colorist_id=file.colorist_id,
+    )
+
+
+async def transition(
+    session: AsyncSession,
+    actor: Actor,
+    file: File,
+    action: FileAction,
+    *,
+    expected_version: int | None = None,
+    side_effect: SideEffect | None = None,
+    details: dict[str, Any] | None = None,
+) -> File:
+    """Apply ``action`` to a file already locked in ``session``: permission, version, table, side effect,
+    version bump, audit row and event, in that order, all inside the caller's transaction."""
+    if not can(actor, action, await facts(session, file)):
+        raise Forbidden(f"{actor.name} may not {action.value} file {file.id}")
+    if expected_version is not None and expected_version != file.version:
+        raise Conflict(
+            f"file {file.id} is at version {file.version}, not {expected_version}",
+            currentVersion=file.version,
+        )
+    from_state = FileState(file.state)
+    to_state = next_state(from_state, action)
+    extra = await side_effect(file) if side_effect else None
+    file.state = to_state
+    file.version += 1
+    file.updated_at = now()
+    all_details = {**(details or {}), **(extra or {})} or None
+    entry = await records.audit(
+        session,
+        actor,
+        action.value,
+        file_id=file.id,
+        from_state=from_state.value,
+        to_state=to_state.value,
+        details=all_details,
+        emit=False,
+    )
+    await session.flush()
+    await records.publish(
+        session,
+        "file",
+        {
+            "fileId": file.id,
+            "auditId": entry.id,
+            "action": action.value,
+            "fromState": from_state.value,
+            "toState": to_state.value,
+            "actor": actor.name,
+        },
+    )
+    return file
+
+
+async def act(
+    db: SessionFactory,
+    actor: Actor,
+    file_id: str | int,
+    action: FileAction,
+    *,
+    expected_version: int | None = None,
+    side_effect: SideEffect | None = None,
+    details: dict[str, Any] | None = None,
+) -> File:
+    """One transaction around ``transition``: lock the row, change it, commit."""
+    fid = parse_id(file_id)
+    async with db() as session, session.begin():
+        file = await files_repo.lock(session, fid)
+        return await transition(
+            session,
+            actor,
+            file,
+            action,
+            expected_version=expected_version,
+            side_effect=side_effect,
+            details=details,
+        )
+
+
+async def validate_file(db: SessionFactory, settings: Settings, actor: Actor, file_id: str, **kw: Any) -> File:
+    """Run the real checks; a file that fails them is rejected with the reason codes in the audit."""
+    fid = parse_id(file_id)
+    async with db() as session, session.begin():
+        file = await files_repo.lock(session, fid)
+        duplicate = await files_repo.same_content_elsewhere(session, file)
+        failures = file_rules.validation_failures(
+            filename=file.filename,
+            size_bytes=file.size_bytes,
+            sha256=file.sha256,
+            allowed_extensions=settings.allowed_extensions,
+            duplicate_of=duplicate,
+        )
+        if not failures:
+            return await transition(session, actor, file, FileAction.VALIDATE, details={"checks": "passed"}, **kw)
+        reason = "; ".join(f.message for f in failures)
+
+        async def _reject(f: File) -> dict[str, Any]:
+            f.rejection_reason = reason
+            return {"reason": reason, "codes": [x.code for x in failures], "during": "VALIDATE"}
+
+        # Validation is what was asked for: the rejection must be legal where VALIDATE is.
+        next_state(FileState(file.state), FileAction.VALIDATE)
+        return await transition(session, actor, file, FileAction.REJECT, side_effect=_reject, **kw)
+
+
+async def queue_file(db: SessionFactory, actor: Actor, file_id: str, destination_code: str | None, **kw: Any) -> File:
+    fid = parse_id(file_id)
+    if destination_code is None or not destination_code.strip():
+        raise BadInput("destinationSite is required (no routing rule chose one)", field="destinationSite")
+    async with db() as session, session.begin():
+        file = await files_repo.lock(session, fid)
+        destination = await sites_repo.by_code(session, destination_code)
+        if destination is None:
+            raise BadInput(f"unknown site {destination_code!r}", field="destinationSite")
+        if destination.id == file.site_id:
+            raise BadInput("destinationSite must differ from the file's own site", field="destinationSite")
+
+        async def _create_job(f: File) -> dict[str, Any]:
+            f.destination_site_id = destination.id
+            job = TransferJob(
+                file_id=f.id,
+                source_site_id=f.site_id,
+                destination_site_id=destination.id,
+                status="PENDING",
+                bytes_total=f.size_bytes,
+                bytes_transferred=0,
+                attempts=0,
+                created_at=now(),
+                updated_at=now(),
+            )
+            session.add(job)
+            await session.flush()
+            await records.publish(session, "transfer", {"transferId": job.id, "fileId": f.id})
+            return {"destinationSite": destination.code, "transferId": str(job.id)}
+
+        return await transition(session, actor, file, FileAction.QUEUE, side_effect=_create_job, **kw)
+
+
+async def assign_colorist(db: SessionFactory, actor: Actor, file_id: str, colorist_id: str, **kw: Any) -> File:
+    fid = parse_id(file_id)
+    uid = parse_id(colorist_id, "user")
+    async with db() as session, session.begin():
+        file = await files_repo.lock(session, fid)
+        colorist = await session.get(User, uid)
+        if colorist is None:
+            raise NotFound(f"user {colorist_id} not found", id=str(colorist_id))
+        if colorist.role != Role.COLORIST.value or not colorist.active:
+            raise BadInput(f"user {colorist.username} is not an active colorist", field="coloristId")
+
+        async def _assign(f: File) -> dict[str, Any]:
+            previous = f.colorist_id
+            f.colorist_id = colorist.id
+            colorist.last_assigned_at = now()
+            return {"colorist": colorist.username, "previousColoristId": previous}
+
+        return await transition(session, actor, file, FileAction.ASSIGN, side_effect=_assign, **kw)
+
+
+async def reject_file(db: SessionFactory, actor: Actor, file_id: str, reason: str, **kw: Any) -> File:
+    reason = reason.strip()
+    if not reason:
+        raise BadInput("a rejection needs a reason", field="reason")
+    if len(reason) > 2000:
+        raise BadInput("reason longer than 2000 characters", field="reason")
+    fid = parse_id(file_id)
+    async with db() as session, session.begin():
+        file = await files_repo.lock(session, fid)
+
+        async def _reject(f: File) -> dict[str, Any]:
+            f.rejection_reason = reason
+            cancelled = await _cancel_active_jobs(session, f, reason)
+            return {"reason": reason, "cancelledTransfers": cancelled}
+
+        return await transition(session, actor, file, FileAction.REJECT, side_effect=_reject, **kw)
+
+
+async def _cancel_active_jobs(session: AsyncSession, file: File, reason: str) -> list[str]:
+    cancelled: list[str] = []
+    for job in await transfers_repo.by_file_ids(session, [file.id]):
+        if job.status in transfers_repo.ACTIVE:
+            job.status = "CANCELLED"
+            job.error = f"file rejected: {reason}"
+            job.updated_at = now()
+            cancelled.append(str(job.id))
+            await records.publish(session, "transfer", {"transferId": job.id, "fileId": file.id})
+    return cancelled

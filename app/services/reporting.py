@@ -1,0 +1,168 @@
+"""What daemons tell us: files they found and that they are alive."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.engine import SessionFactory
+from app.db.models import File, Site
+from app.domain import files as file_rules
+from app.domain.errors import BadInput, Conflict, Forbidden
+from app.domain.permissions import Actor, Capability, has_capability
+from app.domain.states import FileState
+from app.repositories import files as files_repo
+from app.repositories import sites as sites_repo
+from app.services import records
+from app.services.lifecycle import now
+
+
+@dataclass(frozen=True)
+class FileReport:
+    site: str
+    path: str
+    size_bytes: int
+    sha256: str
+    modified_at: datetime | None = None
+    report_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Heartbeat:
+    site: str
+    daemon_version: str | None = None
+    watch_path: str | None = None
+    queue_depth: int | None = None
+    disk_free_bytes: int | None = None
+
+
+def _normalized(report: FileReport) -> FileReport:
+    report_id = report.report_id.strip() if report.report_id else None
+    if report_id is not None and not (1 <= len(report_id) <= 100):
+        raise BadInput("reportId must be 1-100 characters", field="reportId")
+    return FileReport(
+        site=report.site.strip().lower(),
+        path=file_rules.normalize_path(report.path),
+        size_bytes=file_rules.check_size(report.size_bytes),
+        sha256=file_rules.normalize_sha256(report.sha256),
+        modified_at=report.modified_at,
+        report_id=report_id,
+    )
+
+
+async def report_file(db: SessionFactory, actor: Actor, raw: FileReport) -> File:
+    """Record a detected file. Idempotent on ``reportId`` and on (site, path, sha256): a repeat returns the
+    same row and writes nothing. A new hash at a known path is a new file version linked to the old one."""
+    report = _normalized(raw)
+    if not has_capability(actor, Capability.REPORT, report.site):
+        raise Forbidden(f"{actor.name} may not report files for site {report.site}")
+    async with db() as session, session.begin():
+        site = await sites_repo.by_code(session, report.site)
+        if site is None:
+            raise BadInput(f"unknown site {report.site!r}", field="site")
+        existing = await _existing(session, site.id, report)
+        if existing is not None:
+            return existing
+        previous = await files_repo.latest_at_path(session, site.id, report.path)
+        t = now()
+        stmt = (
+            insert(File)
+            .values(
+                site_id=site.id,
+                path=report.path,
+                filename=posixpath.basename(report.path),
+                size_bytes=report.size_bytes,
+                sha256=report.sha256,
+                state=FileState.DETECTED.value,
+                version=1,
+                report_id=report.report_id,
+                previous_version_id=previous.id if previous else None,
+                modified_at=report.modified_at,
+                detected_at=t,
+                updated_at=t,
+            )
+            .on_conflict_do_nothing()
+            .returning(File.id)
+        )
+        new_id = await session.scalar(stmt)
+        if new_id is None:  # a concurrent duplicate won the insert
+            raced = await _existing(session, site.id, report)
+            if raced is None:
+                raise Conflict("a concurrent report of this file could not be resolved; retry")
+            return raced
+        file = await files_repo.lock(session, new_id)
+        details = {"sizeBytes": report.size_bytes, "sha256": report.sha256, "reportId": report.report_id}
+        if previous is not None:
+            details["previousVersionId"] = str(previous.id)
+        entry = await records.audit(
+            session,
+            actor,
+            "REPORT",
+            file_id=file.id,
+            to_state=FileState.DETECTED.value,
+            details=details,
+            emit=False,
+        )
+        await records.publish(
+            session,
+            "file",
+            {
+                "fileId": file.id,
+                "auditId": entry.id,
+                "action": "REPORT",
+                "fromState": None,
+                "toState": FileState.DETECTED.value,
+                "actor": actor.name,
+            },
+        )
+        return file
+
+
+async def _existing(session: AsyncSession, site_id: int, report: FileReport) -> File | None:
+    if report.report_id:
+        by_report = await files_repo.by_report_id(session, report.report_id)
+        if by_report is not None:
+            if (by_report.site_id, by_report.path, by_report.sha256) != (site_id, report.path, report.sha256):
+                raise Conflict("reportId was already used for a different file", field="reportId")
+            return by_report
+    return await files_repo.by_site_path_sha(session, site_id, report.path, report.sha256)
+
+
+async def heartbeat(db: SessionFactory, actor: Actor, beat: Heartbeat) -> Site:
+    code = beat.site.strip().lower()
+    if not has_capability(actor, Capability.REPORT, code):
+        raise Forbidden(f"{actor.name} may not send heartbeats for site {code}")
+    if beat.queue_depth is not None and beat.queue_depth < 0:
+        raise BadInput("queueDepth must not be negative", field="queueDepth")
+    if beat.disk_free_bytes is not None and beat.disk_free_bytes < 0:
+        raise BadInput("diskFreeBytes must not be negative", field="diskFreeBytes")
+    async with db() as session, session.begin():
+        site = await sites_repo.lock_by_code(session, code)
+        if site is None:
+            raise BadInput(f"unknown site {code!r}", field="site")
+        came_online = not site.online
+        site.online = True
+        site.last_heartbeat_at = now()
+        site.daemon_version = (beat.daemon_version or "")[:64] or site.daemon_version
+        site.watch_path = beat.watch_path[:1000] if beat.watch_path else site.watch_path
+        site.queue_depth = beat.queue_depth
+        site.disk_free_bytes = beat.disk_free_bytes
+        if came_online:
+            await records.audit(session, actor, "SITE_ONLINE", details={"site": code}, emit=False)
+        await records.publish(session, "site", {"siteId": site.id, "online": True, "changed": came_online})
+        return site
+
+
+async def sweep_offline(db: SessionFactory, actor: Actor, silence: timedelta) -> Sequence[Site]:
+    """Mark sites offline after ``silence`` without a heartbeat; the change is an event like any other."""
+    async with db() as session, session.begin():
+        stale = await sites_repo.mark_stale_offline(session, now() - silence)
+        for site in stale:
+            await records.audit(session, actor, "SITE_OFFLINE", details={"site": site.code}, emit=False)
+            await records.publish(session, "site", {"siteId": site.id, "online": False, "changed": True})
+        return stale

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, cast
+
+import strawberry
+from strawberry.scalars import JSON
+
+from app.db.models import AuditLog
+from graphql_schema.common import CountFn, PageInfo, gid
+from graphql_schema.context import Info
+from graphql_schema.enums import FileState
+
+if TYPE_CHECKING:
+    from graphql_schema.files.types import File
+
+
+def _state(value: str | None) -> FileState | None:
+    return FileState(value) if value else None
+
+
+@strawberry.type
+class AuditEntry:
+    id: strawberry.ID
+    at: datetime
+    actor: str
+    action: str
+    from_state: FileState | None
+    to_state: FileState | None
+    details: JSON | None
+    client_addr: str | None
+    _row: strawberry.Private[AuditLog]
+    cursor: str | None = strawberry.field(
+        default=None, description="Event cursor when delivered by auditEvents: pass it back as after:."
+    )
+
+    @classmethod
+    def from_row(cls, row: AuditLog, cursor: str | None = None) -> AuditEntry:
+        return cls(
+            id=gid(row.id),
+            at=row.at,
+            actor=row.actor,
+            action=row.action,
+            from_state=_state(row.from_state),
+            to_state=_state(row.to_state),
+            details=cast(JSON, row.details),
+            client_addr=row.client_addr,
+            _row=row,
+            cursor=cursor,
+        )
+
+    @strawberry.field
+    async def file(self, info: Info) -> Annotated[File, strawberry.lazy("graphql_schema.files.types")] | None:
+        from graphql_schema.files.types import File
+
+        if self._row.file_id is None:
+            return None
+        row = await info.context.loaders.file.load(self._row.file_id)
+        return File.from_row(row) if row else None
+
+
+@strawberry.type
+class AuditEntryEdge:
+    node: AuditEntry
+    cursor: str
+
+
+@strawberry.type
+class AuditEntryConnection:
+    edges: list[AuditEntryEdge]
+    page_info: PageInfo
+    _count: strawberry.Private[CountFn]
+
+    @strawberry.field
+    async def total_count(self) -> int:
+        return await self._count()

@@ -1,0 +1,45 @@
+"""The typed per-request context. It holds a session *factory*, never a live session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import strawberry
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+
+from app.config import Settings
+from app.db.engine import SessionFactory
+from app.domain.permissions import Actor
+from app.events.hub import EventHub
+from app.services.security import LoginLimiter
+
+if TYPE_CHECKING:
+    from graphql_schema.loaders import Loaders
+
+
+@dataclass
+class Context:
+    settings: Settings
+    db: SessionFactory
+    hub: EventHub
+    limiter: LoginLimiter
+    actor: Actor
+    loaders: Loaders
+    request: Request | WebSocket
+    response: Response | WebSocket | None
+    session_token: str | None = None
+    connection_params: dict[str, Any] | None = None
+    #: Cookie changes made by login/logout, applied to the HTTP response by the view.
+    set_cookie: tuple[str, int] | None = None
+    clear_cookie: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def client_addr(self) -> str | None:
+        return self.request.client.host if self.request.client else None
+
+
+Info = strawberry.Info[Context, None]

@@ -1,0 +1,102 @@
+"""File lifecycle mutations: parse, call one service, return the changed file."""
+
+from __future__ import annotations
+
+import strawberry
+
+from app.domain.states import FileAction
+from app.services import lifecycle, reporting, transfers
+from graphql_schema.context import Info
+from graphql_schema.files.types import File, ReportFileInput
+from graphql_schema.permissions import AUTHENTICATED
+
+
+@strawberry.type
+class FileMutations:
+    @strawberry.mutation(
+        permission_classes=AUTHENTICATED,
+        description="Daemon: record a detected file. Idempotent on (site, path, sha256) and on reportId.",
+    )
+    async def report_file(self, info: Info, input: ReportFileInput) -> File:
+        row = await reporting.report_file(
+            info.context.db,
+            info.context.actor,
+            reporting.FileReport(
+                site=input.site,
+                path=input.path,
+                size_bytes=input.size_bytes,
+                sha256=input.sha256,
+                modified_at=input.modified_at,
+                report_id=input.report_id,
+            ),
+        )
+        return File.from_row(row)
+
+    @strawberry.mutation(permission_classes=AUTHENTICATED)
+    async def validate_file(self, info: Info, id: strawberry.ID, expected_version: int | None = None) -> File:
+        ctx = info.context
+        row = await lifecycle.validate_file(ctx.db, ctx.settings, ctx.actor, id, expected_version=expected_version)
+        return File.from_row(row)
+
+    @strawberry.mutation(permission_classes=AUTHENTICATED, description="destinationSite is a site code.")
+    async def queue_file(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        destination_site: str | None = None,
+        expected_version: int | None = None,
+    ) -> File:
+        ctx = info.context
+        row = await lifecycle.queue_file(ctx.db, ctx.actor, id, destination_site, expected_version=expected_version)
+        return File.from_row(row)
+
+    @strawberry.mutation(permission_classes=AUTHENTICATED)
+    async def start_transfer(self, info: Info, id: strawberry.ID, expected_version: int | None = None) -> File:
+        ctx = info.context
+        row = await transfers.start_transfer(ctx.db, ctx.actor, id, expected_version=expected_version)
+        return File.from_row(row)
+
+    @strawberry.mutation(
+        permission_classes=AUTHENTICATED,
+        description="A sha256 that differs from the file's fails the transfer and returns the file to QUEUED.",
+    )
+    async def complete_transfer(
+        self, info: Info, id: strawberry.ID, sha256: str | None = None, expected_version: int | None = None
+    ) -> File:
+        ctx = info.context
+        row = await transfers.complete_transfer(ctx.db, ctx.actor, id, sha256, expected_version=expected_version)
+        return File.from_row(row)
+
+    @strawberry.mutation(permission_classes=AUTHENTICATED)
+    async def assign_colorist(
+        self, info: Info, id: strawberry.ID, colorist_id: strawberry.ID, expected_version: int | None = None
+    ) -> File:
+        ctx = info.context
+        row = await lifecycle.assign_colorist(ctx.db, ctx.actor, id, colorist_id, expected_version=expected_version)
+        return File.from_row(row)
+
+    @strawberry.mutation(permission_classes=AUTHENTICATED)
+    async def start_work(self, info: Info, id: strawberry.ID, expected_version: int | None = None) -> File:
+        return await _act(info, id, FileAction.START, expected_version)
+
+    @strawberry.mutation(permission_classes=AUTHENTICATED)
+    async def deliver_to_mam(self, info: Info, id: strawberry.ID, expected_version: int | None = None) -> File:
+        return await _act(info, id, FileAction.DELIVER, expected_version)
+
+    @strawberry.mutation(permission_classes=AUTHENTICATED)
+    async def archive_file(self, info: Info, id: strawberry.ID, expected_version: int | None = None) -> File:
+        return await _act(info, id, FileAction.ARCHIVE, expected_version)
+
+    @strawberry.mutation(permission_classes=AUTHENTICATED)
+    async def reject_file(
+        self, info: Info, id: strawberry.ID, reason: str, expected_version: int | None = None
+    ) -> File:
+        ctx = info.context
+        row = await lifecycle.reject_file(ctx.db, ctx.actor, id, reason, expected_version=expected_version)
+        return File.from_row(row)
+
+
+async def _act(info: Info, file_id: str, action: FileAction, expected_version: int | None) -> File:
+    ctx = info.context
+    row = await lifecycle.act(ctx.db, ctx.actor, file_id, action, expected_version=expected_version)
+    return File.from_row(row)

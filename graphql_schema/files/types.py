@@ -1,0 +1,181 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from app.db.models import File as FileRow
+from app.domain.permissions import FileFacts, can
+from app.domain.states import allowed_actions
+from graphql_schema.common import CountFn, PageInfo, gid
+from graphql_schema.context import Info
+from graphql_schema.enums import FileAction, FileState
+from graphql_schema.scalars import BigInt
+from graphql_schema.sites.types import Site
+
+if TYPE_CHECKING:
+    from graphql_schema.audit.types import AuditEntry
+    from graphql_schema.transfers.types import TransferJob
+    from graphql_schema.users.types import User
+
+
+@strawberry.type
+class File:
+    id: strawberry.ID
+    filename: str
+    path: str
+    size_bytes: BigInt  # type: ignore[valid-type]
+    sha256: str
+    state: FileState
+    version: int
+    rejection_reason: str | None
+    mam_asset_id: str | None
+    detected_at: datetime
+    updated_at: datetime
+    modified_at: datetime | None
+    content_available: bool
+    _row: strawberry.Private[FileRow]
+
+    @classmethod
+    def from_row(cls, row: FileRow) -> File:
+        return cls(
+            id=gid(row.id),
+            filename=row.filename,
+            path=row.path,
+            size_bytes=row.size_bytes,
+            sha256=row.sha256,
+            state=FileState(row.state),
+            version=row.version,
+            rejection_reason=row.rejection_reason,
+            mam_asset_id=row.mam_asset_id,
+            detected_at=row.detected_at,
+            updated_at=row.updated_at,
+            modified_at=row.modified_at,
+            content_available=row.content_available,
+            _row=row,
+        )
+
+    @strawberry.field
+    async def site(self, info: Info) -> Site:
+        row = await info.context.loaders.site.load(self._row.site_id)
+        assert row is not None
+        return Site.from_row(row)
+
+    @strawberry.field
+    async def destination_site(self, info: Info) -> Site | None:
+        if self._row.destination_site_id is None:
+            return None
+        row = await info.context.loaders.site.load(self._row.destination_site_id)
+        return Site.from_row(row) if row else None
+
+    @strawberry.field
+    async def colorist(self, info: Info) -> Annotated[User, strawberry.lazy("graphql_schema.users.types")] | None:
+        from graphql_schema.users.types import User
+
+        if self._row.colorist_id is None:
+            return None
+        row = await info.context.loaders.user.load(self._row.colorist_id)
+        return User.from_row(row) if row else None
+
+    @strawberry.field(description="The earlier file at the same path, when a new hash arrived for it.")
+    async def previous_version(self, info: Info) -> File | None:
+        if self._row.previous_version_id is None:
+            return None
+        row = await info.context.loaders.file.load(self._row.previous_version_id)
+        return File.from_row(row) if row else None
+
+    @strawberry.field
+    async def transfers(
+        self, info: Info
+    ) -> list[Annotated[TransferJob, strawberry.lazy("graphql_schema.transfers.types")]]:
+        from graphql_schema.transfers.types import TransferJob
+
+        rows = await info.context.loaders.transfers_by_file.load(self._row.id)
+        return [TransferJob.from_row(r) for r in rows]
+
+    @strawberry.field
+    async def audit_trail(
+        self, info: Info
+    ) -> list[Annotated[AuditEntry, strawberry.lazy("graphql_schema.audit.types")]]:
+        from graphql_schema.audit.types import AuditEntry
+
+        rows = await info.context.loaders.audit_by_file.load(self._row.id)
+        return [AuditEntry.from_row(r) for r in rows]
+
+    @strawberry.field(description="What the current viewer may do to this file now: drives the UI's buttons.")
+    async def allowed_actions(self, info: Info) -> list[FileAction]:
+        site = await info.context.loaders.site.load(self._row.site_id)
+        destination = (
+            await info.context.loaders.site.load(self._row.destination_site_id)
+            if self._row.destination_site_id
+            else None
+        )
+        facts = FileFacts(
+            site_code=site.code if site else "",
+            destination_code=destination.code if destination else None,
+            colorist_id=self._row.colorist_id,
+        )
+        actor = info.context.actor
+        return [a for a in allowed_actions(FileState(self._row.state)) if can(actor, a, facts)]
+
+
+@strawberry.type
+class FileEdge:
+    node: File
+    cursor: str
+
+
+@strawberry.type
+class FileConnection:
+    edges: list[FileEdge]
+    page_info: PageInfo
+    _count: strawberry.Private[CountFn]
+
+    @strawberry.field(description="All files matching the filter (computed only when asked for).")
+    async def total_count(self) -> int:
+        return await self._count()
+
+
+@strawberry.type
+class FileEvent:
+    cursor: str
+    file: File
+    action: str
+    from_state: FileState | None
+    to_state: FileState | None
+    actor: str
+    at: datetime
+
+
+@strawberry.input
+class FileFilter:
+    states: list[FileState] | None = None
+    site_code: str | None = None
+    colorist_id: strawberry.ID | None = None
+    search: str | None = None
+
+
+@strawberry.input
+class ReportFileInput:
+    site: str
+    path: str
+    size_bytes: BigInt  # type: ignore[valid-type]
+    sha256: str
+    modified_at: datetime | None = None
+    report_id: str | None = None
+
+
+@strawberry.type
+class StateCount:
+    state: FileState
+    count: int
+
+
+@strawberry.type
+class Stats:
+    total_files: int
+    by_state: list[StateCount]
+    active_transfers: int
+    sites_online: int
+    sites_total: int

@@ -1,0 +1,78 @@
+"""One DataLoader per access path, built per request (per event on WebSockets); each batch opens its own
+short session, because an AsyncSession must not be shared by concurrent resolvers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from strawberry.dataloader import DataLoader
+
+from app.db.engine import SessionFactory
+from app.db.models import AuditLog, File, Site, TransferJob, User
+from app.repositories import audit as audit_repo
+from app.repositories import files as files_repo
+from app.repositories import sites as sites_repo
+from app.repositories import transfers as transfers_repo
+from app.repositories import users as users_repo
+
+K = TypeVar("K")
+R = TypeVar("R")
+
+
+def _by_id(
+    db: SessionFactory, fetch: Callable[..., Awaitable[Sequence[R]]]
+) -> Callable[[list[int]], Awaitable[list[R | None]]]:
+    async def load(ids: list[int]) -> list[R | None]:
+        async with db() as session:
+            rows = await fetch(session, ids)
+        found = {row.id: row for row in rows}  # type: ignore[attr-defined]
+        return [found.get(i) for i in ids]
+
+    return load
+
+
+def _grouped(
+    db: SessionFactory, fetch: Callable[..., Awaitable[Sequence[R]]], key: str
+) -> Callable[[list[int]], Awaitable[list[list[R]]]]:
+    async def load(ids: list[int]) -> list[list[R]]:
+        async with db() as session:
+            rows = await fetch(session, ids)
+        groups: dict[int, list[R]] = defaultdict(list)
+        for row in rows:
+            groups[getattr(row, key)].append(row)
+        return [groups.get(i, []) for i in ids]
+
+    return load
+
+
+@dataclass
+class Loaders:
+    site: DataLoader[int, Site | None]
+    user: DataLoader[int, User | None]
+    file: DataLoader[int, File | None]
+    transfer: DataLoader[int, TransferJob | None]
+    audit_entry: DataLoader[int, AuditLog | None]
+    transfers_by_file: DataLoader[int, list[TransferJob]]
+    audit_by_file: DataLoader[int, list[AuditLog]]
+    active_files_by_user: DataLoader[int, int]
+
+
+def build_loaders(db: SessionFactory) -> Loaders:
+    async def active_counts(ids: list[int]) -> list[int]:
+        async with db() as session:
+            counts = await users_repo.active_file_counts(session, ids)
+        return [counts.get(i, 0) for i in ids]
+
+    return Loaders(
+        site=DataLoader(_by_id(db, sites_repo.by_ids)),
+        user=DataLoader(_by_id(db, users_repo.by_ids)),
+        file=DataLoader(_by_id(db, files_repo.by_ids)),
+        transfer=DataLoader(_by_id(db, transfers_repo.by_ids)),
+        audit_entry=DataLoader(_by_id(db, audit_repo.by_ids)),
+        transfers_by_file=DataLoader(_grouped(db, transfers_repo.by_file_ids, "file_id")),
+        audit_by_file=DataLoader(_grouped(db, audit_repo.by_file_ids, "file_id")),
+        active_files_by_user=DataLoader(active_counts),
+    )

@@ -1,0 +1,55 @@
+"""The schema: per-domain query/mutation/subscription types merged into one, with the hardening extensions.
+
+Export the committed contract with ``strawberry export-schema graphql_schema.schema:schema > schema.graphql``.
+"""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.tools import merge_types
+
+from app.config import Settings
+from graphql_schema.audit.queries import AuditQueries
+from graphql_schema.audit.subscriptions import AuditSubscriptions
+from graphql_schema.errors import ErrorCodes
+from graphql_schema.files.mutations import FileMutations
+from graphql_schema.files.queries import FileQueries
+from graphql_schema.files.subscriptions import FileSubscriptions
+from graphql_schema.scalars import BigInt
+from graphql_schema.sites.mutations import SiteMutations
+from graphql_schema.sites.queries import SiteQueries
+from graphql_schema.sites.subscriptions import SiteSubscriptions
+from graphql_schema.transfers.mutations import TransferMutations
+from graphql_schema.transfers.queries import TransferQueries
+from graphql_schema.transfers.subscriptions import TransferSubscriptions
+from graphql_schema.users.mutations import UserMutations
+from graphql_schema.users.queries import UserQueries
+
+Query = merge_types("Query", (UserQueries, FileQueries, SiteQueries, TransferQueries, AuditQueries))
+Mutation = merge_types("Mutation", (UserMutations, FileMutations, SiteMutations, TransferMutations))
+Subscription = merge_types(
+    "Subscription", (FileSubscriptions, SiteSubscriptions, TransferSubscriptions, AuditSubscriptions)
+)
+
+
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    s = settings or Settings()
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        scalar_overrides={},
+        types=[],
+        extensions=[
+            # Factories, not instances: each operation gets its own extension objects.
+            lambda: QueryDepthLimiter(max_depth=s.max_query_depth),
+            lambda: MaxTokensLimiter(max_token_count=s.max_query_tokens),
+            lambda: MaxAliasesLimiter(max_alias_count=s.max_aliases),
+            ErrorCodes,
+        ],
+    )
+
+
+schema = build_schema()
+__all__ = ["BigInt", "build_schema", "schema"]

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import strawberry
+
+from app.db.models import Site as SiteRow
+from graphql_schema.common import gid
+from graphql_schema.scalars import BigInt
+
+
+@strawberry.type
+class Site:
+    id: strawberry.ID
+    code: str
+    name: str
+    online: bool
+    last_heartbeat_at: datetime | None
+    daemon_version: str | None
+    watch_path: str | None
+    queue_depth: int | None
+    disk_free_bytes: BigInt | None  # type: ignore[valid-type]
+
+    @strawberry.field(description="Seconds since the last heartbeat, as of this response.")
+    def heartbeat_age_seconds(self) -> float | None:
+        if self.last_heartbeat_at is None:
+            return None
+        return max(0.0, (datetime.now(UTC) - self.last_heartbeat_at).total_seconds())
+
+    @classmethod
+    def from_row(cls, row: SiteRow) -> Site:
+        return cls(
+            id=gid(row.id),
+            code=row.code,
+            name=row.name,
+            online=row.online,
+            last_heartbeat_at=row.last_heartbeat_at,
+            daemon_version=row.daemon_version,
+            watch_path=row.watch_path,
+            queue_depth=row.queue_depth,
+            disk_free_bytes=row.disk_free_bytes,
+        )

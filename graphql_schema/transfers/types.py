@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from app.db.models import TransferJob as TransferRow
+from graphql_schema.common import CountFn, PageInfo, gid
+from graphql_schema.context import Info
+from graphql_schema.scalars import BigInt
+from graphql_schema.sites.types import Site
+
+if TYPE_CHECKING:
+    from graphql_schema.files.types import File
+
+
+@strawberry.enum
+class TransferStatus(Enum):
+    PENDING = "PENDING"
+    RUNNING = "RUNNING"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+    CANCELLED = "CANCELLED"
+
+
+@strawberry.type
+class TransferJob:
+    id: strawberry.ID
+    status: TransferStatus
+    transport: str
+    bytes_total: BigInt  # type: ignore[valid-type]
+    bytes_transferred: BigInt  # type: ignore[valid-type]
+    rate_bytes_per_second: float | None
+    attempts: int
+    error: str | None
+    created_at: datetime
+    started_at: datetime | None
+    completed_at: datetime | None
+    _row: strawberry.Private[TransferRow]
+
+    @classmethod
+    def from_row(cls, row: TransferRow) -> TransferJob:
+        return cls(
+            id=gid(row.id),
+            status=TransferStatus(row.status),
+            transport=row.transport,
+            bytes_total=row.bytes_total,
+            bytes_transferred=row.bytes_transferred,
+            rate_bytes_per_second=row.rate_bytes_per_second,
+            attempts=row.attempts,
+            error=row.error,
+            created_at=row.created_at,
+            started_at=row.started_at,
+            completed_at=row.completed_at,
+            _row=row,
+        )
+
+    @strawberry.field(description="Seconds left at the current rate, while running.")
+    def eta_seconds(self) -> float | None:
+        rate = self._row.rate_bytes_per_second
+        if self._row.status != "RUNNING" or not rate or rate <= 0:
+            return None
+        return max(0.0, (self._row.bytes_total - self._row.bytes_transferred) / rate)
+
+    @strawberry.field
+    async def file(self, info: Info) -> Annotated[File, strawberry.lazy("graphql_schema.files.types")]:
+        from graphql_schema.files.types import File
+
+        row = await info.context.loaders.file.load(self._row.file_id)
+        assert row is not None
+        return File.from_row(row)
+
+    @strawberry.field
+    async def source_site(self, info: Info) -> Site:
+        row = await info.context.loaders.site.load(self._row.source_site_id)
+        assert row is not None
+        return Site.from_row(row)
+
+    @strawberry.field
+    async def destination_site(self, info: Info) -> Site:
+        row = await info.context.loaders.site.load(self._row.destination_site_id)
+        assert row is not None
+        return Site.from_row(row)
+
+
+@strawberry.type
+class TransferJobEdge:
+    node: TransferJob
+    cursor: str
+
+
+@strawberry.type
+class TransferJobConnection:
+    edges: list[TransferJobEdge]
+    page_info: PageInfo
+    _count: strawberry.Private[CountFn]
+
+    @strawberry.field
+    async def total_count(self) -> int:
+        return await self._count()
