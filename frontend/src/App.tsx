@@ -1,0 +1,70 @@
+import { Redirect, Route, Switch } from "wouter";
+import { AppShell, PageBody, PageHeader } from "@/components/layout/app-shell";
+import { Loading, QueryError } from "@/components/common/states";
+import { Button } from "@/components/ui/button";
+import { useMe } from "@/hooks/use-auth";
+import { LiveProvider } from "@/hooks/use-live";
+import { AuditPage } from "@/pages/audit-page";
+import { DashboardPage } from "@/pages/dashboard-page";
+import { FilesPage } from "@/pages/files-page";
+import { LoginPage } from "@/pages/login-page";
+import { SettingsPage } from "@/pages/settings-page";
+import { SitesPage } from "@/pages/sites-page";
+import { TransfersPage } from "@/pages/transfers-page";
+import { UsersPage } from "@/pages/users-page";
+
+function NotFound() {
+  return (
+    <>
+      <PageHeader title="Not found" description="There is no page at this address." />
+      <PageBody>
+        <Button asChild variant="outline">
+          <a href="/">Go to the dashboard</a>
+        </Button>
+      </PageBody>
+    </>
+  );
+}
+
+function AuthenticatedApp({ userId }: { userId: string }) {
+  return (
+    <LiveProvider key={userId}>
+      <AppShell>
+        <Switch>
+          <Route path="/" component={DashboardPage} />
+          <Route path="/login">
+            <Redirect to="/" replace />
+          </Route>
+          <Route path="/files/:id?" component={FilesPage} />
+          <Route path="/transfers" component={TransfersPage} />
+          <Route path="/sites" component={SitesPage} />
+          <Route path="/users" component={UsersPage} />
+          <Route path="/audit" component={AuditPage} />
+          <Route path="/settings" component={SettingsPage} />
+          <Route component={NotFound} />
+        </Switch>
+      </AppShell>
+    </LiveProvider>
+  );
+}
+
+export function App() {
+  const me = useMe();
+  if (me.isPending) {
+    return (
+      <div className="flex min-h-screen items-center justify-center">
+        <Loading label="Starting…" />
+      </div>
+    );
+  }
+  if (me.isError) {
+    return (
+      <div className="mx-auto flex min-h-screen max-w-md flex-col justify-center gap-4 px-4">
+        <QueryError error={me.error} />
+        <Button onClick={() => void me.refetch()}>Try again</Button>
+      </div>
+    );
+  }
+  if (!me.data) return <LoginPage />;
+  return <AuthenticatedApp userId={me.data.id} />;
+}

@@ -1,0 +1,200 @@
+import { useState, type FormEvent, type ReactNode } from "react";
+import { Loader2 } from "lucide-react";
+import type { SiteFieldsFragment, UserFieldsFragment } from "@/gql/graphql";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import { Input, Textarea } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
+import { errorMessage } from "@/lib/graphql-client";
+import type { ActionInput } from "@/hooks/use-file-action";
+
+interface BaseProps {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  onSubmit: (input: ActionInput) => void;
+  pending: boolean;
+  error: unknown;
+}
+
+function ActionDialog({ open, onOpenChange, title, description, submitLabel, destructive, canSubmit, pending, error, onSubmit, children }: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  title: string;
+  description: ReactNode;
+  submitLabel: string;
+  destructive?: boolean;
+  canSubmit: boolean;
+  pending: boolean;
+  error: unknown;
+  onSubmit: () => void;
+  children: ReactNode;
+}) {
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (canSubmit && !pending) onSubmit();
+  };
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange}>
+      <DialogContent>
+        <form onSubmit={submit} className="grid gap-4">
+          <DialogHeader>
+            <DialogTitle>{title}</DialogTitle>
+            <DialogDescription>{description}</DialogDescription>
+          </DialogHeader>
+          {children}
+          {error !== null && error !== undefined && <Alert>{errorMessage(error)}</Alert>}
+          <DialogFooter>
+            <Button variant="outline" onClick={() => onOpenChange(false)}>
+              Cancel
+            </Button>
+            <Button type="submit" variant={destructive ? "destructive" : "default"} disabled={!canSubmit || pending}>
+              {pending && <Loader2 className="animate-spin" aria-hidden />}
+              {submitLabel}
+            </Button>
+          </DialogFooter>
+        </form>
+      </DialogContent>
+    </Dialog>
+  );
+}
+
+export function RejectDialog({ filename, ...props }: BaseProps & { filename: string }) {
+  const [reason, setReason] = useState("");
+  return (
+    <ActionDialog
+      {...props}
+      title="Reject file"
+      description={<>Rejecting <strong>{filename}</strong> is final. Say why, for the audit trail.</>}
+      submitLabel="Reject file"
+      destructive
+      canSubmit={reason.trim().length > 0}
+      onSubmit={() => props.onSubmit({ reason: reason.trim() })}
+    >
+      <div className="space-y-2">
+        <Label htmlFor="reject-reason">Reason</Label>
+        <Textarea
+          id="reject-reason"
+          required
+          autoFocus
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          placeholder="e.g. wrong frame rate, corrupt clip"
+        />
+      </div>
+    </ActionDialog>
+  );
+}
+
+export const AUTO_ROUTE = "__auto__";
+
+export function QueueDialog({ sites, sourceSiteCode, ...props }: BaseProps & { sites: SiteFieldsFragment[]; sourceSiteCode: string }) {
+  const [destination, setDestination] = useState(AUTO_ROUTE);
+  return (
+    <ActionDialog
+      {...props}
+      title="Queue for transfer"
+      description="Choose where the file goes, or let the routing rules pick."
+      submitLabel="Queue"
+      canSubmit
+      onSubmit={() => props.onSubmit({ destinationSite: destination === AUTO_ROUTE ? null : destination })}
+    >
+      <div className="space-y-2">
+        <Label htmlFor="queue-destination">Destination site</Label>
+        <Select value={destination} onValueChange={setDestination}>
+          <SelectTrigger id="queue-destination" aria-label="Destination site">
+            <SelectValue />
+          </SelectTrigger>
+          <SelectContent>
+            <SelectItem value={AUTO_ROUTE}>Automatic (routing rules)</SelectItem>
+            {sites
+              .filter((s) => s.code !== sourceSiteCode)
+              .map((s) => (
+                <SelectItem key={s.id} value={s.code}>
+                  {s.name} ({s.code})
+                </SelectItem>
+              ))}
+          </SelectContent>
+        </Select>
+      </div>
+    </ActionDialog>
+  );
+}
+
+/** Colorist picker: active colorists, those at the destination site first, then by workload. */
+export function sortColorists(users: UserFieldsFragment[], destinationCode: string | null): UserFieldsFragment[] {
+  return users
+    .filter((u) => u.role === "COLORIST" && u.active)
+    .sort((a, b) => {
+      const aHere = a.site?.code === destinationCode ? 0 : 1;
+      const bHere = b.site?.code === destinationCode ? 0 : 1;
+      return aHere - bHere || a.activeFiles - b.activeFiles || a.displayName.localeCompare(b.displayName);
+    });
+}
+
+export function AssignDialog({ users, usersError, destinationCode, ...props }: BaseProps & {
+  users: UserFieldsFragment[] | undefined;
+  usersError: unknown;
+  destinationCode: string | null;
+}) {
+  const colorists = sortColorists(users ?? [], destinationCode);
+  const [coloristId, setColoristId] = useState("");
+  return (
+    <ActionDialog
+      {...props}
+      title="Assign colorist"
+      description="Who grades this file?"
+      submitLabel="Assign"
+      canSubmit={coloristId !== ""}
+      onSubmit={() => props.onSubmit({ coloristId })}
+    >
+      {usersError ? (
+        <Alert>{errorMessage(usersError)}</Alert>
+      ) : (
+        <div className="space-y-2">
+          <Label htmlFor="assign-colorist">Colorist</Label>
+          <Select value={coloristId} onValueChange={setColoristId}>
+            <SelectTrigger id="assign-colorist" aria-label="Colorist">
+              <SelectValue placeholder={users ? "Choose a colorist" : "Loading colorists…"} />
+            </SelectTrigger>
+            <SelectContent>
+              {colorists.map((c) => (
+                <SelectItem key={c.id} value={c.id}>
+                  {c.displayName} · {c.site?.name ?? "no site"} · {c.activeFiles} active
+                </SelectItem>
+              ))}
+            </SelectContent>
+          </Select>
+        </div>
+      )}
+    </ActionDialog>
+  );
+}
+
+export function CompleteTransferDialog(props: BaseProps) {
+  const [sha256, setSha256] = useState("");
+  const valid = sha256 === "" || /^[0-9a-fA-F]{64}$/.test(sha256.trim());
+  return (
+    <ActionDialog
+      {...props}
+      title="Complete transfer"
+      description="For transfers moved outside the hub. A hash that differs from the file's fails the transfer."
+      submitLabel="Complete transfer"
+      canSubmit={valid}
+      onSubmit={() => props.onSubmit({ sha256: sha256.trim() || null })}
+    >
+      <div className="space-y-2">
+        <Label htmlFor="complete-sha">SHA-256 at destination (optional)</Label>
+        <Input
+          id="complete-sha"
+          className="font-mono text-xs"
+          value={sha256}
+          aria-invalid={!valid || undefined}
+          onChange={(e) => setSha256(e.target.value)}
+          placeholder="64 hex characters"
+        />
+      </div>
+    </ActionDialog>
+  );
+}

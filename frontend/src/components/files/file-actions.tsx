@@ -1,0 +1,95 @@
+import { useState } from "react";
+import { Loader2 } from "lucide-react";
+import type { FileAction, FileSummaryFragment } from "@/gql/graphql";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { useSites, useUsers } from "@/hooks/use-data";
+import { useFileAction, type ActionInput } from "@/hooks/use-file-action";
+import { ACTION_LABELS, ACTION_ORDER } from "@/lib/domain";
+import { errorMessage } from "@/lib/graphql-client";
+import { AssignDialog, CompleteTransferDialog, QueueDialog, RejectDialog } from "./action-dialogs";
+
+const NEEDS_DIALOG: ReadonlySet<FileAction> = new Set(["QUEUE", "ASSIGN", "COMPLETE_TRANSFER", "REJECT"]);
+
+/** Buttons straight from `allowedActions`: the server decides what this viewer may do now. */
+export function orderedActions(allowed: readonly FileAction[]): FileAction[] {
+  return ACTION_ORDER.filter((a) => allowed.includes(a));
+}
+
+export function FileActions({ file }: { file: FileSummaryFragment }) {
+  const mutation = useFileAction();
+  const [dialog, setDialog] = useState<FileAction | null>(null);
+  const actions = orderedActions(file.allowedActions);
+  const sites = useSites();
+  const users = useUsers(dialog === "ASSIGN");
+
+  const run = (action: FileAction, input?: ActionInput) => {
+    mutation.mutate(
+      { action, file, input },
+      { onSuccess: () => setDialog(null) },
+    );
+  };
+
+  const open = (action: FileAction) => {
+    mutation.reset();
+    if (NEEDS_DIALOG.has(action)) setDialog(action);
+    else run(action);
+  };
+
+  const dialogProps = {
+    pending: mutation.isPending,
+    error: dialog ? mutation.error : null,
+    onOpenChange: (o: boolean) => {
+      if (!o) {
+        setDialog(null);
+        mutation.reset();
+      }
+    },
+    onSubmit: (input: ActionInput) => dialog && run(dialog, input),
+  };
+
+  if (actions.length === 0) {
+    return (
+      <p className="text-sm text-muted-foreground" data-testid="no-actions">
+        No actions available to you for this file.
+      </p>
+    );
+  }
+
+  return (
+    <div className="space-y-3">
+      <div className="flex flex-wrap gap-2" role="group" aria-label="File actions" data-testid="file-actions">
+        {actions.map((action) => (
+          <Button
+            key={action}
+            size="sm"
+            variant={action === "REJECT" ? "destructive" : action === actions[0] ? "default" : "secondary"}
+            disabled={mutation.isPending}
+            onClick={() => open(action)}
+            data-action={action}
+          >
+            {mutation.isPending && mutation.variables?.action === action && !dialog && (
+              <Loader2 className="animate-spin" aria-hidden />
+            )}
+            {ACTION_LABELS[action]}
+          </Button>
+        ))}
+      </div>
+      {mutation.isError && !dialog && <Alert data-testid="action-error">{errorMessage(mutation.error)}</Alert>}
+      {dialog === "REJECT" && <RejectDialog open filename={file.filename} {...dialogProps} />}
+      {dialog === "QUEUE" && (
+        <QueueDialog open sites={sites.data?.sites ?? []} sourceSiteCode={file.site.code} {...dialogProps} />
+      )}
+      {dialog === "ASSIGN" && (
+        <AssignDialog
+          open
+          users={users.data?.users}
+          usersError={users.error}
+          destinationCode={file.destinationSite?.code ?? null}
+          {...dialogProps}
+        />
+      )}
+      {dialog === "COMPLETE_TRANSFER" && <CompleteTransferDialog open {...dialogProps} />}
+    </div>
+  );
+}

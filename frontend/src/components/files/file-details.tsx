@@ -1,0 +1,176 @@
+import { useState, type ReactNode } from "react";
+import { Link } from "wouter";
+import { Check, Copy, RotateCcw } from "lucide-react";
+import type { FileDetailQuery } from "@/gql/graphql";
+import { StateBadge, TransferStatusBadge } from "@/components/common/badges";
+import { Loading, QueryError } from "@/components/common/states";
+import { ActivityItem } from "@/components/dashboard/activity-feed";
+import { TransferProgress } from "@/components/transfers/transfer-progress";
+import { Alert } from "@/components/ui/alert";
+import { DialogDescription, DialogTitle } from "@/components/ui/dialog";
+import { Separator } from "@/components/ui/separator";
+import { useFile } from "@/hooks/use-data";
+import { useNow } from "@/hooks/use-now";
+import { formatBytes, formatDateTime } from "@/lib/format";
+import { FileActions } from "./file-actions";
+
+type FileDetail = NonNullable<FileDetailQuery["file"]>;
+
+export function FileDetailsPanel({ id }: { id: string }) {
+  const query = useFile(id);
+  if (query.isPending) {
+    return (
+      <div className="p-6">
+        <DialogTitle className="sr-only">File details</DialogTitle>
+        <Loading />
+      </div>
+    );
+  }
+  if (query.isError || !query.data.file) {
+    return (
+      <div className="p-6">
+        <DialogTitle className="mb-4">File details</DialogTitle>
+        {query.isError ? <QueryError error={query.error} /> : <Alert>This file does not exist.</Alert>}
+      </div>
+    );
+  }
+  return <FileDetailsBody file={query.data.file} />;
+}
+
+function FileDetailsBody({ file }: { file: FileDetail }) {
+  return (
+    <div className="flex h-full flex-col" data-testid="file-details" data-file-id={file.id}>
+      <div className="space-y-3 border-b px-6 pb-5 pt-6 pr-12">
+        <div className="flex items-start gap-3">
+          <DialogTitle className="min-w-0 flex-1 break-all text-base">{file.filename}</DialogTitle>
+          <span data-testid="file-state">
+            <StateBadge state={file.state} />
+          </span>
+        </div>
+        <DialogDescription className="break-all font-mono text-xs">{file.path}</DialogDescription>
+        <FileActions file={file} />
+      </div>
+      <div className="flex-1 space-y-6 overflow-y-auto px-6 py-5">
+        {file.state === "REJECTED" && file.rejectionReason && (
+          <Alert>Rejected: {file.rejectionReason}</Alert>
+        )}
+        <Section title="Details">
+          <dl className="grid grid-cols-[8rem_1fr] gap-x-4 gap-y-2 text-sm">
+            <Meta label="Size">{formatBytes(file.sizeBytes)}</Meta>
+            <Meta label="Source site">{file.site.name}</Meta>
+            <Meta label="Destination">{file.destinationSite?.name ?? "—"}</Meta>
+            <Meta label="Colorist">{file.colorist?.displayName ?? "—"}</Meta>
+            <Meta label="MAM asset">{file.mamAssetId ?? "—"}</Meta>
+            <Meta label="Version">{file.version}</Meta>
+            <Meta label="Detected">{formatDateTime(file.detectedAt)}</Meta>
+            <Meta label="Updated">{formatDateTime(file.updatedAt)}</Meta>
+          </dl>
+        </Section>
+        <Section title="SHA-256">
+          <HashValue value={file.sha256} />
+        </Section>
+        <Separator />
+        <Section title={`Transfers (${file.transfers.length})`}>
+          <TransferList transfers={file.transfers} />
+        </Section>
+        <Separator />
+        <Section
+          title="Audit trail"
+          action={
+            <Link href={`/audit?file=${file.id}`} className="text-xs text-primary hover:underline">
+              Open in audit log
+            </Link>
+          }
+        >
+          <AuditTrail entries={file.auditTrail} />
+        </Section>
+      </div>
+    </div>
+  );
+}
+
+function Section({ title, action, children }: { title: string; action?: ReactNode; children: ReactNode }) {
+  return (
+    <section className="space-y-3">
+      <div className="flex items-center justify-between">
+        <h3 className="text-xs font-semibold uppercase tracking-wide text-muted-foreground">{title}</h3>
+        {action}
+      </div>
+      {children}
+    </section>
+  );
+}
+
+function Meta({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <>
+      <dt className="text-muted-foreground">{label}</dt>
+      <dd className="min-w-0 break-words">{children}</dd>
+    </>
+  );
+}
+
+function HashValue({ value }: { value: string }) {
+  const [copied, setCopied] = useState(false);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(value);
+      setCopied(true);
+      window.setTimeout(() => setCopied(false), 1500);
+    } catch {
+      setCopied(false);
+    }
+  };
+  return (
+    <div className="flex items-start gap-2 rounded-md bg-muted px-3 py-2">
+      <code className="min-w-0 flex-1 break-all font-mono text-xs" data-testid="file-sha256">
+        {value}
+      </code>
+      <button
+        type="button"
+        onClick={copy}
+        aria-label={copied ? "Copied" : "Copy hash"}
+        className="rounded p-1 text-muted-foreground hover:text-foreground focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
+      >
+        {copied ? <Check className="size-3.5" /> : <Copy className="size-3.5" />}
+      </button>
+    </div>
+  );
+}
+
+function TransferList({ transfers }: { transfers: FileDetail["transfers"] }) {
+  if (transfers.length === 0) return <p className="text-sm text-muted-foreground">No transfers yet.</p>;
+  return (
+    <ul className="space-y-3">
+      {[...transfers].reverse().map((t) => (
+        <li key={t.id} className="space-y-2 rounded-md border p-3" data-testid="file-transfer">
+          <div className="flex items-center justify-between gap-2 text-sm">
+            <span>
+              {t.sourceSite.code} → {t.destinationSite.code}
+              <span className="ml-2 text-xs text-muted-foreground">attempt {t.attempts}</span>
+            </span>
+            <TransferStatusBadge status={t.status} />
+          </div>
+          <TransferProgress job={t} />
+          {t.error && (
+            <p className="flex items-center gap-1.5 text-xs text-destructive dark:text-red-300">
+              <RotateCcw className="size-3" aria-hidden /> {t.error}
+            </p>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function AuditTrail({ entries }: { entries: FileDetail["auditTrail"] }) {
+  const now = useNow();
+  if (entries.length === 0) return <p className="text-sm text-muted-foreground">No entries.</p>;
+  return (
+    <ol className="divide-y" aria-label="Audit trail">
+      {[...entries].reverse().map((e) => (
+        <ActivityItem key={e.id} entry={{ ...e, file: null }} now={now} />
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,105 @@
+import { Search, X } from "lucide-react";
+import type { FileState, SiteFieldsFragment, UserFieldsFragment } from "@/gql/graphql";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
+import { FILE_STATES } from "@/lib/domain";
+import { humanize } from "@/lib/format";
+
+export interface FileFilterState {
+  search: string;
+  state: FileState | "ALL";
+  siteCode: string;
+  coloristId: string;
+}
+
+export const EMPTY_FILTERS: FileFilterState = { search: "", state: "ALL", siteCode: "ALL", coloristId: "ALL" };
+
+interface Props {
+  value: FileFilterState;
+  onChange: (next: FileFilterState) => void;
+  sites: SiteFieldsFragment[];
+  colorists: UserFieldsFragment[] | null;
+}
+
+export function FileFilters({ value, onChange, sites, colorists }: Props) {
+  const set = <K extends keyof FileFilterState>(key: K, v: FileFilterState[K]) => onChange({ ...value, [key]: v });
+  const dirty =
+    value.search !== "" || value.state !== "ALL" || value.siteCode !== "ALL" || value.coloristId !== "ALL";
+  return (
+    <div role="search" aria-label="Filter files" className="flex flex-wrap items-end gap-3">
+      <div className="w-72 space-y-1.5">
+        <Label htmlFor="file-search">Search</Label>
+        <div className="relative">
+          <Search className="pointer-events-none absolute left-2.5 top-2.5 size-4 text-muted-foreground" aria-hidden />
+          <Input
+            id="file-search"
+            type="search"
+            placeholder="Filename or path"
+            className="pl-8"
+            value={value.search}
+            onChange={(e) => set("search", e.target.value)}
+          />
+        </div>
+      </div>
+      <FilterSelect
+        id="filter-state"
+        label="State"
+        value={value.state}
+        onChange={(v) => set("state", v as FileState | "ALL")}
+        options={[{ value: "ALL", label: "All states" }, ...FILE_STATES.map((s) => ({ value: s, label: humanize(s) }))]}
+      />
+      <FilterSelect
+        id="filter-site"
+        label="Site"
+        value={value.siteCode}
+        onChange={(v) => set("siteCode", v)}
+        options={[{ value: "ALL", label: "All sites" }, ...sites.map((s) => ({ value: s.code, label: s.name }))]}
+      />
+      {colorists && (
+        <FilterSelect
+          id="filter-colorist"
+          label="Colorist"
+          value={value.coloristId}
+          onChange={(v) => set("coloristId", v)}
+          options={[
+            { value: "ALL", label: "All colorists" },
+            ...colorists.map((c) => ({ value: c.id, label: c.displayName })),
+          ]}
+        />
+      )}
+      {dirty && (
+        <Button variant="ghost" size="sm" onClick={() => onChange(EMPTY_FILTERS)} className="mb-0.5">
+          <X aria-hidden /> Clear filters
+        </Button>
+      )}
+    </div>
+  );
+}
+
+function FilterSelect({ id, label, value, onChange, options }: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  options: { value: string; label: string }[];
+}) {
+  return (
+    <div className="w-44 space-y-1.5">
+      <Label htmlFor={id}>{label}</Label>
+      <Select value={value} onValueChange={onChange}>
+        <SelectTrigger id={id} aria-label={label}>
+          <SelectValue />
+        </SelectTrigger>
+        <SelectContent>
+          {options.map((o) => (
+            <SelectItem key={o.value} value={o.value}>
+              {o.label}
+            </SelectItem>
+          ))}
+        </SelectContent>
+      </Select>
+    </div>
+  );
+}

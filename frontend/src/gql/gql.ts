@@ -1,0 +1,218 @@
+/* eslint-disable */
+import * as types from './graphql';
+
+
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  fragment SiteFields on Site {\n    id\n    code\n    name\n    online\n    lastHeartbeatAt\n    daemonVersion\n    watchPath\n    queueDepth\n    diskFreeBytes\n  }\n": typeof types.SiteFieldsFragmentDoc,
+    "\n  fragment UserFields on User {\n    id\n    username\n    displayName\n    role\n    active\n    activeFiles\n    site {\n      id\n      code\n      name\n    }\n  }\n": typeof types.UserFieldsFragmentDoc,
+    "\n  fragment TransferFields on TransferJob {\n    id\n    status\n    bytesTotal\n    bytesTransferred\n    rateBytesPerSecond\n    etaSeconds\n    attempts\n    error\n    createdAt\n    startedAt\n    completedAt\n    file {\n      id\n      filename\n    }\n    sourceSite {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n  }\n": typeof types.TransferFieldsFragmentDoc,
+    "\n  fragment FileSummary on File {\n    id\n    filename\n    path\n    sizeBytes\n    sha256\n    state\n    version\n    detectedAt\n    updatedAt\n    rejectionReason\n    mamAssetId\n    allowedActions\n    site {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n    colorist {\n      id\n      username\n      displayName\n    }\n  }\n": typeof types.FileSummaryFragmentDoc,
+    "\n  fragment AuditFields on AuditEntry {\n    id\n    cursor\n    at\n    actor\n    action\n    fromState\n    toState\n    details\n    file {\n      id\n      filename\n    }\n  }\n": typeof types.AuditFieldsFragmentDoc,
+    "\n  query Me {\n    me {\n      ...UserFields\n    }\n  }\n": typeof types.MeDocument,
+    "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      ...UserFields\n    }\n  }\n": typeof types.LoginDocument,
+    "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
+    "\n  mutation ChangePassword($oldPassword: String!, $newPassword: String!) {\n    changePassword(oldPassword: $oldPassword, newPassword: $newPassword)\n  }\n": typeof types.ChangePasswordDocument,
+    "\n  query Stats {\n    stats {\n      totalFiles\n      activeTransfers\n      sitesOnline\n      sitesTotal\n      byState {\n        state\n        count\n      }\n    }\n  }\n": typeof types.StatsDocument,
+    "\n  query Sites {\n    sites {\n      ...SiteFields\n    }\n  }\n": typeof types.SitesDocument,
+    "\n  query Files($filter: FileFilter, $first: Int, $after: String) {\n    files(filter: $filter, first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...FileSummary\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.FilesDocument,
+    "\n  query FileDetail($id: ID!) {\n    file(id: $id) {\n      ...FileSummary\n      transfers {\n        ...TransferFields\n      }\n      auditTrail {\n        ...AuditFields\n      }\n    }\n  }\n": typeof types.FileDetailDocument,
+    "\n  query Transfers($status: TransferStatus, $first: Int, $after: String) {\n    transfers(status: $status, first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...TransferFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.TransfersDocument,
+    "\n  query Users {\n    users {\n      ...UserFields\n    }\n  }\n": typeof types.UsersDocument,
+    "\n  query Audit($fileId: ID, $first: Int, $after: String) {\n    audit(fileId: $fileId, first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...AuditFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.AuditDocument,
+    "\n  mutation ValidateFile($id: ID!, $expectedVersion: Int) {\n    validateFile(id: $id, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": typeof types.ValidateFileDocument,
+    "\n  mutation QueueFile($id: ID!, $destinationSite: String, $expectedVersion: Int) {\n    queueFile(id: $id, destinationSite: $destinationSite, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": typeof types.QueueFileDocument,
+    "\n  mutation StartTransfer($id: ID!, $expectedVersion: Int) {\n    startTransfer(id: $id, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": typeof types.StartTransferDocument,
+    "\n  mutation CompleteTransfer($id: ID!, $sha256: String, $expectedVersion: Int) {\n    completeTransfer(id: $id, sha256: $sha256, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": typeof types.CompleteTransferDocument,
+    "\n  mutation AssignColorist($id: ID!, $coloristId: ID!, $expectedVersion: Int) {\n    assignColorist(id: $id, coloristId: $coloristId, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": typeof types.AssignColoristDocument,
+    "\n  mutation StartWork($id: ID!, $expectedVersion: Int) {\n    startWork(id: $id, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": typeof types.StartWorkDocument,
+    "\n  mutation DeliverToMam($id: ID!, $expectedVersion: Int) {\n    deliverToMam(id: $id, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": typeof types.DeliverToMamDocument,
+    "\n  mutation ArchiveFile($id: ID!, $expectedVersion: Int) {\n    archiveFile(id: $id, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": typeof types.ArchiveFileDocument,
+    "\n  mutation RejectFile($id: ID!, $reason: String!, $expectedVersion: Int) {\n    rejectFile(id: $id, reason: $reason, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": typeof types.RejectFileDocument,
+    "\n  mutation RetryTransfer($transferId: ID!) {\n    retryTransfer(transferId: $transferId) {\n      ...TransferFields\n    }\n  }\n": typeof types.RetryTransferDocument,
+    "\n  mutation CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      ...UserFields\n    }\n  }\n": typeof types.CreateUserDocument,
+    "\n  mutation UpdateUser($id: ID!, $input: UpdateUserInput!) {\n    updateUser(id: $id, input: $input) {\n      ...UserFields\n    }\n  }\n": typeof types.UpdateUserDocument,
+    "\n  subscription FileEvents($after: String) {\n    fileEvents(after: $after) {\n      cursor\n      action\n      fromState\n      toState\n      actor\n      at\n      file {\n        ...FileSummary\n      }\n    }\n  }\n": typeof types.FileEventsDocument,
+    "\n  subscription SiteEvents {\n    siteEvents {\n      ...SiteFields\n    }\n  }\n": typeof types.SiteEventsDocument,
+    "\n  subscription TransferEvents {\n    transferEvents {\n      ...TransferFields\n    }\n  }\n": typeof types.TransferEventsDocument,
+    "\n  subscription AuditEvents($after: String) {\n    auditEvents(after: $after) {\n      ...AuditFields\n    }\n  }\n": typeof types.AuditEventsDocument,
+};
+const documents: Documents = {
+    "\n  fragment SiteFields on Site {\n    id\n    code\n    name\n    online\n    lastHeartbeatAt\n    daemonVersion\n    watchPath\n    queueDepth\n    diskFreeBytes\n  }\n": types.SiteFieldsFragmentDoc,
+    "\n  fragment UserFields on User {\n    id\n    username\n    displayName\n    role\n    active\n    activeFiles\n    site {\n      id\n      code\n      name\n    }\n  }\n": types.UserFieldsFragmentDoc,
+    "\n  fragment TransferFields on TransferJob {\n    id\n    status\n    bytesTotal\n    bytesTransferred\n    rateBytesPerSecond\n    etaSeconds\n    attempts\n    error\n    createdAt\n    startedAt\n    completedAt\n    file {\n      id\n      filename\n    }\n    sourceSite {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n  }\n": types.TransferFieldsFragmentDoc,
+    "\n  fragment FileSummary on File {\n    id\n    filename\n    path\n    sizeBytes\n    sha256\n    state\n    version\n    detectedAt\n    updatedAt\n    rejectionReason\n    mamAssetId\n    allowedActions\n    site {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n    colorist {\n      id\n      username\n      displayName\n    }\n  }\n": types.FileSummaryFragmentDoc,
+    "\n  fragment AuditFields on AuditEntry {\n    id\n    cursor\n    at\n    actor\n    action\n    fromState\n    toState\n    details\n    file {\n      id\n      filename\n    }\n  }\n": types.AuditFieldsFragmentDoc,
+    "\n  query Me {\n    me {\n      ...UserFields\n    }\n  }\n": types.MeDocument,
+    "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      ...UserFields\n    }\n  }\n": types.LoginDocument,
+    "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
+    "\n  mutation ChangePassword($oldPassword: String!, $newPassword: String!) {\n    changePassword(oldPassword: $oldPassword, newPassword: $newPassword)\n  }\n": types.ChangePasswordDocument,
+    "\n  query Stats {\n    stats {\n      totalFiles\n      activeTransfers\n      sitesOnline\n      sitesTotal\n      byState {\n        state\n        count\n      }\n    }\n  }\n": types.StatsDocument,
+    "\n  query Sites {\n    sites {\n      ...SiteFields\n    }\n  }\n": types.SitesDocument,
+    "\n  query Files($filter: FileFilter, $first: Int, $after: String) {\n    files(filter: $filter, first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...FileSummary\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.FilesDocument,
+    "\n  query FileDetail($id: ID!) {\n    file(id: $id) {\n      ...FileSummary\n      transfers {\n        ...TransferFields\n      }\n      auditTrail {\n        ...AuditFields\n      }\n    }\n  }\n": types.FileDetailDocument,
+    "\n  query Transfers($status: TransferStatus, $first: Int, $after: String) {\n    transfers(status: $status, first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...TransferFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.TransfersDocument,
+    "\n  query Users {\n    users {\n      ...UserFields\n    }\n  }\n": types.UsersDocument,
+    "\n  query Audit($fileId: ID, $first: Int, $after: String) {\n    audit(fileId: $fileId, first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...AuditFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.AuditDocument,
+    "\n  mutation ValidateFile($id: ID!, $expectedVersion: Int) {\n    validateFile(id: $id, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": types.ValidateFileDocument,
+    "\n  mutation QueueFile($id: ID!, $destinationSite: String, $expectedVersion: Int) {\n    queueFile(id: $id, destinationSite: $destinationSite, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": types.QueueFileDocument,
+    "\n  mutation StartTransfer($id: ID!, $expectedVersion: Int) {\n    startTransfer(id: $id, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": types.StartTransferDocument,
+    "\n  mutation CompleteTransfer($id: ID!, $sha256: String, $expectedVersion: Int) {\n    completeTransfer(id: $id, sha256: $sha256, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": types.CompleteTransferDocument,
+    "\n  mutation AssignColorist($id: ID!, $coloristId: ID!, $expectedVersion: Int) {\n    assignColorist(id: $id, coloristId: $coloristId, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": types.AssignColoristDocument,
+    "\n  mutation StartWork($id: ID!, $expectedVersion: Int) {\n    startWork(id: $id, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": types.StartWorkDocument,
+    "\n  mutation DeliverToMam($id: ID!, $expectedVersion: Int) {\n    deliverToMam(id: $id, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": types.DeliverToMamDocument,
+    "\n  mutation ArchiveFile($id: ID!, $expectedVersion: Int) {\n    archiveFile(id: $id, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": types.ArchiveFileDocument,
+    "\n  mutation RejectFile($id: ID!, $reason: String!, $expectedVersion: Int) {\n    rejectFile(id: $id, reason: $reason, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": types.RejectFileDocument,
+    "\n  mutation RetryTransfer($transferId: ID!) {\n    retryTransfer(transferId: $transferId) {\n      ...TransferFields\n    }\n  }\n": types.RetryTransferDocument,
+    "\n  mutation CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      ...UserFields\n    }\n  }\n": types.CreateUserDocument,
+    "\n  mutation UpdateUser($id: ID!, $input: UpdateUserInput!) {\n    updateUser(id: $id, input: $input) {\n      ...UserFields\n    }\n  }\n": types.UpdateUserDocument,
+    "\n  subscription FileEvents($after: String) {\n    fileEvents(after: $after) {\n      cursor\n      action\n      fromState\n      toState\n      actor\n      at\n      file {\n        ...FileSummary\n      }\n    }\n  }\n": types.FileEventsDocument,
+    "\n  subscription SiteEvents {\n    siteEvents {\n      ...SiteFields\n    }\n  }\n": types.SiteEventsDocument,
+    "\n  subscription TransferEvents {\n    transferEvents {\n      ...TransferFields\n    }\n  }\n": types.TransferEventsDocument,
+    "\n  subscription AuditEvents($after: String) {\n    auditEvents(after: $after) {\n      ...AuditFields\n    }\n  }\n": types.AuditEventsDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment SiteFields on Site {\n    id\n    code\n    name\n    online\n    lastHeartbeatAt\n    daemonVersion\n    watchPath\n    queueDepth\n    diskFreeBytes\n  }\n"): typeof import('./graphql').SiteFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment UserFields on User {\n    id\n    username\n    displayName\n    role\n    active\n    activeFiles\n    site {\n      id\n      code\n      name\n    }\n  }\n"): typeof import('./graphql').UserFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment TransferFields on TransferJob {\n    id\n    status\n    bytesTotal\n    bytesTransferred\n    rateBytesPerSecond\n    etaSeconds\n    attempts\n    error\n    createdAt\n    startedAt\n    completedAt\n    file {\n      id\n      filename\n    }\n    sourceSite {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n  }\n"): typeof import('./graphql').TransferFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment FileSummary on File {\n    id\n    filename\n    path\n    sizeBytes\n    sha256\n    state\n    version\n    detectedAt\n    updatedAt\n    rejectionReason\n    mamAssetId\n    allowedActions\n    site {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n    colorist {\n      id\n      username\n      displayName\n    }\n  }\n"): typeof import('./graphql').FileSummaryFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment AuditFields on AuditEntry {\n    id\n    cursor\n    at\n    actor\n    action\n    fromState\n    toState\n    details\n    file {\n      id\n      filename\n    }\n  }\n"): typeof import('./graphql').AuditFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Me {\n    me {\n      ...UserFields\n    }\n  }\n"): typeof import('./graphql').MeDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      ...UserFields\n    }\n  }\n"): typeof import('./graphql').LoginDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Logout {\n    logout\n  }\n"): typeof import('./graphql').LogoutDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ChangePassword($oldPassword: String!, $newPassword: String!) {\n    changePassword(oldPassword: $oldPassword, newPassword: $newPassword)\n  }\n"): typeof import('./graphql').ChangePasswordDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Stats {\n    stats {\n      totalFiles\n      activeTransfers\n      sitesOnline\n      sitesTotal\n      byState {\n        state\n        count\n      }\n    }\n  }\n"): typeof import('./graphql').StatsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Sites {\n    sites {\n      ...SiteFields\n    }\n  }\n"): typeof import('./graphql').SitesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Files($filter: FileFilter, $first: Int, $after: String) {\n    files(filter: $filter, first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...FileSummary\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): typeof import('./graphql').FilesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query FileDetail($id: ID!) {\n    file(id: $id) {\n      ...FileSummary\n      transfers {\n        ...TransferFields\n      }\n      auditTrail {\n        ...AuditFields\n      }\n    }\n  }\n"): typeof import('./graphql').FileDetailDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Transfers($status: TransferStatus, $first: Int, $after: String) {\n    transfers(status: $status, first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...TransferFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): typeof import('./graphql').TransfersDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Users {\n    users {\n      ...UserFields\n    }\n  }\n"): typeof import('./graphql').UsersDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Audit($fileId: ID, $first: Int, $after: String) {\n    audit(fileId: $fileId, first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...AuditFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): typeof import('./graphql').AuditDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ValidateFile($id: ID!, $expectedVersion: Int) {\n    validateFile(id: $id, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n"): typeof import('./graphql').ValidateFileDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation QueueFile($id: ID!, $destinationSite: String, $expectedVersion: Int) {\n    queueFile(id: $id, destinationSite: $destinationSite, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n"): typeof import('./graphql').QueueFileDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StartTransfer($id: ID!, $expectedVersion: Int) {\n    startTransfer(id: $id, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n"): typeof import('./graphql').StartTransferDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CompleteTransfer($id: ID!, $sha256: String, $expectedVersion: Int) {\n    completeTransfer(id: $id, sha256: $sha256, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n"): typeof import('./graphql').CompleteTransferDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AssignColorist($id: ID!, $coloristId: ID!, $expectedVersion: Int) {\n    assignColorist(id: $id, coloristId: $coloristId, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n"): typeof import('./graphql').AssignColoristDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StartWork($id: ID!, $expectedVersion: Int) {\n    startWork(id: $id, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n"): typeof import('./graphql').StartWorkDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeliverToMam($id: ID!, $expectedVersion: Int) {\n    deliverToMam(id: $id, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n"): typeof import('./graphql').DeliverToMamDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ArchiveFile($id: ID!, $expectedVersion: Int) {\n    archiveFile(id: $id, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n"): typeof import('./graphql').ArchiveFileDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RejectFile($id: ID!, $reason: String!, $expectedVersion: Int) {\n    rejectFile(id: $id, reason: $reason, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n"): typeof import('./graphql').RejectFileDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RetryTransfer($transferId: ID!) {\n    retryTransfer(transferId: $transferId) {\n      ...TransferFields\n    }\n  }\n"): typeof import('./graphql').RetryTransferDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      ...UserFields\n    }\n  }\n"): typeof import('./graphql').CreateUserDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateUser($id: ID!, $input: UpdateUserInput!) {\n    updateUser(id: $id, input: $input) {\n      ...UserFields\n    }\n  }\n"): typeof import('./graphql').UpdateUserDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription FileEvents($after: String) {\n    fileEvents(after: $after) {\n      cursor\n      action\n      fromState\n      toState\n      actor\n      at\n      file {\n        ...FileSummary\n      }\n    }\n  }\n"): typeof import('./graphql').FileEventsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription SiteEvents {\n    siteEvents {\n      ...SiteFields\n    }\n  }\n"): typeof import('./graphql').SiteEventsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription TransferEvents {\n    transferEvents {\n      ...TransferFields\n    }\n  }\n"): typeof import('./graphql').TransferEventsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription AuditEvents($after: String) {\n    auditEvents(after: $after) {\n      ...AuditFields\n    }\n  }\n"): typeof import('./graphql').AuditEventsDocument;
+
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}

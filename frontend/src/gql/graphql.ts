@@ -1,0 +1,1198 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type CreateUserInput = {
+  displayName?: string | null | undefined;
+  password: string;
+  role: Role;
+  siteCode?: string | null | undefined;
+  username: string;
+};
+
+export type FileAction =
+  | 'ARCHIVE'
+  | 'ASSIGN'
+  | 'COMPLETE_TRANSFER'
+  | 'DELIVER'
+  | 'QUEUE'
+  | 'REJECT'
+  | 'START'
+  | 'START_TRANSFER'
+  | 'VALIDATE';
+
+export type FileFilter = {
+  coloristId?: string | number | null | undefined;
+  search?: string | null | undefined;
+  siteCode?: string | null | undefined;
+  states?: Array<FileState> | null | undefined;
+};
+
+export type FileState =
+  | 'ARCHIVED'
+  | 'COLORIST_ASSIGNED'
+  | 'DELIVERED_TO_MAM'
+  | 'DETECTED'
+  | 'IN_PROGRESS'
+  | 'QUEUED'
+  | 'REJECTED'
+  | 'TRANSFERRED'
+  | 'TRANSFERRING'
+  | 'VALIDATED';
+
+export type Role =
+  | 'ADMIN'
+  | 'COLORIST'
+  | 'ENGINEER'
+  | 'READONLY';
+
+export type TransferStatus =
+  | 'CANCELLED'
+  | 'COMPLETED'
+  | 'FAILED'
+  | 'PENDING'
+  | 'RUNNING';
+
+export type UpdateUserInput = {
+  active?: boolean | null | undefined;
+  displayName?: string | null | undefined;
+  role?: Role | null | undefined;
+  siteCode?: string | null | undefined;
+};
+
+export type SiteFieldsFragment = { id: string, code: string, name: string, online: boolean, lastHeartbeatAt: string | null, daemonVersion: string | null, watchPath: string | null, queueDepth: number | null, diskFreeBytes: number | string | null };
+
+export type UserFieldsFragment = { id: string, username: string, displayName: string, role: Role, active: boolean, activeFiles: number, site: { id: string, code: string, name: string } | null };
+
+export type TransferFieldsFragment = { id: string, status: TransferStatus, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } };
+
+export type FileSummaryFragment = { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null };
+
+export type AuditFieldsFragment = { id: string, cursor: string | null, at: string, actor: string, action: string, fromState: FileState | null, toState: FileState | null, details: unknown, file: { id: string, filename: string } | null };
+
+export type MeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MeQuery = { me: { id: string, username: string, displayName: string, role: Role, active: boolean, activeFiles: number, site: { id: string, code: string, name: string } | null } | null };
+
+export type LoginMutationVariables = Exact<{
+  username: string;
+  password: string;
+}>;
+
+
+export type LoginMutation = { login: { id: string, username: string, displayName: string, role: Role, active: boolean, activeFiles: number, site: { id: string, code: string, name: string } | null } };
+
+export type LogoutMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type LogoutMutation = { logout: boolean };
+
+export type ChangePasswordMutationVariables = Exact<{
+  oldPassword: string;
+  newPassword: string;
+}>;
+
+
+export type ChangePasswordMutation = { changePassword: boolean };
+
+export type StatsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type StatsQuery = { stats: { totalFiles: number, activeTransfers: number, sitesOnline: number, sitesTotal: number, byState: Array<{ state: FileState, count: number }> } };
+
+export type SitesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SitesQuery = { sites: Array<{ id: string, code: string, name: string, online: boolean, lastHeartbeatAt: string | null, daemonVersion: string | null, watchPath: string | null, queueDepth: number | null, diskFreeBytes: number | string | null }> };
+
+export type FilesQueryVariables = Exact<{
+  filter?: FileFilter | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type FilesQuery = { files: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type FileDetailQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type FileDetailQuery = { file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, allowedActions: Array<FileAction>, transfers: Array<{ id: string, status: TransferStatus, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } }>, auditTrail: Array<{ id: string, cursor: string | null, at: string, actor: string, action: string, fromState: FileState | null, toState: FileState | null, details: unknown, file: { id: string, filename: string } | null }>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } | null };
+
+export type TransfersQueryVariables = Exact<{
+  status?: TransferStatus | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type TransfersQuery = { transfers: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, status: TransferStatus, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type UsersQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type UsersQuery = { users: Array<{ id: string, username: string, displayName: string, role: Role, active: boolean, activeFiles: number, site: { id: string, code: string, name: string } | null }> };
+
+export type AuditQueryVariables = Exact<{
+  fileId?: string | number | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type AuditQuery = { audit: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, cursor: string | null, at: string, actor: string, action: string, fromState: FileState | null, toState: FileState | null, details: unknown, file: { id: string, filename: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type ValidateFileMutationVariables = Exact<{
+  id: string | number;
+  expectedVersion?: number | null | undefined;
+}>;
+
+
+export type ValidateFileMutation = { validateFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+
+export type QueueFileMutationVariables = Exact<{
+  id: string | number;
+  destinationSite?: string | null | undefined;
+  expectedVersion?: number | null | undefined;
+}>;
+
+
+export type QueueFileMutation = { queueFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+
+export type StartTransferMutationVariables = Exact<{
+  id: string | number;
+  expectedVersion?: number | null | undefined;
+}>;
+
+
+export type StartTransferMutation = { startTransfer: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+
+export type CompleteTransferMutationVariables = Exact<{
+  id: string | number;
+  sha256?: string | null | undefined;
+  expectedVersion?: number | null | undefined;
+}>;
+
+
+export type CompleteTransferMutation = { completeTransfer: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+
+export type AssignColoristMutationVariables = Exact<{
+  id: string | number;
+  coloristId: string | number;
+  expectedVersion?: number | null | undefined;
+}>;
+
+
+export type AssignColoristMutation = { assignColorist: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+
+export type StartWorkMutationVariables = Exact<{
+  id: string | number;
+  expectedVersion?: number | null | undefined;
+}>;
+
+
+export type StartWorkMutation = { startWork: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+
+export type DeliverToMamMutationVariables = Exact<{
+  id: string | number;
+  expectedVersion?: number | null | undefined;
+}>;
+
+
+export type DeliverToMamMutation = { deliverToMam: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+
+export type ArchiveFileMutationVariables = Exact<{
+  id: string | number;
+  expectedVersion?: number | null | undefined;
+}>;
+
+
+export type ArchiveFileMutation = { archiveFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+
+export type RejectFileMutationVariables = Exact<{
+  id: string | number;
+  reason: string;
+  expectedVersion?: number | null | undefined;
+}>;
+
+
+export type RejectFileMutation = { rejectFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+
+export type RetryTransferMutationVariables = Exact<{
+  transferId: string | number;
+}>;
+
+
+export type RetryTransferMutation = { retryTransfer: { id: string, status: TransferStatus, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } };
+
+export type CreateUserMutationVariables = Exact<{
+  input: CreateUserInput;
+}>;
+
+
+export type CreateUserMutation = { createUser: { id: string, username: string, displayName: string, role: Role, active: boolean, activeFiles: number, site: { id: string, code: string, name: string } | null } };
+
+export type UpdateUserMutationVariables = Exact<{
+  id: string | number;
+  input: UpdateUserInput;
+}>;
+
+
+export type UpdateUserMutation = { updateUser: { id: string, username: string, displayName: string, role: Role, active: boolean, activeFiles: number, site: { id: string, code: string, name: string } | null } };
+
+export type FileEventsSubscriptionVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type FileEventsSubscription = { fileEvents: { cursor: string, action: string, fromState: FileState | null, toState: FileState | null, actor: string, at: string, file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } } };
+
+export type SiteEventsSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SiteEventsSubscription = { siteEvents: { id: string, code: string, name: string, online: boolean, lastHeartbeatAt: string | null, daemonVersion: string | null, watchPath: string | null, queueDepth: number | null, diskFreeBytes: number | string | null } };
+
+export type TransferEventsSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type TransferEventsSubscription = { transferEvents: { id: string, status: TransferStatus, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } };
+
+export type AuditEventsSubscriptionVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type AuditEventsSubscription = { auditEvents: { id: string, cursor: string | null, at: string, actor: string, action: string, fromState: FileState | null, toState: FileState | null, details: unknown, file: { id: string, filename: string } | null } };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+export const SiteFieldsFragmentDoc = new TypedDocumentString(`
+    fragment SiteFields on Site {
+  id
+  code
+  name
+  online
+  lastHeartbeatAt
+  daemonVersion
+  watchPath
+  queueDepth
+  diskFreeBytes
+}
+    `, {"fragmentName":"SiteFields"}) as unknown as TypedDocumentString<SiteFieldsFragment, unknown>;
+export const UserFieldsFragmentDoc = new TypedDocumentString(`
+    fragment UserFields on User {
+  id
+  username
+  displayName
+  role
+  active
+  activeFiles
+  site {
+    id
+    code
+    name
+  }
+}
+    `, {"fragmentName":"UserFields"}) as unknown as TypedDocumentString<UserFieldsFragment, unknown>;
+export const TransferFieldsFragmentDoc = new TypedDocumentString(`
+    fragment TransferFields on TransferJob {
+  id
+  status
+  bytesTotal
+  bytesTransferred
+  rateBytesPerSecond
+  etaSeconds
+  attempts
+  error
+  createdAt
+  startedAt
+  completedAt
+  file {
+    id
+    filename
+  }
+  sourceSite {
+    id
+    code
+    name
+  }
+  destinationSite {
+    id
+    code
+    name
+  }
+}
+    `, {"fragmentName":"TransferFields"}) as unknown as TypedDocumentString<TransferFieldsFragment, unknown>;
+export const FileSummaryFragmentDoc = new TypedDocumentString(`
+    fragment FileSummary on File {
+  id
+  filename
+  path
+  sizeBytes
+  sha256
+  state
+  version
+  detectedAt
+  updatedAt
+  rejectionReason
+  mamAssetId
+  allowedActions
+  site {
+    id
+    code
+    name
+  }
+  destinationSite {
+    id
+    code
+    name
+  }
+  colorist {
+    id
+    username
+    displayName
+  }
+}
+    `, {"fragmentName":"FileSummary"}) as unknown as TypedDocumentString<FileSummaryFragment, unknown>;
+export const AuditFieldsFragmentDoc = new TypedDocumentString(`
+    fragment AuditFields on AuditEntry {
+  id
+  cursor
+  at
+  actor
+  action
+  fromState
+  toState
+  details
+  file {
+    id
+    filename
+  }
+}
+    `, {"fragmentName":"AuditFields"}) as unknown as TypedDocumentString<AuditFieldsFragment, unknown>;
+export const MeDocument = new TypedDocumentString(`
+    query Me {
+  me {
+    ...UserFields
+  }
+}
+    fragment UserFields on User {
+  id
+  username
+  displayName
+  role
+  active
+  activeFiles
+  site {
+    id
+    code
+    name
+  }
+}`) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
+export const LoginDocument = new TypedDocumentString(`
+    mutation Login($username: String!, $password: String!) {
+  login(username: $username, password: $password) {
+    ...UserFields
+  }
+}
+    fragment UserFields on User {
+  id
+  username
+  displayName
+  role
+  active
+  activeFiles
+  site {
+    id
+    code
+    name
+  }
+}`) as unknown as TypedDocumentString<LoginMutation, LoginMutationVariables>;
+export const LogoutDocument = new TypedDocumentString(`
+    mutation Logout {
+  logout
+}
+    `) as unknown as TypedDocumentString<LogoutMutation, LogoutMutationVariables>;
+export const ChangePasswordDocument = new TypedDocumentString(`
+    mutation ChangePassword($oldPassword: String!, $newPassword: String!) {
+  changePassword(oldPassword: $oldPassword, newPassword: $newPassword)
+}
+    `) as unknown as TypedDocumentString<ChangePasswordMutation, ChangePasswordMutationVariables>;
+export const StatsDocument = new TypedDocumentString(`
+    query Stats {
+  stats {
+    totalFiles
+    activeTransfers
+    sitesOnline
+    sitesTotal
+    byState {
+      state
+      count
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StatsQuery, StatsQueryVariables>;
+export const SitesDocument = new TypedDocumentString(`
+    query Sites {
+  sites {
+    ...SiteFields
+  }
+}
+    fragment SiteFields on Site {
+  id
+  code
+  name
+  online
+  lastHeartbeatAt
+  daemonVersion
+  watchPath
+  queueDepth
+  diskFreeBytes
+}`) as unknown as TypedDocumentString<SitesQuery, SitesQueryVariables>;
+export const FilesDocument = new TypedDocumentString(`
+    query Files($filter: FileFilter, $first: Int, $after: String) {
+  files(filter: $filter, first: $first, after: $after) {
+    totalCount
+    edges {
+      cursor
+      node {
+        ...FileSummary
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    fragment FileSummary on File {
+  id
+  filename
+  path
+  sizeBytes
+  sha256
+  state
+  version
+  detectedAt
+  updatedAt
+  rejectionReason
+  mamAssetId
+  allowedActions
+  site {
+    id
+    code
+    name
+  }
+  destinationSite {
+    id
+    code
+    name
+  }
+  colorist {
+    id
+    username
+    displayName
+  }
+}`) as unknown as TypedDocumentString<FilesQuery, FilesQueryVariables>;
+export const FileDetailDocument = new TypedDocumentString(`
+    query FileDetail($id: ID!) {
+  file(id: $id) {
+    ...FileSummary
+    transfers {
+      ...TransferFields
+    }
+    auditTrail {
+      ...AuditFields
+    }
+  }
+}
+    fragment TransferFields on TransferJob {
+  id
+  status
+  bytesTotal
+  bytesTransferred
+  rateBytesPerSecond
+  etaSeconds
+  attempts
+  error
+  createdAt
+  startedAt
+  completedAt
+  file {
+    id
+    filename
+  }
+  sourceSite {
+    id
+    code
+    name
+  }
+  destinationSite {
+    id
+    code
+    name
+  }
+}
+fragment FileSummary on File {
+  id
+  filename
+  path
+  sizeBytes
+  sha256
+  state
+  version
+  detectedAt
+  updatedAt
+  rejectionReason
+  mamAssetId
+  allowedActions
+  site {
+    id
+    code
+    name
+  }
+  destinationSite {
+    id
+    code
+    name
+  }
+  colorist {
+    id
+    username
+    displayName
+  }
+}
+fragment AuditFields on AuditEntry {
+  id
+  cursor
+  at
+  actor
+  action
+  fromState
+  toState
+  details
+  file {
+    id
+    filename
+  }
+}`) as unknown as TypedDocumentString<FileDetailQuery, FileDetailQueryVariables>;
+export const TransfersDocument = new TypedDocumentString(`
+    query Transfers($status: TransferStatus, $first: Int, $after: String) {
+  transfers(status: $status, first: $first, after: $after) {
+    totalCount
+    edges {
+      cursor
+      node {
+        ...TransferFields
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    fragment TransferFields on TransferJob {
+  id
+  status
+  bytesTotal
+  bytesTransferred
+  rateBytesPerSecond
+  etaSeconds
+  attempts
+  error
+  createdAt
+  startedAt
+  completedAt
+  file {
+    id
+    filename
+  }
+  sourceSite {
+    id
+    code
+    name
+  }
+  destinationSite {
+    id
+    code
+    name
+  }
+}`) as unknown as TypedDocumentString<TransfersQuery, TransfersQueryVariables>;
+export const UsersDocument = new TypedDocumentString(`
+    query Users {
+  users {
+    ...UserFields
+  }
+}
+    fragment UserFields on User {
+  id
+  username
+  displayName
+  role
+  active
+  activeFiles
+  site {
+    id
+    code
+    name
+  }
+}`) as unknown as TypedDocumentString<UsersQuery, UsersQueryVariables>;
+export const AuditDocument = new TypedDocumentString(`
+    query Audit($fileId: ID, $first: Int, $after: String) {
+  audit(fileId: $fileId, first: $first, after: $after) {
+    totalCount
+    edges {
+      cursor
+      node {
+        ...AuditFields
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    fragment AuditFields on AuditEntry {
+  id
+  cursor
+  at
+  actor
+  action
+  fromState
+  toState
+  details
+  file {
+    id
+    filename
+  }
+}`) as unknown as TypedDocumentString<AuditQuery, AuditQueryVariables>;
+export const ValidateFileDocument = new TypedDocumentString(`
+    mutation ValidateFile($id: ID!, $expectedVersion: Int) {
+  validateFile(id: $id, expectedVersion: $expectedVersion) {
+    ...FileSummary
+  }
+}
+    fragment FileSummary on File {
+  id
+  filename
+  path
+  sizeBytes
+  sha256
+  state
+  version
+  detectedAt
+  updatedAt
+  rejectionReason
+  mamAssetId
+  allowedActions
+  site {
+    id
+    code
+    name
+  }
+  destinationSite {
+    id
+    code
+    name
+  }
+  colorist {
+    id
+    username
+    displayName
+  }
+}`) as unknown as TypedDocumentString<ValidateFileMutation, ValidateFileMutationVariables>;
+export const QueueFileDocument = new TypedDocumentString(`
+    mutation QueueFile($id: ID!, $destinationSite: String, $expectedVersion: Int) {
+  queueFile(
+    id: $id
+    destinationSite: $destinationSite
+    expectedVersion: $expectedVersion
+  ) {
+    ...FileSummary
+  }
+}
+    fragment FileSummary on File {
+  id
+  filename
+  path
+  sizeBytes
+  sha256
+  state
+  version
+  detectedAt
+  updatedAt
+  rejectionReason
+  mamAssetId
+  allowedActions
+  site {
+    id
+    code
+    name
+  }
+  destinationSite {
+    id
+    code
+    name
+  }
+  colorist {
+    id
+    username
+    displayName
+  }
+}`) as unknown as TypedDocumentString<QueueFileMutation, QueueFileMutationVariables>;
+export const StartTransferDocument = new TypedDocumentString(`
+    mutation StartTransfer($id: ID!, $expectedVersion: Int) {
+  startTransfer(id: $id, expectedVersion: $expectedVersion) {
+    ...FileSummary
+  }
+}
+    fragment FileSummary on File {
+  id
+  filename
+  path
+  sizeBytes
+  sha256
+  state
+  version
+  detectedAt
+  updatedAt
+  rejectionReason
+  mamAssetId
+  allowedActions
+  site {
+    id
+    code
+    name
+  }
+  destinationSite {
+    id
+    code
+    name
+  }
+  colorist {
+    id
+    username
+    displayName
+  }
+}`) as unknown as TypedDocumentString<StartTransferMutation, StartTransferMutationVariables>;
+export const CompleteTransferDocument = new TypedDocumentString(`
+    mutation CompleteTransfer($id: ID!, $sha256: String, $expectedVersion: Int) {
+  completeTransfer(id: $id, sha256: $sha256, expectedVersion: $expectedVersion) {
+    ...FileSummary
+  }
+}
+    fragment FileSummary on File {
+  id
+  filename
+  path
+  sizeBytes
+  sha256
+  state
+  version
+  detectedAt
+  updatedAt
+  rejectionReason
+  mamAssetId
+  allowedActions
+  site {
+    id
+    code
+    name
+  }
+  destinationSite {
+    id
+    code
+    name
+  }
+  colorist {
+    id
+    username
+    displayName
+  }
+}`) as unknown as TypedDocumentString<CompleteTransferMutation, CompleteTransferMutationVariables>;
+export const AssignColoristDocument = new TypedDocumentString(`
+    mutation AssignColorist($id: ID!, $coloristId: ID!, $expectedVersion: Int) {
+  assignColorist(
+    id: $id
+    coloristId: $coloristId
+    expectedVersion: $expectedVersion
+  ) {
+    ...FileSummary
+  }
+}
+    fragment FileSummary on File {
+  id
+  filename
+  path
+  sizeBytes
+  sha256
+  state
+  version
+  detectedAt
+  updatedAt
+  rejectionReason
+  mamAssetId
+  allowedActions
+  site {
+    id
+    code
+    name
+  }
+  destinationSite {
+    id
+    code
+    name
+  }
+  colorist {
+    id
+    username
+    displayName
+  }
+}`) as unknown as TypedDocumentString<AssignColoristMutation, AssignColoristMutationVariables>;
+export const StartWorkDocument = new TypedDocumentString(`
+    mutation StartWork($id: ID!, $expectedVersion: Int) {
+  startWork(id: $id, expectedVersion: $expectedVersion) {
+    ...FileSummary
+  }
+}
+    fragment FileSummary on File {
+  id
+  filename
+  path
+  sizeBytes
+  sha256
+  state
+  version
+  detectedAt
+  updatedAt
+  rejectionReason
+  mamAssetId
+  allowedActions
+  site {
+    id
+    code
+    name
+  }
+  destinationSite {
+    id
+    code
+    name
+  }
+  colorist {
+    id
+    username
+    displayName
+  }
+}`) as unknown as TypedDocumentString<StartWorkMutation, StartWorkMutationVariables>;
+export const DeliverToMamDocument = new TypedDocumentString(`
+    mutation DeliverToMam($id: ID!, $expectedVersion: Int) {
+  deliverToMam(id: $id, expectedVersion: $expectedVersion) {
+    ...FileSummary
+  }
+}
+    fragment FileSummary on File {
+  id
+  filename
+  path
+  sizeBytes
+  sha256
+  state
+  version
+  detectedAt
+  updatedAt
+  rejectionReason
+  mamAssetId
+  allowedActions
+  site {
+    id
+    code
+    name
+  }
+  destinationSite {
+    id
+    code
+    name
+  }
+  colorist {
+    id
+    username
+    displayName
+  }
+}`) as unknown as TypedDocumentString<DeliverToMamMutation, DeliverToMamMutationVariables>;
+export const ArchiveFileDocument = new TypedDocumentString(`
+    mutation ArchiveFile($id: ID!, $expectedVersion: Int) {
+  archiveFile(id: $id, expectedVersion: $expectedVersion) {
+    ...FileSummary
+  }
+}
+    fragment FileSummary on File {
+  id
+  filename
+  path
+  sizeBytes
+  sha256
+  state
+  version
+  detectedAt
+  updatedAt
+  rejectionReason
+  mamAssetId
+  allowedActions
+  site {
+    id
+    code
+    name
+  }
+  destinationSite {
+    id
+    code
+    name
+  }
+  colorist {
+    id
+    username
+    displayName
+  }
+}`) as unknown as TypedDocumentString<ArchiveFileMutation, ArchiveFileMutationVariables>;
+export const RejectFileDocument = new TypedDocumentString(`
+    mutation RejectFile($id: ID!, $reason: String!, $expectedVersion: Int) {
+  rejectFile(id: $id, reason: $reason, expectedVersion: $expectedVersion) {
+    ...FileSummary
+  }
+}
+    fragment FileSummary on File {
+  id
+  filename
+  path
+  sizeBytes
+  sha256
+  state
+  version
+  detectedAt
+  updatedAt
+  rejectionReason
+  mamAssetId
+  allowedActions
+  site {
+    id
+    code
+    name
+  }
+  destinationSite {
+    id
+    code
+    name
+  }
+  colorist {
+    id
+    username
+    displayName
+  }
+}`) as unknown as TypedDocumentString<RejectFileMutation, RejectFileMutationVariables>;
+export const RetryTransferDocument = new TypedDocumentString(`
+    mutation RetryTransfer($transferId: ID!) {
+  retryTransfer(transferId: $transferId) {
+    ...TransferFields
+  }
+}
+    fragment TransferFields on TransferJob {
+  id
+  status
+  bytesTotal
+  bytesTransferred
+  rateBytesPerSecond
+  etaSeconds
+  attempts
+  error
+  createdAt
+  startedAt
+  completedAt
+  file {
+    id
+    filename
+  }
+  sourceSite {
+    id
+    code
+    name
+  }
+  destinationSite {
+    id
+    code
+    name
+  }
+}`) as unknown as TypedDocumentString<RetryTransferMutation, RetryTransferMutationVariables>;
+export const CreateUserDocument = new TypedDocumentString(`
+    mutation CreateUser($input: CreateUserInput!) {
+  createUser(input: $input) {
+    ...UserFields
+  }
+}
+    fragment UserFields on User {
+  id
+  username
+  displayName
+  role
+  active
+  activeFiles
+  site {
+    id
+    code
+    name
+  }
+}`) as unknown as TypedDocumentString<CreateUserMutation, CreateUserMutationVariables>;
+export const UpdateUserDocument = new TypedDocumentString(`
+    mutation UpdateUser($id: ID!, $input: UpdateUserInput!) {
+  updateUser(id: $id, input: $input) {
+    ...UserFields
+  }
+}
+    fragment UserFields on User {
+  id
+  username
+  displayName
+  role
+  active
+  activeFiles
+  site {
+    id
+    code
+    name
+  }
+}`) as unknown as TypedDocumentString<UpdateUserMutation, UpdateUserMutationVariables>;
+export const FileEventsDocument = new TypedDocumentString(`
+    subscription FileEvents($after: String) {
+  fileEvents(after: $after) {
+    cursor
+    action
+    fromState
+    toState
+    actor
+    at
+    file {
+      ...FileSummary
+    }
+  }
+}
+    fragment FileSummary on File {
+  id
+  filename
+  path
+  sizeBytes
+  sha256
+  state
+  version
+  detectedAt
+  updatedAt
+  rejectionReason
+  mamAssetId
+  allowedActions
+  site {
+    id
+    code
+    name
+  }
+  destinationSite {
+    id
+    code
+    name
+  }
+  colorist {
+    id
+    username
+    displayName
+  }
+}`) as unknown as TypedDocumentString<FileEventsSubscription, FileEventsSubscriptionVariables>;
+export const SiteEventsDocument = new TypedDocumentString(`
+    subscription SiteEvents {
+  siteEvents {
+    ...SiteFields
+  }
+}
+    fragment SiteFields on Site {
+  id
+  code
+  name
+  online
+  lastHeartbeatAt
+  daemonVersion
+  watchPath
+  queueDepth
+  diskFreeBytes
+}`) as unknown as TypedDocumentString<SiteEventsSubscription, SiteEventsSubscriptionVariables>;
+export const TransferEventsDocument = new TypedDocumentString(`
+    subscription TransferEvents {
+  transferEvents {
+    ...TransferFields
+  }
+}
+    fragment TransferFields on TransferJob {
+  id
+  status
+  bytesTotal
+  bytesTransferred
+  rateBytesPerSecond
+  etaSeconds
+  attempts
+  error
+  createdAt
+  startedAt
+  completedAt
+  file {
+    id
+    filename
+  }
+  sourceSite {
+    id
+    code
+    name
+  }
+  destinationSite {
+    id
+    code
+    name
+  }
+}`) as unknown as TypedDocumentString<TransferEventsSubscription, TransferEventsSubscriptionVariables>;
+export const AuditEventsDocument = new TypedDocumentString(`
+    subscription AuditEvents($after: String) {
+  auditEvents(after: $after) {
+    ...AuditFields
+  }
+}
+    fragment AuditFields on AuditEntry {
+  id
+  cursor
+  at
+  actor
+  action
+  fromState
+  toState
+  details
+  file {
+    id
+    filename
+  }
+}`) as unknown as TypedDocumentString<AuditEventsSubscription, AuditEventsSubscriptionVariables>;

@@ -1,0 +1,110 @@
+import { graphql } from "@/gql";
+
+export const SiteFieldsFragment = graphql(`
+  fragment SiteFields on Site {
+    id
+    code
+    name
+    online
+    lastHeartbeatAt
+    daemonVersion
+    watchPath
+    queueDepth
+    diskFreeBytes
+  }
+`);
+
+export const UserFieldsFragment = graphql(`
+  fragment UserFields on User {
+    id
+    username
+    displayName
+    role
+    active
+    activeFiles
+    site {
+      id
+      code
+      name
+    }
+  }
+`);
+
+export const TransferFieldsFragment = graphql(`
+  fragment TransferFields on TransferJob {
+    id
+    status
+    bytesTotal
+    bytesTransferred
+    rateBytesPerSecond
+    etaSeconds
+    attempts
+    error
+    createdAt
+    startedAt
+    completedAt
+    file {
+      id
+      filename
+    }
+    sourceSite {
+      id
+      code
+      name
+    }
+    destinationSite {
+      id
+      code
+      name
+    }
+  }
+`);
+
+export const FileSummaryFragment = graphql(`
+  fragment FileSummary on File {
+    id
+    filename
+    path
+    sizeBytes
+    sha256
+    state
+    version
+    detectedAt
+    updatedAt
+    rejectionReason
+    mamAssetId
+    allowedActions
+    site {
+      id
+      code
+      name
+    }
+    destinationSite {
+      id
+      code
+      name
+    }
+    colorist {
+      id
+      username
+      displayName
+    }
+  }
+`);
+
+export const AuditFieldsFragment = graphql(`
+  fragment AuditFields on AuditEntry {
+    id
+    cursor
+    at
+    actor
+    action
+    fromState
+    toState
+    details
+    file {
+      id
+      filename
+    }
+  }
+`);

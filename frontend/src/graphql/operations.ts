@@ -1,0 +1,224 @@
+import { graphql } from "@/gql";
+
+export const MeQuery = graphql(`
+  query Me {
+    me {
+      ...UserFields
+    }
+  }
+`);
+
+export const LoginMutation = graphql(`
+  mutation Login($username: String!, $password: String!) {
+    login(username: $username, password: $password) {
+      ...UserFields
+    }
+  }
+`);
+
+export const LogoutMutation = graphql(`
+  mutation Logout {
+    logout
+  }
+`);
+
+export const ChangePasswordMutation = graphql(`
+  mutation ChangePassword($oldPassword: String!, $newPassword: String!) {
+    changePassword(oldPassword: $oldPassword, newPassword: $newPassword)
+  }
+`);
+
+export const StatsQuery = graphql(`
+  query Stats {
+    stats {
+      totalFiles
+      activeTransfers
+      sitesOnline
+      sitesTotal
+      byState {
+        state
+        count
+      }
+    }
+  }
+`);
+
+export const SitesQuery = graphql(`
+  query Sites {
+    sites {
+      ...SiteFields
+    }
+  }
+`);
+
+export const FilesQuery = graphql(`
+  query Files($filter: FileFilter, $first: Int, $after: String) {
+    files(filter: $filter, first: $first, after: $after) {
+      totalCount
+      edges {
+        cursor
+        node {
+          ...FileSummary
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
+export const FileDetailQuery = graphql(`
+  query FileDetail($id: ID!) {
+    file(id: $id) {
+      ...FileSummary
+      transfers {
+        ...TransferFields
+      }
+      auditTrail {
+        ...AuditFields
+      }
+    }
+  }
+`);
+
+export const TransfersQuery = graphql(`
+  query Transfers($status: TransferStatus, $first: Int, $after: String) {
+    transfers(status: $status, first: $first, after: $after) {
+      totalCount
+      edges {
+        cursor
+        node {
+          ...TransferFields
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
+export const UsersQuery = graphql(`
+  query Users {
+    users {
+      ...UserFields
+    }
+  }
+`);
+
+export const AuditQuery = graphql(`
+  query Audit($fileId: ID, $first: Int, $after: String) {
+    audit(fileId: $fileId, first: $first, after: $after) {
+      totalCount
+      edges {
+        cursor
+        node {
+          ...AuditFields
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
+export const ValidateFileMutation = graphql(`
+  mutation ValidateFile($id: ID!, $expectedVersion: Int) {
+    validateFile(id: $id, expectedVersion: $expectedVersion) {
+      ...FileSummary
+    }
+  }
+`);
+
+export const QueueFileMutation = graphql(`
+  mutation QueueFile($id: ID!, $destinationSite: String, $expectedVersion: Int) {
+    queueFile(id: $id, destinationSite: $destinationSite, expectedVersion: $expectedVersion) {
+      ...FileSummary
+    }
+  }
+`);
+
+export const StartTransferMutation = graphql(`
+  mutation StartTransfer($id: ID!, $expectedVersion: Int) {
+    startTransfer(id: $id, expectedVersion: $expectedVersion) {
+      ...FileSummary
+    }
+  }
+`);
+
+export const CompleteTransferMutation = graphql(`
+  mutation CompleteTransfer($id: ID!, $sha256: String, $expectedVersion: Int) {
+    completeTransfer(id: $id, sha256: $sha256, expectedVersion: $expectedVersion) {
+      ...FileSummary
+    }
+  }
+`);
+
+export const AssignColoristMutation = graphql(`
+  mutation AssignColorist($id: ID!, $coloristId: ID!, $expectedVersion: Int) {
+    assignColorist(id: $id, coloristId: $coloristId, expectedVersion: $expectedVersion) {
+      ...FileSummary
+    }
+  }
+`);
+
+export const StartWorkMutation = graphql(`
+  mutation StartWork($id: ID!, $expectedVersion: Int) {
+    startWork(id: $id, expectedVersion: $expectedVersion) {
+      ...FileSummary
+    }
+  }
+`);
+
+export const DeliverToMamMutation = graphql(`
+  mutation DeliverToMam($id: ID!, $expectedVersion: Int) {
+    deliverToMam(id: $id, expectedVersion: $expectedVersion) {
+      ...FileSummary
+    }
+  }
+`);
+
+export const ArchiveFileMutation = graphql(`
+  mutation ArchiveFile($id: ID!, $expectedVersion: Int) {
+    archiveFile(id: $id, expectedVersion: $expectedVersion) {
+      ...FileSummary
+    }
+  }
+`);
+
+export const RejectFileMutation = graphql(`
+  mutation RejectFile($id: ID!, $reason: String!, $expectedVersion: Int) {
+    rejectFile(id: $id, reason: $reason, expectedVersion: $expectedVersion) {
+      ...FileSummary
+    }
+  }
+`);
+
+export const RetryTransferMutation = graphql(`
+  mutation RetryTransfer($transferId: ID!) {
+    retryTransfer(transferId: $transferId) {
+      ...TransferFields
+    }
+  }
+`);
+
+export const CreateUserMutation = graphql(`
+  mutation CreateUser($input: CreateUserInput!) {
+    createUser(input: $input) {
+      ...UserFields
+    }
+  }
+`);
+
+export const UpdateUserMutation = graphql(`
+  mutation UpdateUser($id: ID!, $input: UpdateUserInput!) {
+    updateUser(id: $id, input: $input) {
+      ...UserFields
+    }
+  }
+`);

@@ -1,0 +1,41 @@
+import { graphql } from "@/gql";
+
+export const FileEventsSubscription = graphql(`
+  subscription FileEvents($after: String) {
+    fileEvents(after: $after) {
+      cursor
+      action
+      fromState
+      toState
+      actor
+      at
+      file {
+        ...FileSummary
+      }
+    }
+  }
+`);
+
+export const SiteEventsSubscription = graphql(`
+  subscription SiteEvents {
+    siteEvents {
+      ...SiteFields
+    }
+  }
+`);
+
+export const TransferEventsSubscription = graphql(`
+  subscription TransferEvents {
+    transferEvents {
+      ...TransferFields
+    }
+  }
+`);
+
+export const AuditEventsSubscription = graphql(`
+  subscription AuditEvents($after: String) {
+    auditEvents(after: $after) {
+      ...AuditFields
+    }
+  }
+`);

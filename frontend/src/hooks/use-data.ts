@@ -1,0 +1,91 @@
+/** Server-state hooks. Nothing here polls: subscriptions keep these caches current. */
+import { useInfiniteQuery, useQuery, type InfiniteData } from "@tanstack/react-query";
+import type {
+  AuditFieldsFragment,
+  FileFilter,
+  FileSummaryFragment,
+  TransferFieldsFragment,
+  TransferStatus,
+} from "@/gql/graphql";
+import {
+  AuditQuery,
+  FileDetailQuery,
+  FilesQuery,
+  SitesQuery,
+  StatsQuery,
+  TransfersQuery,
+  UsersQuery,
+} from "@/graphql/operations";
+import type { Connection } from "@/lib/cache";
+import { gqlRequest } from "@/lib/graphql-client";
+import { queryKeys } from "@/lib/query-keys";
+
+export const PAGE_SIZE = 50;
+
+export function useStats() {
+  return useQuery({ queryKey: queryKeys.stats, queryFn: () => gqlRequest(StatsQuery) });
+}
+
+export function useSites() {
+  return useQuery({ queryKey: queryKeys.sites, queryFn: () => gqlRequest(SitesQuery) });
+}
+
+export function useUsers(enabled = true) {
+  return useQuery({ queryKey: queryKeys.users, queryFn: () => gqlRequest(UsersQuery), enabled });
+}
+
+export function useFile(id: string | null) {
+  return useQuery({
+    queryKey: queryKeys.file(id ?? ""),
+    queryFn: () => gqlRequest(FileDetailQuery, { id: id ?? "" }),
+    enabled: id !== null,
+  });
+}
+
+export function useFiles(filter: FileFilter) {
+  return useInfiniteQuery<
+    Connection<FileSummaryFragment>,
+    Error,
+    InfiniteData<Connection<FileSummaryFragment>, string | null>,
+    ReturnType<typeof queryKeys.files>,
+    string | null
+  >({
+    queryKey: queryKeys.files(filter),
+    queryFn: async ({ pageParam }) =>
+      (await gqlRequest(FilesQuery, { filter, first: PAGE_SIZE, after: pageParam })).files,
+    initialPageParam: null,
+    getNextPageParam: (last) => (last.pageInfo.hasNextPage ? last.pageInfo.endCursor : null),
+  });
+}
+
+export function useTransfers(status: TransferStatus | null) {
+  return useInfiniteQuery<
+    Connection<TransferFieldsFragment>,
+    Error,
+    InfiniteData<Connection<TransferFieldsFragment>, string | null>,
+    ReturnType<typeof queryKeys.transfers>,
+    string | null
+  >({
+    queryKey: queryKeys.transfers(status),
+    queryFn: async ({ pageParam }) =>
+      (await gqlRequest(TransfersQuery, { status, first: PAGE_SIZE, after: pageParam })).transfers,
+    initialPageParam: null,
+    getNextPageParam: (last) => (last.pageInfo.hasNextPage ? last.pageInfo.endCursor : null),
+  });
+}
+
+export function useAudit(fileId: string | null) {
+  return useInfiniteQuery<
+    Connection<AuditFieldsFragment>,
+    Error,
+    InfiniteData<Connection<AuditFieldsFragment>, string | null>,
+    ReturnType<typeof queryKeys.audit>,
+    string | null
+  >({
+    queryKey: queryKeys.audit(fileId),
+    queryFn: async ({ pageParam }) =>
+      (await gqlRequest(AuditQuery, { fileId, first: PAGE_SIZE, after: pageParam })).audit,
+    initialPageParam: null,
+    getNextPageParam: (last) => (last.pageInfo.hasNextPage ? last.pageInfo.endCursor : null),
+  });
+}

@@ -1,0 +1,65 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import type { FileAction, FileSummaryFragment } from "@/gql/graphql";
+import {
+  ArchiveFileMutation,
+  AssignColoristMutation,
+  CompleteTransferMutation,
+  DeliverToMamMutation,
+  QueueFileMutation,
+  RejectFileMutation,
+  StartTransferMutation,
+  StartWorkMutation,
+  ValidateFileMutation,
+} from "@/graphql/operations";
+import { gqlRequest } from "@/lib/graphql-client";
+import { applyFileEverywhere } from "@/lib/live-updates";
+
+/** Extra input some actions need; collected by their dialogs. */
+export interface ActionInput {
+  destinationSite?: string | null;
+  sha256?: string | null;
+  coloristId?: string;
+  reason?: string;
+}
+
+export interface FileActionRequest {
+  action: FileAction;
+  file: Pick<FileSummaryFragment, "id" | "version">;
+  input?: ActionInput;
+}
+
+/** One place maps each lifecycle action to its mutation (names from the contract). */
+export async function runFileAction({ action, file, input = {} }: FileActionRequest): Promise<FileSummaryFragment> {
+  const base = { id: file.id, expectedVersion: file.version };
+  switch (action) {
+    case "VALIDATE":
+      return (await gqlRequest(ValidateFileMutation, base)).validateFile;
+    case "QUEUE":
+      return (await gqlRequest(QueueFileMutation, { ...base, destinationSite: input.destinationSite ?? null }))
+        .queueFile;
+    case "START_TRANSFER":
+      return (await gqlRequest(StartTransferMutation, base)).startTransfer;
+    case "COMPLETE_TRANSFER":
+      return (await gqlRequest(CompleteTransferMutation, { ...base, sha256: input.sha256 || null })).completeTransfer;
+    case "ASSIGN":
+      if (!input.coloristId) throw new Error("Choose a colorist");
+      return (await gqlRequest(AssignColoristMutation, { ...base, coloristId: input.coloristId })).assignColorist;
+    case "START":
+      return (await gqlRequest(StartWorkMutation, base)).startWork;
+    case "DELIVER":
+      return (await gqlRequest(DeliverToMamMutation, base)).deliverToMam;
+    case "ARCHIVE":
+      return (await gqlRequest(ArchiveFileMutation, base)).archiveFile;
+    case "REJECT":
+      if (!input.reason?.trim()) throw new Error("A reason is required");
+      return (await gqlRequest(RejectFileMutation, { ...base, reason: input.reason.trim() })).rejectFile;
+  }
+}
+
+export function useFileAction() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: runFileAction,
+    onSuccess: (file) => applyFileEverywhere(queryClient, file),
+  });
+}

@@ -1,0 +1,17 @@
+import type { FileFilter, TransferStatus } from "@/gql/graphql";
+
+/** Every TanStack Query key the app uses; subscriptions update these caches in place. */
+export const queryKeys = {
+  me: ["me"] as const,
+  stats: ["stats"] as const,
+  sites: ["sites"] as const,
+  users: ["users"] as const,
+  filesRoot: ["files"] as const,
+  files: (filter: FileFilter) => ["files", filter] as const,
+  fileRoot: ["file"] as const,
+  file: (id: string) => ["file", id] as const,
+  transfersRoot: ["transfers"] as const,
+  transfers: (status: TransferStatus | null) => ["transfers", status] as const,
+  auditRoot: ["audit"] as const,
+  audit: (fileId: string | null) => ["audit", fileId] as const,
+};

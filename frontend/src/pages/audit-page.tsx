@@ -1,0 +1,139 @@
+import { useMemo, useState } from "react";
+import { Link, useLocation, useSearch } from "wouter";
+import { ArrowRight, ScrollText, X } from "lucide-react";
+import type { AuditFieldsFragment } from "@/gql/graphql";
+import { StateBadge } from "@/components/common/badges";
+import { EmptyState, Loading, QueryError } from "@/components/common/states";
+import { PageBody, PageHeader } from "@/components/layout/app-shell";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { useAudit } from "@/hooks/use-data";
+import { flattenPages } from "@/lib/cache";
+import { formatDateTime, humanize } from "@/lib/format";
+
+/** Client-side narrowing of the loaded entries by actor, action or file name. */
+export function matchesAuditText(entry: AuditFieldsFragment, text: string): boolean {
+  const needle = text.trim().toLowerCase();
+  if (!needle) return true;
+  return [entry.actor, entry.action, humanize(entry.action), entry.file?.filename ?? ""].some((v) =>
+    v.toLowerCase().includes(needle),
+  );
+}
+
+function detailsText(details: unknown): string {
+  if (details === null || details === undefined) return "";
+  if (typeof details === "string") return details;
+  if (typeof details === "object") {
+    return Object.entries(details as Record<string, unknown>)
+      .map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : String(v)}`)
+      .join(" · ");
+  }
+  return String(details);
+}
+
+export function AuditPage() {
+  const search = useSearch();
+  const [, navigate] = useLocation();
+  const fileId = new URLSearchParams(search).get("file");
+  const audit = useAudit(fileId);
+  const [text, setText] = useState("");
+  const all = flattenPages(audit.data);
+  const rows = useMemo(() => all.filter((e) => matchesAuditText(e, text)), [all, text]);
+  const total = audit.data?.pages[0]?.totalCount ?? 0;
+
+  return (
+    <>
+      <PageHeader title="Audit log" description="Who did what, when. New entries appear at the top as they happen." />
+      <PageBody>
+        <div className="flex items-end gap-3" role="search" aria-label="Filter audit log">
+          <div className="w-80 space-y-1.5">
+            <Label htmlFor="audit-filter">Filter</Label>
+            <Input
+              id="audit-filter"
+              type="search"
+              placeholder="Actor, action or file"
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+            />
+          </div>
+          {fileId && (
+            <Button variant="secondary" size="sm" onClick={() => navigate("/audit")} className="mb-0.5">
+              <X aria-hidden /> Only file {all.find((e) => e.file?.id === fileId)?.file?.filename ?? fileId}
+            </Button>
+          )}
+        </div>
+        <Card>
+          {audit.isPending ? (
+            <div className="px-5">
+              <Loading />
+            </div>
+          ) : audit.isError ? (
+            <div className="p-5">
+              <QueryError error={audit.error} />
+            </div>
+          ) : rows.length === 0 ? (
+            <EmptyState icon={<ScrollText className="size-8" />} title="No entries" />
+          ) : (
+            <Table aria-label="Audit entries">
+              <TableHeader>
+                <TableRow className="hover:bg-transparent">
+                  <TableHead>When</TableHead>
+                  <TableHead>Actor</TableHead>
+                  <TableHead>Action</TableHead>
+                  <TableHead>File</TableHead>
+                  <TableHead>Change</TableHead>
+                  <TableHead>Details</TableHead>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {rows.map((e) => (
+                  <TableRow key={e.id} data-testid="audit-row">
+                    <TableCell className="whitespace-nowrap text-xs tabular-nums text-muted-foreground">
+                      <time dateTime={e.at}>{formatDateTime(e.at)}</time>
+                    </TableCell>
+                    <TableCell className="text-sm font-medium">{e.actor}</TableCell>
+                    <TableCell className="text-sm">{humanize(e.action)}</TableCell>
+                    <TableCell className="max-w-56 truncate text-sm">
+                      {e.file ? (
+                        <Link href={`/files/${e.file.id}`} className="text-primary hover:underline">
+                          {e.file.filename}
+                        </Link>
+                      ) : (
+                        "—"
+                      )}
+                    </TableCell>
+                    <TableCell>
+                      <span className="inline-flex items-center gap-1">
+                        {e.fromState && <StateBadge state={e.fromState} />}
+                        {e.fromState && e.toState && <ArrowRight className="size-3 text-muted-foreground" aria-label="to" />}
+                        {e.toState && <StateBadge state={e.toState} />}
+                      </span>
+                    </TableCell>
+                    <TableCell className="max-w-72 truncate text-xs text-muted-foreground" title={detailsText(e.details)}>
+                      {detailsText(e.details)}
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          )}
+        </Card>
+        {audit.data && (
+          <div className="flex items-center justify-between text-sm text-muted-foreground">
+            <span>
+              Showing {rows.length} of {total}
+            </span>
+            {audit.hasNextPage && (
+              <Button variant="outline" size="sm" onClick={() => void audit.fetchNextPage()}>
+                Load more
+              </Button>
+            )}
+          </div>
+        )}
+      </PageBody>
+    </>
+  );
+}

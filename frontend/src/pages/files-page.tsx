@@ -1,0 +1,85 @@
+import { useMemo, useState } from "react";
+import { useLocation, useParams } from "wouter";
+import { FileVideo } from "lucide-react";
+import type { FileFilter } from "@/gql/graphql";
+import { PageBody, PageHeader } from "@/components/layout/app-shell";
+import { EmptyState, Loading, QueryError } from "@/components/common/states";
+import { EMPTY_FILTERS, FileFilters, type FileFilterState } from "@/components/files/file-filters";
+import { FileDetailsPanel } from "@/components/files/file-details";
+import { FilesTable } from "@/components/files/files-table";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { Dialog, SheetContent } from "@/components/ui/dialog";
+import { useCurrentUser } from "@/hooks/use-auth";
+import { useFiles, useSites, useUsers } from "@/hooks/use-data";
+import { useDebounced } from "@/hooks/use-debounced";
+import { flattenPages } from "@/lib/cache";
+
+export function toFileFilter(state: FileFilterState): FileFilter {
+  const filter: FileFilter = {};
+  if (state.search.trim()) filter.search = state.search.trim();
+  if (state.state !== "ALL") filter.states = [state.state];
+  if (state.siteCode !== "ALL") filter.siteCode = state.siteCode;
+  if (state.coloristId !== "ALL") filter.coloristId = state.coloristId;
+  return filter;
+}
+
+export function FilesPage() {
+  const params = useParams<{ id?: string }>();
+  const [, navigate] = useLocation();
+  const selectedId = params.id ?? null;
+  const user = useCurrentUser();
+  const [filters, setFilters] = useState<FileFilterState>(EMPTY_FILTERS);
+  const debouncedSearch = useDebounced(filters.search);
+  const filter = useMemo(
+    () => toFileFilter({ ...filters, search: debouncedSearch }),
+    [filters, debouncedSearch],
+  );
+  const files = useFiles(filter);
+  const sites = useSites();
+  const users = useUsers(user.role !== "READONLY");
+  const colorists = users.data ? users.data.users.filter((u) => u.role === "COLORIST") : null;
+  const rows = flattenPages(files.data);
+  const total = files.data?.pages[0]?.totalCount ?? 0;
+
+  return (
+    <>
+      <PageHeader title="Files" description="Every file the site daemons have reported, newest first." />
+      <PageBody>
+        <FileFilters value={filters} onChange={setFilters} sites={sites.data?.sites ?? []} colorists={colorists} />
+        <Card>
+          {files.isPending ? (
+            <div className="px-5">
+              <Loading label="Loading files…" />
+            </div>
+          ) : files.isError ? (
+            <div className="p-5">
+              <QueryError error={files.error} />
+            </div>
+          ) : rows.length === 0 ? (
+            <EmptyState icon={<FileVideo className="size-8" />} title="No files match">
+              Files appear here the moment a site daemon reports them.
+            </EmptyState>
+          ) : (
+            <FilesTable files={rows} selectedId={selectedId} onOpen={(id) => navigate(`/files/${id}`)} />
+          )}
+        </Card>
+        {files.data && (
+          <div className="flex items-center justify-between text-sm text-muted-foreground">
+            <span aria-live="polite" data-testid="files-count">
+              Showing {rows.length} of {total}
+            </span>
+            {files.hasNextPage && (
+              <Button variant="outline" size="sm" onClick={() => void files.fetchNextPage()} disabled={files.isFetchingNextPage}>
+                {files.isFetchingNextPage ? "Loading…" : "Load more"}
+              </Button>
+            )}
+          </div>
+        )}
+      </PageBody>
+      <Dialog open={selectedId !== null} onOpenChange={(open) => !open && navigate("/files")}>
+        <SheetContent>{selectedId && <FileDetailsPanel id={selectedId} />}</SheetContent>
+      </Dialog>
+    </>
+  );
+}
