@@ -1,0 +1,91 @@
+"""``colorroute-daemon`` / ``python -m daemon``: parse flags, validate, run, map the outcome to an exit code.
+
+Exit codes: 0 stopped cleanly, 1 crashed, 2 bad configuration (missing folder, bad URL, no key, state dir in
+use, unknown site), 3 the orchestrator rejected the key (or the key is not allowed for this site). systemd
+units should not restart on 2 or 3: see ``deploy/colorroute-daemon.service``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from daemon import __version__
+from daemon.config import DEFAULT_ORCHESTRATOR, ConfigError, DaemonConfig
+from daemon.logs import configure, event
+from daemon.service import ExitCode, Service
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="colorroute-daemon",
+        description="Watch a folder for finished camera files and report them to the Color Routing orchestrator.",
+    )
+    p.add_argument("--site", "-s", required=True, help="site code, e.g. tustin")
+    p.add_argument("--watch", "-w", type=Path, default=None, help="folder to watch (default: ./watch/SITE)")
+    p.add_argument(
+        "--orchestrator",
+        "-o",
+        default=os.environ.get("COLORROUTE_ORCHESTRATOR", DEFAULT_ORCHESTRATOR),
+        help=f"orchestrator base URL (default: {DEFAULT_ORCHESTRATOR}, env COLORROUTE_ORCHESTRATOR)",
+    )
+    p.add_argument("--api-key", "-k", default=None, help="daemon API key (default: env DAEMON_API_KEY)")
+    p.add_argument("--metadata-only", action="store_true", help="report files without uploading their bytes")
+    p.add_argument("--incoming", type=Path, default=None, help="folder transferred files arrive in (never reported)")
+    p.add_argument("--state-dir", type=Path, default=None, help="outbox location (default: ./.daemon-state/SITE)")
+    p.add_argument("--poll", action="store_true", help="poll instead of inotify (NFS/SMB shares)")
+    p.add_argument("--poll-interval", type=float, default=5.0, help="seconds between polls with --poll (5)")
+    p.add_argument("--settle-seconds", type=float, default=5.0, help="size+mtime must hold this long (5)")
+    p.add_argument("--rescan-interval", type=float, default=300.0, help="seconds between full rescans (300)")
+    p.add_argument("--heartbeat-interval", type=float, default=30.0, help="seconds between heartbeats (30)")
+    p.add_argument("--include", action="append", default=[], metavar="GLOB", help="only report matching files")
+    p.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="never report matching paths")
+    p.add_argument("--hash-workers", type=int, default=2, help="files hashed in parallel (2)")
+    p.add_argument("--send-concurrency", type=int, default=8, help="reports in flight at once (8)")
+    p.add_argument("--retry-failed", action="store_true", help="resend reports the orchestrator once rejected")
+    p.add_argument("--log-format", choices=["auto", "text", "json", "rich"], default="auto")
+    p.add_argument("--log-level", default=os.environ.get("COLORROUTE_DAEMON_LOG_LEVEL", "info"))
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return p
+
+
+def config_from_args(args: argparse.Namespace) -> DaemonConfig:
+    site = args.site.strip()
+    return DaemonConfig(
+        site=site,
+        watch=args.watch if args.watch is not None else Path("watch") / site,
+        api_key=args.api_key or os.environ.get("DAEMON_API_KEY", ""),
+        orchestrator=args.orchestrator,
+        state_dir=args.state_dir if args.state_dir is not None else Path(".daemon-state") / site,
+        incoming=args.incoming,
+        metadata_only=args.metadata_only,
+        poll=args.poll,
+        poll_interval=args.poll_interval,
+        settle_seconds=args.settle_seconds,
+        rescan_interval=args.rescan_interval,
+        heartbeat_interval=args.heartbeat_interval,
+        include=tuple(args.include),
+        exclude=tuple(args.exclude),
+        hash_workers=args.hash_workers,
+        send_concurrency=args.send_concurrency,
+        retry_failed=args.retry_failed,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    configure(args.log_format, args.log_level)
+    try:
+        config = config_from_args(args)
+        config.validate()
+        return int(asyncio.run(Service(config).run()))
+    except ConfigError as exc:
+        event("daemon.config_error", 40, error=str(exc))
+        print(f"colorroute-daemon: error: {exc}", file=sys.stderr)
+        return int(ExitCode.CONFIG)
+    except KeyboardInterrupt:  # a second Ctrl-C during shutdown
+        return 130

@@ -1,0 +1,249 @@
+"""The daemon's only link to the orchestrator: one reconnecting gql session over graphql-transport-ws.
+
+``reportFile`` and ``heartbeat`` share the session. The WebSocket protocol is named explicitly (gql would
+otherwise offer the legacy ``graphql-ws`` too) and the API key travels in the ``connection_init`` payload
+(and as ``X-API-Key`` on the upgrade request). gql's reconnecting session keeps the socket alive; we give it
+our own connect-retry policy (capped, jittered, logs once per outage, spots a rejected key) and turn off its
+execute retries so the outbox, which knows what is durable, decides what to resend.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from gql import Client, GraphQLRequest
+from gql.client import ReconnectingAsyncClientSession
+from gql.transport.exceptions import TransportQueryError
+from gql.transport.websockets import WebsocketsTransport
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from daemon.backoff import Backoff
+from daemon.logs import event
+
+REPORT_FILE = GraphQLRequest(
+    "mutation ReportFile($input: ReportFileInput!) { reportFile(input: $input) { id state sha256 } }"
+)
+HEARTBEAT = GraphQLRequest(
+    "mutation Heartbeat($input: HeartbeatInput!) { heartbeat(input: $input) { id code online } }"
+)
+
+# Retrying cannot fix these: the report is recorded as failed and shown, not resent forever.
+PERMANENT_CODES = frozenset({"BAD_USER_INPUT", "FORBIDDEN", "NOT_FOUND", "INVALID_TRANSITION", "CONFLICT"})
+# WebSocket close codes a graphql-transport-ws server uses to refuse connection_init.
+_AUTH_CLOSE_CODES = frozenset({4401, 4403})
+
+
+class AuthRejectedError(Exception):
+    """The orchestrator refused the API key: nothing will work until an operator fixes it (exit code 3)."""
+
+
+class ReportRejectedError(Exception):
+    """A GraphQL error that a resend cannot fix (bad input, forbidden site, ...)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+
+
+class OrchestratorUnavailableError(Exception):
+    """Try again later. ``link`` is True when the connection itself is down (all sends wait together)."""
+
+    def __init__(self, message: str, *, link: bool) -> None:
+        super().__init__(message)
+        self.link = link
+
+
+@dataclass(frozen=True)
+class ReportedFile:
+    id: str
+    state: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class FileReport:
+    site: str
+    path: str
+    size_bytes: int
+    sha256: str
+    modified_at: str
+    report_id: str
+
+
+def _error_code(error: Any) -> str:
+    if isinstance(error, dict):
+        ext = error.get("extensions")
+        if isinstance(ext, dict) and isinstance(ext.get("code"), str):
+            return str(ext["code"])
+    return "INTERNAL_SERVER_ERROR"
+
+
+def _error_message(error: Any) -> str:
+    if isinstance(error, dict) and isinstance(error.get("message"), str):
+        return str(error["message"])
+    return str(error)
+
+
+def is_auth_rejection(exc: BaseException) -> bool:
+    """Walk the cause chain for a 401/403 on the upgrade or a 4401/4403 close during connection_init."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, InvalidStatus) and seen.response.status_code in (401, 403):
+            return True
+        if isinstance(seen, ConnectionClosed) and seen.rcvd is not None and seen.rcvd.code in _AUTH_CLOSE_CODES:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+class OrchestratorClient:
+    """Connects in the background: the daemon keeps detecting and hashing while the orchestrator is away."""
+
+    def __init__(
+        self,
+        ws_url: str,
+        api_key: str,
+        *,
+        execute_timeout: float = 30.0,
+        connect_timeout: float = 10.0,
+        reconnect: Backoff | None = None,
+    ) -> None:
+        self.url = ws_url
+        self._transport = WebsocketsTransport(
+            url=ws_url,
+            subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
+            init_payload={"apiKey": api_key},
+            headers={"X-API-Key": api_key},
+            connect_timeout=connect_timeout,
+            ack_timeout=connect_timeout,
+        )
+        self._client = Client(transport=self._transport, execute_timeout=execute_timeout)
+        self._reconnect = reconnect or Backoff(base=0.5, cap=10.0)
+        self._connect_task: asyncio.Task[Any] | None = None
+        self._session: ReconnectingAsyncClientSession | None = None
+        self.connected = False
+        self.auth_rejected = asyncio.Event()
+        self.auth_error: AuthRejectedError | None = None
+
+    async def start(self) -> None:
+        self._connect_task = asyncio.create_task(
+            self._client.connect_async(  # type: ignore[no-untyped-call]
+                reconnecting=True, retry_connect=self._retry_connect, retry_execute=False
+            ),
+            name="gql-connect",
+        )
+        # connect_async assigns client.session before its first await, so one loop turn is enough; it then
+        # keeps connecting in the background while the daemon works offline.
+        await asyncio.sleep(0)
+        session = getattr(self._client, "session", None)
+        if not isinstance(session, ReconnectingAsyncClientSession):
+            raise RuntimeError("gql did not create a reconnecting session")
+        self._session = session
+
+    async def close(self) -> None:
+        if self._connect_task is not None:
+            self._connect_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._connect_task
+        if self._session is not None:
+            with contextlib.suppress(Exception):
+                await self._client.close_async()  # type: ignore[no-untyped-call]
+        self.connected = False
+
+    def _reject(self, message: str) -> None:
+        if self.auth_error is None:
+            self.auth_error = AuthRejectedError(message)
+            event("orchestrator.auth_rejected", logging.ERROR, url=self.url, error=message)
+        self.auth_rejected.set()
+
+    def _retry_connect(self, connect: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
+        async def connect_until_up() -> None:
+            failures = 0
+            while True:
+                try:
+                    await connect()
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    # A failure during connection_init leaves gql's transport half-open; reset it.
+                    with contextlib.suppress(Exception):
+                        await self._transport.close()
+                    self.connected = False
+                    if is_auth_rejection(exc):
+                        self._reject(f"connection refused for this API key ({exc!r})")
+                    delay = self._reconnect.next_delay()
+                    failures += 1
+                    level = logging.WARNING if failures == 1 else logging.DEBUG
+                    event("orchestrator.connect_failed", level, url=self.url, error=repr(exc), retry_in=delay)
+                    await asyncio.sleep(delay)
+                else:
+                    self._reconnect.reset()
+                    self.connected = True
+                    event("orchestrator.connected", url=self.url, after_failures=failures)
+                    return
+
+        return connect_until_up
+
+    async def _execute(self, request: GraphQLRequest, variables: dict[str, Any]) -> dict[str, Any]:
+        session = self._session
+        if session is None or not self.connected:
+            # gql's transport is unusable before its first connection; fail fast and let the caller wait.
+            raise OrchestratorUnavailableError("not connected to the orchestrator", link=True)
+        try:
+            return await session.execute(GraphQLRequest(request, variable_values=variables))
+        except TransportQueryError as exc:
+            errors = exc.errors or [{"message": str(exc)}]
+            code, message = _error_code(errors[0]), _error_message(errors[0])
+            if code == "UNAUTHENTICATED":
+                self._reject(message)
+                raise self.auth_error or AuthRejectedError(message) from exc
+            if code in PERMANENT_CODES:
+                raise ReportRejectedError(code, message) from exc
+            raise OrchestratorUnavailableError(f"{code}: {message}", link=False) from exc
+        except Exception as exc:
+            # TransportError, OSError, TimeoutError, or a gql internal surprise while the socket is torn down:
+            # all mean "the link is not usable now". The reconnect loop brings it back.
+            if self.connected:
+                event("orchestrator.disconnected", logging.WARNING, url=self.url, error=repr(exc))
+            self.connected = False
+            raise OrchestratorUnavailableError(repr(exc), link=True) from exc
+
+    async def report_file(self, report: FileReport) -> ReportedFile:
+        data = await self._execute(
+            REPORT_FILE,
+            {
+                "input": {
+                    "site": report.site,
+                    "path": report.path,
+                    "sizeBytes": report.size_bytes,
+                    "sha256": report.sha256,
+                    "modifiedAt": report.modified_at,
+                    "reportId": report.report_id,
+                }
+            },
+        )
+        node = data["reportFile"]
+        return ReportedFile(str(node["id"]), str(node["state"]), str(node["sha256"]))
+
+    async def heartbeat(
+        self, *, site: str, version: str, watch_path: str, queue_depth: int, disk_free: int | None
+    ) -> dict[str, Any]:
+        data = await self._execute(
+            HEARTBEAT,
+            {
+                "input": {
+                    "site": site,
+                    "daemonVersion": version,
+                    "watchPath": watch_path,
+                    "queueDepth": queue_depth,
+                    "diskFreeBytes": disk_free,
+                }
+            },
+        )
+        result: dict[str, Any] = data["heartbeat"]
+        return result

@@ -1,0 +1,94 @@
+"""Daemon configuration: one frozen dataclass, validated once before anything starts."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+DEFAULT_ORCHESTRATOR = "http://localhost:5000"
+
+
+class ConfigError(Exception):
+    """A setting that makes starting pointless (missing folder, bad URL, no key): exit code 2."""
+
+
+@dataclass(frozen=True)
+class DaemonConfig:
+    site: str
+    watch: Path
+    api_key: str
+    orchestrator: str = DEFAULT_ORCHESTRATOR
+    state_dir: Path = Path(".daemon-state")
+    incoming: Path | None = None
+    metadata_only: bool = False
+    poll: bool = False
+    poll_interval: float = 5.0
+    settle_seconds: float = 5.0
+    rescan_interval: float = 300.0
+    heartbeat_interval: float = 30.0
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    hash_workers: int = 2
+    send_concurrency: int = 8
+    retry_failed: bool = False
+    extra_skip_dirs: tuple[Path, ...] = field(default=())
+
+    @property
+    def graphql_ws_url(self) -> str:
+        return graphql_ws_url(self.orchestrator)
+
+    @property
+    def outbox_path(self) -> Path:
+        return self.state_dir / "outbox.sqlite3"
+
+    def skip_dirs(self) -> tuple[Path, ...]:
+        """Folders inside the watch tree that are ours, not the cameras': never report them."""
+        dirs = [self.state_dir.resolve()]
+        if self.incoming is not None:
+            dirs.append(self.incoming.resolve())
+        return (*dirs, *self.extra_skip_dirs)
+
+    def validate(self) -> None:
+        if not self.site.strip():
+            raise ConfigError("--site must not be empty")
+        if not self.watch.exists():
+            raise ConfigError(f"watch folder does not exist: {self.watch}")
+        if not self.watch.is_dir():
+            raise ConfigError(f"watch path is not a folder: {self.watch}")
+        if not os.access(self.watch, os.R_OK | os.X_OK):
+            raise ConfigError(f"watch folder is not readable: {self.watch}")
+        if not self.api_key:
+            raise ConfigError("no API key: pass --api-key or set DAEMON_API_KEY")
+        graphql_ws_url(self.orchestrator)
+        for name in ("settle_seconds", "poll_interval", "rescan_interval", "heartbeat_interval"):
+            value = getattr(self, name)
+            if value < 0 or (name != "settle_seconds" and value == 0):
+                raise ConfigError(f"--{name.replace('_', '-')} must be positive, got {value}")
+        if self.hash_workers < 1 or self.send_concurrency < 1:
+            raise ConfigError("--hash-workers and --send-concurrency must be at least 1")
+
+
+def graphql_ws_url(orchestrator: str) -> str:
+    """Map the orchestrator base URL (http[s]://host:port[/prefix]) to its GraphQL WebSocket endpoint.
+
+    A URL already ending in ``/graphql`` or already ``ws[s]://`` is accepted as is, so operators may paste
+    either form.
+    """
+    parts = urlsplit(orchestrator.strip())
+    schemes = {"http": "ws", "https": "wss", "ws": "ws", "wss": "wss"}
+    if parts.scheme not in schemes:
+        raise ConfigError(f"orchestrator URL must start with http://, https://, ws:// or wss://: {orchestrator!r}")
+    if not parts.hostname:
+        raise ConfigError(f"orchestrator URL has no host: {orchestrator!r}")
+    try:
+        _ = parts.port
+    except ValueError as exc:
+        raise ConfigError(f"orchestrator URL has a bad port: {orchestrator!r}") from exc
+    if parts.query or parts.fragment:
+        raise ConfigError(f"orchestrator URL must not carry a query or fragment: {orchestrator!r}")
+    path = parts.path.rstrip("/")
+    if not path.endswith("/graphql"):
+        path += "/graphql"
+    return urlunsplit((schemes[parts.scheme], parts.netloc, path, "", ""))

@@ -1,0 +1,226 @@
+"""Sending side of the daemon: outbox → ``reportFile``, plus the heartbeat.
+
+A dispatcher reads due rows from the outbox (never from memory, so a restart resumes exactly where the
+last run stopped) and feeds a few concurrent senders over the one gql session. While the link is down all
+senders wait on one :class:`LinkGate`; a server-side error defers just that row; an error retrying cannot fix
+marks it failed. Acknowledgements are committed in batches, and a row stays "sending" until its
+acknowledgement is durable, so it is never handed out twice in one run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from daemon import __version__
+from daemon.backoff import Backoff, LinkGate
+from daemon.client import (
+    AuthRejectedError,
+    FileReport,
+    OrchestratorClient,
+    OrchestratorUnavailableError,
+    ReportRejectedError,
+)
+from daemon.logs import event
+from daemon.outbox import Outbox, OutboxEntry
+
+_DISPATCH_BATCH = 256
+_MARK_BATCH = 500
+_MAX_ROW_DELAY = 300.0
+
+
+class SiteRejectedError(Exception):
+    """The orchestrator answered the first heartbeat with "no such site" or "not your site"."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class Reporter:
+    def __init__(
+        self,
+        outbox: Outbox,
+        client: OrchestratorClient,
+        *,
+        site: str,
+        watch: Path,
+        concurrency: int,
+        heartbeat_interval: float,
+        in_pipeline: Callable[[], int] = lambda: 0,
+    ) -> None:
+        self._outbox = outbox
+        self._client = client
+        self._site = site
+        self._watch = watch
+        self._concurrency = concurrency
+        self._heartbeat_interval = heartbeat_interval
+        self._in_pipeline = in_pipeline
+        self._gate = LinkGate()
+        self._changed = asyncio.Event()
+        self._changed.set()
+        self._queue: asyncio.Queue[OutboxEntry] = asyncio.Queue(maxsize=2 * concurrency)
+        self._marks: asyncio.Queue[tuple[str, str] | None] = asyncio.Queue()
+        self._sending: set[str] = set()
+        self.verified = asyncio.Event()  # set by the first accepted heartbeat
+        self.fatal: BaseException | None = None
+        self.fatal_event = asyncio.Event()
+        self.reported = 0
+
+    def outbox_changed(self) -> None:
+        self._changed.set()
+
+    def tasks(self) -> dict[str, Callable[[], object]]:
+        named: dict[str, Callable[[], object]] = {"dispatch": self._dispatch, "heartbeat": self._heartbeat_loop}
+        for i in range(self._concurrency):
+            named[f"send-{i}"] = self._sender
+        return named
+
+    def _die(self, exc: BaseException) -> None:
+        if self.fatal is None:
+            self.fatal = exc
+        self.fatal_event.set()
+
+    # -- dispatch ---------------------------------------------------------------------------------------
+
+    async def _dispatch(self) -> None:
+        # Nothing is sent before the orchestrator has accepted a heartbeat for this site and key: a wrong
+        # --site must not turn the whole outbox into permanently failed rows.
+        await self.verified.wait()
+        cursor = 0
+        while True:
+            self._changed.clear()
+            rows = await self._outbox.due(cursor, _DISPATCH_BATCH)
+            if rows:
+                cursor = rows[-1].seq
+                for row in rows:
+                    if row.report_id not in self._sending:
+                        self._sending.add(row.report_id)
+                        await self._queue.put(row)
+                continue
+            retry_at = await self._outbox.next_retry_at(after=time.time())
+            timeout = 60.0 if retry_at is None else min(60.0, max(0.0, retry_at - time.time()))
+            try:
+                async with asyncio.timeout(timeout):
+                    await self._changed.wait()
+            except TimeoutError:
+                cursor = 0  # deferred rows may be due now; they sit below the cursor
+
+    # -- sending ----------------------------------------------------------------------------------------
+
+    async def _sender(self) -> None:
+        while True:
+            row = await self._queue.get()
+            try:
+                await self._send(row)
+            finally:
+                self._queue.task_done()
+
+    async def _send(self, row: OutboxEntry) -> None:
+        report = FileReport(
+            site=self._site,
+            path=row.path,
+            size_bytes=row.size,
+            sha256=row.sha256,
+            modified_at=row.modified_at,
+            report_id=row.report_id,
+        )
+        while True:
+            generation = await self._gate.wait()
+            try:
+                result = await self._client.report_file(report)
+            except OrchestratorUnavailableError as exc:
+                if exc.link:
+                    delay = self._gate.failed(generation)
+                    if delay:
+                        event("report.waiting", logging.DEBUG, error=str(exc), retry_in=round(delay, 2))
+                    continue
+                delay = min(_MAX_ROW_DELAY, Backoff(base=1.0, cap=_MAX_ROW_DELAY, attempt=row.attempts).next_delay())
+                await self._outbox.mark_failed(row.report_id, str(exc), permanent=False, retry_at=time.time() + delay)
+                event("report.retry_later", logging.WARNING, path=row.path, error=str(exc), retry_in=round(delay, 1))
+            except ReportRejectedError as exc:
+                await self._outbox.mark_failed(row.report_id, str(exc), permanent=True)
+                event("report.rejected", logging.ERROR, path=row.path, code=exc.code, error=str(exc), retry="never")
+            except AuthRejectedError as exc:
+                self._die(exc)  # the row stays pending for the next run
+                return
+            else:
+                self._gate.succeeded()
+                if result.sha256 != row.sha256:
+                    event("report.hash_differs", logging.WARNING, path=row.path, ours=row.sha256, theirs=result.sha256)
+                event(
+                    "file.reported",
+                    path=row.path,
+                    file_id=result.id,
+                    state=result.state,
+                    report_id=row.report_id,
+                    sha256=row.sha256,
+                )
+                self.reported += 1
+                self._marks.put_nowait((row.report_id, result.id))
+                return
+            # failed one way or another: the row is no longer ours; the dispatcher may pick it up again
+            self._sending.discard(row.report_id)
+            self._changed.set()
+            return
+
+    async def marker(self) -> None:
+        """Commit acknowledgements in batches; ends at a ``None`` sentinel."""
+        while True:
+            batch = [await self._marks.get()]
+            while len(batch) < _MARK_BATCH and not self._marks.empty():
+                batch.append(self._marks.get_nowait())
+            acks = [m for m in batch if m is not None]
+            if acks:
+                await self._outbox.mark_sent(acks)
+                for report_id, _ in acks:
+                    self._sending.discard(report_id)
+            if None in batch:
+                return
+
+    def finish_marking(self) -> None:
+        self._marks.put_nowait(None)
+
+    def close(self) -> None:
+        self._gate.close()
+
+    # -- heartbeat --------------------------------------------------------------------------------------
+
+    async def _heartbeat_loop(self) -> None:
+        backoff = Backoff(base=0.5, cap=min(5.0, self._heartbeat_interval))
+        while True:
+            delay = self._heartbeat_interval
+            try:
+                site = await self._heartbeat()
+            except OrchestratorUnavailableError as exc:
+                delay = backoff.next_delay() if not self.verified.is_set() else min(delay, backoff.next_delay())
+                event("heartbeat.failed", logging.DEBUG, error=str(exc), retry_in=round(delay, 2))
+            except ReportRejectedError as exc:
+                if not self.verified.is_set():
+                    self._die(SiteRejectedError(exc.code, str(exc)))
+                    return
+                event("heartbeat.rejected", logging.ERROR, code=exc.code, error=str(exc))
+            except AuthRejectedError as exc:
+                self._die(exc)
+                return
+            else:
+                backoff.reset()
+                first = not self.verified.is_set()
+                self.verified.set()
+                self._gate.succeeded()
+                event("heartbeat.ok", logging.INFO if first else logging.DEBUG, online=site.get("online"))
+            await asyncio.sleep(delay)
+
+    async def _heartbeat(self) -> dict[str, object]:
+        depth = await self._outbox.pending_count() + self._in_pipeline()
+        free: int | None = None
+        with contextlib.suppress(OSError):
+            free = (await asyncio.to_thread(shutil.disk_usage, self._watch)).free
+        return await self._client.heartbeat(
+            site=self._site, version=__version__, watch_path=str(self._watch), queue_depth=depth, disk_free=free
+        )
