@@ -89,16 +89,16 @@ def _error_message(error: Any) -> str:
     return str(error)
 
 
-def is_auth_rejection(exc: BaseException) -> bool:
-    """Walk the cause chain for a 401/403 on the upgrade or a 4401/4403 close during connection_init."""
+def auth_rejection(exc: BaseException) -> str | None:
+    """Describe a 401/403 on the upgrade or a 4401/4403 close during connection_init; ``None`` otherwise."""
     seen: BaseException | None = exc
     while seen is not None:
         if isinstance(seen, InvalidStatus) and seen.response.status_code in (401, 403):
-            return True
+            return f"HTTP {seen.response.status_code} on the WebSocket upgrade"
         if isinstance(seen, ConnectionClosed) and seen.rcvd is not None and seen.rcvd.code in _AUTH_CLOSE_CODES:
-            return True
+            return f"connection closed with {seen.rcvd.code} {seen.rcvd.reason!r} at connection_init"
         seen = seen.__cause__ or seen.__context__
-    return False
+    return None
 
 
 class OrchestratorClient:
@@ -174,11 +174,12 @@ class OrchestratorClient:
                     with contextlib.suppress(Exception):
                         await self._transport.close()
                     self.connected = False
-                    if is_auth_rejection(exc):
-                        self._reject(f"connection refused for this API key ({exc!r})")
+                    rejection = auth_rejection(exc)
+                    if rejection is not None:
+                        self._reject(f"the orchestrator refused this API key: {rejection}")
                     delay = self._reconnect.next_delay()
                     failures += 1
-                    level = logging.WARNING if failures == 1 else logging.DEBUG
+                    level = logging.WARNING if failures == 1 and rejection is None else logging.DEBUG
                     event("orchestrator.connect_failed", level, url=self.url, error=repr(exc), retry_in=delay)
                     await asyncio.sleep(delay)
                 else:

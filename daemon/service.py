@@ -144,14 +144,18 @@ class Service:
         recorder = self._spawn("recorder", detector.recorder)
         marker = self._spawn("marker", reporter.marker)
 
-        fatal_wait = asyncio.create_task(reporter.fatal_event.wait())
-        stop_wait = asyncio.create_task(self._stop.wait())
-        await asyncio.wait([fatal_wait, stop_wait], return_when=asyncio.FIRST_COMPLETED)
-        fatal_wait.cancel()
-        stop_wait.cancel()
+        waits = [
+            asyncio.create_task(self._stop.wait()),
+            asyncio.create_task(reporter.fatal_event.wait()),
+            asyncio.create_task(client.auth_rejected.wait()),
+        ]
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        for w in waits:
+            w.cancel()
+        fatal = client.auth_error or reporter.fatal
 
         # -- orderly stop -----------------------------------------------------------------------------
-        reason = self._stop_reason or (repr(reporter.fatal) if reporter.fatal else "")
+        reason = self._stop_reason or repr(fatal)
         event("daemon.stopping", reason=reason)
         await asyncio.to_thread(watcher.stop)
         for task in producer_tasks + sender_tasks:
@@ -166,7 +170,6 @@ class Service:
         counts = await outbox.counts()
         event("daemon.stopped", reported_this_run=reporter.reported, **{f"outbox_{k}": v for k, v in counts.items()})
 
-        fatal = reporter.fatal
         if isinstance(fatal, AuthRejectedError):
             event("daemon.exit", logging.ERROR, code=int(ExitCode.REJECTED), error=f"API key rejected: {fatal}")
             return ExitCode.REJECTED
