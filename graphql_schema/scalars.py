@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import NewType
 
 import strawberry
+from strawberry.types.scalar import ScalarDefinition
 
 from app.domain.errors import BadInput
+
+BigInt = NewType("BigInt", int)
 
 
 def _parse_bigint(value: object) -> int:
@@ -21,9 +24,16 @@ def _parse_bigint(value: object) -> int:
     raise BadInput(f"BigInt must be an integer, got {value!r}"[:200])
 
 
-BigInt = strawberry.scalar(
-    NewType("BigInt", int),
-    serialize=lambda v: int(v) if abs(int(v)) < 2**53 else str(int(v)),
-    parse_value=_parse_bigint,
-    description="A 64-bit integer; sent as a JSON number (or a string above 2^53).",
-)
+def _serialize_bigint(value: object) -> int | str:
+    number = int(value)  # type: ignore[call-overload]
+    return number if abs(number) < 2**53 else str(number)
+
+
+SCALARS: dict[object, ScalarDefinition] = {
+    BigInt: strawberry.scalar(
+        name="BigInt",
+        serialize=_serialize_bigint,
+        parse_value=_parse_bigint,
+        description="A 64-bit integer; sent as a JSON number (or a string above 2^53).",
+    )
+}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from app.config import Settings
@@ -16,7 +17,7 @@ from graphql_schema.errors import ErrorCodes
 from graphql_schema.files.mutations import FileMutations
 from graphql_schema.files.queries import FileQueries
 from graphql_schema.files.subscriptions import FileSubscriptions
-from graphql_schema.scalars import BigInt
+from graphql_schema.scalars import SCALARS
 from graphql_schema.sites.mutations import SiteMutations
 from graphql_schema.sites.queries import SiteQueries
 from graphql_schema.sites.subscriptions import SiteSubscriptions
@@ -39,8 +40,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        scalar_overrides={},
-        types=[],
+        config=StrawberryConfig(scalar_map=SCALARS),
         extensions=[
             # Factories, not instances: each operation gets its own extension objects.
             lambda: QueryDepthLimiter(max_depth=s.max_query_depth),
@@ -52,4 +52,4 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
 
 
 schema = build_schema()
-__all__ = ["BigInt", "build_schema", "schema"]
+__all__ = ["build_schema", "schema"]

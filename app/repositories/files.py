@@ -94,11 +94,11 @@ async def same_content_elsewhere(session: AsyncSession, file: File) -> int | Non
 
 
 async def counts_by_state(session: AsyncSession) -> dict[str, int]:
-    rows = (await session.execute(select(File.state, func.count()).group_by(File.state))).tuples()
+    rows = (await session.execute(select(File.state, func.count()).group_by(File.state))).all()
     return {state: n for state, n in rows}
 
 
 async def site_codes(session: AsyncSession, *site_ids: int | None) -> dict[int, str]:
     ids = [i for i in site_ids if i is not None]
-    rows = (await session.execute(select(Site.id, Site.code).where(Site.id.in_(ids)))).tuples()
+    rows = (await session.execute(select(Site.id, Site.code).where(Site.id.in_(ids)))).all()
     return {site_id: code for site_id, code in rows}

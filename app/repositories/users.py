@@ -29,4 +29,4 @@ async def active_file_counts(session: AsyncSession, user_ids: Sequence[int]) -> 
         .where(File.colorist_id.in_(user_ids), File.state.in_(ACTIVE_WORK))
         .group_by(File.colorist_id)
     )
-    return {uid: n for uid, n in (await session.execute(stmt)).tuples() if uid is not None}
+    return {uid: n for uid, n in (await session.execute(stmt)).all() if uid is not None}

@@ -25,7 +25,7 @@ class File:
     id: strawberry.ID
     filename: str
     path: str
-    size_bytes: BigInt  # type: ignore[valid-type]
+    size_bytes: BigInt
     sha256: str
     state: FileState
     version: int
@@ -160,7 +160,7 @@ class FileFilter:
 class ReportFileInput:
     site: str
     path: str
-    size_bytes: BigInt  # type: ignore[valid-type]
+    size_bytes: BigInt
     sha256: str
     modified_at: datetime | None = None
     report_id: str | None = None

@@ -15,7 +15,7 @@ class HeartbeatInput:
     daemon_version: str | None = None
     watch_path: str | None = None
     queue_depth: int | None = None
-    disk_free_bytes: BigInt | None = None  # type: ignore[valid-type]
+    disk_free_bytes: BigInt | None = None
 
 
 @strawberry.type

@@ -19,7 +19,7 @@ class Site:
     daemon_version: str | None
     watch_path: str | None
     queue_depth: int | None
-    disk_free_bytes: BigInt | None  # type: ignore[valid-type]
+    disk_free_bytes: BigInt | None
 
     @strawberry.field(description="Seconds since the last heartbeat, as of this response.")
     def heartbeat_age_seconds(self) -> float | None:

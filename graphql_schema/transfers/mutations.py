@@ -19,7 +19,7 @@ class TransferMutations:
         self,
         info: Info,
         transfer_id: strawberry.ID,
-        bytes_transferred: BigInt,  # type: ignore[valid-type]
+        bytes_transferred: BigInt,
         rate_bytes_per_second: float | None = None,
     ) -> TransferJob:
         ctx = info.context

@@ -30,8 +30,8 @@ class TransferJob:
     id: strawberry.ID
     status: TransferStatus
     transport: str
-    bytes_total: BigInt  # type: ignore[valid-type]
-    bytes_transferred: BigInt  # type: ignore[valid-type]
+    bytes_total: BigInt
+    bytes_transferred: BigInt
     rate_bytes_per_second: float | None
     attempts: int
     error: str | None

@@ -1,0 +1,103 @@
+"""Small helpers for tests: an HTTP GraphQL client with cookies, and row factories via the real services."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from typing import Any
+
+import httpx
+
+from app.db.engine import SessionFactory
+from app.domain.permissions import SYSTEM, Role
+from app.services.users import NewUser, create_user
+
+GLOBAL_KEY = "test-global-daemon-key-0123456789"
+PASSWORD = "correct horse battery"
+
+
+class GraphQLFailure(AssertionError):
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+    @property
+    def code(self) -> str:
+        return str(self.errors[0].get("extensions", {}).get("code"))
+
+
+class Api:
+    """One browser-like client: keeps cookies, sends JSON POSTs."""
+
+    def __init__(self, base: str, api_key: str | None = None) -> None:
+        headers = {"X-API-Key": api_key} if api_key else {}
+        self.http = httpx.AsyncClient(base_url=base, headers=headers, timeout=30)
+
+    async def __aenter__(self) -> Api:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.http.aclose()
+
+    async def raw(self, query: str, variables: dict[str, Any] | None = None, **kw: Any) -> dict[str, Any]:
+        r = await self.http.post("/graphql", json={"query": query, "variables": variables or {}}, **kw)
+        assert r.status_code < 500, r.text
+        body: dict[str, Any] = r.json()
+        return body
+
+    async def gql(self, query: str, variables: dict[str, Any] | None = None, **kw: Any) -> dict[str, Any]:
+        body = await self.raw(query, variables, **kw)
+        if body.get("errors"):
+            raise GraphQLFailure(body["errors"])
+        data: dict[str, Any] = body["data"]
+        return data
+
+    async def login(self, username: str, password: str = PASSWORD) -> dict[str, Any]:
+        data = await self.gql(
+            "mutation($u:String!,$p:String!){ login(username:$u,password:$p){ id username role } }",
+            {"u": username, "p": password},
+        )
+        return dict(data["login"])
+
+
+async def make_user(
+    db: SessionFactory, username: str, role: Role, site: str | None = None, password: str = PASSWORD
+) -> int:
+    user = await create_user(db, SYSTEM, NewUser(username, password, role, None, site))
+    return user.id
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def random_sha() -> str:
+    return hashlib.sha256(os.urandom(16)).hexdigest()
+
+
+REPORT = """
+mutation($input: ReportFileInput!){ reportFile(input:$input){ id state version sha256 path site { code } } }
+"""
+
+
+async def report(
+    api: Api,
+    path: str = "A001/clip.mov",
+    site: str = "tustin",
+    sha: str | None = None,
+    size: int = 1024,
+    report_id: str | None = None,
+) -> dict[str, Any]:
+    data = await api.gql(
+        REPORT,
+        {
+            "input": {
+                "site": site,
+                "path": path,
+                "sizeBytes": size,
+                "sha256": sha or random_sha(),
+                "reportId": report_id,
+            }
+        },
+    )
+    return dict(data["reportFile"])

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import pytest
+
+from app.domain.permissions import (
+    ANONYMOUS,
+    SYSTEM,
+    Actor,
+    ActorKind,
+    Capability,
+    FileFacts,
+    Role,
+    can,
+    has_capability,
+)
+from app.domain.states import FileAction
+
+FILE = FileFacts(site_code="tustin", destination_code="nashville", colorist_id=7)
+
+
+def user(role: Role, uid: int = 1) -> Actor:
+    return Actor(kind=ActorKind.USER, name=f"u{uid}", user_id=uid, role=role)
+
+
+def key(site: str | None) -> Actor:
+    return Actor(kind=ActorKind.SITE, name=f"site:{site}", site_code=site)
+
+
+@pytest.mark.parametrize("action", list(FileAction))
+def test_admin_and_engineer_may_do_every_file_action(action: FileAction) -> None:
+    assert can(user(Role.ADMIN), action, FILE)
+    assert can(user(Role.ENGINEER), action, FILE)
+    assert can(SYSTEM, action, FILE)
+
+
+@pytest.mark.parametrize("action", list(FileAction))
+def test_colorist_only_own_file_and_only_work_actions(action: FileAction) -> None:
+    own = action in (FileAction.START, FileAction.DELIVER, FileAction.REJECT)
+    assert can(user(Role.COLORIST, 7), action, FILE) is own
+    assert can(user(Role.COLORIST, 8), action, FILE) is False
+
+
+@pytest.mark.parametrize("action", list(FileAction))
+def test_readonly_and_anonymous_may_do_nothing(action: FileAction) -> None:
+    assert not can(user(Role.READONLY), action, FILE)
+    assert not can(ANONYMOUS, action, FILE)
+
+
+def test_site_keys_drive_only_their_own_destination_transfers() -> None:
+    for action in (FileAction.START_TRANSFER, FileAction.COMPLETE_TRANSFER, FileAction.FAIL_TRANSFER):
+        assert can(key("nashville"), action, FILE)
+        assert can(key(None), action, FILE)  # the seed's global key
+        assert not can(key("dallas"), action, FILE)
+    assert not can(key("nashville"), FileAction.VALIDATE, FILE)
+
+
+def test_capabilities() -> None:
+    assert has_capability(key("tustin"), Capability.REPORT, "tustin")
+    assert not has_capability(key("tustin"), Capability.REPORT, "dallas")
+    assert has_capability(key(None), Capability.REPORT, "dallas")
+    assert has_capability(key("tustin"), Capability.READ_SITES)
+    assert not has_capability(key("tustin"), Capability.READ)
+    assert not has_capability(user(Role.ENGINEER), Capability.MANAGE_USERS)
+    assert has_capability(user(Role.ADMIN), Capability.MANAGE_KEYS)
+    assert has_capability(user(Role.READONLY), Capability.READ)
+    assert not has_capability(ANONYMOUS, Capability.READ)
