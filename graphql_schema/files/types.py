@@ -43,7 +43,7 @@ class File:
             id=gid(row.id),
             filename=row.filename,
             path=row.path,
-            size_bytes=row.size_bytes,
+            size_bytes=BigInt(row.size_bytes),
             sha256=row.sha256,
             state=FileState(row.state),
             version=row.version,

@@ -38,5 +38,5 @@ class Site:
             daemon_version=row.daemon_version,
             watch_path=row.watch_path,
             queue_depth=row.queue_depth,
-            disk_free_bytes=row.disk_free_bytes,
+            disk_free_bytes=BigInt(row.disk_free_bytes) if row.disk_free_bytes is not None else None,
         )

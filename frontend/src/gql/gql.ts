@@ -30,7 +30,7 @@ type Documents = {
     "\n  query FileDetail($id: ID!) {\n    file(id: $id) {\n      ...FileSummary\n      transfers {\n        ...TransferFields\n      }\n      auditTrail {\n        ...AuditFields\n      }\n    }\n  }\n": typeof types.FileDetailDocument,
     "\n  query Transfers($status: TransferStatus, $first: Int, $after: String) {\n    transfers(status: $status, first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...TransferFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.TransfersDocument,
     "\n  query Users {\n    users {\n      ...UserFields\n    }\n  }\n": typeof types.UsersDocument,
-    "\n  query Audit($fileId: ID, $first: Int, $after: String) {\n    audit(fileId: $fileId, first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...AuditFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.AuditDocument,
+    "\n  query Audit($fileId: ID, $action: String, $first: Int, $after: String) {\n    audit(fileId: $fileId, action: $action, first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...AuditFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.AuditDocument,
     "\n  mutation ValidateFile($id: ID!, $expectedVersion: Int) {\n    validateFile(id: $id, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": typeof types.ValidateFileDocument,
     "\n  mutation QueueFile($id: ID!, $destinationSite: String, $expectedVersion: Int) {\n    queueFile(id: $id, destinationSite: $destinationSite, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": typeof types.QueueFileDocument,
     "\n  mutation StartTransfer($id: ID!, $expectedVersion: Int) {\n    startTransfer(id: $id, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": typeof types.StartTransferDocument,
@@ -43,6 +43,7 @@ type Documents = {
     "\n  mutation RetryTransfer($transferId: ID!) {\n    retryTransfer(transferId: $transferId) {\n      ...TransferFields\n    }\n  }\n": typeof types.RetryTransferDocument,
     "\n  mutation CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      ...UserFields\n    }\n  }\n": typeof types.CreateUserDocument,
     "\n  mutation UpdateUser($id: ID!, $input: UpdateUserInput!) {\n    updateUser(id: $id, input: $input) {\n      ...UserFields\n    }\n  }\n": typeof types.UpdateUserDocument,
+    "\n  mutation FailTransfer($transferId: ID!, $error: String!) {\n    failTransfer(transferId: $transferId, error: $error) {\n      ...TransferFields\n      file {\n        ...FileSummary\n      }\n    }\n  }\n": typeof types.FailTransferDocument,
     "\n  subscription FileEvents($after: String) {\n    fileEvents(after: $after) {\n      cursor\n      action\n      fromState\n      toState\n      actor\n      at\n      file {\n        ...FileSummary\n      }\n    }\n  }\n": typeof types.FileEventsDocument,
     "\n  subscription SiteEvents {\n    siteEvents {\n      ...SiteFields\n    }\n  }\n": typeof types.SiteEventsDocument,
     "\n  subscription TransferEvents {\n    transferEvents {\n      ...TransferFields\n    }\n  }\n": typeof types.TransferEventsDocument,
@@ -64,7 +65,7 @@ const documents: Documents = {
     "\n  query FileDetail($id: ID!) {\n    file(id: $id) {\n      ...FileSummary\n      transfers {\n        ...TransferFields\n      }\n      auditTrail {\n        ...AuditFields\n      }\n    }\n  }\n": types.FileDetailDocument,
     "\n  query Transfers($status: TransferStatus, $first: Int, $after: String) {\n    transfers(status: $status, first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...TransferFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.TransfersDocument,
     "\n  query Users {\n    users {\n      ...UserFields\n    }\n  }\n": types.UsersDocument,
-    "\n  query Audit($fileId: ID, $first: Int, $after: String) {\n    audit(fileId: $fileId, first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...AuditFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.AuditDocument,
+    "\n  query Audit($fileId: ID, $action: String, $first: Int, $after: String) {\n    audit(fileId: $fileId, action: $action, first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...AuditFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.AuditDocument,
     "\n  mutation ValidateFile($id: ID!, $expectedVersion: Int) {\n    validateFile(id: $id, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": types.ValidateFileDocument,
     "\n  mutation QueueFile($id: ID!, $destinationSite: String, $expectedVersion: Int) {\n    queueFile(id: $id, destinationSite: $destinationSite, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": types.QueueFileDocument,
     "\n  mutation StartTransfer($id: ID!, $expectedVersion: Int) {\n    startTransfer(id: $id, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": types.StartTransferDocument,
@@ -77,6 +78,7 @@ const documents: Documents = {
     "\n  mutation RetryTransfer($transferId: ID!) {\n    retryTransfer(transferId: $transferId) {\n      ...TransferFields\n    }\n  }\n": types.RetryTransferDocument,
     "\n  mutation CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      ...UserFields\n    }\n  }\n": types.CreateUserDocument,
     "\n  mutation UpdateUser($id: ID!, $input: UpdateUserInput!) {\n    updateUser(id: $id, input: $input) {\n      ...UserFields\n    }\n  }\n": types.UpdateUserDocument,
+    "\n  mutation FailTransfer($transferId: ID!, $error: String!) {\n    failTransfer(transferId: $transferId, error: $error) {\n      ...TransferFields\n      file {\n        ...FileSummary\n      }\n    }\n  }\n": types.FailTransferDocument,
     "\n  subscription FileEvents($after: String) {\n    fileEvents(after: $after) {\n      cursor\n      action\n      fromState\n      toState\n      actor\n      at\n      file {\n        ...FileSummary\n      }\n    }\n  }\n": types.FileEventsDocument,
     "\n  subscription SiteEvents {\n    siteEvents {\n      ...SiteFields\n    }\n  }\n": types.SiteEventsDocument,
     "\n  subscription TransferEvents {\n    transferEvents {\n      ...TransferFields\n    }\n  }\n": types.TransferEventsDocument,
@@ -146,7 +148,7 @@ export function graphql(source: "\n  query Users {\n    users {\n      ...UserFi
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Audit($fileId: ID, $first: Int, $after: String) {\n    audit(fileId: $fileId, first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...AuditFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): typeof import('./graphql').AuditDocument;
+export function graphql(source: "\n  query Audit($fileId: ID, $action: String, $first: Int, $after: String) {\n    audit(fileId: $fileId, action: $action, first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...AuditFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): typeof import('./graphql').AuditDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -195,6 +197,10 @@ export function graphql(source: "\n  mutation CreateUser($input: CreateUserInput
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation UpdateUser($id: ID!, $input: UpdateUserInput!) {\n    updateUser(id: $id, input: $input) {\n      ...UserFields\n    }\n  }\n"): typeof import('./graphql').UpdateUserDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation FailTransfer($transferId: ID!, $error: String!) {\n    failTransfer(transferId: $transferId, error: $error) {\n      ...TransferFields\n      file {\n        ...FileSummary\n      }\n    }\n  }\n"): typeof import('./graphql').FailTransferDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -17,6 +17,7 @@ export type FileAction =
   | 'ASSIGN'
   | 'COMPLETE_TRANSFER'
   | 'DELIVER'
+  | 'FAIL_TRANSFER'
   | 'QUEUE'
   | 'REJECT'
   | 'START'
@@ -59,6 +60,7 @@ export type UpdateUserInput = {
   active?: boolean | null | undefined;
   displayName?: string | null | undefined;
   role?: Role | null | undefined;
+  /** Empty string clears the site. */
   siteCode?: string | null | undefined;
 };
 
@@ -140,6 +142,7 @@ export type UsersQuery = { users: Array<{ id: string, username: string, displayN
 
 export type AuditQueryVariables = Exact<{
   fileId?: string | number | null | undefined;
+  action?: string | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
 }>;
@@ -244,6 +247,14 @@ export type UpdateUserMutationVariables = Exact<{
 
 
 export type UpdateUserMutation = { updateUser: { id: string, username: string, displayName: string, role: Role, active: boolean, activeFiles: number, site: { id: string, code: string, name: string } | null } };
+
+export type FailTransferMutationVariables = Exact<{
+  transferId: string | number;
+  error: string;
+}>;
+
+
+export type FailTransferMutation = { failTransfer: { id: string, status: TransferStatus, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } };
 
 export type FileEventsSubscriptionVariables = Exact<{
   after?: string | null | undefined;
@@ -660,8 +671,8 @@ export const UsersDocument = new TypedDocumentString(`
   }
 }`) as unknown as TypedDocumentString<UsersQuery, UsersQueryVariables>;
 export const AuditDocument = new TypedDocumentString(`
-    query Audit($fileId: ID, $first: Int, $after: String) {
-  audit(fileId: $fileId, first: $first, after: $after) {
+    query Audit($fileId: ID, $action: String, $first: Int, $after: String) {
+  audit(fileId: $fileId, action: $action, first: $first, after: $after) {
     totalCount
     edges {
       cursor
@@ -1083,6 +1094,71 @@ export const UpdateUserDocument = new TypedDocumentString(`
     name
   }
 }`) as unknown as TypedDocumentString<UpdateUserMutation, UpdateUserMutationVariables>;
+export const FailTransferDocument = new TypedDocumentString(`
+    mutation FailTransfer($transferId: ID!, $error: String!) {
+  failTransfer(transferId: $transferId, error: $error) {
+    ...TransferFields
+    file {
+      ...FileSummary
+    }
+  }
+}
+    fragment TransferFields on TransferJob {
+  id
+  status
+  bytesTotal
+  bytesTransferred
+  rateBytesPerSecond
+  etaSeconds
+  attempts
+  error
+  createdAt
+  startedAt
+  completedAt
+  file {
+    id
+    filename
+  }
+  sourceSite {
+    id
+    code
+    name
+  }
+  destinationSite {
+    id
+    code
+    name
+  }
+}
+fragment FileSummary on File {
+  id
+  filename
+  path
+  sizeBytes
+  sha256
+  state
+  version
+  detectedAt
+  updatedAt
+  rejectionReason
+  mamAssetId
+  allowedActions
+  site {
+    id
+    code
+    name
+  }
+  destinationSite {
+    id
+    code
+    name
+  }
+  colorist {
+    id
+    username
+    displayName
+  }
+}`) as unknown as TypedDocumentString<FailTransferMutation, FailTransferMutationVariables>;
 export const FileEventsDocument = new TypedDocumentString(`
     subscription FileEvents($after: String) {
   fileEvents(after: $after) {

@@ -110,8 +110,8 @@ export const UsersQuery = graphql(`
 `);
 
 export const AuditQuery = graphql(`
-  query Audit($fileId: ID, $first: Int, $after: String) {
-    audit(fileId: $fileId, first: $first, after: $after) {
+  query Audit($fileId: ID, $action: String, $first: Int, $after: String) {
+    audit(fileId: $fileId, action: $action, first: $first, after: $after) {
       totalCount
       edges {
         cursor
@@ -219,6 +219,17 @@ export const UpdateUserMutation = graphql(`
   mutation UpdateUser($id: ID!, $input: UpdateUserInput!) {
     updateUser(id: $id, input: $input) {
       ...UserFields
+    }
+  }
+`);
+
+export const FailTransferMutation = graphql(`
+  mutation FailTransfer($transferId: ID!, $error: String!) {
+    failTransfer(transferId: $transferId, error: $error) {
+      ...TransferFields
+      file {
+        ...FileSummary
+      }
     }
   }
 `);

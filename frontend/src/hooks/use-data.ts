@@ -18,7 +18,7 @@ import {
 } from "@/graphql/operations";
 import type { Connection } from "@/lib/cache";
 import { gqlRequest } from "@/lib/graphql-client";
-import { queryKeys } from "@/lib/query-keys";
+import { queryKeys, type AuditFilter } from "@/lib/query-keys";
 
 export const PAGE_SIZE = 50;
 
@@ -74,7 +74,7 @@ export function useTransfers(status: TransferStatus | null) {
   });
 }
 
-export function useAudit(fileId: string | null) {
+export function useAudit(filter: AuditFilter) {
   return useInfiniteQuery<
     Connection<AuditFieldsFragment>,
     Error,
@@ -82,9 +82,9 @@ export function useAudit(fileId: string | null) {
     ReturnType<typeof queryKeys.audit>,
     string | null
   >({
-    queryKey: queryKeys.audit(fileId),
+    queryKey: queryKeys.audit(filter),
     queryFn: async ({ pageParam }) =>
-      (await gqlRequest(AuditQuery, { fileId, first: PAGE_SIZE, after: pageParam })).audit,
+      (await gqlRequest(AuditQuery, { ...filter, first: PAGE_SIZE, after: pageParam })).audit,
     initialPageParam: null,
     getNextPageParam: (last) => (last.pageInfo.hasNextPage ? last.pageInfo.endCursor : null),
   });

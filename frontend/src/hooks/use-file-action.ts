@@ -5,6 +5,7 @@ import {
   AssignColoristMutation,
   CompleteTransferMutation,
   DeliverToMamMutation,
+  FailTransferMutation,
   QueueFileMutation,
   RejectFileMutation,
   StartTransferMutation,
@@ -20,6 +21,9 @@ export interface ActionInput {
   sha256?: string | null;
   coloristId?: string;
   reason?: string;
+  /** FAIL_TRANSFER acts on the file's running transfer job. */
+  transferId?: string | null;
+  error?: string;
 }
 
 export interface FileActionRequest {
@@ -41,6 +45,13 @@ export async function runFileAction({ action, file, input = {} }: FileActionRequ
       return (await gqlRequest(StartTransferMutation, base)).startTransfer;
     case "COMPLETE_TRANSFER":
       return (await gqlRequest(CompleteTransferMutation, { ...base, sha256: input.sha256 || null })).completeTransfer;
+    case "FAIL_TRANSFER": {
+      if (!input.transferId) throw new Error("This file has no running transfer");
+      if (!input.error?.trim()) throw new Error("Say what went wrong");
+      const job = (await gqlRequest(FailTransferMutation, { transferId: input.transferId, error: input.error.trim() }))
+        .failTransfer;
+      return job.file;
+    }
     case "ASSIGN":
       if (!input.coloristId) throw new Error("Choose a colorist");
       return (await gqlRequest(AssignColoristMutation, { ...base, coloristId: input.coloristId })).assignColorist;

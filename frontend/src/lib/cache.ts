@@ -164,10 +164,11 @@ export function applyTransferToDetail(
 export function applyAuditToPages(
   data: Pages<AuditFieldsFragment> | undefined,
   entry: AuditFieldsFragment,
-  fileId: string | null,
+  filter: { fileId: string | null; action: string | null } | null,
 ): Pages<AuditFieldsFragment> | undefined {
   if (!data) return data;
-  if (fileId !== null && entry.file?.id !== fileId) return data;
+  if (filter?.fileId && entry.file?.id !== filter.fileId) return data;
+  if (filter?.action && entry.action !== filter.action) return data;
   if (findEdge(data, entry.id)) return data;
   return upsertNodeInPages(data, entry, true);
 }

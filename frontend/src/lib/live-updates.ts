@@ -39,7 +39,7 @@ import {
   type Pages,
 } from "./cache";
 import type { LiveConnection } from "./live";
-import { queryKeys } from "./query-keys";
+import { queryKeys, type AuditFilter } from "./query-keys";
 
 export interface LiveCursors {
   fileEvents: string | null;
@@ -95,9 +95,9 @@ export function applyTransfer(queryClient: QueryClient, job: TransferFieldsFragm
 
 export function applyAuditEntry(queryClient: QueryClient, entry: AuditFieldsFragment): void {
   for (const query of queryClient.getQueryCache().findAll({ queryKey: queryKeys.auditRoot })) {
-    const fileId = (query.queryKey[1] ?? null) as string | null;
+    const filter = (query.queryKey[1] ?? null) as AuditFilter | null;
     queryClient.setQueryData<Pages<AuditFieldsFragment>>(query.queryKey, (data) =>
-      applyAuditToPages(data, entry, fileId),
+      applyAuditToPages(data, entry, filter),
     );
   }
   if (entry.file) {

@@ -1,5 +1,10 @@
 import type { FileFilter, TransferStatus } from "@/gql/graphql";
 
+export interface AuditFilter {
+  fileId: string | null;
+  action: string | null;
+}
+
 /** Every TanStack Query key the app uses; subscriptions update these caches in place. */
 export const queryKeys = {
   me: ["me"] as const,
@@ -13,5 +18,5 @@ export const queryKeys = {
   transfersRoot: ["transfers"] as const,
   transfers: (status: TransferStatus | null) => ["transfers", status] as const,
   auditRoot: ["audit"] as const,
-  audit: (fileId: string | null) => ["audit", fileId] as const,
+  audit: (filter: AuditFilter) => ["audit", filter] as const,
 };

@@ -10,9 +10,31 @@ import { Card } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { useAudit } from "@/hooks/use-data";
+import { ACTION_ORDER } from "@/lib/domain";
 import { flattenPages } from "@/lib/cache";
 import { formatDateTime, humanize } from "@/lib/format";
+
+const ALL = "__all__";
+
+/** Actions the orchestrator writes to the audit log (server-side filter, exact match). */
+export const AUDIT_ACTIONS: readonly string[] = [
+  "REPORT",
+  ...ACTION_ORDER,
+  "RETRY_TRANSFER",
+  "LOGIN",
+  "LOGIN_FAILED",
+  "LOGIN_RATE_LIMITED",
+  "LOGOUT",
+  "USER_CREATED",
+  "USER_UPDATED",
+  "PASSWORD_CHANGED",
+  "API_KEY_CREATED",
+  "API_KEY_REVOKED",
+  "SITE_ONLINE",
+  "SITE_OFFLINE",
+];
 
 /** Client-side narrowing of the loaded entries by actor, action or file name. */
 export function matchesAuditText(entry: AuditFieldsFragment, text: string): boolean {
@@ -38,7 +60,8 @@ export function AuditPage() {
   const search = useSearch();
   const [, navigate] = useLocation();
   const fileId = new URLSearchParams(search).get("file");
-  const audit = useAudit(fileId);
+  const [action, setAction] = useState(ALL);
+  const audit = useAudit({ fileId, action: action === ALL ? null : action });
   const [text, setText] = useState("");
   const all = flattenPages(audit.data);
   const rows = useMemo(() => all.filter((e) => matchesAuditText(e, text)), [all, text]);
@@ -54,10 +77,26 @@ export function AuditPage() {
             <Input
               id="audit-filter"
               type="search"
-              placeholder="Actor, action or file"
+              placeholder="Actor, action or file (loaded entries)"
               value={text}
               onChange={(e) => setText(e.target.value)}
             />
+          </div>
+          <div className="w-56 space-y-1.5">
+            <Label htmlFor="audit-action">Action</Label>
+            <Select value={action} onValueChange={setAction}>
+              <SelectTrigger id="audit-action" aria-label="Action">
+                <SelectValue />
+              </SelectTrigger>
+              <SelectContent>
+                <SelectItem value={ALL}>All actions</SelectItem>
+                {AUDIT_ACTIONS.map((a) => (
+                  <SelectItem key={a} value={a}>
+                    {humanize(a)}
+                  </SelectItem>
+                ))}
+              </SelectContent>
+            </Select>
           </div>
           {fileId && (
             <Button variant="secondary" size="sm" onClick={() => navigate("/audit")} className="mb-0.5">

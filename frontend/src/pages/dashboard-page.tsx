@@ -9,12 +9,13 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { useAudit, useSites, useStats } from "@/hooks/use-data";
 import { flattenPages } from "@/lib/cache";
 
+const ALL_AUDIT = { fileId: null, action: null };
 const ACTIVE_STATES = new Set(["TRANSFERRING", "COLORIST_ASSIGNED", "IN_PROGRESS"]);
 
 export function DashboardPage() {
   const stats = useStats();
   const sites = useSites();
-  const audit = useAudit(null);
+  const audit = useAudit(ALL_AUDIT);
   const s = stats.data?.stats;
   const siteList = sites.data?.sites ?? [];
   const online = siteList.filter((x) => x.online).length;

@@ -198,3 +198,25 @@ export function CompleteTransferDialog(props: BaseProps) {
     </ActionDialog>
   );
 }
+
+export function FailTransferDialog(props: BaseProps & { transferId: string | null }) {
+  const [error, setError] = useState("");
+  const { transferId, ...rest } = props;
+  return (
+    <ActionDialog
+      {...rest}
+      title="Fail transfer"
+      description="The transfer is marked failed and the file goes back to the queue."
+      submitLabel="Fail transfer"
+      destructive
+      canSubmit={error.trim().length > 0 && transferId !== null}
+      onSubmit={() => props.onSubmit({ transferId, error: error.trim() })}
+    >
+      {transferId === null && <Alert>No running transfer for this file.</Alert>}
+      <div className="space-y-2">
+        <Label htmlFor="fail-error">What went wrong</Label>
+        <Textarea id="fail-error" required autoFocus value={error} onChange={(e) => setError(e.target.value)} />
+      </div>
+    </ActionDialog>
+  );
+}

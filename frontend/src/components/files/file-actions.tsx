@@ -7,16 +7,22 @@ import { useSites, useUsers } from "@/hooks/use-data";
 import { useFileAction, type ActionInput } from "@/hooks/use-file-action";
 import { ACTION_LABELS, ACTION_ORDER } from "@/lib/domain";
 import { errorMessage } from "@/lib/graphql-client";
-import { AssignDialog, CompleteTransferDialog, QueueDialog, RejectDialog } from "./action-dialogs";
+import { AssignDialog, CompleteTransferDialog, FailTransferDialog, QueueDialog, RejectDialog } from "./action-dialogs";
 
-const NEEDS_DIALOG: ReadonlySet<FileAction> = new Set(["QUEUE", "ASSIGN", "COMPLETE_TRANSFER", "REJECT"]);
+const NEEDS_DIALOG: ReadonlySet<FileAction> = new Set(["QUEUE", "ASSIGN", "COMPLETE_TRANSFER", "FAIL_TRANSFER", "REJECT"]);
 
 /** Buttons straight from `allowedActions`: the server decides what this viewer may do now. */
 export function orderedActions(allowed: readonly FileAction[]): FileAction[] {
   return ACTION_ORDER.filter((a) => allowed.includes(a));
 }
 
-export function FileActions({ file }: { file: FileSummaryFragment }) {
+interface FileActionsProps {
+  file: FileSummaryFragment;
+  /** The job FAIL_TRANSFER acts on: the file's latest pending or running transfer. */
+  activeTransferId?: string | null;
+}
+
+export function FileActions({ file, activeTransferId = null }: FileActionsProps) {
   const mutation = useFileAction();
   const [dialog, setDialog] = useState<FileAction | null>(null);
   const actions = orderedActions(file.allowedActions);
@@ -90,6 +96,7 @@ export function FileActions({ file }: { file: FileSummaryFragment }) {
         />
       )}
       {dialog === "COMPLETE_TRANSFER" && <CompleteTransferDialog open {...dialogProps} />}
+      {dialog === "FAIL_TRANSFER" && <FailTransferDialog open transferId={activeTransferId} {...dialogProps} />}
     </div>
   );
 }

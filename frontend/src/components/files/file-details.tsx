@@ -48,7 +48,7 @@ function FileDetailsBody({ file }: { file: FileDetail }) {
           </span>
         </div>
         <DialogDescription className="break-all font-mono text-xs">{file.path}</DialogDescription>
-        <FileActions file={file} />
+        <FileActions file={file} activeTransferId={activeTransferId(file)} />
       </div>
       <div className="flex-1 space-y-6 overflow-y-auto px-6 py-5">
         {file.state === "REJECTED" && file.rejectionReason && (
@@ -87,6 +87,11 @@ function FileDetailsBody({ file }: { file: FileDetail }) {
       </div>
     </div>
   );
+}
+
+export function activeTransferId(file: Pick<FileDetail, "transfers">): string | null {
+  const active = file.transfers.filter((t) => t.status === "RUNNING" || t.status === "PENDING");
+  return active.length > 0 ? active[active.length - 1].id : null;
 }
 
 function Section({ title, action, children }: { title: string; action?: ReactNode; children: ReactNode }) {
