@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     #: Browser origins allowed to use cookies over HTTP and to open WebSockets. Empty: same host only.
     allowed_origins: Annotated[tuple[str, ...], NoDecode] = ()
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
-    max_query_depth: int = Field(default=12, ge=2)
+    max_query_depth: int = Field(default=10, ge=2)
     max_query_tokens: int = Field(default=4000, ge=100)
     max_aliases: int = Field(default=64, ge=1)
     session_ttl_hours: float = Field(default=24 * 7, gt=0)

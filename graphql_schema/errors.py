@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 from graphql import GraphQLError
+from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import MaskErrors
+from strawberry.types import ExecutionContext
 
 from app.domain.errors import DomainError
 
@@ -29,6 +32,18 @@ class ErrorCodes(MaskErrors):
 
     def __init__(self) -> None:
         super().__init__(should_mask_error=lambda _e: False, error_message="Internal server error.")
+        self._anonymous = True
+
+    def on_operation(self) -> Iterator[None]:
+        """Anonymous callers get neither introspection nor "Did you mean ..." field suggestions."""
+        actor = getattr(self.execution_context.context, "actor", None)
+        self._anonymous = actor is None or not actor.is_authenticated
+        if self._anonymous:
+            self.execution_context.validation_rules = (
+                *self.execution_context.validation_rules,
+                NoSchemaIntrospectionCustomRule,
+            )
+        yield from super().on_operation()
 
     def _with_code(self, error: GraphQLError, message: str, extensions: dict[str, Any]) -> GraphQLError:
         return GraphQLError(
@@ -52,8 +67,20 @@ class ErrorCodes(MaskErrors):
             elif original is None or isinstance(original, GraphQLError):
                 ext = dict(error.extensions or {})
                 ext.setdefault("code", _classify(error))
-                out.append(self._with_code(error, error.message, ext))
+                message = error.message
+                if self._anonymous and "Did you mean" in message:
+                    message = message.split("Did you mean")[0].strip()
+                if "introspection" in message.lower():
+                    ext["code"] = "FORBIDDEN" if self._anonymous else ext["code"]
+                out.append(self._with_code(error, message, ext))
             else:
-                log.error("unexpected error in %s", error.path, exc_info=original)
                 out.append(self._with_code(error, self.error_message, {"code": "INTERNAL_SERVER_ERROR"}))
         return out
+
+
+def log_unexpected(errors: list[GraphQLError], _context: ExecutionContext | None = None) -> None:
+    """Strawberry logs every error by default; ours are answers, not incidents. Log only the unexpected."""
+    for error in errors:
+        original = error.original_error
+        if original is not None and not isinstance(original, DomainError | GraphQLError):
+            log.error("unexpected error at %s", error.path, exc_info=original)

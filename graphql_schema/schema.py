@@ -6,14 +6,16 @@ Export the committed contract with ``strawberry export-schema graphql_schema.sch
 from __future__ import annotations
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
 from app.config import Settings
 from graphql_schema.audit.queries import AuditQueries
 from graphql_schema.audit.subscriptions import AuditSubscriptions
-from graphql_schema.errors import ErrorCodes
+from graphql_schema.errors import ErrorCodes, log_unexpected
 from graphql_schema.files.mutations import FileMutations
 from graphql_schema.files.queries import FileQueries
 from graphql_schema.files.subscriptions import FileSubscriptions
@@ -34,9 +36,14 @@ Subscription = merge_types(
 )
 
 
+class ColorRouteSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        log_unexpected(errors, execution_context)
+
+
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     s = settings or Settings()
-    return strawberry.Schema(
+    return ColorRouteSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,

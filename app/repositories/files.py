@@ -79,13 +79,14 @@ async def latest_at_path(session: AsyncSession, site_id: int, path: str) -> File
 
 
 async def same_content_elsewhere(session: AsyncSession, file: File) -> int | None:
-    """Another live file at the same site with the same bytes (duplicates are rejected at validation)."""
+    """An earlier live file at the same site with the same bytes: the first one detected keeps the content,
+    later copies are rejected at validation."""
     return await session.scalar(
         select(File.id)
         .where(
             File.site_id == file.site_id,
             File.sha256 == file.sha256,
-            File.id != file.id,
+            File.id < file.id,
             File.state != "REJECTED",
         )
         .order_by(File.id)
