@@ -1,0 +1,127 @@
+import asyncio
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from daemon.config import ConfigError
+from daemon.outbox import Detection, Outbox
+
+SHA_A = "a" * 64
+SHA_B = "b" * 64
+
+
+async def open_outbox(path: Path, site: str = "tustin") -> Outbox:
+    return await Outbox.open(path, site=site, watch="/watch")
+
+
+async def test_detections_get_a_report_id_and_survive_reopen(tmp_path: Path) -> None:
+    db = tmp_path / "outbox.sqlite3"
+    ob = await open_outbox(db)
+    fresh = await ob.record([Detection("a.mov", 10, 111, SHA_A), Detection("d/b.mov", 20, 222, SHA_B)])
+    assert [e.path for e in fresh] == ["a.mov", "d/b.mov"]
+    for e in fresh:
+        assert uuid.UUID(e.report_id).version == 4
+        assert e.status == "pending"
+    await ob.close()
+
+    ob = await open_outbox(db)
+    try:
+        again = await ob.entries()
+        assert [(e.report_id, e.path, e.size, e.mtime_ns, e.sha256) for e in again] == [
+            (e.report_id, e.path, e.size, e.mtime_ns, e.sha256) for e in fresh
+        ]
+        assert await ob.pending_count() == 2
+    finally:
+        await ob.close()
+
+
+async def test_durable_pragmas(tmp_path: Path) -> None:
+    ob = await open_outbox(tmp_path / "o.sqlite3")
+    try:
+        assert ob._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert ob._conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    finally:
+        await ob.close()
+
+
+def test_a_committed_row_survives_sigkill(tmp_path: Path) -> None:
+    """Commit in a child process that then dies without closing anything."""
+    db = tmp_path / "o.sqlite3"
+    code = f"""
+import asyncio, os, signal
+from pathlib import Path
+from daemon.outbox import Outbox, Detection
+async def main():
+    ob = await Outbox.open(Path({str(db)!r}), site="tustin", watch="/w")
+    await ob.record([Detection("x.mov", 1, 2, {SHA_A!r})])
+    os.kill(os.getpid(), signal.SIGKILL)
+asyncio.run(main())
+"""
+    r = subprocess.run([sys.executable, "-c", code], timeout=60)
+    assert r.returncode == -9
+
+    async def check() -> None:
+        ob = await open_outbox(db)
+        try:
+            assert [e.path for e in await ob.entries()] == ["x.mov"]
+        finally:
+            await ob.close()
+
+    asyncio.run(check())
+
+
+async def test_same_content_refreshes_stat_and_is_not_sent_again(tmp_path: Path) -> None:
+    ob = await open_outbox(tmp_path / "o.sqlite3")
+    try:
+        (first,) = await ob.record([Detection("a.mov", 10, 111, SHA_A)])
+        assert await ob.record([Detection("a.mov", 10, 999, SHA_A)]) == []  # touched, same bytes
+        assert await ob.unknown([("a.mov", 10, 111), ("a.mov", 10, 999)]) == [0]
+        (second,) = await ob.record([Detection("a.mov", 12, 1000, SHA_B)])  # new content, new report
+        assert second.report_id != first.report_id
+    finally:
+        await ob.close()
+
+
+async def test_unknown_lists_what_needs_hashing(tmp_path: Path) -> None:
+    ob = await open_outbox(tmp_path / "o.sqlite3")
+    try:
+        await ob.record([Detection("a.mov", 10, 111, SHA_A)])
+        items = [("a.mov", 10, 111), ("a.mov", 11, 111), ("a.mov", 10, 112), ("b.mov", 10, 111)]
+        assert await ob.unknown(items) == [1, 2, 3]
+    finally:
+        await ob.close()
+
+
+async def test_send_bookkeeping(tmp_path: Path) -> None:
+    ob = await open_outbox(tmp_path / "o.sqlite3")
+    try:
+        a, b, c = await ob.record(
+            [Detection("a.mov", 1, 1, SHA_A), Detection("b.mov", 1, 1, SHA_A), Detection("c.mov", 1, 1, SHA_A)]
+        )
+        assert [e.path for e in await ob.due(0, 10)] == ["a.mov", "b.mov", "c.mov"]
+        assert [e.path for e in await ob.due(a.seq, 10)] == ["b.mov", "c.mov"]
+
+        await ob.mark_sent([(a.report_id, "41")])
+        later = time.time() + 60
+        await ob.mark_failed(b.report_id, "INTERNAL_SERVER_ERROR: boom", permanent=False, retry_at=later)
+        await ob.mark_failed(c.report_id, "BAD_USER_INPUT: path", permanent=True)
+        assert await ob.due(0, 10) == []
+        assert [e.path for e in await ob.due(0, 10, now=later + 1)] == ["b.mov"]
+        assert await ob.next_retry_at(after=time.time()) == pytest.approx(later)
+        assert await ob.counts() == {"pending": 1, "sent": 1, "failed_permanent": 1}
+
+        assert await ob.retry_failed() == 1
+        assert await ob.counts() == {"pending": 2, "sent": 1, "failed_permanent": 0}
+    finally:
+        await ob.close()
+
+
+async def test_a_state_dir_belongs_to_one_site(tmp_path: Path) -> None:
+    db = tmp_path / "o.sqlite3"
+    await (await open_outbox(db, "tustin")).close()
+    with pytest.raises(ConfigError, match="belongs to site 'tustin'"):
+        await open_outbox(db, "dallas")

@@ -1,0 +1,156 @@
+"""The detection pipeline against a real outbox and real files, with no orchestrator involved."""
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+import os
+import time
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+
+from daemon.fileinfo import FileStat
+from daemon.filters import PathFilter
+from daemon.hasher import Digest
+from daemon.outbox import Outbox
+from daemon.pipeline import Detector, _unchanged
+from daemon.settle import ReadyFile
+
+
+@contextlib.asynccontextmanager
+async def running(root: Path, state: Path, settle: float = 0.2) -> AsyncIterator[tuple[Detector, Outbox]]:
+    outbox = await Outbox.open(state / "outbox.sqlite3", site="tustin", watch=str(root))
+    det = Detector(root, outbox, path_filter=PathFilter(), settle_seconds=settle, rescan_interval=300, hash_workers=2)
+    tasks = [asyncio.create_task(fn()) for fn in det.tasks().values()]  # type: ignore[misc]
+    recorder = asyncio.create_task(det.recorder())
+    try:
+        yield det, outbox
+    finally:
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await det.stop()
+        det.finish_recording()
+        await recorder
+        await outbox.close()
+
+
+async def wait_for(predicate: Callable[[], object], within: float = 20) -> None:
+    deadline = time.monotonic() + within
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.02)
+
+
+async def idle(det: Detector) -> None:
+    """Wait until every submitted path has been recorded or dropped."""
+    await asyncio.sleep(0.05)
+    await wait_for(lambda: det.events.empty() and det.in_flight == 0, within=60)
+
+
+async def recorded(outbox: Outbox) -> dict[str, str]:
+    return {e.path: e.sha256 for e in await outbox.entries()}
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def events(caplog: pytest.LogCaptureFixture, name: str) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if getattr(r, "event", None) == name]
+
+
+async def test_existing_and_new_files_are_recorded_with_their_hash(tmp_path: Path) -> None:
+    root, state = tmp_path / "watch", tmp_path / "state"
+    (root / "day1").mkdir(parents=True)
+    (root / "old.mov").write_bytes(b"old")
+    (root / "skip.part").write_bytes(b"partial")
+    async with running(root, state) as (det, outbox):
+        await wait_for(lambda: det.scans_completed)
+        new = root / "day1" / "new.mov"
+        new.write_bytes(b"new")
+        det.events.put_nowait((str(new), False))
+        det.events.put_nowait((str(root / "skip.part"), False))
+        await idle(det)
+        got = await recorded(outbox)
+    assert got == {"old.mov": sha(b"old"), "day1/new.mov": sha(b"new")}
+
+
+async def test_restart_does_not_rehash_known_files(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    root, state = tmp_path / "watch", tmp_path / "state"
+    for d in range(20):
+        (root / f"d{d}").mkdir(parents=True)
+        for i in range(100):
+            (root / f"d{d}" / f"{i}.mov").write_bytes(f"{d}/{i}".encode())
+    async with running(root, state, settle=0.05) as (det, outbox):
+        await wait_for(lambda: det.scans_completed)
+        await idle(det)
+        assert (await outbox.counts())["pending"] == 2000
+
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG, logger="colorroute.daemon"):
+        async with running(root, state, settle=0.05) as (det, outbox):
+            await wait_for(lambda: det.scans_completed)
+            assert det.in_flight == 0
+    assert events(caplog, "file.hashed") == []
+    (done,) = events(caplog, "scan.done")
+    assert done.fields["files"] == 2000 and done.fields["new_or_changed"] == 0  # type: ignore[attr-defined]
+
+
+async def test_changed_content_is_a_new_report_and_a_touch_is_not(tmp_path: Path) -> None:
+    root, state = tmp_path / "watch", tmp_path / "state"
+    root.mkdir()
+    clip = root / "clip.mov"
+    clip.write_bytes(b"v1")
+    async with running(root, state, settle=0.05) as (det, outbox):
+        await wait_for(lambda: det.scans_completed)
+        await idle(det)
+        os.utime(clip, ns=(1_000_000_000, 1_000_000_000))  # same bytes, new mtime
+        await det.scan(None, "test")
+        await idle(det)
+        assert len(await outbox.entries()) == 1
+        (entry,) = await outbox.entries()
+        assert entry.mtime_ns == 1_000_000_000  # stat refreshed, so the next scan skips it
+
+        clip.write_bytes(b"v2")
+        det.events.put_nowait((str(clip), False))
+        await idle(det)
+        shas = [e.sha256 for e in await outbox.entries()]
+    assert shas == [sha(b"v1"), sha(b"v2")]
+
+
+async def test_unreadable_entries_are_logged_and_the_rest_flow_on(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    root, state = tmp_path / "watch", tmp_path / "state"
+    root.mkdir()
+    os.mkfifo(root / "pipe.mov")
+    (root / "dangling.mov").symlink_to(root / "nowhere")
+    (root / "good.mov").write_bytes(b"good")
+    async with running(root, state, settle=0.05) as (det, outbox):
+        await wait_for(lambda: det.scans_completed)
+        await idle(det)
+        # vanished between "ready" and hashing
+        det.submit("ghost.mov")  # keep the in-flight bookkeeping honest for the injected item
+        det._settler._candidates.pop("ghost.mov", None)
+        det._hash_queue.put_nowait(ReadyFile("ghost.mov", FileStat(1, 1, 1, 1), "test"))
+        await idle(det)
+        got = await recorded(outbox)
+    assert got == {"good.mov": sha(b"good")}
+    reasons = {r.fields["path"]: r.fields["reason"] for r in events(caplog, "file.unreadable")}  # type: ignore[attr-defined]
+    assert reasons == {"pipe.mov": "not a regular file (fifo)", "dangling.mov": "dangling symlink"}
+    assert [r.fields["path"] for r in events(caplog, "file.vanished")] == ["ghost.mov"]  # type: ignore[attr-defined]
+
+
+def test_stat_hash_stat_detects_a_file_that_moved() -> None:
+    st = FileStat(10, 100, 1, 1)
+    grown = FileStat(12, 101, 1, 1)
+    replaced = FileStat(10, 100, 2, 1)
+    ok = Digest("x", 10, st, st)
+    assert _unchanged(st, ok, st)
+    assert not _unchanged(st, Digest("x", 12, st, grown), grown)  # grew while being read
+    assert not _unchanged(st, ok, replaced)  # renamed over after we opened it
+    assert not _unchanged(grown, ok, st)  # changed between settle and open
+    assert not _unchanged(st, Digest("x", 9, st, st), st)  # short read
