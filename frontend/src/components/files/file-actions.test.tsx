@@ -1,0 +1,59 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { FileActions, orderedActions } from "./file-actions";
+import { makeFile } from "@/test/factories";
+import { mockGraphQL, renderWithClient } from "@/test/render";
+
+afterEach(() => vi.unstubAllGlobals());
+
+const sites = { sites: [] };
+
+describe("FileActions", () => {
+  it("shows one button per allowed action, in lifecycle order", () => {
+    mockGraphQL(() => ({ data: sites }));
+    renderWithClient(<FileActions file={makeFile({ allowedActions: ["REJECT", "VALIDATE"] })} />);
+    const group = screen.getByRole("group", { name: "File actions" });
+    expect(within(group).getAllByRole("button").map((b) => b.textContent)).toEqual(["Validate", "Reject"]);
+    expect(orderedActions(["ARCHIVE", "QUEUE", "ASSIGN"])).toEqual(["QUEUE", "ASSIGN", "ARCHIVE"]);
+  });
+
+  it("shows no buttons when the viewer may do nothing (READONLY)", () => {
+    mockGraphQL(() => ({ data: sites }));
+    renderWithClient(<FileActions file={makeFile({ allowedActions: [] })} />);
+    expect(screen.queryAllByRole("button")).toHaveLength(0);
+    expect(screen.getByTestId("no-actions")).toBeInTheDocument();
+  });
+
+  it("runs a simple action with expectedVersion and shows the server's refusal", async () => {
+    const fetchMock = mockGraphQL((body) =>
+      body.query.includes("validateFile")
+        ? { data: null, errors: [{ message: "file changed meanwhile", extensions: { code: "CONFLICT" } }] }
+        : { data: sites },
+    );
+    renderWithClient(<FileActions file={makeFile({ id: "7", version: 3, allowedActions: ["VALIDATE"] })} />);
+    await userEvent.click(screen.getByRole("button", { name: "Validate" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("file changed meanwhile");
+    const call = fetchMock.mock.calls.map((c) => JSON.parse(String(c[1]?.body))).find((b) => b.query.includes("validateFile"));
+    expect(call.variables).toEqual({ id: "7", expectedVersion: 3 });
+  });
+
+  it("requires a reason before rejecting", async () => {
+    const fetchMock = mockGraphQL((body) =>
+      body.query.includes("rejectFile")
+        ? { data: { rejectFile: makeFile({ id: "9", state: "REJECTED", version: 2, allowedActions: [] }) } }
+        : { data: sites },
+    );
+    renderWithClient(<FileActions file={makeFile({ id: "9", allowedActions: ["REJECT"] })} />);
+    await userEvent.click(screen.getByRole("button", { name: "Reject" }));
+    const dialog = await screen.findByRole("dialog", { name: "Reject file" });
+    const submit = within(dialog).getByRole("button", { name: "Reject file" });
+    expect(submit).toBeDisabled();
+    await userEvent.type(within(dialog).getByLabelText("Reason"), "wrong frame rate");
+    expect(submit).toBeEnabled();
+    await userEvent.click(submit);
+    await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument());
+    const call = fetchMock.mock.calls.map((c) => JSON.parse(String(c[1]?.body))).find((b) => b.query.includes("rejectFile"));
+    expect(call.variables).toMatchObject({ id: "9", reason: "wrong frame rate" });
+  });
+});

@@ -1,0 +1,102 @@
+import { QueryClient } from "@tanstack/react-query";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { FileDetailQuery, FileSummaryFragment, SitesQuery, StatsQuery } from "@/gql/graphql";
+import { flattenPages, type Pages } from "./cache";
+import { LiveConnection } from "./live";
+import { startLiveUpdates, type LiveCursors } from "./live-updates";
+import { queryKeys } from "./query-keys";
+import { FakeWsClient } from "@/test/fake-ws";
+import { makeAudit, makeDetail, makeFile, makeSite, makeTransfer, pages } from "@/test/factories";
+
+describe("startLiveUpdates", () => {
+  let client: FakeWsClient;
+  let qc: QueryClient;
+  let cursors: LiveCursors;
+  let stop: () => void;
+  let timers: Array<() => void>;
+
+  beforeEach(() => {
+    client = new FakeWsClient();
+    timers = [];
+    qc = new QueryClient();
+    cursors = { fileEvents: null, auditEvents: null };
+    const live = new LiveConnection(client, { backoffMs: () => 0, setTimer: (fn) => timers.push(fn) });
+    stop = startLiveUpdates(qc, live, cursors);
+    client.emit("connected");
+  });
+
+  afterEach(() => stop());
+
+  const push = (name: string, data: unknown) => client.active(name)[0].sink.next({ data });
+
+  it("puts a reported file at the top of every matching list and bumps the stats", () => {
+    const old = makeFile({ id: "1" });
+    qc.setQueryData(queryKeys.files({}), pages([old]));
+    qc.setQueryData(queryKeys.files({ states: ["QUEUED"] }), pages<FileSummaryFragment>([]));
+    qc.setQueryData<StatsQuery>(queryKeys.stats, {
+      stats: { totalFiles: 1, activeTransfers: 0, sitesOnline: 0, sitesTotal: 3, byState: [{ state: "DETECTED", count: 1 }] },
+    });
+    const fresh = makeFile({ id: "2" });
+    push("FileEvents", {
+      fileEvents: { cursor: "10", action: "REPORT", fromState: null, toState: "DETECTED", actor: "site:tustin", at: "", file: fresh },
+    });
+    const all = qc.getQueryData<Pages<FileSummaryFragment>>(queryKeys.files({}));
+    expect(flattenPages(all).map((f) => f.id)).toEqual(["2", "1"]);
+    const queued = qc.getQueryData<Pages<FileSummaryFragment>>(queryKeys.files({ states: ["QUEUED"] }));
+    expect(flattenPages(queued)).toEqual([]);
+    expect(qc.getQueryData<StatsQuery>(queryKeys.stats)?.stats.totalFiles).toBe(2);
+    expect(cursors.fileEvents).toBe("10");
+  });
+
+  it("ignores a replayed event (same cursor) for the stats", () => {
+    qc.setQueryData<StatsQuery>(queryKeys.stats, {
+      stats: { totalFiles: 0, activeTransfers: 0, sitesOnline: 0, sitesTotal: 3, byState: [] },
+    });
+    const event = { cursor: "5", action: "REPORT", fromState: null, toState: "DETECTED", actor: "x", at: "", file: makeFile() };
+    push("FileEvents", { fileEvents: event });
+    push("FileEvents", { fileEvents: event });
+    expect(qc.getQueryData<StatsQuery>(queryKeys.stats)?.stats.totalFiles).toBe(1);
+  });
+
+  it("resumes fileEvents and auditEvents after a drop from the last cursors", () => {
+    push("FileEvents", {
+      fileEvents: { cursor: "77", action: "VALIDATE", fromState: "DETECTED", toState: "VALIDATED", actor: "a", at: "", file: makeFile() },
+    });
+    push("AuditEvents", { auditEvents: makeAudit({ cursor: "78" }) });
+    client.drop();
+    timers.splice(0).forEach((t) => t());
+    expect(client.active("FileEvents")[0].payload.variables).toEqual({ after: "77" });
+    expect(client.active("AuditEvents")[0].payload.variables).toEqual({ after: "78" });
+  });
+
+  it("moves a transfer's progress bar in its file's details", () => {
+    const file = makeFile({ id: "f1" });
+    const job = makeTransfer({ file: { id: "f1", filename: file.filename }, bytesTransferred: 0 });
+    qc.setQueryData(queryKeys.file("f1"), makeDetail(file, { transfers: [job] }));
+    push("TransferEvents", { transferEvents: { ...job, bytesTransferred: 900 } });
+    expect(qc.getQueryData<FileDetailQuery>(queryKeys.file("f1"))?.file?.transfers[0].bytesTransferred).toBe(900);
+  });
+
+  it("updates a site's online state", () => {
+    const site = makeSite({ id: "1", online: false });
+    qc.setQueryData<SitesQuery>(queryKeys.sites, { sites: [site] });
+    push("SiteEvents", { siteEvents: { ...site, online: true } });
+    expect(qc.getQueryData<SitesQuery>(queryKeys.sites)?.sites[0].online).toBe(true);
+  });
+
+  it("refetches lists without a cursor once after a reconnect, never on a timer", () => {
+    vi.useFakeTimers();
+    try {
+      const spy = vi.spyOn(qc, "invalidateQueries");
+      client.emit("closed");
+      client.emit("connected");
+      const keys = spy.mock.calls.map((c) => c[0]?.queryKey?.[0]);
+      expect(keys).toEqual(expect.arrayContaining(["sites", "transfers", "files", "audit"]));
+      spy.mockClear();
+      vi.advanceTimersByTime(60_000);
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
