@@ -3,7 +3,7 @@ import type { CodegenConfig } from "@graphql-codegen/cli";
 // Typed documents are generated from the committed schema contract and committed
 // (src/gql/), so building the UI never needs a running server.
 const config: CodegenConfig = {
-  schema: process.env.SCHEMA ?? "../schema.graphql",
+  schema: "../schema.graphql",
   documents: ["src/**/*.{ts,tsx}", "!src/gql/**/*"],
   ignoreNoDocuments: true,
   generates: {

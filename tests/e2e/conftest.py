@@ -15,7 +15,6 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +39,55 @@ DEMO_PASSWORDS = {
 }
 
 
-@dataclass
 class Server:
-    base: str
+    """`colorroute serve` in a subprocess, with its own data dir (embedded PostgreSQL + demo data)."""
+
+    def __init__(self, data_dir: Path, port: int) -> None:
+        self.data_dir = data_dir
+        self.port = port
+        self.base = f"http://127.0.0.1:{port}"
+        self.env = {
+            **os.environ,
+            "COLORROUTE_DATA_DIR": str(data_dir),
+            "COLORROUTE_FRONTEND_DIST": str(DIST),
+            "DAEMON_API_KEY": DAEMON_KEY,
+        }
+        self.env.pop("DATABASE_URL", None)
+        self.log_path = data_dir / "serve.log"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def seed(self) -> None:
+        subprocess.run([_tool("colorroute"), "seed-demo"], env=self.env, check=True, capture_output=True, timeout=180)
+
+    def start(self) -> None:
+        with self.log_path.open("ab") as log:
+            self.proc = subprocess.Popen(
+                [_tool("colorroute"), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + 90
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited {self.proc.returncode}: {self.log_path.read_text()[-3000:]}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{self.base}/readyz", timeout=2).status_code == 200:
+                    return
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"server not ready: {self.log_path.read_text()[-3000:]}")
+            time.sleep(0.3)
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        self.proc = None
 
     def gql(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         """Call the API as the daemons do: X-API-Key, JSON POST, no cookie."""
@@ -94,44 +139,14 @@ def server() -> Iterator[Server]:
         pytest.skip(f"UI not built ({DIST}/index.html missing): run `make ui`")
     # A short path: the embedded PostgreSQL puts its unix socket under the data dir.
     data_dir = Path(tempfile.mkdtemp(prefix="cre", dir="/tmp"))
-    env = {
-        **os.environ,
-        "COLORROUTE_DATA_DIR": str(data_dir),
-        "COLORROUTE_FRONTEND_DIST": str(DIST),
-        "DAEMON_API_KEY": DAEMON_KEY,
-    }
-    env.pop("DATABASE_URL", None)
-    log_path = data_dir / "serve.log"
-    subprocess.run([_tool("colorroute"), "seed-demo"], env=env, check=True, capture_output=True, timeout=180)
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [_tool("colorroute"), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + 90
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"server exited {proc.returncode}: {log_path.read_text()[-3000:]}")
-                with contextlib.suppress(httpx.HTTPError):
-                    if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                        break
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"server not ready: {log_path.read_text()[-3000:]}")
-                time.sleep(0.3)
-            yield Server(base)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
-            shutil.rmtree(data_dir, ignore_errors=True)
+    srv = Server(data_dir, _free_port())
+    try:
+        srv.seed()
+        srv.start()
+        yield srv
+    finally:
+        srv.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

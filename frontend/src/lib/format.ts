@@ -72,3 +72,13 @@ export function humanize(enumValue: string): string {
     .map((w, i) => (w === "mam" ? "MAM" : i === 0 ? w.charAt(0).toUpperCase() + w.slice(1) : w))
     .join(" ");
 }
+
+/** "Nov 24 05:59:52": for dense tables (the full date is in the title). */
+export function formatShortDateTime(iso: string | null | undefined): string {
+  if (!iso) return "—";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return "—";
+  const date = d.toLocaleDateString(undefined, { month: "short", day: "2-digit" });
+  const time = d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+  return `${date} ${time}`;
+}

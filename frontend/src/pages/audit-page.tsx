@@ -14,7 +14,7 @@ import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@
 import { useAudit } from "@/hooks/use-data";
 import { ACTION_ORDER } from "@/lib/domain";
 import { flattenPages } from "@/lib/cache";
-import { formatDateTime, humanize } from "@/lib/format";
+import { formatDateTime, formatShortDateTime, humanize } from "@/lib/format";
 
 const ALL = "__all__";
 
@@ -131,10 +131,12 @@ export function AuditPage() {
                 {rows.map((e) => (
                   <TableRow key={e.id} data-testid="audit-row">
                     <TableCell className="whitespace-nowrap text-xs tabular-nums text-muted-foreground">
-                      <time dateTime={e.at}>{formatDateTime(e.at)}</time>
+                      <time dateTime={e.at} title={formatDateTime(e.at)}>
+                        {formatShortDateTime(e.at)}
+                      </time>
                     </TableCell>
-                    <TableCell className="text-sm font-medium">{e.actor}</TableCell>
-                    <TableCell className="text-sm">{humanize(e.action)}</TableCell>
+                    <TableCell className="whitespace-nowrap text-sm font-medium">{e.actor}</TableCell>
+                    <TableCell className="whitespace-nowrap text-sm">{humanize(e.action)}</TableCell>
                     <TableCell className="max-w-56 truncate text-sm">
                       {e.file ? (
                         <Link href={`/files/${e.file.id}`} className="text-primary hover:underline">

@@ -29,7 +29,7 @@ export function FileFilters({ value, onChange, sites, colorists }: Props) {
     value.search !== "" || value.state !== "ALL" || value.siteCode !== "ALL" || value.coloristId !== "ALL";
   return (
     <div role="search" aria-label="Filter files" className="flex flex-wrap items-end gap-3">
-      <div className="w-72 space-y-1.5">
+      <div className="w-60 space-y-1.5 xl:w-72">
         <Label htmlFor="file-search">Search</Label>
         <div className="relative">
           <Search className="pointer-events-none absolute left-2.5 top-2.5 size-4 text-muted-foreground" aria-hidden />
@@ -86,7 +86,7 @@ function FilterSelect({ id, label, value, onChange, options }: {
   options: { value: string; label: string }[];
 }) {
   return (
-    <div className="w-44 space-y-1.5">
+    <div className="w-40 space-y-1.5 xl:w-44">
       <Label htmlFor={id}>{label}</Label>
       <Select value={value} onValueChange={onChange}>
         <SelectTrigger id={id} aria-label={label}>

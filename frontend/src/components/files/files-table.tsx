@@ -37,7 +37,7 @@ export function FilesTable({ files, selectedId, onOpen }: Props) {
             className={cn("cursor-pointer")}
             onClick={() => onOpen(file.id)}
           >
-            <TableCell className="max-w-80">
+            <TableCell className="max-w-72">
               <Link
                 href={`/files/${file.id}`}
                 className="block truncate font-medium hover:text-primary focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
@@ -63,8 +63,8 @@ export function FilesTable({ files, selectedId, onOpen }: Props) {
                 )}
               </span>
             </TableCell>
-            <TableCell className="text-sm">{file.colorist?.displayName ?? <span className="text-muted-foreground">—</span>}</TableCell>
-            <TableCell className="text-right text-sm tabular-nums">{formatBytes(file.sizeBytes)}</TableCell>
+            <TableCell className="max-w-40 truncate whitespace-nowrap text-sm">{file.colorist?.displayName ?? <span className="text-muted-foreground">—</span>}</TableCell>
+            <TableCell className="whitespace-nowrap text-right text-sm tabular-nums">{formatBytes(file.sizeBytes)}</TableCell>
             <TableCell className="whitespace-nowrap text-right text-xs tabular-nums text-muted-foreground">
               <time dateTime={file.detectedAt}>{formatAge(file.detectedAt, now)}</time>
             </TableCell>

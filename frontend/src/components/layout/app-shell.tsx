@@ -1,5 +1,22 @@
 import type { ReactNode } from "react";
+import { WifiOff } from "lucide-react";
+import { useLiveStatus } from "@/hooks/use-live";
 import { Sidebar } from "./sidebar";
+
+/** A lost connection is shown where people look, not only in the sidebar's indicator. */
+function ConnectionBanner() {
+  const status = useLiveStatus();
+  if (status !== "reconnecting") return null;
+  return (
+    <div
+      data-testid="connection-banner"
+      className="sticky top-0 z-10 flex items-center gap-2 border-b border-amber-500/30 bg-amber-500/15 px-6 py-2 text-sm text-amber-800 dark:text-amber-200"
+    >
+      <WifiOff className="size-4" aria-hidden />
+      Connection to the server lost. Reconnecting — changes made meanwhile will appear once it is back.
+    </div>
+  );
+}
 
 export function AppShell({ children }: { children: ReactNode }) {
   return (
@@ -12,6 +29,7 @@ export function AppShell({ children }: { children: ReactNode }) {
       </a>
       <Sidebar />
       <main id="main" className="min-w-0 flex-1 overflow-y-auto" tabIndex={-1}>
+        <ConnectionBanner />
         {children}
       </main>
     </div>
@@ -20,7 +38,7 @@ export function AppShell({ children }: { children: ReactNode }) {
 
 export function PageHeader({ title, description, actions }: { title: string; description?: ReactNode; actions?: ReactNode }) {
   return (
-    <header className="flex items-end justify-between gap-4 border-b px-8 py-6">
+    <header className="flex items-end justify-between gap-4 border-b px-6 py-5 xl:px-8 xl:py-6">
       <div>
         <h1 className="text-xl font-semibold tracking-tight">{title}</h1>
         {description && <p className="mt-1 text-sm text-muted-foreground">{description}</p>}
@@ -31,5 +49,5 @@ export function PageHeader({ title, description, actions }: { title: string; des
 }
 
 export function PageBody({ children }: { children: ReactNode }) {
-  return <div className="space-y-6 px-8 py-6">{children}</div>;
+  return <div className="space-y-6 px-6 py-6 xl:px-8">{children}</div>;
 }

@@ -53,7 +53,7 @@ export function Sidebar() {
   const items = NAV_ITEMS.filter((item) => !item.roles || item.roles.includes(user.role));
 
   return (
-    <aside className="flex h-screen w-60 shrink-0 flex-col border-r border-sidebar-border bg-sidebar text-sidebar-foreground">
+    <aside className="flex h-screen w-56 shrink-0 flex-col border-r border-sidebar-border bg-sidebar text-sidebar-foreground">
       <div className="flex items-center gap-2.5 px-5 py-5">
         <span
           aria-hidden
