@@ -2,7 +2,8 @@ import { Redirect, Route, Switch } from "wouter";
 import { AppShell, PageBody, PageHeader } from "@/components/layout/app-shell";
 import { Loading, QueryError } from "@/components/common/states";
 import { Button } from "@/components/ui/button";
-import { useMe } from "@/hooks/use-auth";
+import { useMe, type CurrentUser } from "@/hooks/use-auth";
+import { CurrentUserProvider } from "@/hooks/use-current-user";
 import { LiveProvider } from "@/hooks/use-live";
 import { AuditPage } from "@/pages/audit-page";
 import { DashboardPage } from "@/pages/dashboard-page";
@@ -26,25 +27,27 @@ function NotFound() {
   );
 }
 
-function AuthenticatedApp({ userId }: { userId: string }) {
+function AuthenticatedApp({ user }: { user: CurrentUser }) {
   return (
-    <LiveProvider key={userId}>
-      <AppShell>
-        <Switch>
-          <Route path="/" component={DashboardPage} />
-          <Route path="/login">
-            <Redirect to="/" replace />
-          </Route>
-          <Route path="/files/:id?" component={FilesPage} />
-          <Route path="/transfers" component={TransfersPage} />
-          <Route path="/sites" component={SitesPage} />
-          <Route path="/users" component={UsersPage} />
-          <Route path="/audit" component={AuditPage} />
-          <Route path="/settings" component={SettingsPage} />
-          <Route component={NotFound} />
-        </Switch>
-      </AppShell>
-    </LiveProvider>
+    <CurrentUserProvider user={user}>
+      <LiveProvider key={user.id}>
+        <AppShell>
+          <Switch>
+            <Route path="/" component={DashboardPage} />
+            <Route path="/login">
+              <Redirect to="/" replace />
+            </Route>
+            <Route path="/files/:id?" component={FilesPage} />
+            <Route path="/transfers" component={TransfersPage} />
+            <Route path="/sites" component={SitesPage} />
+            <Route path="/users" component={UsersPage} />
+            <Route path="/audit" component={AuditPage} />
+            <Route path="/settings" component={SettingsPage} />
+            <Route component={NotFound} />
+          </Switch>
+        </AppShell>
+      </LiveProvider>
+    </CurrentUserProvider>
   );
 }
 
@@ -66,5 +69,5 @@ export function App() {
     );
   }
   if (!me.data) return <LoginPage />;
-  return <AuthenticatedApp userId={me.data.id} />;
+  return <AuthenticatedApp user={me.data} />;
 }

@@ -15,13 +15,6 @@ export function useMe() {
   });
 }
 
-/** The signed-in user; only call below the auth gate. */
-export function useCurrentUser(): CurrentUser {
-  const { data } = useMe();
-  if (!data) throw new Error("useCurrentUser used while signed out");
-  return data;
-}
-
 export function useLogin() {
   const queryClient = useQueryClient();
   return useMutation({
@@ -38,8 +31,9 @@ export function useLogout() {
   return useMutation({
     mutationFn: () => gqlRequest(LogoutMutation),
     onSettled: () => {
-      queryClient.clear();
+      // Signed out first (the app swaps to the login page), then forget everything else.
       queryClient.setQueryData(queryKeys.me, null);
+      queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== "me" });
     },
   });
 }

@@ -14,7 +14,8 @@ import {
 } from "./cache";
 import { makeAudit, makeDetail, makeFile, makeSite, makeTransfer, pages } from "@/test/factories";
 
-const ids = <N extends { id: string }>(data: Parameters<typeof flattenPages<N>>[0]) => flattenPages(data).map((n) => n.id);
+const ids = <N extends { id: string }>(data: Parameters<typeof flattenPages<N>>[0]) =>
+  flattenPages(data).map((n) => n.id);
 
 describe("fileMatchesFilter", () => {
   const file = makeFile({
@@ -127,7 +128,13 @@ describe("applyFileEventToStats", () => {
   const file = makeFile();
 
   it("moves one file between states", () => {
-    const next = applyFileEventToStats(stats, { cursor: "1", action: "VALIDATE", fromState: "DETECTED", toState: "VALIDATED", file });
+    const next = applyFileEventToStats(stats, {
+      cursor: "1",
+      action: "VALIDATE",
+      fromState: "DETECTED",
+      toState: "VALIDATED",
+      file,
+    });
     expect(next?.byState).toEqual([
       { state: "DETECTED", count: 1 },
       { state: "VALIDATED", count: 2 },
@@ -136,15 +143,29 @@ describe("applyFileEventToStats", () => {
   });
 
   it("counts a new file and adds a state it had not seen", () => {
-    const next = applyFileEventToStats(stats, { cursor: "2", action: "REPORT", fromState: null, toState: "DETECTED", file });
+    const next = applyFileEventToStats(stats, {
+      cursor: "2",
+      action: "REPORT",
+      fromState: null,
+      toState: "DETECTED",
+      file,
+    });
     expect(next?.totalFiles).toBe(4);
-    const queued = applyFileEventToStats(stats, { cursor: "3", action: "QUEUE", fromState: "VALIDATED", toState: "QUEUED", file });
+    const queued = applyFileEventToStats(stats, {
+      cursor: "3",
+      action: "QUEUE",
+      fromState: "VALIDATED",
+      toState: "QUEUED",
+      file,
+    });
     expect(queued?.byState).toContainEqual({ state: "QUEUED", count: 1 });
     expect(queued?.byState).toContainEqual({ state: "VALIDATED", count: 0 });
   });
 
   it("ignores events without a state change", () => {
-    expect(applyFileEventToStats(stats, { cursor: "4", action: "X", fromState: "DETECTED", toState: "DETECTED", file })).toBe(stats);
+    expect(
+      applyFileEventToStats(stats, { cursor: "4", action: "X", fromState: "DETECTED", toState: "DETECTED", file }),
+    ).toBe(stats);
   });
 });
 

@@ -183,7 +183,10 @@ export function applyAuditToDetail(
   return { file: { ...detail.file, auditTrail: [...detail.file.auditTrail, entry] } };
 }
 
-export function applySite(sites: SiteFieldsFragment[] | undefined, site: SiteFieldsFragment): SiteFieldsFragment[] | undefined {
+export function applySite(
+  sites: SiteFieldsFragment[] | undefined,
+  site: SiteFieldsFragment,
+): SiteFieldsFragment[] | undefined {
   if (!sites) return sites;
   if (sites.some((s) => s.id === site.id)) return sites.map((s) => (s.id === site.id ? site : s));
   return [...sites, site];

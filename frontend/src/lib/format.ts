@@ -68,9 +68,7 @@ export function percent(done: number | string, total: number | string): number {
 
 export function humanize(enumValue: string): string {
   const words = enumValue.toLowerCase().split("_");
-  return words
-    .map((w, i) => (w === "mam" ? "MAM" : i === 0 ? w.charAt(0).toUpperCase() + w.slice(1) : w))
-    .join(" ");
+  return words.map((w, i) => (w === "mam" ? "MAM" : i === 0 ? w.charAt(0).toUpperCase() + w.slice(1) : w)).join(" ");
 }
 
 /** "Nov 24 05:59:52": for dense tables (the full date is in the title). */
@@ -79,6 +77,11 @@ export function formatShortDateTime(iso: string | null | undefined): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return "—";
   const date = d.toLocaleDateString(undefined, { month: "short", day: "2-digit" });
-  const time = d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+  const time = d.toLocaleTimeString(undefined, {
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hour12: false,
+  });
   return `${date} ${time}`;
 }

@@ -29,13 +29,19 @@ describe("gqlRequest", () => {
   });
 
   it("reports an unreachable server as NETWORK", async () => {
-    vi.stubGlobal("fetch", vi.fn(async () => Promise.reject(new TypeError("Failed to fetch"))));
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => Promise.reject(new TypeError("Failed to fetch"))),
+    );
     const err = (await gqlRequest(StatsQuery).catch((e: unknown) => e)) as GraphQLRequestError;
     expect(err.code).toBe("NETWORK");
   });
 
   it("reports a non-JSON answer with its status", async () => {
-    vi.stubGlobal("fetch", vi.fn(async () => new Response("nope", { status: 502, statusText: "Bad Gateway" })));
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => new Response("nope", { status: 502, statusText: "Bad Gateway" })),
+    );
     const err = (await gqlRequest(StatsQuery).catch((e: unknown) => e)) as GraphQLRequestError;
     expect(err.message).toContain("502");
   });

@@ -34,11 +34,25 @@ describe("startLiveUpdates", () => {
     qc.setQueryData(queryKeys.files({}), pages([old]));
     qc.setQueryData(queryKeys.files({ states: ["QUEUED"] }), pages<FileSummaryFragment>([]));
     qc.setQueryData<StatsQuery>(queryKeys.stats, {
-      stats: { totalFiles: 1, activeTransfers: 0, sitesOnline: 0, sitesTotal: 3, byState: [{ state: "DETECTED", count: 1 }] },
+      stats: {
+        totalFiles: 1,
+        activeTransfers: 0,
+        sitesOnline: 0,
+        sitesTotal: 3,
+        byState: [{ state: "DETECTED", count: 1 }],
+      },
     });
     const fresh = makeFile({ id: "2" });
     push("FileEvents", {
-      fileEvents: { cursor: "10", action: "REPORT", fromState: null, toState: "DETECTED", actor: "site:tustin", at: "", file: fresh },
+      fileEvents: {
+        cursor: "10",
+        action: "REPORT",
+        fromState: null,
+        toState: "DETECTED",
+        actor: "site:tustin",
+        at: "",
+        file: fresh,
+      },
     });
     const all = qc.getQueryData<Pages<FileSummaryFragment>>(queryKeys.files({}));
     expect(flattenPages(all).map((f) => f.id)).toEqual(["2", "1"]);
@@ -52,7 +66,15 @@ describe("startLiveUpdates", () => {
     qc.setQueryData<StatsQuery>(queryKeys.stats, {
       stats: { totalFiles: 0, activeTransfers: 0, sitesOnline: 0, sitesTotal: 3, byState: [] },
     });
-    const event = { cursor: "5", action: "REPORT", fromState: null, toState: "DETECTED", actor: "x", at: "", file: makeFile() };
+    const event = {
+      cursor: "5",
+      action: "REPORT",
+      fromState: null,
+      toState: "DETECTED",
+      actor: "x",
+      at: "",
+      file: makeFile(),
+    };
     push("FileEvents", { fileEvents: event });
     push("FileEvents", { fileEvents: event });
     expect(qc.getQueryData<StatsQuery>(queryKeys.stats)?.stats.totalFiles).toBe(1);
@@ -60,7 +82,15 @@ describe("startLiveUpdates", () => {
 
   it("resumes fileEvents and auditEvents after a drop from the last cursors", () => {
     push("FileEvents", {
-      fileEvents: { cursor: "77", action: "VALIDATE", fromState: "DETECTED", toState: "VALIDATED", actor: "a", at: "", file: makeFile() },
+      fileEvents: {
+        cursor: "77",
+        action: "VALIDATE",
+        fromState: "DETECTED",
+        toState: "VALIDATED",
+        actor: "a",
+        at: "",
+        file: makeFile(),
+      },
     });
     push("AuditEvents", { auditEvents: makeAudit({ cursor: "78" }) });
     client.drop();

@@ -149,11 +149,16 @@ export function AuditPage() {
                     <TableCell>
                       <span className="inline-flex items-center gap-1">
                         {e.fromState && <StateBadge state={e.fromState} />}
-                        {e.fromState && e.toState && <ArrowRight className="size-3 text-muted-foreground" aria-label="to" />}
+                        {e.fromState && e.toState && (
+                          <ArrowRight className="size-3 text-muted-foreground" aria-label="to" />
+                        )}
                         {e.toState && <StateBadge state={e.toState} />}
                       </span>
                     </TableCell>
-                    <TableCell className="max-w-72 truncate text-xs text-muted-foreground" title={detailsText(e.details)}>
+                    <TableCell
+                      className="max-w-72 truncate text-xs text-muted-foreground"
+                      title={detailsText(e.details)}
+                    >
                       {detailsText(e.details)}
                     </TableCell>
                   </TableRow>

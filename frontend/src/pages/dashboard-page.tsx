@@ -50,7 +50,13 @@ export function DashboardPage() {
               <CardDescription>Daemon status and last heartbeat.</CardDescription>
             </CardHeader>
             <CardContent>
-              {sites.isError ? <QueryError error={sites.error} /> : sites.data ? <SiteStatusList sites={siteList} /> : <Loading />}
+              {sites.isError ? (
+                <QueryError error={sites.error} />
+              ) : sites.data ? (
+                <SiteStatusList sites={siteList} />
+              ) : (
+                <Loading />
+              )}
             </CardContent>
           </Card>
         </div>

@@ -10,7 +10,7 @@ import { FilesTable } from "@/components/files/files-table";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Dialog, SheetContent } from "@/components/ui/dialog";
-import { useCurrentUser } from "@/hooks/use-auth";
+import { useCurrentUser } from "@/hooks/use-current-user";
 import { useFiles, useSites, useUsers } from "@/hooks/use-data";
 import { useDebounced } from "@/hooks/use-debounced";
 import { flattenPages } from "@/lib/cache";
@@ -31,10 +31,7 @@ export function FilesPage() {
   const user = useCurrentUser();
   const [filters, setFilters] = useState<FileFilterState>(EMPTY_FILTERS);
   const debouncedSearch = useDebounced(filters.search);
-  const filter = useMemo(
-    () => toFileFilter({ ...filters, search: debouncedSearch }),
-    [filters, debouncedSearch],
-  );
+  const filter = useMemo(() => toFileFilter({ ...filters, search: debouncedSearch }), [filters, debouncedSearch]);
   const files = useFiles(filter);
   const sites = useSites();
   const users = useUsers(user.role !== "READONLY");
@@ -70,7 +67,12 @@ export function FilesPage() {
               Showing {rows.length} of {total}
             </span>
             {files.hasNextPage && (
-              <Button variant="outline" size="sm" onClick={() => void files.fetchNextPage()} disabled={files.isFetchingNextPage}>
+              <Button
+                variant="outline"
+                size="sm"
+                onClick={() => void files.fetchNextPage()}
+                disabled={files.isFetchingNextPage}
+              >
                 {files.isFetchingNextPage ? "Loading…" : "Load more"}
               </Button>
             )}

@@ -9,7 +9,10 @@ afterEach(() => vi.unstubAllGlobals());
 
 describe("LoginPage", () => {
   it("shows the server's message for a wrong password", async () => {
-    mockGraphQL(() => ({ data: null, errors: [{ message: "invalid username or password", extensions: { code: "UNAUTHENTICATED" } }] }));
+    mockGraphQL(() => ({
+      data: null,
+      errors: [{ message: "invalid username or password", extensions: { code: "UNAUTHENTICATED" } }],
+    }));
     renderWithClient(<LoginPage />);
     await userEvent.type(screen.getByLabelText("Username"), "admin");
     await userEvent.type(screen.getByLabelText("Password"), "nope-nope");
@@ -19,7 +22,10 @@ describe("LoginPage", () => {
   });
 
   it("shows when to retry after too many attempts", async () => {
-    mockGraphQL(() => ({ data: null, errors: [{ message: "too many login attempts", extensions: { code: "RATE_LIMITED", retryAfter: 42 } }] }));
+    mockGraphQL(() => ({
+      data: null,
+      errors: [{ message: "too many login attempts", extensions: { code: "RATE_LIMITED", retryAfter: 42 } }],
+    }));
     renderWithClient(<LoginPage />);
     await userEvent.type(screen.getByLabelText("Username"), "admin");
     await userEvent.type(screen.getByLabelText("Password"), "whatever1");
@@ -28,7 +34,15 @@ describe("LoginPage", () => {
   });
 
   it("stores the signed-in user in the cache on success", async () => {
-    const user = { id: "1", username: "admin", displayName: "Ada", role: "ADMIN", active: true, activeFiles: 0, site: null };
+    const user = {
+      id: "1",
+      username: "admin",
+      displayName: "Ada",
+      role: "ADMIN",
+      active: true,
+      activeFiles: 0,
+      site: null,
+    };
     mockGraphQL(() => ({ data: { login: user } }));
     const { client } = renderWithClient(<LoginPage />);
     await userEvent.type(screen.getByLabelText("Username"), "admin");

@@ -8,7 +8,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { ChangePasswordMutation } from "@/graphql/operations";
-import { useCurrentUser } from "@/hooks/use-auth";
+import { useCurrentUser } from "@/hooks/use-current-user";
 import { useTheme } from "@/hooks/use-theme";
 import { humanize } from "@/lib/format";
 import { errorMessage, gqlRequest } from "@/lib/graphql-client";
@@ -116,15 +116,39 @@ function PasswordCard() {
         <form className="space-y-3" onSubmit={submit}>
           <div className="space-y-1.5">
             <Label htmlFor="old-password">Current password</Label>
-            <Input id="old-password" type="password" autoComplete="current-password" required value={oldPassword} onChange={(e) => setOld(e.target.value)} />
+            <Input
+              id="old-password"
+              type="password"
+              autoComplete="current-password"
+              required
+              value={oldPassword}
+              onChange={(e) => setOld(e.target.value)}
+            />
           </div>
           <div className="space-y-1.5">
             <Label htmlFor="new-password-self">New password</Label>
-            <Input id="new-password-self" type="password" autoComplete="new-password" minLength={8} maxLength={256} required value={newPassword} onChange={(e) => setNew(e.target.value)} />
+            <Input
+              id="new-password-self"
+              type="password"
+              autoComplete="new-password"
+              minLength={8}
+              maxLength={256}
+              required
+              value={newPassword}
+              onChange={(e) => setNew(e.target.value)}
+            />
           </div>
           <div className="space-y-1.5">
             <Label htmlFor="confirm-password">Repeat new password</Label>
-            <Input id="confirm-password" type="password" autoComplete="new-password" required value={confirm} aria-invalid={mismatch || undefined} onChange={(e) => setConfirm(e.target.value)} />
+            <Input
+              id="confirm-password"
+              type="password"
+              autoComplete="new-password"
+              required
+              value={confirm}
+              aria-invalid={mismatch || undefined}
+              onChange={(e) => setConfirm(e.target.value)}
+            />
           </div>
           {mismatch && <Alert>The new passwords differ.</Alert>}
           {change.isError && <Alert>{errorMessage(change.error)}</Alert>}
@@ -143,7 +167,9 @@ function ApiCard() {
     <Card>
       <CardHeader>
         <CardTitle>API</CardTitle>
-        <CardDescription>Explore the GraphQL API with your session. Routing rules and API keys will live here too.</CardDescription>
+        <CardDescription>
+          Explore the GraphQL API with your session. Routing rules and API keys will live here too.
+        </CardDescription>
       </CardHeader>
       <CardContent>
         <a href="/graphiql" className={buttonVariants({ variant: "outline" })}>

@@ -13,7 +13,7 @@ import { Card } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { Tabs, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { RetryTransferMutation } from "@/graphql/operations";
-import { useCurrentUser } from "@/hooks/use-auth";
+import { useCurrentUser } from "@/hooks/use-current-user";
 import { useTransfers } from "@/hooks/use-data";
 import { flattenPages } from "@/lib/cache";
 import { canManageTransfers } from "@/lib/domain";

@@ -5,7 +5,7 @@ import { UserRow } from "@/components/users/user-row";
 import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
 import { Table, TableBody, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { useCurrentUser } from "@/hooks/use-auth";
+import { useCurrentUser } from "@/hooks/use-current-user";
 import { useSites, useUsers } from "@/hooks/use-data";
 
 export function UsersPage() {

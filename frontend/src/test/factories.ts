@@ -86,16 +86,17 @@ export function pages<N extends { id: string }>(...pagesOfNodes: N[][]): Pages<N
   const total = pagesOfNodes.reduce((n, p) => n + p.length, 0);
   return {
     pageParams: pagesOfNodes.map((_, i) => (i === 0 ? null : `c${i}`)),
-    pages: pagesOfNodes.map(
-      (nodes, i): Connection<N> => ({
-        totalCount: total,
-        edges: nodes.map((node) => ({ cursor: `cur-${node.id}`, node })),
-        pageInfo: { hasNextPage: i < pagesOfNodes.length - 1, endCursor: `c${i + 1}` },
-      }),
-    ),
+    pages: pagesOfNodes.map((nodes, i): Connection<N> => ({
+      totalCount: total,
+      edges: nodes.map((node) => ({ cursor: `cur-${node.id}`, node })),
+      pageInfo: { hasNextPage: i < pagesOfNodes.length - 1, endCursor: `c${i + 1}` },
+    })),
   };
 }
 
-export function makeDetail(file: FileSummaryFragment, extra: Partial<NonNullable<FileDetailQuery["file"]>> = {}): FileDetailQuery {
+export function makeDetail(
+  file: FileSummaryFragment,
+  extra: Partial<NonNullable<FileDetailQuery["file"]>> = {},
+): FileDetailQuery {
   return { file: { ...file, transfers: [], auditTrail: [], ...extra } };
 }

@@ -22,7 +22,9 @@ export function ActivityItem({ entry, now }: { entry: AuditFieldsFragment; now: 
         {(entry.fromState || entry.toState) && (
           <div className="mt-1 flex items-center gap-1.5">
             {entry.fromState && <StateBadge state={entry.fromState} />}
-            {entry.fromState && entry.toState && <ArrowRight className="size-3 text-muted-foreground" aria-label="to" />}
+            {entry.fromState && entry.toState && (
+              <ArrowRight className="size-3 text-muted-foreground" aria-label="to" />
+            )}
             {entry.toState && <StateBadge state={entry.toState} />}
           </div>
         )}

@@ -8,7 +8,12 @@ export function SiteStatusList({ sites }: { sites: SiteFieldsFragment[] }) {
   return (
     <ul className="divide-y" aria-label="Site status">
       {sites.map((site) => (
-        <li key={site.id} className="flex items-center justify-between gap-3 py-3" data-testid="site-status" data-site={site.code}>
+        <li
+          key={site.id}
+          className="flex items-center justify-between gap-3 py-3"
+          data-testid="site-status"
+          data-site={site.code}
+        >
           <div className="min-w-0">
             <div className="truncate text-sm font-medium">{site.name}</div>
             <div className="text-xs text-muted-foreground">

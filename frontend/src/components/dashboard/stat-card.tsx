@@ -2,7 +2,12 @@ import type { LucideIcon } from "lucide-react";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 
-export function StatCard({ label, value, hint, icon: Icon }: {
+export function StatCard({
+  label,
+  value,
+  hint,
+  icon: Icon,
+}: {
   label: string;
   value: number | string | undefined;
   hint?: string;
@@ -16,7 +21,10 @@ export function StatCard({ label, value, hint, icon: Icon }: {
           <Icon className="size-4" aria-hidden />
         </span>
       </div>
-      <div className="mt-3 text-3xl font-semibold tabular-nums" data-testid={`stat-${label.toLowerCase().replace(/\s+/g, "-")}`}>
+      <div
+        className="mt-3 text-3xl font-semibold tabular-nums"
+        data-testid={`stat-${label.toLowerCase().replace(/\s+/g, "-")}`}
+      >
         {value === undefined ? <Skeleton className="h-8 w-16" /> : value}
       </div>
       {hint && <p className="mt-1 text-xs text-muted-foreground">{hint}</p>}

@@ -31,7 +31,11 @@ export function StateChart({ byState }: { byState: StateCountLike[] }) {
             height={56}
             stroke="var(--border)"
           />
-          <YAxis allowDecimals={false} tick={{ fontSize: 11, fill: "var(--muted-foreground)" }} stroke="var(--border)" />
+          <YAxis
+            allowDecimals={false}
+            tick={{ fontSize: 11, fill: "var(--muted-foreground)" }}
+            stroke="var(--border)"
+          />
           <Tooltip
             cursor={{ fill: "var(--muted)" }}
             contentStyle={{

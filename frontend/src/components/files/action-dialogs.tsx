@@ -3,7 +3,14 @@ import { Loader2 } from "lucide-react";
 import type { SiteFieldsFragment, UserFieldsFragment } from "@/gql/graphql";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+} from "@/components/ui/dialog";
 import { Input, Textarea } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
@@ -18,7 +25,19 @@ interface BaseProps {
   error: unknown;
 }
 
-function ActionDialog({ open, onOpenChange, title, description, submitLabel, destructive, canSubmit, pending, error, onSubmit, children }: {
+function ActionDialog({
+  open,
+  onOpenChange,
+  title,
+  description,
+  submitLabel,
+  destructive,
+  canSubmit,
+  pending,
+  error,
+  onSubmit,
+  children,
+}: {
   open: boolean;
   onOpenChange: (open: boolean) => void;
   title: string;
@@ -66,7 +85,11 @@ export function RejectDialog({ filename, ...props }: BaseProps & { filename: str
     <ActionDialog
       {...props}
       title="Reject file"
-      description={<>Rejecting <strong>{filename}</strong> is final. Say why, for the audit trail.</>}
+      description={
+        <>
+          Rejecting <strong>{filename}</strong> is final. Say why, for the audit trail.
+        </>
+      }
       submitLabel="Reject file"
       destructive
       canSubmit={reason.trim().length > 0}
@@ -89,7 +112,11 @@ export function RejectDialog({ filename, ...props }: BaseProps & { filename: str
 
 export const AUTO_ROUTE = "__auto__";
 
-export function QueueDialog({ sites, sourceSiteCode, ...props }: BaseProps & { sites: SiteFieldsFragment[]; sourceSiteCode: string }) {
+export function QueueDialog({
+  sites,
+  sourceSiteCode,
+  ...props
+}: BaseProps & { sites: SiteFieldsFragment[]; sourceSiteCode: string }) {
   const [destination, setDestination] = useState(AUTO_ROUTE);
   return (
     <ActionDialog
@@ -133,7 +160,12 @@ export function sortColorists(users: UserFieldsFragment[], destinationCode: stri
     });
 }
 
-export function AssignDialog({ users, usersError, destinationCode, ...props }: BaseProps & {
+export function AssignDialog({
+  users,
+  usersError,
+  destinationCode,
+  ...props
+}: BaseProps & {
   users: UserFieldsFragment[] | undefined;
   usersError: unknown;
   destinationCode: string | null;

@@ -14,7 +14,11 @@ describe("FileActions", () => {
     mockGraphQL(() => ({ data: sites }));
     renderWithClient(<FileActions file={makeFile({ allowedActions: ["REJECT", "VALIDATE"] })} />);
     const group = screen.getByRole("group", { name: "File actions" });
-    expect(within(group).getAllByRole("button").map((b) => b.textContent)).toEqual(["Validate", "Reject"]);
+    expect(
+      within(group)
+        .getAllByRole("button")
+        .map((b) => b.textContent),
+    ).toEqual(["Validate", "Reject"]);
     expect(orderedActions(["ARCHIVE", "QUEUE", "ASSIGN"])).toEqual(["QUEUE", "ASSIGN", "ARCHIVE"]);
   });
 
@@ -34,7 +38,9 @@ describe("FileActions", () => {
     renderWithClient(<FileActions file={makeFile({ id: "7", version: 3, allowedActions: ["VALIDATE"] })} />);
     await userEvent.click(screen.getByRole("button", { name: "Validate" }));
     expect(await screen.findByRole("alert")).toHaveTextContent("file changed meanwhile");
-    const call = fetchMock.mock.calls.map((c) => JSON.parse(String(c[1]?.body))).find((b) => b.query.includes("validateFile"));
+    const call = fetchMock.mock.calls
+      .map((c) => JSON.parse(String(c[1]?.body)))
+      .find((b) => b.query.includes("validateFile"));
     expect(call.variables).toEqual({ id: "7", expectedVersion: 3 });
   });
 
@@ -53,7 +59,9 @@ describe("FileActions", () => {
     expect(submit).toBeEnabled();
     await userEvent.click(submit);
     await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument());
-    const call = fetchMock.mock.calls.map((c) => JSON.parse(String(c[1]?.body))).find((b) => b.query.includes("rejectFile"));
+    const call = fetchMock.mock.calls
+      .map((c) => JSON.parse(String(c[1]?.body)))
+      .find((b) => b.query.includes("rejectFile"));
     expect(call.variables).toMatchObject({ id: "9", reason: "wrong frame rate" });
   });
 });

@@ -9,7 +9,13 @@ import { ACTION_LABELS, ACTION_ORDER } from "@/lib/domain";
 import { errorMessage } from "@/lib/graphql-client";
 import { AssignDialog, CompleteTransferDialog, FailTransferDialog, QueueDialog, RejectDialog } from "./action-dialogs";
 
-const NEEDS_DIALOG: ReadonlySet<FileAction> = new Set(["QUEUE", "ASSIGN", "COMPLETE_TRANSFER", "FAIL_TRANSFER", "REJECT"]);
+const NEEDS_DIALOG: ReadonlySet<FileAction> = new Set([
+  "QUEUE",
+  "ASSIGN",
+  "COMPLETE_TRANSFER",
+  "FAIL_TRANSFER",
+  "REJECT",
+]);
 
 /** Buttons straight from `allowedActions`: the server decides what this viewer may do now. */
 export function orderedActions(allowed: readonly FileAction[]): FileAction[] {
@@ -30,10 +36,7 @@ export function FileActions({ file, activeTransferId = null }: FileActionsProps)
   const users = useUsers(dialog === "ASSIGN");
 
   const run = (action: FileAction, input?: ActionInput) => {
-    mutation.mutate(
-      { action, file, input },
-      { onSuccess: () => setDialog(null) },
-    );
+    mutation.mutate({ action, file, input }, { onSuccess: () => setDialog(null) });
   };
 
   const open = (action: FileAction) => {

@@ -51,9 +51,7 @@ function FileDetailsBody({ file }: { file: FileDetail }) {
         <FileActions file={file} activeTransferId={activeTransferId(file)} />
       </div>
       <div className="flex-1 space-y-6 overflow-y-auto px-6 py-5">
-        {file.state === "REJECTED" && file.rejectionReason && (
-          <Alert>Rejected: {file.rejectionReason}</Alert>
-        )}
+        {file.state === "REJECTED" && file.rejectionReason && <Alert>Rejected: {file.rejectionReason}</Alert>}
         <Section title="Details">
           <dl className="grid grid-cols-[8rem_1fr] gap-x-4 gap-y-2 text-sm">
             <Meta label="Size">{formatBytes(file.sizeBytes)}</Meta>

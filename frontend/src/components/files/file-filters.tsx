@@ -25,8 +25,7 @@ interface Props {
 
 export function FileFilters({ value, onChange, sites, colorists }: Props) {
   const set = <K extends keyof FileFilterState>(key: K, v: FileFilterState[K]) => onChange({ ...value, [key]: v });
-  const dirty =
-    value.search !== "" || value.state !== "ALL" || value.siteCode !== "ALL" || value.coloristId !== "ALL";
+  const dirty = value.search !== "" || value.state !== "ALL" || value.siteCode !== "ALL" || value.coloristId !== "ALL";
   return (
     <div role="search" aria-label="Filter files" className="flex flex-wrap items-end gap-3">
       <div className="w-60 space-y-1.5 xl:w-72">
@@ -78,7 +77,13 @@ export function FileFilters({ value, onChange, sites, colorists }: Props) {
   );
 }
 
-function FilterSelect({ id, label, value, onChange, options }: {
+function FilterSelect({
+  id,
+  label,
+  value,
+  onChange,
+  options,
+}: {
   id: string;
   label: string;
   value: string;

@@ -63,8 +63,12 @@ export function FilesTable({ files, selectedId, onOpen }: Props) {
                 )}
               </span>
             </TableCell>
-            <TableCell className="max-w-40 truncate whitespace-nowrap text-sm">{file.colorist?.displayName ?? <span className="text-muted-foreground">—</span>}</TableCell>
-            <TableCell className="whitespace-nowrap text-right text-sm tabular-nums">{formatBytes(file.sizeBytes)}</TableCell>
+            <TableCell className="max-w-40 truncate whitespace-nowrap text-sm">
+              {file.colorist?.displayName ?? <span className="text-muted-foreground">—</span>}
+            </TableCell>
+            <TableCell className="whitespace-nowrap text-right text-sm tabular-nums">
+              {formatBytes(file.sizeBytes)}
+            </TableCell>
             <TableCell className="whitespace-nowrap text-right text-xs tabular-nums text-muted-foreground">
               <time dateTime={file.detectedAt}>{formatAge(file.detectedAt, now)}</time>
             </TableCell>

@@ -14,7 +14,8 @@ import {
   type LucideIcon,
 } from "lucide-react";
 import type { Role } from "@/gql/graphql";
-import { useCurrentUser, useLogout } from "@/hooks/use-auth";
+import { useLogout } from "@/hooks/use-auth";
+import { useCurrentUser } from "@/hooks/use-current-user";
 import { useTheme } from "@/hooks/use-theme";
 import { humanize } from "@/lib/format";
 import { cn } from "@/lib/utils";

@@ -4,7 +4,12 @@ import { cn } from "@/lib/utils";
 
 export const TooltipProvider = TooltipPrimitive.Provider;
 
-export function Tooltip({ content, children, side = "top", className }: {
+export function Tooltip({
+  content,
+  children,
+  side = "top",
+  className,
+}: {
   content: ReactNode;
   children: ReactNode;
   side?: ComponentProps<typeof TooltipPrimitive.Content>["side"];
@@ -17,7 +22,10 @@ export function Tooltip({ content, children, side = "top", className }: {
         <TooltipPrimitive.Content
           side={side}
           sideOffset={6}
-          className={cn("z-50 rounded-md bg-popover px-2.5 py-1.5 text-xs text-popover-foreground shadow-md ring-1 ring-border", className)}
+          className={cn(
+            "z-50 rounded-md bg-popover px-2.5 py-1.5 text-xs text-popover-foreground shadow-md ring-1 ring-border",
+            className,
+          )}
         >
           {content}
         </TooltipPrimitive.Content>

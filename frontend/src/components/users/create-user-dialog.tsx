@@ -4,7 +4,15 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { Role, SiteFieldsFragment, UsersQuery } from "@/gql/graphql";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
@@ -71,7 +79,13 @@ export function CreateUserDialog({ sites }: { sites: SiteFieldsFragment[] }) {
           <div className="grid grid-cols-2 gap-3">
             <div className="space-y-2">
               <Label htmlFor="new-username">Username</Label>
-              <Input id="new-username" required value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" />
+              <Input
+                id="new-username"
+                required
+                value={username}
+                onChange={(e) => setUsername(e.target.value)}
+                autoComplete="off"
+              />
             </div>
             <div className="space-y-2">
               <Label htmlFor="new-display">Display name</Label>
