@@ -29,6 +29,9 @@ def _settings() -> Settings:
 
 
 def _with_db(settings: Settings, work: Callable[[SessionFactory], Awaitable[T]]) -> T:
+    from app.services.security import configure_password_cost
+
+    configure_password_cost(settings.password_rounds)
     url = resolve_database_url(settings)
     migrate.upgrade(url)
 

@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     subscriber_queue_size: int = Field(default=1000, ge=10)
     event_poll_seconds: float = Field(default=10.0, gt=0)
     log_level: str = "INFO"
+    #: bcrypt work factor; 12 is the production default, tests use the minimum.
+    password_rounds: int = Field(default=12, ge=4, le=16)
 
     @field_validator("allowed_extensions", "allowed_origins", mode="before")
     @classmethod

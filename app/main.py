@@ -23,7 +23,7 @@ from app.domain.permissions import SYSTEM
 from app.events.hub import EventHub
 from app.guards import BodyLimit, OriginGuard
 from app.services.reporting import sweep_offline
-from app.services.security import LoginLimiter
+from app.services.security import LoginLimiter, configure_password_cost
 from graphql_schema.schema import build_schema
 from graphql_schema.view import ColorRouteGraphQL
 
@@ -65,6 +65,7 @@ def _frontend_routes(dist: Path) -> list[Route | Mount]:
 def create_app(settings: Settings, database_url: str | None = None) -> Starlette:
     """Build the app. ``database_url`` (plain postgresql://) skips resolving/starting the database."""
     url = database_url or resolve_database_url(settings)
+    configure_password_cost(settings.password_rounds)
     engine = make_engine(url, settings.db_pool_size)
     db = make_session_factory(engine)
     hub = EventHub(plain_url(url), queue_size=settings.subscriber_queue_size, poll_seconds=settings.event_poll_seconds)

@@ -22,6 +22,7 @@ from app.config import Settings
 from app.db import migrate
 from app.db.embedded import start_embedded
 from app.db.engine import SessionFactory, make_engine, make_session_factory
+from app.services.security import configure_password_cost
 from tests.support import GLOBAL_KEY, Api
 
 TEMPLATE = "colorroute"
@@ -71,6 +72,7 @@ def settings(tmp_path: Path) -> Settings:
         event_poll_seconds=2.0,
         login_max_attempts=5,
         login_window_seconds=60,
+        password_rounds=4,
     )
 
 
@@ -127,3 +129,5 @@ async def server(settings: Settings, db_url: str) -> AsyncIterator[Server]:
 
 
 os.environ.setdefault("COLORROUTE_LOG_LEVEL", "WARNING")
+os.environ.setdefault("COLORROUTE_PASSWORD_ROUNDS", "4")
+configure_password_cost(4)

@@ -15,6 +15,15 @@ PASSWORDS = CryptContext(schemes=["bcrypt_sha256", "bcrypt"], deprecated=["bcryp
 _DUMMY_HASH: str = PASSWORDS.hash("an unknown user costs the same as a wrong password")
 
 
+def configure_password_cost(rounds: int) -> None:
+    """bcrypt's work factor (default 12). Tests lower it; the dummy hash follows so timing stays equal."""
+    global PASSWORDS, _DUMMY_HASH
+    PASSWORDS = CryptContext(
+        schemes=["bcrypt_sha256", "bcrypt"], deprecated=["bcrypt"], bcrypt_sha256__rounds=rounds, bcrypt__rounds=rounds
+    )
+    _DUMMY_HASH = PASSWORDS.hash("an unknown user costs the same as a wrong password")
+
+
 def hash_password(password: str) -> str:
     return str(PASSWORDS.hash(password))
 

@@ -1,0 +1,180 @@
+"""Role x operation: every query and mutation, for every kind of caller, against the live API."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from app.config import Settings
+from app.db.engine import SessionFactory
+from app.domain.permissions import SYSTEM, Role
+from app.services import lifecycle, transfers
+from app.services.reporting import FileReport, report_file
+from app.services.users import create_api_key
+from tests.conftest import Server
+from tests.support import GLOBAL_KEY, Api, GraphQLFailure, make_user, random_sha
+
+ACTORS = ["admin", "engineer", "assigned", "other_colorist", "readonly", "anonymous", "key_own", "key_other", "global"]
+
+
+@dataclass
+class World:
+    db: SessionFactory
+    settings: Settings
+    ids: dict[str, str]
+
+
+async def _file(w: World, upto: str) -> str:
+    sha = random_sha()
+    f = await report_file(w.db, SYSTEM, FileReport("tustin", f"A/{random_sha()[:8]}.mov", 10, sha))
+    fid = str(f.id)
+    steps: list[Callable[[], Awaitable[Any]]] = [
+        lambda: lifecycle.validate_file(w.db, w.settings, SYSTEM, fid),
+        lambda: lifecycle.queue_file(w.db, SYSTEM, fid, "nashville"),
+        lambda: transfers.start_transfer(w.db, SYSTEM, fid),
+        lambda: transfers.complete_transfer(w.db, SYSTEM, fid, sha),
+        lambda: lifecycle.assign_colorist(w.db, SYSTEM, fid, w.ids["assigned"]),
+    ]
+    order = ["DETECTED", "VALIDATED", "QUEUED", "TRANSFERRING", "TRANSFERRED", "COLORIST_ASSIGNED"]
+    for step in steps[: order.index(upto)]:
+        await step()
+    return fid
+
+
+Setup = Callable[[World], Awaitable[dict[str, Any]]]
+
+
+async def none(w: World) -> dict[str, Any]:
+    return {}
+
+
+def file_in(state: str) -> Setup:
+    async def setup(w: World) -> dict[str, Any]:
+        return {"id": await _file(w, state)}
+
+    return setup
+
+
+READERS = {"admin", "engineer", "assigned", "other_colorist", "readonly", "global"}
+FILE_OPS = {"admin", "engineer"}
+# (name, document, setup, callers allowed; "key_own" is the tustin key, "key_other" the dallas key)
+CASES: list[tuple[str, str, Setup, set[str]]] = [
+    ("me", "{ me { id } }", none, set(ACTORS)),
+    ("sites", "{ sites { code } }", none, READERS | {"key_own", "key_other"}),
+    ("files", "{ files { totalCount } }", none, READERS | {"key_own", "key_other"}),
+    ("file", "query($id:ID!){ file(id:$id){ id } }", file_in("DETECTED"), READERS | {"key_own", "key_other"}),
+    ("transfers", "{ transfers { totalCount } }", none, READERS | {"key_own", "key_other"}),
+    ("users", "{ users { id } }", none, READERS),
+    ("audit", "{ audit { totalCount } }", none, READERS),
+    ("stats", "{ stats { totalFiles } }", none, READERS),
+    ("apiKeys", "{ apiKeys { id } }", none, {"admin"}),
+    (
+        "reportFile",
+        'mutation($s:String!){ reportFile(input:{site:"tustin", path:"r.mov", sizeBytes:1, sha256:$s}){ id } }',
+        none,
+        {"admin", "key_own", "global"},
+    ),
+    ("heartbeat", 'mutation{ heartbeat(input:{site:"tustin"}){ id } }', none, {"admin", "key_own", "global"}),
+    ("validateFile", "mutation($id:ID!){ validateFile(id:$id){ id } }", file_in("DETECTED"), FILE_OPS),
+    (
+        "queueFile",
+        'mutation($id:ID!){ queueFile(id:$id, destinationSite:"dallas"){ id } }',
+        file_in("VALIDATED"),
+        FILE_OPS,
+    ),
+    (
+        "startTransfer",
+        "mutation($id:ID!){ startTransfer(id:$id){ id } }",
+        file_in("QUEUED"),
+        FILE_OPS | {"global", "key_dest"},
+    ),
+    (
+        "assignColorist",
+        "mutation($id:ID!,$c:ID!){ assignColorist(id:$id, coloristId:$c){ id } }",
+        file_in("TRANSFERRED"),
+        FILE_OPS,
+    ),
+    (
+        "startWork",
+        "mutation($id:ID!){ startWork(id:$id){ id } }",
+        file_in("COLORIST_ASSIGNED"),
+        FILE_OPS | {"assigned"},
+    ),
+    (
+        "rejectFile",
+        'mutation($id:ID!){ rejectFile(id:$id, reason:"bad"){ id } }',
+        file_in("COLORIST_ASSIGNED"),
+        FILE_OPS | {"assigned"},
+    ),
+    ("archiveFile", "mutation($id:ID!){ archiveFile(id:$id){ id } }", file_in("DETECTED"), set()),
+    (
+        "createUser",
+        'mutation($u:String!){ createUser(input:{username:$u, password:"long enough", role: READONLY}){ id } }',
+        none,
+        {"admin"},
+    ),
+    ("createApiKey", 'mutation{ createApiKey(site:"dallas"){ secret } }', none, {"admin"}),
+    ("seedDemoData", "mutation{ seedDemoData }", none, {"admin"}),
+    ("logout", "mutation{ logout }", none, READERS | {"key_own", "key_other"} - {"global"} | {"global"}),
+]
+
+
+@pytest.fixture
+async def world(server: Server, db: SessionFactory, settings: Settings) -> World:
+    ids = {
+        "admin": str(await make_user(db, "admin", Role.ADMIN)),
+        "engineer": str(await make_user(db, "engineer", Role.ENGINEER)),
+        "assigned": str(await make_user(db, "assigned", Role.COLORIST, "nashville")),
+        "other_colorist": str(await make_user(db, "other_colorist", Role.COLORIST, "nashville")),
+        "readonly": str(await make_user(db, "readonly", Role.READONLY)),
+    }
+    for site in ("tustin", "dallas", "nashville"):
+        ids[f"key:{site}"] = (await create_api_key(db, SYSTEM, site)).secret
+    return World(db=db, settings=settings, ids=ids)
+
+
+async def _client(server: Server, w: World, actor: str, op: str) -> Api:
+    keys = {"key_own": "tustin", "key_other": "dallas", "key_dest": "nashville"}
+    if actor in keys:
+        # For transfer jobs "own site" is the destination's agent, for reports the source's daemon.
+        site = "nashville" if op == "startTransfer" and actor == "key_own" else keys[actor]
+        return Api(server.url, api_key=w.ids[f"key:{site}"])
+    if actor == "global":
+        return Api(server.url, api_key=GLOBAL_KEY)
+    api = Api(server.url)
+    if actor != "anonymous":
+        await api.login(actor)
+    return api
+
+
+@pytest.mark.parametrize(("name", "document", "setup", "allowed"), CASES, ids=[c[0] for c in CASES])
+async def test_role_by_operation(
+    server: Server, world: World, name: str, document: str, setup: Setup, allowed: set[str]
+) -> None:
+    if name == "startTransfer":
+        allowed = (allowed - {"key_dest"}) | {"key_own"}  # key_own means the destination (nashville) key here
+    outcomes: dict[str, str] = {}
+    clients = {actor: await _client(server, world, actor, name) for actor in ACTORS}
+    for actor in ACTORS:
+        variables = await setup(world)
+        if "$s" in document:
+            variables["s"] = random_sha()
+        if "$u" in document:
+            variables["u"] = "u" + random_sha()[:12]
+        if "$c" in document:
+            variables["c"] = world.ids["assigned"]
+        api = clients[actor]
+        try:
+            await api.gql(document, variables)
+            outcomes[actor] = "ok"
+        except GraphQLFailure as failure:
+            outcomes[actor] = failure.code
+    for api in clients.values():
+        await api.http.aclose()
+    expected = {a: "ok" if a in allowed else ("UNAUTHENTICATED" if a == "anonymous" else "FORBIDDEN") for a in ACTORS}
+    if name == "archiveFile":  # nobody may archive a DETECTED file: the table says so before any role does
+        expected = {a: "INVALID_TRANSITION" if a in FILE_OPS else expected[a] for a in ACTORS}
+    assert outcomes == expected
