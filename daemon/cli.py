@@ -45,7 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--include", action="append", default=[], metavar="GLOB", help="only report matching files")
     p.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="never report matching paths")
     p.add_argument("--hash-workers", type=int, default=2, help="files hashed in parallel (2)")
-    p.add_argument("--send-concurrency", type=int, default=8, help="reports in flight at once (8)")
+    p.add_argument("--send-concurrency", type=int, default=4, help="report operations in flight at once (4)")
+    p.add_argument("--report-batch", type=int, default=16, help="files per report operation (16, max 64)")
     p.add_argument("--retry-failed", action="store_true", help="resend reports the orchestrator once rejected")
     p.add_argument("--log-format", choices=["auto", "text", "json", "rich"], default="auto")
     p.add_argument("--log-level", default=os.environ.get("COLORROUTE_DAEMON_LOG_LEVEL", "info"))
@@ -72,6 +73,7 @@ def config_from_args(args: argparse.Namespace) -> DaemonConfig:
         exclude=tuple(args.exclude),
         hash_workers=args.hash_workers,
         send_concurrency=args.send_concurrency,
+        report_batch=args.report_batch,
         retry_failed=args.retry_failed,
     )
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,6 +75,27 @@ class FileReport:
     modified_at: str
     report_id: str
 
+    def as_input(self) -> dict[str, Any]:
+        """The ``ReportFileInput`` object (``path`` relative to the watch folder, POSIX separators)."""
+        return {
+            "site": self.site,
+            "path": self.path,
+            "sizeBytes": self.size_bytes,
+            "sha256": self.sha256,
+            "modifiedAt": self.modified_at,
+            "reportId": self.report_id,
+        }
+
+
+ReportOutcome = ReportedFile | ReportRejectedError | OrchestratorUnavailableError
+
+
+@functools.lru_cache(maxsize=64)
+def _report_batch(n: int) -> GraphQLRequest:
+    params = ", ".join(f"$i{k}: ReportFileInput!" for k in range(n))
+    fields = " ".join(f"r{k}: reportFile(input: $i{k}) {{ id state sha256 }}" for k in range(n))
+    return GraphQLRequest(f"mutation ReportFiles({params}) {{ {fields} }}")
+
 
 def _error_code(error: Any) -> str:
     if isinstance(error, dict):
@@ -127,6 +149,8 @@ class OrchestratorClient:
         self._connect_task: asyncio.Task[Any] | None = None
         self._session: ReconnectingAsyncClientSession | None = None
         self.connected = False
+        self._ever_connected = False
+        self.link_up = asyncio.Event()  # set while connected: lets callers wake up when the link returns
         self.auth_rejected = asyncio.Event()
         self.auth_error: AuthRejectedError | None = None
 
@@ -154,6 +178,7 @@ class OrchestratorClient:
             with contextlib.suppress(Exception):
                 await self._client.close_async()  # type: ignore[no-untyped-call]
         self.connected = False
+        self.link_up.clear()
 
     def _reject(self, message: str) -> None:
         if self.auth_error is None:
@@ -174,6 +199,7 @@ class OrchestratorClient:
                     with contextlib.suppress(Exception):
                         await self._transport.close()
                     self.connected = False
+                    self.link_up.clear()
                     rejection = auth_rejection(exc)
                     if rejection is not None:
                         self._reject(f"the orchestrator refused this API key: {rejection}")
@@ -184,57 +210,95 @@ class OrchestratorClient:
                     await asyncio.sleep(delay)
                 else:
                     self._reconnect.reset()
-                    self.connected = True
+                    self.connected = self._ever_connected = True
+                    self.link_up.set()
                     event("orchestrator.connected", url=self.url, after_failures=failures)
                     return
 
         return connect_until_up
 
-    async def _execute(self, request: GraphQLRequest, variables: dict[str, Any]) -> dict[str, Any]:
+    def _classify(self, error: Any) -> ReportRejectedError | OrchestratorUnavailableError:
+        """Map one GraphQL error to what the caller should do; a refused key is fatal and raised."""
+        code, message = _error_code(error), _error_message(error)
+        if code == "UNAUTHENTICATED":
+            self._reject(message)
+            raise self.auth_error or AuthRejectedError(message)
+        if code in PERMANENT_CODES:
+            return ReportRejectedError(code, message)
+        return OrchestratorUnavailableError(f"{code}: {message}", link=False)
+
+    async def _execute(
+        self, request: GraphQLRequest, variables: dict[str, Any]
+    ) -> tuple[dict[str, Any] | None, list[Any]]:
+        """``(data, errors)``; raises :class:`OrchestratorUnavailableError` (link) when nothing came back."""
         session = self._session
-        if session is None or not self.connected:
+        if session is None or not self._ever_connected:
             # gql's transport is unusable before its first connection; fail fast and let the caller wait.
+            # Afterwards every call goes through gql even while disconnected: its failure is what asks the
+            # reconnecting session to reconnect.
             raise OrchestratorUnavailableError("not connected to the orchestrator", link=True)
         try:
-            return await session.execute(GraphQLRequest(request, variable_values=variables))
+            return await session.execute(GraphQLRequest(request, variable_values=variables)), []
         except TransportQueryError as exc:
-            errors = exc.errors or [{"message": str(exc)}]
-            code, message = _error_code(errors[0]), _error_message(errors[0])
-            if code == "UNAUTHENTICATED":
-                self._reject(message)
-                raise self.auth_error or AuthRejectedError(message) from exc
-            if code in PERMANENT_CODES:
-                raise ReportRejectedError(code, message) from exc
-            raise OrchestratorUnavailableError(f"{code}: {message}", link=False) from exc
+            return exc.data, list(exc.errors or [{"message": str(exc)}])
         except Exception as exc:
             # TransportError, OSError, TimeoutError, or a gql internal surprise while the socket is torn down:
             # all mean "the link is not usable now". The reconnect loop brings it back.
             if self.connected:
                 event("orchestrator.disconnected", logging.WARNING, url=self.url, error=repr(exc))
             self.connected = False
+            self.link_up.clear()
             raise OrchestratorUnavailableError(repr(exc), link=True) from exc
 
+    async def _execute_one(self, request: GraphQLRequest, variables: dict[str, Any], field: str) -> Any:
+        data, errors = await self._execute(request, variables)
+        if errors:
+            raise self._classify(errors[0])
+        assert data is not None
+        return data[field]
+
     async def report_file(self, report: FileReport) -> ReportedFile:
-        data = await self._execute(
-            REPORT_FILE,
-            {
-                "input": {
-                    "site": report.site,
-                    "path": report.path,
-                    "sizeBytes": report.size_bytes,
-                    "sha256": report.sha256,
-                    "modifiedAt": report.modified_at,
-                    "reportId": report.report_id,
-                }
-            },
-        )
-        node = data["reportFile"]
+        node = await self._execute_one(REPORT_FILE, {"input": report.as_input()}, "reportFile")
         return ReportedFile(str(node["id"]), str(node["state"]), str(node["sha256"]))
+
+    async def report_files(self, reports: Sequence[FileReport]) -> list[ReportOutcome]:
+        """Report several files in one operation (aliased ``reportFile`` fields), one outcome per file.
+
+        The orchestrator pays its per-operation cost (parse, validate, WebSocket message) once per batch;
+        each field is still its own idempotent transaction on the server.
+        """
+        if len(reports) == 1:
+            try:
+                return [await self.report_file(reports[0])]
+            except (ReportRejectedError, OrchestratorUnavailableError) as exc:
+                if isinstance(exc, OrchestratorUnavailableError) and exc.link:
+                    raise
+                return [exc]
+        data, errors = await self._execute(
+            _report_batch(len(reports)), {f"i{k}": r.as_input() for k, r in enumerate(reports)}
+        )
+        if data is None:
+            # A whole-operation error, or one failed field nulled the others (reportFile is non-null): ask
+            # again one by one. reportId makes the repeats of the ones that did commit harmless.
+            return [outcome for r in reports for outcome in await self.report_files([r])]
+        by_alias: dict[str, Any] = {}
+        for error in errors:
+            path = error.get("path") if isinstance(error, dict) else None
+            if path:
+                by_alias.setdefault(str(path[0]), error)
+        outcomes: list[ReportOutcome] = []
+        for k in range(len(reports)):
+            node = data.get(f"r{k}")
+            if node:
+                outcomes.append(ReportedFile(str(node["id"]), str(node["state"]), str(node["sha256"])))
+            else:
+                outcomes.append(self._classify(by_alias.get(f"r{k}", {"message": "no result for this file"})))
+        return outcomes
 
     async def heartbeat(
         self, *, site: str, version: str, watch_path: str, queue_depth: int, disk_free: int | None
     ) -> dict[str, Any]:
-        data = await self._execute(
+        result: dict[str, Any] = await self._execute_one(
             HEARTBEAT,
             {
                 "input": {
@@ -245,6 +309,6 @@ class OrchestratorClient:
                     "diskFreeBytes": disk_free,
                 }
             },
+            "heartbeat",
         )
-        result: dict[str, Any] = data["heartbeat"]
         return result

@@ -31,7 +31,8 @@ class DaemonConfig:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     hash_workers: int = 2
-    send_concurrency: int = 8
+    send_concurrency: int = 4
+    report_batch: int = 16
     retry_failed: bool = False
     extra_skip_dirs: tuple[Path, ...] = field(default=())
 
@@ -68,6 +69,8 @@ class DaemonConfig:
                 raise ConfigError(f"--{name.replace('_', '-')} must be positive, got {value}")
         if self.hash_workers < 1 or self.send_concurrency < 1:
             raise ConfigError("--hash-workers and --send-concurrency must be at least 1")
+        if not 1 <= self.report_batch <= 64:  # the orchestrator refuses documents with more aliases
+            raise ConfigError("--report-batch must be between 1 and 64")
 
 
 def graphql_ws_url(orchestrator: str) -> str:

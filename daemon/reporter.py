@@ -1,10 +1,12 @@
 """Sending side of the daemon: outbox → ``reportFile``, plus the heartbeat.
 
 A dispatcher reads due rows from the outbox (never from memory, so a restart resumes exactly where the
-last run stopped) and feeds a few concurrent senders over the one gql session. While the link is down all
-senders wait on one :class:`LinkGate`; a server-side error defers just that row; an error retrying cannot fix
-marks it failed. Acknowledgements are committed in batches, and a row stays "sending" until its
-acknowledgement is durable, so it is never handed out twice in one run.
+last run stopped) and feeds a few concurrent senders over the one gql session. Rows go out in batches
+(aliased ``reportFile`` fields in one operation) because the orchestrator's per-operation overhead, not
+the daemon, limits throughput. While the link is down all senders wait on one :class:`LinkGate`; a
+server-side error defers just that row; an error retrying cannot fix marks it failed. Acknowledgements are
+committed in batches, and a row stays "sending" until its acknowledgement is durable, so it is never handed
+out twice in one run.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from daemon.client import (
     FileReport,
     OrchestratorClient,
     OrchestratorUnavailableError,
+    ReportedFile,
+    ReportOutcome,
     ReportRejectedError,
 )
 from daemon.logs import event
@@ -52,6 +56,7 @@ class Reporter:
         watch: Path,
         concurrency: int,
         heartbeat_interval: float,
+        batch: int = 16,
         in_pipeline: Callable[[], int] = lambda: 0,
     ) -> None:
         self._outbox = outbox
@@ -59,12 +64,13 @@ class Reporter:
         self._site = site
         self._watch = watch
         self._concurrency = concurrency
+        self._batch = batch
         self._heartbeat_interval = heartbeat_interval
         self._in_pipeline = in_pipeline
         self._gate = LinkGate()
         self._changed = asyncio.Event()
         self._changed.set()
-        self._queue: asyncio.Queue[OutboxEntry] = asyncio.Queue(maxsize=2 * concurrency)
+        self._queue: asyncio.Queue[OutboxEntry] = asyncio.Queue(maxsize=2 * concurrency * batch)
         self._marks: asyncio.Queue[tuple[str, str] | None] = asyncio.Queue()
         self._sending: set[str] = set()
         self.verified = asyncio.Event()  # set by the first accepted heartbeat
@@ -115,59 +121,65 @@ class Reporter:
 
     async def _sender(self) -> None:
         while True:
-            row = await self._queue.get()
-            try:
-                await self._send(row)
-            finally:
-                self._queue.task_done()
+            rows = [await self._queue.get()]
+            while len(rows) < self._batch and not self._queue.empty():
+                rows.append(self._queue.get_nowait())
+            await self._send(rows)
 
-    async def _send(self, row: OutboxEntry) -> None:
-        report = FileReport(
-            site=self._site,
-            path=row.path,
-            size_bytes=row.size,
-            sha256=row.sha256,
-            modified_at=row.modified_at,
-            report_id=row.report_id,
-        )
+    async def _send(self, rows: list[OutboxEntry]) -> None:
+        reports = [
+            FileReport(
+                site=self._site,
+                path=row.path,
+                size_bytes=row.size,
+                sha256=row.sha256,
+                modified_at=row.modified_at,
+                report_id=row.report_id,
+            )
+            for row in rows
+        ]
         while True:
             generation = await self._gate.wait()
             try:
-                result = await self._client.report_file(report)
+                outcomes = await self._client.report_files(reports)
             except OrchestratorUnavailableError as exc:
-                if exc.link:
-                    delay = self._gate.failed(generation)
-                    if delay:
-                        event("report.waiting", logging.DEBUG, error=str(exc), retry_in=round(delay, 2))
-                    continue
-                delay = min(_MAX_ROW_DELAY, Backoff(base=1.0, cap=_MAX_ROW_DELAY, attempt=row.attempts).next_delay())
-                await self._outbox.mark_failed(row.report_id, str(exc), permanent=False, retry_at=time.time() + delay)
-                event("report.retry_later", logging.WARNING, path=row.path, error=str(exc), retry_in=round(delay, 1))
-            except ReportRejectedError as exc:
-                await self._outbox.mark_failed(row.report_id, str(exc), permanent=True)
-                event("report.rejected", logging.ERROR, path=row.path, code=exc.code, error=str(exc), retry="never")
+                # Only link failures get here: wait with every other sender, then resend the same rows.
+                delay = self._gate.failed(generation)
+                if delay:
+                    event("report.waiting", logging.DEBUG, error=str(exc), retry_in=round(delay, 2))
+                continue
             except AuthRejectedError as exc:
-                self._die(exc)  # the row stays pending for the next run
+                self._die(exc)  # the rows stay pending for the next run
                 return
-            else:
-                self._gate.succeeded()
-                if result.sha256 != row.sha256:
-                    event("report.hash_differs", logging.WARNING, path=row.path, ours=row.sha256, theirs=result.sha256)
-                event(
-                    "file.reported",
-                    path=row.path,
-                    file_id=result.id,
-                    state=result.state,
-                    report_id=row.report_id,
-                    sha256=row.sha256,
-                )
-                self.reported += 1
-                self._marks.put_nowait((row.report_id, result.id))
-                return
-            # failed one way or another: the row is no longer ours; the dispatcher may pick it up again
-            self._sending.discard(row.report_id)
-            self._changed.set()
-            return
+            break
+        self._gate.succeeded()
+        for row, outcome in zip(rows, outcomes, strict=True):
+            await self._settle_row(row, outcome)
+
+    async def _settle_row(self, row: OutboxEntry, outcome: ReportOutcome) -> None:
+        if isinstance(outcome, ReportedFile):
+            if outcome.sha256 != row.sha256:
+                event("report.hash_differs", logging.WARNING, path=row.path, ours=row.sha256, theirs=outcome.sha256)
+            event(
+                "file.reported",
+                path=row.path,
+                file_id=outcome.id,
+                state=outcome.state,
+                report_id=row.report_id,
+                sha256=row.sha256,
+            )
+            self.reported += 1
+            self._marks.put_nowait((row.report_id, outcome.id))
+            return  # stays "sending" until the acknowledgement is committed
+        if isinstance(outcome, ReportRejectedError):
+            await self._outbox.mark_failed(row.report_id, str(outcome), permanent=True)
+            event("report.rejected", logging.ERROR, path=row.path, code=outcome.code, error=str(outcome), retry="never")
+        else:
+            delay = Backoff(base=1.0, cap=_MAX_ROW_DELAY, attempt=row.attempts).next_delay()
+            await self._outbox.mark_failed(row.report_id, str(outcome), permanent=False, retry_at=time.time() + delay)
+            event("report.retry_later", logging.WARNING, path=row.path, error=str(outcome), retry_in=round(delay, 1))
+        self._sending.discard(row.report_id)
+        self._changed.set()
 
     async def marker(self) -> None:
         """Commit acknowledgements in batches; ends at a ``None`` sentinel."""
@@ -198,8 +210,14 @@ class Reporter:
             try:
                 site = await self._heartbeat()
             except OrchestratorUnavailableError as exc:
-                delay = backoff.next_delay() if not self.verified.is_set() else min(delay, backoff.next_delay())
+                delay = min(delay, backoff.next_delay())
                 event("heartbeat.failed", logging.DEBUG, error=str(exc), retry_in=round(delay, 2))
+                if exc.link:
+                    # Try again as soon as the link is back, so reports resume without waiting a full delay.
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(delay):
+                            await self._client.link_up.wait()
+                    continue
             except ReportRejectedError as exc:
                 if not self.verified.is_set():
                     self._die(SiteRejectedError(exc.code, str(exc)))

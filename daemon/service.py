@@ -119,6 +119,7 @@ class Service:
             site=cfg.site,
             watch=root,
             concurrency=cfg.send_concurrency,
+            batch=cfg.report_batch,
             heartbeat_interval=cfg.heartbeat_interval,
             in_pipeline=lambda: detector.in_flight,
         )

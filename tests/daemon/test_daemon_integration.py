@@ -231,3 +231,40 @@ def test_a_signal_stops_cleanly_with_work_persisted(
     assert d.stop(sig) == 0
     assert d.events("daemon.stopped")
     assert outbox_counts(d.state_dir) == {"pending": 20}
+
+
+def test_an_orchestrator_restart_mid_run_is_survived(daemon_factory: DaemonFactory, tmp_path: Path) -> None:
+    watch = tmp_path / "watch"
+    watch.mkdir()
+    with orchestrator_on(free_port()) as orch:
+        d = daemon_factory("tustin", watch, orch.url).start()
+        d.wait_event("heartbeat.ok")
+        expected = {f"restart/a{i}.mov": drop(watch / "restart" / f"a{i}.mov", os.urandom(1000)) for i in range(50)}
+        wait_until(lambda: len(orch.files("restart/")) == 50, 60, what="the first 50 reports")
+        orch.stop()
+        expected |= {f"restart/b{i}.mov": drop(watch / "restart" / f"b{i}.mov", os.urandom(1000)) for i in range(50)}
+        d.wait_event("file.queued", count=100)
+        orch.start()
+        wait_until(lambda: len(orch.files("restart/")) >= 100, 90, interval=0.5, what="all 100 reports")
+        time.sleep(1)
+        assert by_path(orch.files("restart/")) == expected
+        assert d.proc is not None and d.proc.poll() is None
+        assert d.stop() == 0
+        assert outbox_counts(d.state_dir) == {"sent": 100}
+
+
+def test_a_report_the_orchestrator_rejects_is_recorded_and_not_retried(
+    orchestrator: Orchestrator, daemon_factory: DaemonFactory, tmp_path: Path
+) -> None:
+    watch = tmp_path / "watch"
+    expected = {f"reject/{i}.mov": drop(watch / "reject" / f"{i}.mov", f"ok {i}".encode()) for i in range(5)}
+    drop(watch / "reject" / "bad\x01name.mov", b"control character in the name")  # legal on Linux, not for the API
+    d = daemon_factory("tustin", watch, orchestrator.url).start()
+    (rejected,) = d.wait_event("report.rejected")
+    assert rejected["code"] == "BAD_USER_INPUT" and rejected["path"] == "reject/bad\x01name.mov"
+    wait_until(lambda: len(orchestrator.files("reject/")) >= 5, 30, what="the good reports")
+    time.sleep(3)  # a retry would show up as a second rejection
+    assert len(d.events("report.rejected")) == 1
+    assert by_path(orchestrator.files("reject/")) == expected
+    assert d.stop() == 0
+    assert outbox_counts(d.state_dir) == {"sent": 5, "failed_permanent": 1}

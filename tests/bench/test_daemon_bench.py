@@ -1,0 +1,146 @@
+"""Daemon benchmarks (``make bench``; not part of ``make test``).
+
+Prints ``BENCH name value unit baseline=... ratio=...`` lines. Timings come from the daemon's own JSON log
+(``t`` is the epoch time of each event), so they measure the daemon, not the test's polling.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "daemon"))
+from daemon_harness import DaemonProcess, Orchestrator, free_port, orchestrator_on, wait_until
+
+pytestmark = pytest.mark.bench
+
+GIB = 1024**3
+
+
+@pytest.fixture(scope="module")
+def orchestrator() -> Iterator[Orchestrator]:
+    with orchestrator_on(free_port()) as orch:
+        yield orch
+
+
+def start_daemon(tmp_path: Path, orch: Orchestrator, site: str, *extra: str) -> DaemonProcess:
+    watch = tmp_path / "watch"
+    watch.mkdir(exist_ok=True)
+    return DaemonProcess(
+        site=site,
+        watch=watch,
+        state_dir=tmp_path / "state",
+        orchestrator_url=orch.url,
+        log_path=tmp_path / "daemon.log",
+        extra=list(extra),
+    ).start()
+
+
+def bench(name: str, value: float, unit: str, **extra: object) -> None:
+    tail = " ".join(f"{k}={v}" for k, v in extra.items())
+    print(f"BENCH {name} {value:.3f} {unit} {tail}".rstrip(), flush=True)
+
+
+def peak_rss_mib(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
+    assert match is not None
+    return int(match.group(1)) / 1024
+
+
+def timed(fn: Callable[[], object]) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+@pytest.mark.timeout(900)
+def test_one_gib_file_ready_to_reported_vs_openssl(orchestrator: Orchestrator, tmp_path: Path) -> None:
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    big = staging / "big.mov"
+    block = os.urandom(8 * 1024 * 1024)
+    h = hashlib.sha256()
+    with big.open("wb") as f:
+        for _ in range(GIB // len(block)):
+            f.write(block)
+            h.update(block)
+    expected = h.hexdigest()
+
+    d = start_daemon(tmp_path, orchestrator, "tustin", "--settle-seconds", "1")
+    try:
+        d.wait_event("heartbeat.ok")
+        # openssl on the same file in the same run (page cache warm for both, as the daemon's file will be).
+        out = ""
+
+        def run_openssl() -> None:
+            nonlocal out
+            out = subprocess.run(
+                ["openssl", "dgst", "-sha256", str(big)], check=True, capture_output=True, text=True
+            ).stdout
+
+        run_openssl()  # warm-up
+        openssl_s = min(timed(run_openssl) for _ in range(3))
+        assert expected in out
+
+        os.rename(big, d.watch / "big.mov")  # dropped at once, fully written
+        (reported,) = d.wait_event("file.reported", timeout=600)
+        (ready,) = d.events("file.ready")
+        (hashed,) = d.events("file.hashed")
+        assert reported["sha256"] == expected
+        ready_to_reported = reported["t"] - ready["t"]
+        bench(
+            "daemon_1gib_ready_to_reported",
+            ready_to_reported,
+            "s",
+            baseline=f"{openssl_s:.3f}s(openssl dgst -sha256)",
+            ratio=f"{ready_to_reported / openssl_s:.2f}",
+            hash_only=f"{hashed['seconds']:.3f}s",
+            goal="ratio<=1.25",
+        )
+        assert d.stop() == 0
+    finally:
+        d.kill()
+
+
+@pytest.mark.timeout(900)
+def test_ten_thousand_small_files_dropped_at_once(orchestrator: Orchestrator, tmp_path: Path) -> None:
+    n = 10_000
+    settle = 1.0
+    d = start_daemon(tmp_path, orchestrator, "nashville", "--settle-seconds", str(settle))
+    try:
+        d.wait_event("heartbeat.ok")
+        d.wait_event("scan.done")
+        t0 = time.time()
+        for i in range(n):
+            sub = d.watch / "burst" / f"{i // 500:02d}"
+            if i % 500 == 0:
+                sub.mkdir(parents=True)
+            (sub / f"{i:05d}.mov").write_bytes(os.urandom(4096))
+        written_s = time.time() - t0
+        wait_until(lambda: len(d.events("file.reported")) >= n, 600, interval=1.0, what=f"{n} reports")
+        last = max(e["t"] for e in d.events("file.reported"))
+        rss = peak_rss_mib(d.proc.pid)  # type: ignore[union-attr]
+        total = orchestrator.query('query { files(filter: {siteCode: "nashville"}) { totalCount } }')
+        assert total["files"]["totalCount"] == n
+        bench(
+            "daemon_10k_files_all_reported",
+            last - t0,
+            "s",
+            baseline="goal<60s",
+            ratio=f"{(last - t0) / 60:.2f}",
+            settle_window=f"{settle}s",
+            writing_took=f"{written_s:.1f}s",
+        )
+        bench("daemon_10k_files_peak_rss", rss, "MiB", baseline="goal<200MB", ratio=f"{rss / 190.7:.2f}")
+        assert d.stop() == 0
+    finally:
+        d.kill()
