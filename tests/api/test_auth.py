@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 import websockets
@@ -20,7 +21,11 @@ async def test_login_sets_a_hardened_cookie_and_logout_ends_it(server: Server, d
     await make_user(db, "eddie", Role.ENGINEER)
     async with Api(server.url) as api:
         r = await api.http.post(
-            "/graphql", json={"query": 'mutation{ login(username:"eddie", password:"%s"){ id } }' % PASSWORD}
+            "/graphql",
+            json={
+                "query": 'mutation($p:String!){ login(username:"eddie", password:$p){ id } }',
+                "variables": {"p": PASSWORD},
+            },
         )
         cookie = r.headers["set-cookie"].lower()
         assert "colorroute_session=" in cookie and "httponly" in cookie and "samesite=lax" in cookie
@@ -98,7 +103,9 @@ async def test_password_change_and_deactivation_end_sessions(server: Server, db:
         await admin.login("admin")
         await eddie.login("eddie")
         await eddie2.login("eddie")
-        await eddie.gql('mutation{ changePassword(oldPassword:"%s", newPassword:"a brand new one") }' % PASSWORD)
+        await eddie.gql(
+            'mutation($o:String!){ changePassword(oldPassword:$o, newPassword:"a brand new one") }', {"o": PASSWORD}
+        )
         assert (await eddie2.gql(ME))["me"] is None
         await eddie2.login("eddie", "a brand new one")
         assert (await eddie2.gql(ME))["me"] is not None
@@ -143,7 +150,7 @@ async def test_cross_origin_websocket_is_refused(server: Server) -> None:
         subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
         origin=server.url,
     ) as ws:  # type: ignore[arg-type]
-        await ws.send('{"type":"connection_init","payload":{"apiKey":"%s"}}' % GLOBAL_KEY)
+        await ws.send(json.dumps({"type": "connection_init", "payload": {"apiKey": GLOBAL_KEY}}))
         assert "connection_ack" in await asyncio.wait_for(ws.recv(), 5)
 
 
