@@ -68,7 +68,7 @@ export type SiteFieldsFragment = { id: string, code: string, name: string, onlin
 
 export type UserFieldsFragment = { id: string, username: string, displayName: string, role: Role, active: boolean, activeFiles: number, site: { id: string, code: string, name: string } | null };
 
-export type TransferFieldsFragment = { id: string, status: TransferStatus, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } };
+export type TransferFieldsFragment = { id: string, status: TransferStatus, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } };
 
 export type FileSummaryFragment = { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null };
 
@@ -124,7 +124,7 @@ export type FileDetailQueryVariables = Exact<{
 }>;
 
 
-export type FileDetailQuery = { file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, allowedActions: Array<FileAction>, transfers: Array<{ id: string, status: TransferStatus, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } }>, auditTrail: Array<{ id: string, cursor: string | null, at: string, actor: string, action: string, fromState: FileState | null, toState: FileState | null, details: unknown, file: { id: string, filename: string } | null }>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } | null };
+export type FileDetailQuery = { file: { contentAvailable: boolean, modifiedAt: string | null, id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, allowedActions: Array<FileAction>, previousVersion: { id: string, filename: string, sha256: string } | null, transfers: Array<{ id: string, status: TransferStatus, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } }>, auditTrail: Array<{ id: string, cursor: string | null, at: string, actor: string, action: string, fromState: FileState | null, toState: FileState | null, details: unknown, file: { id: string, filename: string } | null }>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } | null };
 
 export type TransfersQueryVariables = Exact<{
   status?: TransferStatus | null | undefined;
@@ -133,7 +133,7 @@ export type TransfersQueryVariables = Exact<{
 }>;
 
 
-export type TransfersQuery = { transfers: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, status: TransferStatus, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type TransfersQuery = { transfers: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, status: TransferStatus, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type UsersQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -231,7 +231,7 @@ export type RetryTransferMutationVariables = Exact<{
 }>;
 
 
-export type RetryTransferMutation = { retryTransfer: { id: string, status: TransferStatus, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } };
+export type RetryTransferMutation = { retryTransfer: { id: string, status: TransferStatus, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } };
 
 export type CreateUserMutationVariables = Exact<{
   input: CreateUserInput;
@@ -254,7 +254,7 @@ export type FailTransferMutationVariables = Exact<{
 }>;
 
 
-export type FailTransferMutation = { failTransfer: { id: string, status: TransferStatus, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } };
+export type FailTransferMutation = { failTransfer: { id: string, status: TransferStatus, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } };
 
 export type FileEventsSubscriptionVariables = Exact<{
   after?: string | null | undefined;
@@ -271,7 +271,7 @@ export type SiteEventsSubscription = { siteEvents: { id: string, code: string, n
 export type TransferEventsSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type TransferEventsSubscription = { transferEvents: { id: string, status: TransferStatus, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } };
+export type TransferEventsSubscription = { transferEvents: { id: string, status: TransferStatus, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } };
 
 export type AuditEventsSubscriptionVariables = Exact<{
   after?: string | null | undefined;
@@ -330,6 +330,7 @@ export const TransferFieldsFragmentDoc = new TypedDocumentString(`
     fragment TransferFields on TransferJob {
   id
   status
+  transport
   bytesTotal
   bytesTransferred
   rateBytesPerSecond
@@ -530,6 +531,13 @@ export const FileDetailDocument = new TypedDocumentString(`
     query FileDetail($id: ID!) {
   file(id: $id) {
     ...FileSummary
+    contentAvailable
+    modifiedAt
+    previousVersion {
+      id
+      filename
+      sha256
+    }
     transfers {
       ...TransferFields
     }
@@ -541,6 +549,7 @@ export const FileDetailDocument = new TypedDocumentString(`
     fragment TransferFields on TransferJob {
   id
   status
+  transport
   bytesTotal
   bytesTransferred
   rateBytesPerSecond
@@ -627,6 +636,7 @@ export const TransfersDocument = new TypedDocumentString(`
     fragment TransferFields on TransferJob {
   id
   status
+  transport
   bytesTotal
   bytesTransferred
   rateBytesPerSecond
@@ -1032,6 +1042,7 @@ export const RetryTransferDocument = new TypedDocumentString(`
     fragment TransferFields on TransferJob {
   id
   status
+  transport
   bytesTotal
   bytesTransferred
   rateBytesPerSecond
@@ -1106,6 +1117,7 @@ export const FailTransferDocument = new TypedDocumentString(`
     fragment TransferFields on TransferJob {
   id
   status
+  transport
   bytesTotal
   bytesTransferred
   rateBytesPerSecond
@@ -1228,6 +1240,7 @@ export const TransferEventsDocument = new TypedDocumentString(`
     fragment TransferFields on TransferJob {
   id
   status
+  transport
   bytesTotal
   bytesTransferred
   rateBytesPerSecond

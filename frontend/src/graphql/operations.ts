@@ -73,6 +73,13 @@ export const FileDetailQuery = graphql(`
   query FileDetail($id: ID!) {
     file(id: $id) {
       ...FileSummary
+      contentAvailable
+      modifiedAt
+      previousVersion {
+        id
+        filename
+        sha256
+      }
       transfers {
         ...TransferFields
       }

@@ -36,6 +36,7 @@ export function makeTransfer(overrides: Partial<TransferFieldsFragment> = {}): T
   return {
     id: overrides.id ?? nextId(),
     status: "RUNNING",
+    transport: "HUB",
     bytesTotal: 1000,
     bytesTransferred: 250,
     rateBytesPerSecond: 50,
@@ -98,5 +99,15 @@ export function makeDetail(
   file: FileSummaryFragment,
   extra: Partial<NonNullable<FileDetailQuery["file"]>> = {},
 ): FileDetailQuery {
-  return { file: { ...file, transfers: [], auditTrail: [], ...extra } };
+  return {
+    file: {
+      ...file,
+      contentAvailable: true,
+      modifiedAt: null,
+      previousVersion: null,
+      transfers: [],
+      auditTrail: [],
+      ...extra,
+    },
+  };
 }

@@ -55,13 +55,24 @@ function FileDetailsBody({ file }: { file: FileDetail }) {
         <Section title="Details">
           <dl className="grid grid-cols-[8rem_1fr] gap-x-4 gap-y-2 text-sm">
             <Meta label="Size">{formatBytes(file.sizeBytes)}</Meta>
+            <Meta label="Content">
+              {file.contentAvailable ? "Uploaded to the hub" : "Metadata only (not uploaded)"}
+            </Meta>
             <Meta label="Source site">{file.site.name}</Meta>
             <Meta label="Destination">{file.destinationSite?.name ?? "—"}</Meta>
             <Meta label="Colorist">{file.colorist?.displayName ?? "—"}</Meta>
             <Meta label="MAM asset">{file.mamAssetId ?? "—"}</Meta>
             <Meta label="Version">{file.version}</Meta>
+            <Meta label="Modified">{formatDateTime(file.modifiedAt)}</Meta>
             <Meta label="Detected">{formatDateTime(file.detectedAt)}</Meta>
             <Meta label="Updated">{formatDateTime(file.updatedAt)}</Meta>
+            {file.previousVersion && (
+              <Meta label="Replaces">
+                <Link href={`/files/${file.previousVersion.id}`} className="text-primary hover:underline">
+                  earlier copy ({file.previousVersion.sha256.slice(0, 12)}…)
+                </Link>
+              </Meta>
+            )}
           </dl>
         </Section>
         <Section title="SHA-256">
@@ -150,7 +161,9 @@ function TransferList({ transfers }: { transfers: FileDetail["transfers"] }) {
           <div className="flex items-center justify-between gap-2 text-sm">
             <span>
               {t.sourceSite.code} → {t.destinationSite.code}
-              <span className="ml-2 text-xs text-muted-foreground">attempt {t.attempts}</span>
+              <span className="ml-2 text-xs text-muted-foreground">
+                attempt {t.attempts} · {t.transport.toLowerCase()}
+              </span>
             </span>
             <TransferStatusBadge status={t.status} />
           </div>
