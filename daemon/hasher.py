@@ -19,7 +19,7 @@ from pathlib import Path
 
 from daemon.fileinfo import FileStat
 
-CHUNK_SIZE = 8 * 1024 * 1024
+CHUNK_SIZE = 4 * 1024 * 1024  # measured: 1-4 MiB reads beat 8+ MiB (cache-friendlier), all match openssl
 _MIN_BUFFER = 64 * 1024
 
 

@@ -99,6 +99,7 @@ class Service:
             state_dir=str(cfg.state_dir),
             settle_seconds=cfg.settle_seconds,
             mode="poll" if cfg.poll else "watch",
+            uploads="off: this build reports metadata only" if not cfg.metadata_only else "off (--metadata-only)",
             pid=os.getpid(),
             **{f"outbox_{k}": v for k, v in counts.items()},
         )

@@ -62,48 +62,59 @@ def timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - t0
 
 
-@pytest.mark.timeout(900)
-def test_one_gib_file_ready_to_reported_vs_openssl(orchestrator: Orchestrator, tmp_path: Path) -> None:
-    staging = tmp_path / "staging"
-    staging.mkdir()
-    big = staging / "big.mov"
-    block = os.urandom(8 * 1024 * 1024)
+def write_gib(path: Path, seed: bytes) -> str:
+    block = bytearray(os.urandom(8 * 1024 * 1024))
     h = hashlib.sha256()
-    with big.open("wb") as f:
-        for _ in range(GIB // len(block)):
+    with path.open("wb") as f:
+        for i in range(GIB // len(block)):
+            block[:16] = hashlib.md5(seed + i.to_bytes(4, "big")).digest()
             f.write(block)
             h.update(block)
-    expected = h.hexdigest()
+    return h.hexdigest()
 
+
+@pytest.mark.timeout(900)
+def test_one_gib_file_ready_to_reported_vs_openssl(orchestrator: Orchestrator, tmp_path: Path) -> None:
+    """Two 1 GiB files dropped one after the other; best of two daemon runs vs best of three openssl runs.
+
+    Both read from the page cache (the files were just written), so this compares hashing, not the disk.
+    The machine may be shared, hence best-of.
+    """
+    staging = tmp_path / "staging"
+    staging.mkdir()
     d = start_daemon(tmp_path, orchestrator, "tustin", "--settle-seconds", "1")
     try:
         d.wait_event("heartbeat.ok")
-        # openssl on the same file in the same run (page cache warm for both, as the daemon's file will be).
-        out = ""
-
-        def run_openssl() -> None:
-            nonlocal out
-            out = subprocess.run(
-                ["openssl", "dgst", "-sha256", str(big)], check=True, capture_output=True, text=True
-            ).stdout
-
-        run_openssl()  # warm-up
-        openssl_s = min(timed(run_openssl) for _ in range(3))
-        assert expected in out
-
-        os.rename(big, d.watch / "big.mov")  # dropped at once, fully written
-        (reported,) = d.wait_event("file.reported", timeout=600)
-        (ready,) = d.events("file.ready")
-        (hashed,) = d.events("file.hashed")
-        assert reported["sha256"] == expected
-        ready_to_reported = reported["t"] - ready["t"]
+        daemon_s: list[float] = []
+        hash_s: list[float] = []
+        openssl_s: list[float] = []
+        for n in range(2):
+            big = staging / f"big{n}.mov"
+            expected = write_gib(big, bytes([n]))
+            for _ in range(2 if n == 0 else 1):
+                t0 = time.perf_counter()
+                out = subprocess.run(
+                    ["openssl", "dgst", "-sha256", str(big)], check=True, capture_output=True, text=True
+                ).stdout
+                openssl_s.append(time.perf_counter() - t0)
+                assert expected in out
+            os.rename(big, d.watch / big.name)  # dropped at once, fully written
+            reported = d.wait_event("file.reported", timeout=600, count=n + 1)[n]
+            ready = next(e for e in d.events("file.ready") if e["path"] == big.name)
+            hashed = next(e for e in d.events("file.hashed") if e["path"] == big.name)
+            assert reported["sha256"] == expected
+            daemon_s.append(reported["t"] - ready["t"])
+            hash_s.append(hashed["seconds"])
+        best, base = min(daemon_s), min(openssl_s)
         bench(
             "daemon_1gib_ready_to_reported",
-            ready_to_reported,
+            best,
             "s",
-            baseline=f"{openssl_s:.3f}s(openssl dgst -sha256)",
-            ratio=f"{ready_to_reported / openssl_s:.2f}",
-            hash_only=f"{hashed['seconds']:.3f}s",
+            baseline=f"{base:.3f}s(openssl_dgst_sha256)",
+            ratio=f"{best / base:.2f}",
+            hash_only=f"{min(hash_s):.3f}s",
+            daemon_runs=",".join(f"{x:.3f}" for x in daemon_s),
+            openssl_runs=",".join(f"{x:.3f}" for x in openssl_s),
             goal="ratio<=1.25",
         )
         assert d.stop() == 0
