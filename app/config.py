@@ -45,6 +45,14 @@ class Settings(BaseSettings):
     subscriber_queue_size: int = Field(default=1000, ge=10)
     event_poll_seconds: float = Field(default=10.0, gt=0)
     log_level: str = "INFO"
+    #: MAM delivery: with a URL, ``deliverToMam`` POSTs a signed JSON description before the state changes.
+    mam_url: str | None = None
+    mam_secret: str | None = None
+    mam_timeout_seconds: float = Field(default=10.0, gt=0)
+    mam_retries: int = Field(default=3, ge=0, le=10)
+    mam_backoff_seconds: float = Field(default=0.5, ge=0)
+    #: Outgoing integrator webhooks: how often the dispatcher looks for new events (NOTIFY wakes it sooner).
+    webhook_poll_seconds: float = Field(default=5.0, gt=0)
     #: bcrypt work factor; 12 is the production default, tests use the minimum.
     password_rounds: int = Field(default=12, ge=4, le=16)
 
@@ -65,6 +73,8 @@ class Settings(BaseSettings):
         if self.env == "production" and self.daemon_api_key is not None:
             if self.daemon_api_key.strip().lower() in _PLACEHOLDERS or len(self.daemon_api_key) < 24:
                 raise ValueError("DAEMON_API_KEY is a placeholder or shorter than 24 characters in production")
+        if self.env == "production" and self.mam_url and (not self.mam_secret or len(self.mam_secret) < 16):
+            raise ValueError("COLORROUTE_MAM_SECRET must be set (16+ characters) when a MAM URL is configured")
         return self
 
     @property

@@ -22,6 +22,7 @@ from app.db.engine import make_engine, make_session_factory, plain_url, resolve_
 from app.domain.permissions import SYSTEM
 from app.events.hub import EventHub
 from app.guards import BodyLimit, OriginGuard
+from app.integrations.mam import mam_adapter
 from app.services.reporting import sweep_offline
 from app.services.security import LoginLimiter, configure_password_cost
 from graphql_schema.schema import build_schema
@@ -70,7 +71,9 @@ def create_app(settings: Settings, database_url: str | None = None) -> Starlette
     db = make_session_factory(engine)
     hub = EventHub(plain_url(url), queue_size=settings.subscriber_queue_size, poll_seconds=settings.event_poll_seconds)
     limiter = LoginLimiter(settings.login_max_attempts, settings.login_window_seconds)
-    graphql = ColorRouteGraphQL(build_schema(settings), settings=settings, db=db, hub=hub, limiter=limiter)
+    graphql = ColorRouteGraphQL(
+        build_schema(settings), settings=settings, db=db, hub=hub, limiter=limiter, mam=mam_adapter(settings)
+    )
 
     async def sweeper() -> None:
         silence = timedelta(seconds=settings.site_offline_after_seconds)

@@ -14,6 +14,7 @@ from app.config import Settings
 from app.db.engine import SessionFactory
 from app.domain.permissions import Actor
 from app.events.hub import EventHub
+from app.integrations.mam import MamAdapter
 from app.services.security import LoginLimiter
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ class Context:
     db: SessionFactory
     hub: EventHub
     limiter: LoginLimiter
+    mam: MamAdapter
     actor: Actor
     loaders: Loaders
     request: Request | WebSocket

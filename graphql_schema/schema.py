@@ -19,6 +19,8 @@ from graphql_schema.errors import ErrorCodes, log_unexpected
 from graphql_schema.files.mutations import FileMutations
 from graphql_schema.files.queries import FileQueries
 from graphql_schema.files.subscriptions import FileSubscriptions
+from graphql_schema.routing.mutations import RoutingMutations
+from graphql_schema.routing.queries import RoutingQueries
 from graphql_schema.scalars import SCALARS
 from graphql_schema.sites.mutations import SiteMutations
 from graphql_schema.sites.queries import SiteQueries
@@ -29,8 +31,8 @@ from graphql_schema.transfers.subscriptions import TransferSubscriptions
 from graphql_schema.users.mutations import UserMutations
 from graphql_schema.users.queries import UserQueries
 
-Query = merge_types("Query", (UserQueries, FileQueries, SiteQueries, TransferQueries, AuditQueries))
-Mutation = merge_types("Mutation", (UserMutations, FileMutations, SiteMutations, TransferMutations))
+Query = merge_types("Query", (UserQueries, FileQueries, SiteQueries, TransferQueries, AuditQueries, RoutingQueries))
+Mutation = merge_types("Mutation", (UserMutations, FileMutations, SiteMutations, TransferMutations, RoutingMutations))
 Subscription = merge_types(
     "Subscription", (FileSubscriptions, SiteSubscriptions, TransferSubscriptions, AuditSubscriptions)
 )

@@ -21,6 +21,7 @@ from app.db.engine import SessionFactory
 from app.domain.errors import Unauthenticated
 from app.domain.permissions import ANONYMOUS, Actor
 from app.events.hub import EventHub
+from app.integrations.mam import MamAdapter
 from app.services import auth
 from app.services.security import LoginLimiter
 from graphql_schema.context import Context
@@ -43,6 +44,7 @@ class ColorRouteGraphQL(GraphQL[Context, None]):
         db: SessionFactory,
         hub: EventHub,
         limiter: LoginLimiter,
+        mam: MamAdapter,
     ) -> None:
         super().__init__(
             schema,
@@ -57,6 +59,7 @@ class ColorRouteGraphQL(GraphQL[Context, None]):
         self.db = db
         self.hub = hub
         self.limiter = limiter
+        self.mam = mam
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "http":
@@ -93,6 +96,7 @@ class ColorRouteGraphQL(GraphQL[Context, None]):
             db=self.db,
             hub=self.hub,
             limiter=self.limiter,
+            mam=self.mam,
             actor=actor,
             loaders=build_loaders(self.db),
             request=request,

@@ -3,11 +3,9 @@ migrated template, and a real uvicorn serving the app on 127.0.0.1."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import shutil
-import socket
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -16,14 +14,13 @@ from pathlib import Path
 
 import asyncpg
 import pytest
-import uvicorn
 
 from app.config import Settings
 from app.db import migrate
 from app.db.embedded import start_embedded
 from app.db.engine import SessionFactory, make_engine, make_session_factory
 from app.services.security import configure_password_cost
-from tests.support import GLOBAL_KEY, Api
+from tests.support import GLOBAL_KEY, Api, on_loopback
 
 TEMPLATE = "colorroute"
 
@@ -83,12 +80,6 @@ async def db(db_url: str) -> AsyncIterator[SessionFactory]:
     await engine.dispose()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @dataclass
 class Server:
     url: str
@@ -110,22 +101,8 @@ async def server(settings: Settings, db_url: str) -> AsyncIterator[Server]:
     from app.main import create_app
 
     app = create_app(settings, db_url)
-    port = free_port()
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio", lifespan="on"
-    )
-    srv = uvicorn.Server(config)
-    task = asyncio.create_task(srv.serve())
-    for _ in range(200):
-        if srv.started:
-            break
-        await asyncio.sleep(0.02)
-    assert srv.started, "uvicorn did not start"
-    try:
-        yield Server(url=f"http://127.0.0.1:{port}", app=app, settings=settings, db_url=db_url)
-    finally:
-        srv.should_exit = True
-        await asyncio.wait_for(task, timeout=15)
+    async with on_loopback(app) as url:
+        yield Server(url=url, app=app, settings=settings, db_url=db_url)
 
 
 os.environ.setdefault("COLORROUTE_LOG_LEVEL", "WARNING")

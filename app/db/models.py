@@ -19,7 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -114,6 +114,10 @@ class File(Base):
     previous_version_id: Mapped[int | None] = mapped_column(ForeignKey("files.id"))
     modified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     content_available: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    #: The rule that routed this file (its later automatic steps, e.g. assignment, follow the same rule).
+    routing_rule_id: Mapped[int | None] = mapped_column(ForeignKey("routing_rules.id", ondelete="SET NULL"))
+    #: The last MAM delivery error, cleared when a delivery succeeds.
+    mam_error: Mapped[str | None] = mapped_column(Text)
     detected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_now())
 
@@ -163,4 +167,52 @@ class Event(Base):
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     topic: Mapped[str] = mapped_column(String(32))
     payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_now())
+
+
+class RoutingRule(Base):
+    """First enabled match by ascending priority decides where a new file goes and what happens on its own."""
+
+    __tablename__ = "routing_rules"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    priority: Mapped[int] = mapped_column(Integer, default=100)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    source_site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
+    pattern: Mapped[str] = mapped_column(String(300), default="*")
+    min_size_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    max_size_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    destination_site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
+    auto_validate: Mapped[bool] = mapped_column(Boolean, default=False)
+    auto_queue: Mapped[bool] = mapped_column(Boolean, default=False)
+    auto_assign: Mapped[str] = mapped_column(String(16), default="NONE")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_now())
+
+
+class WebhookSubscription(Base):
+    """An integrator's endpoint for chosen event topics; ``last_event_id`` is its delivery cursor."""
+
+    __tablename__ = "webhook_subscriptions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    secret: Mapped[str] = mapped_column(String(200))
+    topics: Mapped[list[str]] = mapped_column(ARRAY(String(40)))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_event_id: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_now())
+
+
+class WebhookDelivery(Base):
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (Index("ix_webhook_deliveries_subscription", "subscription_id", "id"),)
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("webhook_subscriptions.id", ondelete="CASCADE"))
+    event_id: Mapped[int] = mapped_column(BigInteger)
+    topic: Mapped[str] = mapped_column(String(40))
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    delivered: Mapped[bool] = mapped_column(Boolean, default=False)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_now())

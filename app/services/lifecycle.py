@@ -150,7 +150,15 @@ async def validate_file(db: SessionFactory, settings: Settings, actor: Actor, fi
         return await transition(session, actor, file, FileAction.REJECT, side_effect=_reject, **kw)
 
 
-async def queue_file(db: SessionFactory, actor: Actor, file_id: str, destination_code: str | None, **kw: Any) -> File:
+async def queue_file(
+    db: SessionFactory,
+    actor: Actor,
+    file_id: str,
+    destination_code: str | None,
+    *,
+    routing_rule_id: int | None = None,
+    **kw: Any,
+) -> File:
     fid = parse_id(file_id)
     if destination_code is None or not destination_code.strip():
         raise BadInput("destinationSite is required (no routing rule chose one)", field="destinationSite")
@@ -164,6 +172,8 @@ async def queue_file(db: SessionFactory, actor: Actor, file_id: str, destination
 
         async def _create_job(f: File) -> dict[str, Any]:
             f.destination_site_id = destination.id
+            if routing_rule_id is not None:
+                f.routing_rule_id = routing_rule_id
             job = TransferJob(
                 file_id=f.id,
                 source_site_id=f.site_id,

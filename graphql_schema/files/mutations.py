@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from app.domain.states import FileAction
-from app.services import lifecycle, reporting, transfers
+from app.services import delivery, intake, lifecycle, reporting, transfers
 from graphql_schema.context import Info
 from graphql_schema.files.types import File, ReportFileInput
 from graphql_schema.permissions import AUTHENTICATED
@@ -18,8 +18,9 @@ class FileMutations:
         description="Daemon: record a detected file. Idempotent on (site, path, sha256) and on reportId.",
     )
     async def report_file(self, info: Info, input: ReportFileInput) -> File:
-        row = await reporting.report_file(
+        row = await intake.report(
             info.context.db,
+            info.context.settings,
             info.context.actor,
             reporting.FileReport(
                 site=input.site,
@@ -38,7 +39,10 @@ class FileMutations:
         row = await lifecycle.validate_file(ctx.db, ctx.settings, ctx.actor, id, expected_version=expected_version)
         return File.from_row(row)
 
-    @strawberry.mutation(permission_classes=AUTHENTICATED, description="destinationSite is a site code.")
+    @strawberry.mutation(
+        permission_classes=AUTHENTICATED,
+        description="destinationSite is a site code; without one, the matching routing rule decides.",
+    )
     async def queue_file(
         self,
         info: Info,
@@ -47,7 +51,7 @@ class FileMutations:
         expected_version: int | None = None,
     ) -> File:
         ctx = info.context
-        row = await lifecycle.queue_file(ctx.db, ctx.actor, id, destination_site, expected_version=expected_version)
+        row = await intake.queue(ctx.db, ctx.actor, id, destination_site, expected_version=expected_version)
         return File.from_row(row)
 
     @strawberry.mutation(permission_classes=AUTHENTICATED)
@@ -64,7 +68,7 @@ class FileMutations:
         self, info: Info, id: strawberry.ID, sha256: str | None = None, expected_version: int | None = None
     ) -> File:
         ctx = info.context
-        row = await transfers.complete_transfer(ctx.db, ctx.actor, id, sha256, expected_version=expected_version)
+        row = await intake.complete_transfer(ctx.db, ctx.actor, id, sha256, expected_version=expected_version)
         return File.from_row(row)
 
     @strawberry.mutation(permission_classes=AUTHENTICATED)
@@ -79,9 +83,14 @@ class FileMutations:
     async def start_work(self, info: Info, id: strawberry.ID, expected_version: int | None = None) -> File:
         return await _act(info, id, FileAction.START, expected_version)
 
-    @strawberry.mutation(permission_classes=AUTHENTICATED)
+    @strawberry.mutation(
+        permission_classes=AUTHENTICATED,
+        description="Calls the MAM first; the state changes only when the MAM accepted the file.",
+    )
     async def deliver_to_mam(self, info: Info, id: strawberry.ID, expected_version: int | None = None) -> File:
-        return await _act(info, id, FileAction.DELIVER, expected_version)
+        ctx = info.context
+        row = await delivery.deliver_to_mam(ctx.db, ctx.mam, ctx.actor, id, expected_version)
+        return File.from_row(row)
 
     @strawberry.mutation(permission_classes=AUTHENTICATED)
     async def archive_file(self, info: Info, id: strawberry.ID, expected_version: int | None = None) -> File:

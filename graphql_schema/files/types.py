@@ -35,6 +35,7 @@ class File:
     updated_at: datetime
     modified_at: datetime | None
     content_available: bool
+    mam_error: str | None = strawberry.field(description="The last MAM delivery error; cleared on success.")
     _row: strawberry.Private[FileRow]
 
     @classmethod
@@ -53,6 +54,7 @@ class File:
             updated_at=row.updated_at,
             modified_at=row.modified_at,
             content_available=row.content_available,
+            mam_error=row.mam_error,
             _row=row,
         )
 

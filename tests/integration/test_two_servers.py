@@ -16,8 +16,7 @@ import pytest
 from gql import Client, GraphQLRequest
 from gql.transport.websockets import WebsocketsTransport
 
-from tests.conftest import free_port
-from tests.support import GLOBAL_KEY, Api, report
+from tests.support import GLOBAL_KEY, Api, free_port, report
 
 BIN = Path(sys.executable).parent / "colorroute"
 

@@ -1,0 +1,150 @@
+"""MAM delivery against a real HTTP server on 127.0.0.1 that checks the signature."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from app.config import Settings
+from app.db.engine import SessionFactory
+from app.domain.permissions import SYSTEM, Role
+from app.integrations.signing import SIGNATURE_HEADER, verify
+from app.services import lifecycle, transfers
+from app.services.reporting import FileReport, report_file
+from tests.conftest import Server
+from tests.support import Api, GraphQLFailure, make_user, on_loopback, random_sha
+
+SECRET = "mam-shared-secret-0123456789"
+
+
+@dataclass
+class StubMam:
+    """A MAM that answers from a script of status codes and records what it received."""
+
+    secret: str
+    script: list[int]
+    received: list[dict[str, Any]] = field(default_factory=list)
+    bad_signatures: int = 0
+    idempotency_keys: list[str] = field(default_factory=list)
+
+    async def endpoint(self, request: Request) -> Response:
+        body = await request.body()
+        if not verify(self.secret, body, request.headers.get(SIGNATURE_HEADER)):
+            self.bad_signatures += 1
+            return JSONResponse({"error": "bad signature"}, status_code=401)
+        self.idempotency_keys.append(request.headers.get("idempotency-key", ""))
+        status = self.script.pop(0) if self.script else 200
+        if status != 200:
+            return JSONResponse({"error": "busy"}, status_code=status)
+        payload = json.loads(body)
+        self.received.append(payload)
+        return JSONResponse({"assetId": f"MAM-{payload['fileId']}-{len(self.received)}"})
+
+
+@pytest.fixture
+async def stub_mam() -> AsyncIterator[tuple[StubMam, str]]:
+    stub = StubMam(secret=SECRET, script=[])
+    async with on_loopback(Starlette(routes=[Route("/assets", stub.endpoint, methods=["POST"])])) as url:
+        yield stub, f"{url}/assets"
+
+
+async def _in_progress(db: SessionFactory, settings: Settings, colorist_id: int) -> str:
+    sha = random_sha()
+    f = await report_file(db, SYSTEM, FileReport("tustin", "A/grade.mov", 4096, sha))
+    fid = str(f.id)
+    await lifecycle.validate_file(db, settings, SYSTEM, fid)
+    await lifecycle.queue_file(db, SYSTEM, fid, "nashville")
+    await transfers.start_transfer(db, SYSTEM, fid)
+    await transfers.complete_transfer(db, SYSTEM, fid, sha)
+    await lifecycle.assign_colorist(db, SYSTEM, fid, str(colorist_id))
+    await lifecycle.act(db, SYSTEM, fid, lifecycle.FileAction.START)
+    return fid
+
+
+@pytest.fixture
+def mam_settings(settings: Settings, stub_mam: tuple[StubMam, str], tmp_path: Path) -> Settings:
+    return settings.model_copy(
+        update={
+            "mam_url": stub_mam[1],
+            "mam_secret": SECRET,
+            "mam_backoff_seconds": 0.05,
+            "mam_retries": 3,
+            "mam_timeout_seconds": 5,
+        }
+    )
+
+
+@pytest.fixture
+def settings_override(mam_settings: Settings) -> Settings:
+    return mam_settings
+
+
+DELIVER = "mutation($id:ID!){ deliverToMam(id:$id){ state mamAssetId mamError } }"
+
+
+async def test_two_503s_then_200_delivers_exactly_once(
+    mam_server: Server, db: SessionFactory, stub_mam: tuple[StubMam, str]
+) -> None:
+    stub, _ = stub_mam
+    stub.script = [503, 503, 200]
+    cid = await make_user(db, "alice", Role.COLORIST, "nashville")
+    fid = await _in_progress(db, mam_server.settings, cid)
+    async with Api(mam_server.url) as alice:
+        await alice.login("alice")
+        data = await alice.gql(DELIVER, {"id": fid})
+        trail = await alice.gql("query($id:ID!){ file(id:$id){ auditTrail { action actor details } } }", {"id": fid})
+    assert data["deliverToMam"] == {"state": "DELIVERED_TO_MAM", "mamAssetId": f"MAM-{fid}-1", "mamError": None}
+    assert len(stub.received) == 1 and stub.bad_signatures == 0
+    assert stub.received[0]["sha256"] and stub.received[0]["colorist"] == "alice"
+    assert len(set(stub.idempotency_keys)) == 1 and len(stub.idempotency_keys) == 3
+    last = trail["file"]["auditTrail"][-1]
+    assert last["action"] == "DELIVER" and last["actor"] == "alice" and last["details"]["attempts"] == 3
+
+
+async def test_always_500_leaves_the_file_in_progress_with_the_error(
+    mam_server: Server, db: SessionFactory, stub_mam: tuple[StubMam, str]
+) -> None:
+    stub, _ = stub_mam
+    stub.script = [500] * 10
+    cid = await make_user(db, "alice", Role.COLORIST, "nashville")
+    fid = await _in_progress(db, mam_server.settings, cid)
+    async with Api(mam_server.url) as alice:
+        await alice.login("alice")
+        with pytest.raises(GraphQLFailure) as info:
+            await alice.gql(DELIVER, {"id": fid})
+        assert info.value.code == "MAM_DELIVERY_FAILED"
+        data = await alice.gql(
+            "query($id:ID!){ file(id:$id){ state mamError mamAssetId auditTrail { action } } }", {"id": fid}
+        )
+        assert data["file"]["state"] == "IN_PROGRESS"
+        assert "HTTP 500" in data["file"]["mamError"] and data["file"]["mamAssetId"] is None
+        assert data["file"]["auditTrail"][-1]["action"] == "DELIVERY_FAILED"
+        # The MAM recovers: the retry delivers and clears the error.
+        stub.script = []
+        ok = await alice.gql(DELIVER, {"id": fid})
+    assert ok["deliverToMam"]["state"] == "DELIVERED_TO_MAM" and ok["deliverToMam"]["mamError"] is None
+    assert len(stub.received) == 1
+
+
+async def test_a_wrong_secret_is_detected_by_the_receiver(
+    mam_server: Server, db: SessionFactory, stub_mam: tuple[StubMam, str]
+) -> None:
+    stub, _ = stub_mam
+    stub.secret = "the MAM expects another secret"
+    cid = await make_user(db, "alice", Role.COLORIST, "nashville")
+    fid = await _in_progress(db, mam_server.settings, cid)
+    async with Api(mam_server.url) as alice:
+        await alice.login("alice")
+        with pytest.raises(GraphQLFailure) as info:
+            await alice.gql(DELIVER, {"id": fid})
+    assert info.value.code == "MAM_DELIVERY_FAILED" and "401" in info.value.errors[0]["message"]
+    assert stub.bad_signatures == 1 and stub.received == []  # 401 is not retried
