@@ -114,16 +114,32 @@ describe("startLiveUpdates", () => {
     expect(qc.getQueryData<SitesQuery>(queryKeys.sites)?.sites[0].online).toBe(true);
   });
 
-  it("refetches lists without a cursor once after a reconnect, never on a timer", () => {
+  it("after a drop, refetches once only what cannot be replayed, and never on a timer", () => {
     vi.useFakeTimers();
     try {
+      push("FileEvents", {
+        fileEvents: {
+          cursor: "9",
+          action: "VALIDATE",
+          fromState: "DETECTED",
+          toState: "VALIDATED",
+          actor: "a",
+          at: "",
+          file: makeFile(),
+        },
+      });
       const spy = vi.spyOn(qc, "invalidateQueries");
-      client.emit("closed");
+      client.drop();
+      timers.splice(0).forEach((t) => t());
       client.emit("connected");
       const keys = spy.mock.calls.map((c) => c[0]?.queryKey?.[0]);
-      expect(keys).toEqual(expect.arrayContaining(["sites", "transfers", "files", "audit"]));
+      expect(keys).toEqual(expect.arrayContaining(["sites", "transfers", "audit"]));
+      expect(keys).not.toContain("files"); // fileEvents resumes from cursor 9 instead
       spy.mockClear();
       vi.advanceTimersByTime(60_000);
+      expect(spy.mock.calls.map((c) => c[0]?.queryKey?.[0])).toEqual(["stats"]); // the one debounced recount
+      spy.mockClear();
+      vi.advanceTimersByTime(600_000);
       expect(spy).not.toHaveBeenCalled();
     } finally {
       vi.useRealTimers();

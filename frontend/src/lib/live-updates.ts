@@ -2,7 +2,7 @@
  * Wires the four subscriptions into the TanStack Query caches. Cursors of the
  * resumable streams (fileEvents, auditEvents) are kept here and sent as `after:`
  * whenever LiveConnection resubscribes; streams without a cursor (sites,
- * transfers) trigger one refetch of their lists after a reconnect.
+ * transfer progress) refetch their lists once when they resume after a gap.
  */
 import type { QueryClient } from "@tanstack/react-query";
 import type {
@@ -133,6 +133,14 @@ export function startLiveUpdates(
     live.subscribe<FileEventsSubscription>({
       query: FileEventsDoc.toString(),
       variables: () => ({ after: cursors.fileEvents }),
+      // With a cursor the server replays what was missed; without one there is nothing to resume from.
+      onResume: () => {
+        if (cursors.fileEvents === null) {
+          void queryClient.invalidateQueries({ queryKey: queryKeys.stats });
+          void queryClient.invalidateQueries({ queryKey: queryKeys.filesRoot });
+          void queryClient.invalidateQueries({ queryKey: queryKeys.fileRoot });
+        }
+      },
       next: ({ fileEvents: event }) => {
         cursors.fileEvents = event.cursor;
         if (seenFileCursors.has(event.cursor)) return;
@@ -146,6 +154,9 @@ export function startLiveUpdates(
     live.subscribe<AuditEventsSubscription>({
       query: AuditEventsDoc.toString(),
       variables: () => ({ after: cursors.auditEvents }),
+      onResume: () => {
+        if (cursors.auditEvents === null) void queryClient.invalidateQueries({ queryKey: queryKeys.auditRoot });
+      },
       next: ({ auditEvents: entry }) => {
         if (entry.cursor) cursors.auditEvents = entry.cursor;
         applyAuditEntry(queryClient, entry);
@@ -153,25 +164,19 @@ export function startLiveUpdates(
     }),
     live.subscribe<SiteEventsSubscription>({
       query: SiteEventsDoc.toString(),
+      onResume: () => void queryClient.invalidateQueries({ queryKey: queryKeys.sites }),
       next: ({ siteEvents }) => applySiteEvent(queryClient, siteEvents),
     }),
     live.subscribe<TransferEventsSubscription>({
       query: TransferEventsDoc.toString(),
+      // Progress is live-only: after a gap, refetch the lists (and the stats' active count) once.
+      onResume: () => {
+        void queryClient.invalidateQueries({ queryKey: queryKeys.transfersRoot });
+        refreshStatsSoon();
+      },
       next: ({ transferEvents }) => {
         if (applyTransfer(queryClient, transferEvents).statusChanged) refreshStatsSoon();
       },
-    }),
-    live.onReconnect(() => {
-      // No cursor for these streams: catch up once. Streams with a cursor replay by themselves;
-      // if none was seen before the drop there is nothing to resume from, so refetch those too.
-      void queryClient.invalidateQueries({ queryKey: queryKeys.sites });
-      void queryClient.invalidateQueries({ queryKey: queryKeys.transfersRoot });
-      if (cursors.fileEvents === null) {
-        void queryClient.invalidateQueries({ queryKey: queryKeys.stats });
-        void queryClient.invalidateQueries({ queryKey: queryKeys.filesRoot });
-        void queryClient.invalidateQueries({ queryKey: queryKeys.fileRoot });
-      }
-      if (cursors.auditEvents === null) void queryClient.invalidateQueries({ queryKey: queryKeys.auditRoot });
     }),
   ];
   return () => {

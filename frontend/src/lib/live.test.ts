@@ -63,7 +63,18 @@ describe("LiveConnection", () => {
     expect(client.subscriptions).toHaveLength(2);
   });
 
-  it("tells the app about GraphQL errors and does not retry them", () => {
+  it("retries a transient GraphQL error (slow subscriber) from the cursor", () => {
+    const { client, live, flush } = setup();
+    const onResume = vi.fn();
+    live.subscribe({ query: "subscription S", variables: () => ({ after: "5" }), next: () => undefined, onResume });
+    client.active("S")[0].sink.error([{ message: "too slow", extensions: { code: "SUBSCRIBER_TOO_SLOW" } }]);
+    flush();
+    expect(client.subscriptions).toHaveLength(2);
+    expect(client.subscriptions[1].payload.variables).toEqual({ after: "5" });
+    expect(onResume).toHaveBeenCalledTimes(1);
+  });
+
+  it("tells the app about a refusal and does not retry it", () => {
     const client = new FakeWsClient();
     const onGraphQLError = vi.fn();
     const timers: Array<() => void> = [];

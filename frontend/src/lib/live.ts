@@ -30,6 +30,8 @@ export interface LiveSubscription<T> {
   /** Read at every (re)subscribe: return the latest cursor here. */
   variables?: () => Record<string, unknown> | undefined;
   next: (data: T) => void;
+  /** Called when this stream is started again after a failure: catch up on what it cannot replay. */
+  onResume?: () => void;
 }
 
 export interface LiveOptions {
@@ -46,6 +48,19 @@ export const defaultBackoff = (attempt: number): number =>
 
 function isGraphQLErrorList(error: unknown): error is GraphQLErrorPayload[] {
   return Array.isArray(error) && error.every((e) => typeof e === "object" && e !== null && "message" in e);
+}
+
+/** Refusals that the same request would meet again; anything else (e.g. SUBSCRIBER_TOO_SLOW) is retried. */
+const FINAL_CODES: ReadonlySet<string> = new Set([
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "BAD_USER_INPUT",
+  "GRAPHQL_VALIDATION_FAILED",
+  "GRAPHQL_PARSE_FAILED",
+]);
+
+export function isFinalError(errors: ReadonlyArray<GraphQLErrorPayload>): boolean {
+  return errors.some((e) => FINAL_CODES.has(String(e.extensions?.code ?? "")));
 }
 
 export class LiveConnection {
@@ -113,6 +128,7 @@ export class LiveConnection {
         this.retrying -= 1;
         attempt += 1;
         start();
+        spec.onResume?.();
       }, this.backoff(attempt));
     };
 
@@ -132,9 +148,10 @@ export class LiveConnection {
           error: (error) => {
             if (stopped) return;
             if (isGraphQLErrorList(error)) {
-              // The server refused the operation itself: retrying the same thing won't help.
               this.options.onGraphQLError?.(error);
-              return;
+              // A refusal (signed out, forbidden) would come back the same: stop. A transient error
+              // (the server dropped a slow subscriber) resumes from the cursor like a lost socket.
+              if (isFinalError(error)) return;
             }
             scheduleRetry();
           },
