@@ -25,6 +25,7 @@ from app.guards import BodyLimit, OriginGuard
 from app.integrations.mam import mam_adapter
 from app.services.reporting import sweep_offline
 from app.services.security import LoginLimiter, configure_password_cost
+from app.services.webhooks import dispatcher_loop
 from graphql_schema.schema import build_schema
 from graphql_schema.view import ColorRouteGraphQL
 
@@ -92,13 +93,18 @@ def create_app(settings: Settings, database_url: str | None = None) -> Starlette
                 "(`colorroute create-api-key --site SITE`)."
             )
         await hub.start()
-        task = asyncio.create_task(sweeper(), name="offline-sweeper")
+        tasks = [
+            asyncio.create_task(sweeper(), name="offline-sweeper"),
+            asyncio.create_task(dispatcher_loop(db, settings), name="webhook-dispatcher"),
+        ]
         try:
             yield
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await hub.stop()  # ends every subscription cleanly before the engine goes
             await engine.dispose()
 

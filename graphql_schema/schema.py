@@ -30,9 +30,14 @@ from graphql_schema.transfers.queries import TransferQueries
 from graphql_schema.transfers.subscriptions import TransferSubscriptions
 from graphql_schema.users.mutations import UserMutations
 from graphql_schema.users.queries import UserQueries
+from graphql_schema.webhooks.schema_part import WebhookMutations, WebhookQueries
 
-Query = merge_types("Query", (UserQueries, FileQueries, SiteQueries, TransferQueries, AuditQueries, RoutingQueries))
-Mutation = merge_types("Mutation", (UserMutations, FileMutations, SiteMutations, TransferMutations, RoutingMutations))
+Query = merge_types(
+    "Query", (UserQueries, FileQueries, SiteQueries, TransferQueries, AuditQueries, RoutingQueries, WebhookQueries)
+)
+Mutation = merge_types(
+    "Mutation", (UserMutations, FileMutations, SiteMutations, TransferMutations, RoutingMutations, WebhookMutations)
+)
 Subscription = merge_types(
     "Subscription", (FileSubscriptions, SiteSubscriptions, TransferSubscriptions, AuditSubscriptions)
 )

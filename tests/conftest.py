@@ -70,6 +70,7 @@ def settings(tmp_path: Path) -> Settings:
         login_max_attempts=5,
         login_window_seconds=60,
         password_rounds=4,
+        webhook_poll_seconds=3600,  # tests drive dispatch_once themselves
     )
 
 
