@@ -29,6 +29,7 @@ from daemon.logs import event
 T = TypeVar("T")
 
 SCHEMA_VERSION = "1"
+_UNKNOWN_CHUNK = 500  # 4 bound parameters each, well under SQLite's limit
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -170,8 +171,19 @@ class Outbox:
         """Indexes of ``(path, size, mtime_ns)`` items the outbox has never recorded with that stat."""
 
         def run() -> list[int]:
-            query = "SELECT 1 FROM reports WHERE path = ? AND size_bytes = ? AND mtime_ns = ? LIMIT 1"
-            return [i for i, item in enumerate(items) if self._conn.execute(query, item).fetchone() is None]
+            missing: list[int] = []
+            for start in range(0, len(items), _UNKNOWN_CHUNK):  # one statement per chunk, not per file
+                chunk = items[start : start + _UNKNOWN_CHUNK]
+                values = ", ".join(["(?, ?, ?, ?)"] * len(chunk))
+                params = [x for i, (p, s, m) in enumerate(chunk, start) for x in (i, p, s, m)]
+                rows = self._conn.execute(
+                    f"WITH v(i, path, size_bytes, mtime_ns) AS (VALUES {values}) SELECT v.i FROM v"
+                    " WHERE NOT EXISTS (SELECT 1 FROM reports r WHERE r.path = v.path"
+                    " AND r.size_bytes = v.size_bytes AND r.mtime_ns = v.mtime_ns) ORDER BY v.i",
+                    params,
+                ).fetchall()
+                missing += [int(r[0]) for r in rows]
+            return missing
 
         return await self._run(run)
 

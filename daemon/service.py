@@ -135,6 +135,15 @@ class Service:
         )
         await client.start()
         try:
+            return await self._serve(client, detector, reporter, watcher, outbox)
+        finally:
+            await client.close()
+
+    async def _serve(
+        self, client: OrchestratorClient, detector: Detector, reporter: Reporter, watcher: Watcher, outbox: Outbox
+    ) -> ExitCode:
+        cfg = self.config
+        try:
             await asyncio.to_thread(watcher.start)
         except OSError as exc:
             # Keep going on scans alone; the health check retries the observer.
