@@ -76,7 +76,9 @@ test: lint typecheck schema-check test-py test-frontend test-e2e
 
 ## make bench: every benchmark in tests/bench, one table with in-run baselines
 bench: install
-	$(BIN)/pytest -m bench tests/bench -s -p no:cacheprovider $(PYTEST_FLAGS)
+	mkdir -p var
+	set -o pipefail; $(BIN)/pytest -m bench tests/bench -s -p no:cacheprovider $(PYTEST_FLAGS) 2>&1 | tee var/bench.log
+	$(BIN)/python tests/bench/table.py var/bench.log
 
 clean:
 	rm -rf $(VENV) $(FRONTEND)/node_modules $(FRONTEND)/dist .pytest_cache .mypy_cache .ruff_cache

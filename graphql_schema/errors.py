@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from graphql import GraphQLError
-from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import MaskErrors
 from strawberry.types import ExecutionContext
 
 from app.domain.errors import DomainError
+from graphql_schema.hardening import is_anonymous
 
 log = logging.getLogger("colorroute.graphql")
 
@@ -35,14 +35,8 @@ class ErrorCodes(MaskErrors):
         self._anonymous = True
 
     def on_operation(self) -> Iterator[None]:
-        """Anonymous callers get neither introspection nor "Did you mean ..." field suggestions."""
-        actor = getattr(self.execution_context.context, "actor", None)
-        self._anonymous = actor is None or not actor.is_authenticated
-        if self._anonymous:
-            self.execution_context.validation_rules = (
-                *self.execution_context.validation_rules,
-                NoSchemaIntrospectionCustomRule,
-            )
+        """Anonymous callers get no "Did you mean ..." field suggestions (introspection: see hardening)."""
+        self._anonymous = is_anonymous(self.execution_context.context)
         yield from super().on_operation()
 
     def _with_code(self, error: GraphQLError, message: str, extensions: dict[str, Any]) -> GraphQLError:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 
 from app.domain.permissions import ActorKind, Capability, has_capability
 from app.events.hub import Event
 from app.services.auth import session_alive
 from graphql_schema.context import Info
-from graphql_schema.loaders import build_loaders
+from graphql_schema.loaders import Loaders, build_loaders
 
 
 def _alive_check(info: Info) -> Callable[[], Awaitable[bool]] | None:
@@ -23,12 +24,30 @@ def _alive_check(info: Info) -> Callable[[], Awaitable[bool]] | None:
     return alive
 
 
+_SHARED: OrderedDict[tuple[int, int], Loaders] = OrderedDict()
+_SHARED_MAX = 256
+
+
+def _loaders_for(info: Info, event: Event) -> Loaders:
+    """One DataLoader set per event, shared by every subscriber handling it: a thousand subscribers cost one
+    batched query per event, not a thousand. Loaders hold rows only; who may see what is decided afterwards,
+    per subscriber. Keyed by event id (by identity for cursor-less progress signals, which reach every
+    subscriber as the same object)."""
+    key = (id(info.context.hub), event.id or id(event))
+    loaders = _SHARED.get(key)
+    if loaders is None:
+        loaders = _SHARED[key] = build_loaders(info.context.db)
+        while len(_SHARED) > _SHARED_MAX:
+            _SHARED.popitem(last=False)
+    return loaders
+
+
 async def events(info: Info, topics: Iterable[str], after: str | None = None) -> AsyncIterator[Event]:
-    """The hub's stream for this socket, with fresh DataLoaders before each event (a WebSocket context lives
-    as long as the socket; cached rows would go stale)."""
+    """The hub's stream for this socket, with the event's DataLoaders set before each event (a WebSocket
+    context lives as long as the socket; loaders kept across events would serve stale rows)."""
     ctx = info.context
     async for event in ctx.hub.stream(topics, after, alive=_alive_check(info)):
-        ctx.loaders = build_loaders(ctx.db)
+        ctx.loaders = _loaders_for(info, event)
         yield event
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
@@ -19,6 +19,7 @@ from graphql_schema.errors import ErrorCodes, log_unexpected
 from graphql_schema.files.mutations import FileMutations
 from graphql_schema.files.queries import FileQueries
 from graphql_schema.files.subscriptions import FileSubscriptions
+from graphql_schema.hardening import limits_extension
 from graphql_schema.routing.mutations import RoutingMutations
 from graphql_schema.routing.queries import RoutingQueries
 from graphql_schema.scalars import SCALARS
@@ -57,10 +58,10 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         config=StrawberryConfig(scalar_map=SCALARS),
         extensions=[
             # Factories, not instances: each operation gets its own extension objects.
-            lambda: QueryDepthLimiter(max_depth=s.max_query_depth),
-            lambda: MaxTokensLimiter(max_token_count=s.max_query_tokens),
-            lambda: MaxAliasesLimiter(max_alias_count=s.max_aliases),
+            limits_extension(s),
             ErrorCodes,
+            ParserCache,
+            ValidationCache,
         ],
     )
 

@@ -133,3 +133,47 @@ async def on_loopback(app: Any) -> AsyncIterator[str]:
     finally:
         srv.should_exit = True
         await asyncio.wait_for(task, timeout=15)
+
+
+@asynccontextmanager
+async def spawned_server(db_url: str, data_dir: str, **env: str) -> AsyncIterator[str]:
+    """A real ``colorroute serve`` process on 127.0.0.1 over ``db_url``; yields its base URL once ready."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    port = free_port()
+    full_env = {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "DAEMON_API_KEY": GLOBAL_KEY,
+        "COLORROUTE_DATA_DIR": data_dir,
+        "COLORROUTE_LOG_LEVEL": "WARNING",
+        **env,
+    }
+    binary = Path(sys.executable).parent / "colorroute"
+    proc = subprocess.Popen(  # noqa: ASYNC220 - a spawn, not a wait
+        [str(binary), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=full_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient() as client:
+            for _ in range(300):
+                try:
+                    if (await client.get(url + "/readyz")).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                await asyncio.sleep(0.1)
+            else:
+                raise AssertionError("server did not become ready")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()

@@ -37,7 +37,9 @@ def upgrade() -> None:
     )
     op.add_column(
         "files",
-        sa.Column("routing_rule_id", sa.Integer(), sa.ForeignKey("routing_rules.id", ondelete="SET NULL"), nullable=True),
+        sa.Column(
+            "routing_rule_id", sa.Integer(), sa.ForeignKey("routing_rules.id", ondelete="SET NULL"), nullable=True
+        ),
     )
     op.add_column("files", sa.Column("mam_error", sa.Text(), nullable=True))
     op.create_table(
@@ -55,7 +57,10 @@ def upgrade() -> None:
         "webhook_deliveries",
         sa.Column("id", sa.BigInteger(), primary_key=True),
         sa.Column(
-            "subscription_id", sa.Integer(), sa.ForeignKey("webhook_subscriptions.id", ondelete="CASCADE"), nullable=False
+            "subscription_id",
+            sa.Integer(),
+            sa.ForeignKey("webhook_subscriptions.id", ondelete="CASCADE"),
+            nullable=False,
         ),
         sa.Column("event_id", sa.BigInteger(), nullable=False),
         sa.Column("topic", sa.String(40), nullable=False),

@@ -5,59 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-import subprocess
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import httpx
 import pytest
 from gql import Client, GraphQLRequest
 from gql.transport.websockets import WebsocketsTransport
 
-from tests.support import GLOBAL_KEY, Api, free_port, report
-
-BIN = Path(sys.executable).parent / "colorroute"
-
-
-async def _start(db_url: str, tmp: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": db_url,
-        "DAEMON_API_KEY": GLOBAL_KEY,
-        "COLORROUTE_DATA_DIR": str(tmp),
-        "COLORROUTE_LOG_LEVEL": "WARNING",
-    }
-    proc = subprocess.Popen(  # noqa: ASYNC220 - a spawn, not a wait
-        [str(BIN), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    async with httpx.AsyncClient() as client:
-        for _ in range(150):
-            with contextlib.suppress(httpx.HTTPError):
-                if (await client.get(url + "/readyz")).status_code == 200:
-                    return proc, url
-            await asyncio.sleep(0.1)
-    proc.kill()
-    raise AssertionError("server did not become ready")
+from tests.support import GLOBAL_KEY, Api, report, spawned_server
 
 
 @pytest.fixture
 async def two_servers(db_url: str, tmp_path: Path) -> AsyncIterator[tuple[str, str]]:
-    a, url_a = await _start(db_url, tmp_path / "a")
-    b, url_b = await _start(db_url, tmp_path / "b")
-    try:
-        yield url_a, url_b
-    finally:
-        for p in (a, b):
-            p.terminate()
-        for p in (a, b):
-            p.wait(timeout=20)
+    async with spawned_server(db_url, str(tmp_path / "a")) as a, spawned_server(db_url, str(tmp_path / "b")) as b:
+        yield a, b
 
 
 async def test_mutation_on_one_server_reaches_subscriber_on_the_other(two_servers: tuple[str, str]) -> None:
