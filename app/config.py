@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     webhook_poll_seconds: float = Field(default=5.0, gt=0)
     #: bcrypt work factor; 12 is the production default, tests use the minimum.
     password_rounds: int = Field(default=12, ge=4, le=16)
+    #: Delete stored blobs of ARCHIVED or REJECTED files this many days after their last change (and tus
+    #: uploads left unfinished as long). None keeps everything.
+    blob_retention_days: float | None = Field(default=None, gt=0)
 
     @field_validator("allowed_extensions", "allowed_origins", mode="before")
     @classmethod

@@ -25,7 +25,9 @@ from app.guards import BodyLimit, OriginGuard
 from app.integrations.mam import mam_adapter
 from app.services.reporting import sweep_offline
 from app.services.security import LoginLimiter, configure_password_cost
+from app.services.uploads import retention_loop
 from app.services.webhooks import dispatcher_loop
+from app.transfers import transfer_routes
 from graphql_schema.schema import build_schema
 from graphql_schema.view import ColorRouteGraphQL
 
@@ -96,6 +98,7 @@ def create_app(settings: Settings, database_url: str | None = None) -> Starlette
         tasks = [
             asyncio.create_task(sweeper(), name="offline-sweeper"),
             asyncio.create_task(dispatcher_loop(db, settings), name="webhook-dispatcher"),
+            asyncio.create_task(retention_loop(settings, db), name="blob-retention"),
         ]
         try:
             yield
@@ -126,6 +129,7 @@ def create_app(settings: Settings, database_url: str | None = None) -> Starlette
         Route("/readyz", readyz),
         Route("/graphql", graphql, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
         WebSocketRoute("/graphql", graphql),
+        *transfer_routes(settings, db),  # /uploads/ (tus) and /blobs/{file_id}, before the UI catch-all
         *_frontend_routes(settings.frontend_dist),
     ]
     app = Starlette(

@@ -216,3 +216,24 @@ class WebhookDelivery(Base):
     error: Mapped[str | None] = mapped_column(Text)
     delivered: Mapped[bool] = mapped_column(Boolean, default=False)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_now())
+
+
+class Upload(Base):
+    """A tus upload bound to a reported file. The offset is durable (it only advances after the partial bytes
+    are fsynced), so an upload resumes after an orchestrator restart; the bytes live in
+    ``blobs/partial/<id>`` until they verify and move into the content-addressed store."""
+
+    __tablename__ = "uploads"
+    __table_args__ = (
+        Index("ix_uploads_file_id", "file_id"),
+        Index("ix_uploads_updated_at", "updated_at"),
+        CheckConstraint('"offset" >= 0 AND "offset" <= length', name="ck_uploads_offset_in_range"),
+    )
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # a uuid4, also the URL
+    file_id: Mapped[int] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"))
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    length: Mapped[int] = mapped_column(BigInteger)
+    offset: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_now())
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,330 @@
+"""Uploads and stored content: who may send or fetch a file's bytes, the durable upload offset, and the one
+transaction in which verified bytes become a file's content (blob in place, ``content_available``, audit,
+event). The HTTP layer (``app/transfers``) moves the bytes; everything that touches the database is here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.config import Settings
+from app.db.engine import SessionFactory
+from app.db.models import File, Upload
+from app.domain.errors import BadInput, Conflict, Forbidden, NotFound
+from app.domain.permissions import SYSTEM, Actor, ActorKind, Capability, has_capability
+from app.domain.states import FINAL_STATES, FileState
+from app.repositories import files as files_repo
+from app.repositories import uploads as uploads_repo
+from app.services import records
+from app.services.lifecycle import now, parse_id
+from app.transfers.blobstore import BlobStore, is_upload_id
+
+log = logging.getLogger("colorroute.uploads")
+
+EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+_EXPIRE_BATCH = 100
+
+
+class ChecksumMismatch(BadInput):
+    """The bytes received do not hash to what they were declared to be."""
+
+
+@dataclass(frozen=True)
+class UploadView:
+    """What the HTTP layer needs about an upload; a plain snapshot, safe outside the session."""
+
+    id: str
+    file_id: int
+    length: int
+    offset: int
+    completed: bool
+    sha256: str  # the file's reported hash: the bytes must match it
+
+
+@dataclass(frozen=True)
+class BlobRef:
+    file_id: int
+    sha256: str
+    size_bytes: int
+    filename: str
+
+
+def may_upload(actor: Actor, source_code: str) -> bool:
+    """A key acting for the file's source site, or a user who runs transfers (admin, engineer)."""
+    return has_capability(actor, Capability.RUN_TRANSFERS, source_code)
+
+
+def may_download(actor: Actor, destination_code: str | None) -> bool:
+    """A key acting for the file's destination site, or a user who runs transfers (admin, engineer)."""
+    if actor.kind is ActorKind.SITE:
+        return destination_code is not None and actor.acts_for_site(destination_code)
+    return has_capability(actor, Capability.RUN_TRANSFERS)
+
+
+def _view(upload: Upload, file: File) -> UploadView:
+    return UploadView(
+        id=upload.id,
+        file_id=upload.file_id,
+        length=upload.length,
+        offset=upload.length if upload.completed_at is not None else upload.offset,
+        completed=upload.completed_at is not None,
+        sha256=file.sha256,
+    )
+
+
+def _upload_id(value: str) -> str:
+    if not is_upload_id(value):
+        raise NotFound(f"upload {value!r} not found", id=value)
+    return value
+
+
+async def _source_code(session: AsyncSession, file: File) -> str:
+    return (await files_repo.site_codes(session, file.site_id))[file.site_id]
+
+
+async def create_upload(db: SessionFactory, actor: Actor, file_id: str, length: int) -> UploadView:
+    """A new upload for a reported file, from its source site.
+
+    A file whose content is already available is refused with ``Conflict`` (HTTP 409) rather than
+    short-circuited: unmodified tus clients start at offset 0 after creation whatever the server says, so a
+    short-circuit would only turn into a confusing 409 on their first PATCH. Uploaders treat this 409 as done.
+    """
+    fid = parse_id(file_id)
+    async with db() as session, session.begin():
+        file = await session.get(File, fid)
+        if file is None:
+            raise NotFound(f"file {file_id} not found", id=str(file_id))
+        if not may_upload(actor, await _source_code(session, file)):
+            raise Forbidden(f"{actor.name} may not upload content for file {fid}: it belongs to another site")
+        if file.content_available:
+            raise Conflict(f"file {fid} already has its content", reason="CONTENT_AVAILABLE")
+        if FileState(file.state) in FINAL_STATES:
+            raise Conflict(f"file {fid} is {file.state}: no content is accepted any more", reason="FINAL_STATE")
+        if length != file.size_bytes:
+            raise BadInput(
+                f"Upload-Length {length} differs from the reported size of file {fid} ({file.size_bytes} bytes)",
+                field="Upload-Length",
+            )
+        t = now()
+        upload = Upload(
+            id=str(uuid.uuid4()),
+            file_id=file.id,
+            site_id=file.site_id,
+            length=length,
+            offset=0,
+            created_at=t,
+            updated_at=t,
+        )
+        session.add(upload)
+        await session.flush()
+        return _view(upload, file)
+
+
+async def open_upload(db: SessionFactory, actor: Actor, upload_id: str) -> UploadView:
+    """The upload, if ``actor`` may send its bytes (``NotFound`` for unknown ids, ``Forbidden`` otherwise)."""
+    uid = _upload_id(upload_id)
+    async with db() as session:
+        upload = await uploads_repo.get(session, uid)
+        file = await session.get(File, upload.file_id)
+        assert file is not None
+        if not may_upload(actor, await _source_code(session, file)):
+            raise Forbidden(f"{actor.name} may not upload content for file {file.id}: it belongs to another site")
+        return _view(upload, file)
+
+
+async def record_offset(db: SessionFactory, upload_id: str, expected: int, offset: int) -> None:
+    """Persist a new durable offset (the bytes up to it are fsynced). Compare-and-set on the previous one,
+    so two writers of one upload (two processes) can never both advance it."""
+    async with db() as session, session.begin():
+        result = await session.execute(
+            update(Upload)
+            .where(Upload.id == upload_id, Upload.offset == expected, Upload.completed_at.is_(None))
+            .values(offset=offset, updated_at=now())
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise Conflict(f"upload {upload_id} moved on concurrently (expected offset {expected})")
+
+
+async def complete_upload(
+    db: SessionFactory, actor: Actor, blobs: BlobStore, upload_id: str, expected: int, received_sha256: str
+) -> File:
+    """The last byte arrived and the (fsynced) partial file hashes to the file's reported SHA-256: move it into
+    the store, mark the content available, audit and publish, in one transaction. The blob lands under its
+    hash before the commit; should the commit fail, an unreferenced verified blob is harmless and the upload
+    simply resumes."""
+    async with db() as session, session.begin():
+        upload = await uploads_repo.lock(session, upload_id)
+        file = await files_repo.lock(session, upload.file_id)
+        if upload.completed_at is not None:
+            return file
+        if upload.offset != expected:
+            raise Conflict(f"upload {upload_id} moved on concurrently (expected offset {expected})")
+        if received_sha256 != file.sha256:
+            raise ChecksumMismatch("content hash differs from the reported hash", expected=file.sha256)
+        await uploads_repo.lock_blob(session, file.sha256)
+        await asyncio.to_thread(blobs.commit, upload.id, file.sha256)
+        t = now()
+        upload.offset = upload.length
+        upload.completed_at = t
+        upload.updated_at = t
+        # content_available is not a lifecycle step: no version bump (clients apply equal versions), so an
+        # operator's expectedVersion taken before the upload finished still holds.
+        file.content_available = True
+        file.updated_at = t
+        await _file_audit(
+            session,
+            actor,
+            file,
+            "UPLOAD_COMPLETED",
+            {"uploadId": upload.id, "sizeBytes": upload.length, "sha256": file.sha256},
+        )
+        return file
+
+
+async def reject_upload(
+    db: SessionFactory, actor: Actor, blobs: BlobStore, upload_id: str, received_sha256: str
+) -> str:
+    """The bytes do not hash to the reported SHA-256: drop them and the upload, audit why, leave the file as
+    it was. Returns the expected hash."""
+    await asyncio.to_thread(blobs.discard_partial, upload_id)
+    async with db() as session, session.begin():
+        upload = await uploads_repo.lock(session, upload_id)
+        file = await session.get(File, upload.file_id)
+        assert file is not None
+        await session.delete(upload)
+        await records.audit(
+            session,
+            actor,
+            "UPLOAD_REJECTED",
+            file_id=file.id,
+            details={
+                "uploadId": upload.id,
+                "sizeBytes": upload.length,
+                "expected": file.sha256,
+                "received": received_sha256,
+                "reason": "content hash differs from the reported hash",
+            },
+        )
+        return file.sha256
+
+
+async def terminate_upload(db: SessionFactory, actor: Actor, blobs: BlobStore, upload_id: str) -> None:
+    """tus termination: forget the upload and its partial bytes. A finished upload's blob stays (it is the
+    file's content now, not the upload's)."""
+    uid = _upload_id(upload_id)
+    async with db() as session, session.begin():
+        upload = await uploads_repo.lock(session, uid)
+        file = await session.get(File, upload.file_id)
+        assert file is not None
+        if not may_upload(actor, await _source_code(session, file)):
+            raise Forbidden(f"{actor.name} may not terminate uploads for file {file.id}")
+        completed = upload.completed_at is not None
+        await session.delete(upload)
+    if not completed:
+        await asyncio.to_thread(blobs.discard_partial, uid)
+
+
+async def blob_for_download(db: SessionFactory, actor: Actor, file_id: str) -> BlobRef:
+    fid = parse_id(file_id)
+    async with db() as session:
+        file = await session.get(File, fid)
+        if file is None:
+            raise NotFound(f"file {file_id} not found", id=str(file_id))
+        codes = await files_repo.site_codes(session, file.destination_site_id)
+        destination = codes.get(file.destination_site_id) if file.destination_site_id else None
+        if not may_download(actor, destination):
+            raise Forbidden(f"{actor.name} may not download file {fid}: only its destination site may")
+        if not file.content_available:
+            raise NotFound(f"file {fid} has no stored content", id=str(file_id))
+        return BlobRef(file_id=file.id, sha256=file.sha256, size_bytes=file.size_bytes, filename=file.filename)
+
+
+async def _file_audit(session: AsyncSession, actor: Actor, file: File, action: str, details: dict[str, Any]) -> None:
+    """An audit row about the file plus a ``file`` event, so lists and details refresh live."""
+    entry = await records.audit(session, actor, action, file_id=file.id, details=details, emit=False)
+    await records.publish(
+        session,
+        "file",
+        {"fileId": file.id, "auditId": entry.id, "action": action, "fromState": None, "toState": None,
+         "actor": actor.name},
+    )  # fmt: skip
+
+
+# -- retention ------------------------------------------------------------------------------------------
+
+
+async def expire_blobs(db: SessionFactory, blobs: BlobStore, keep: timedelta, actor: Actor = SYSTEM) -> list[int]:
+    """Delete the stored content of files ARCHIVED or REJECTED longer than ``keep`` ago (by ``updated_at``),
+    and uploads untouched as long. Returns the ids of the files whose content expired.
+
+    A blob is shared by every file with the same hash, so it is only deleted once no file claims it; the
+    check and the unlink run under the same per-hash lock as an upload landing that content."""
+    cutoff = now() - keep
+    expired: list[int] = []
+    while True:
+        hashes: set[str] = set()
+        days = keep.total_seconds() / 86400
+        async with db() as session, session.begin():
+            ids = await uploads_repo.expired_file_ids(
+                session, [FileState.ARCHIVED.value, FileState.REJECTED.value], cutoff, _EXPIRE_BATCH
+            )
+            for fid in ids:
+                file = await session.get(File, fid)
+                assert file is not None
+                file.content_available = False
+                file.updated_at = now()
+                hashes.add(file.sha256)
+                await _file_audit(
+                    session,
+                    actor,
+                    file,
+                    "BLOB_EXPIRED",
+                    {"sha256": file.sha256, "sizeBytes": file.size_bytes, "retentionDays": days},
+                )
+        for sha in sorted(hashes):
+            async with db() as session, session.begin():
+                await uploads_repo.lock_blob(session, sha)
+                if not await uploads_repo.blob_still_needed(session, sha):
+                    await asyncio.to_thread(blobs.delete_blob, sha)
+        expired += ids
+        if len(ids) < _EXPIRE_BATCH:
+            break
+    while True:
+        async with db() as session, session.begin():
+            stale = await uploads_repo.stale(session, cutoff, _EXPIRE_BATCH)
+            gone = [(u.id, u.completed_at is None) for u in stale]
+            for upload in stale:
+                await session.delete(upload)
+        for uid, partial in gone:
+            if partial:
+                await asyncio.to_thread(blobs.discard_partial, uid)
+        if len(gone) < _EXPIRE_BATCH:
+            break
+    return expired
+
+
+async def retention_loop(settings: Settings, db: SessionFactory, period_seconds: float | None = None) -> None:
+    """Run :func:`expire_blobs` now and then periodically (hourly, or more often for short retentions).
+    Returns at once when ``blob_retention_days`` is unset (keep everything)."""
+    if settings.blob_retention_days is None:
+        return
+    keep = timedelta(days=settings.blob_retention_days)
+    period = period_seconds or min(3600.0, max(keep.total_seconds() / 4, 1.0))
+    blobs = BlobStore(settings.blob_dir)
+    while True:
+        try:
+            expired = await expire_blobs(db, blobs, keep)
+            if expired:
+                log.info("expired the stored content of %d files", len(expired))
+        except Exception:  # keep going through database restarts
+            log.warning("blob retention pass failed", exc_info=True)
+        await asyncio.sleep(period)

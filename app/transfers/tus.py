@@ -1,0 +1,406 @@
+"""A tus 1.0 server (core + creation, termination, checksum) at ``/uploads/``, for a reported file's bytes.
+
+This is the HTTP layer only: headers in, bytes to the partial file (``blobstore``), decisions and database
+writes through ``app.services.uploads``. Protocol notes for client writers are in ``docs/transfers.md``.
+
+- ``POST /uploads/`` with ``Upload-Length`` and ``Upload-Metadata: fileId <base64>[,filename <base64>]``
+  -> ``201 Location: /uploads/<uuid>``.
+- ``HEAD /uploads/<id>`` -> ``Upload-Offset``, ``Upload-Length``, ``Cache-Control: no-store``.
+- ``PATCH /uploads/<id>`` with ``Content-Type: application/offset+octet-stream`` and ``Upload-Offset``
+  -> ``204`` and the new offset; the last byte triggers verification against the file's reported SHA-256.
+- ``DELETE /uploads/<id>`` -> ``204`` (termination).
+
+The body streams to disk in batches handed to a worker thread (write + running SHA-256, overlapping the next
+receive), never buffered whole. Requests for one upload are serialised in this process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import contextlib
+import hashlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+
+from app.config import Settings
+from app.db.engine import SessionFactory
+from app.domain.errors import DomainError
+from app.domain.permissions import Actor
+from app.services import uploads
+from app.transfers.blobstore import BlobStore, PartialWriter
+from app.transfers.http import domain_error_response, error_response, request_actor
+
+log = logging.getLogger("colorroute.tus")
+
+TUS_VERSION = "1.0.0"
+TUS_EXTENSIONS = "creation,termination,checksum"
+#: Largest upload accepted (``Tus-Max-Size``): 16 TiB, far above any camera file.
+MAX_UPLOAD_BYTES = 1 << 44
+#: Status for a checksum that does not match (the checksum extension's code), used for ``Upload-Checksum``
+#: and for the whole file's SHA-256 on the last byte.
+CHECKSUM_MISMATCH = 460
+CHECKSUM_ALGORITHMS: dict[str, Callable[[], Any]] = {
+    "sha1": hashlib.sha1,
+    "sha256": hashlib.sha256,
+    "md5": lambda: hashlib.md5(usedforsecurity=False),
+}
+#: Bytes collected from the socket before one write + hash in the worker thread.
+WRITE_BATCH = 4 * 1024 * 1024
+#: During a long PATCH, fsync and record the durable offset every this many bytes (in the background), so an
+#: orchestrator killed mid-request resumes close to where it was.
+CHECKPOINT_BYTES = 256 * 1024 * 1024
+#: How long a request waits for another request of the same upload (a dropped connection still winding down).
+LOCK_WAIT_SECONDS = 10.0
+HEAD_LOCK_WAIT_SECONDS = 5.0
+
+_TUS_HEADERS = {"Tus-Resumable": TUS_VERSION}
+
+
+def _tus(response: Response) -> Response:
+    response.headers.update(_TUS_HEADERS)
+    return response
+
+
+def _empty(status: int, **headers: str) -> Response:
+    return _tus(Response(status_code=status, headers=headers))
+
+
+def _error(status: int, code: str, message: str, **extra: object) -> Response:
+    return _tus(error_response(status, code, message, extra=extra))
+
+
+class _Refused(Exception):
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+
+def _nonnegative_int(value: str | None, header: str) -> int:
+    if value is None or not value.isascii() or not value.isdigit():
+        raise _Refused(_error(400, "BAD_REQUEST", f"{header} must be a non-negative integer"))
+    return int(value)
+
+
+def parse_metadata(header: str) -> dict[str, str]:
+    """``key base64,key base64,key`` -> dict (values decoded as UTF-8, a bare key means an empty value)."""
+    result: dict[str, str] = {}
+    for pair in header.split(","):
+        pair = pair.strip()
+        if not pair:
+            continue
+        key, _, encoded = pair.partition(" ")
+        try:
+            value = base64.b64decode(encoded.strip(), validate=True).decode("utf-8") if encoded else ""
+        except (binascii.Error, UnicodeDecodeError):
+            raise _Refused(_error(400, "BAD_REQUEST", f"Upload-Metadata value for {key!r} is not base64")) from None
+        if key in result:
+            raise _Refused(_error(400, "BAD_REQUEST", f"Upload-Metadata repeats {key!r}"))
+        result[key] = value
+    return result
+
+
+@dataclass(frozen=True)
+class _Checksum:
+    algorithm: str
+    digest: bytes
+
+
+def _parse_checksum(header: str | None) -> _Checksum | None:
+    if header is None:
+        return None
+    algorithm, _, encoded = header.strip().partition(" ")
+    algorithm = algorithm.lower()
+    if algorithm not in CHECKSUM_ALGORITHMS:
+        raise _Refused(_error(400, "BAD_REQUEST", f"unsupported checksum algorithm {algorithm!r}"))
+    try:
+        return _Checksum(algorithm, base64.b64decode(encoded.strip(), validate=True))
+    except binascii.Error:
+        raise _Refused(_error(400, "BAD_REQUEST", "Upload-Checksum digest is not base64")) from None
+
+
+class _KeyedLocks:
+    """One asyncio lock per upload id, dropped when nobody holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, key: str, wait_seconds: float) -> AsyncIterator[bool]:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        acquired = False
+        try:
+            try:
+                await asyncio.wait_for(lock.acquire(), wait_seconds)
+                acquired = True
+            except TimeoutError:
+                pass
+            yield acquired
+        finally:
+            if acquired:
+                lock.release()
+            lock, users = self._locks[key]
+            if users <= 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+
+class TusApp:
+    """The ASGI app mounted at ``/uploads``."""
+
+    def __init__(self, settings: Settings, db: SessionFactory, blobs: BlobStore) -> None:
+        self.settings = settings
+        self.db = db
+        self.blobs = blobs
+        self.locks = _KeyedLocks()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        override = dict(scope["headers"]).get(b"x-http-method-override")
+        if override:  # tus core: clients behind proxies that only pass GET/POST
+            scope = {**scope, "method": override.decode("latin-1").strip().upper()}
+        request = Request(scope, receive)
+        response = await self.dispatch(request)
+        await response(scope, receive, send)
+
+    async def dispatch(self, request: Request) -> Response:
+        root = request.scope.get("root_path", "")
+        rest = request.scope["path"][len(root) :] if request.scope["path"].startswith(root) else ""
+        upload_id = rest.strip("/")
+        if "/" in upload_id:
+            return _error(404, "NOT_FOUND", "no such upload")
+        method = request.method
+        if method == "OPTIONS":
+            return self.options()
+        allowed = ("HEAD", "PATCH", "DELETE") if upload_id else ("POST",)
+        if method not in allowed:
+            return _tus(Response(status_code=405, headers={"Allow": ", ".join((*allowed, "OPTIONS"))}))
+        if request.headers.get("tus-resumable") != TUS_VERSION:
+            return _empty(412, **{"Tus-Version": TUS_VERSION})
+        try:
+            if method == "POST":
+                return await self.create(request)
+            if method == "HEAD":
+                return await self.head(request, upload_id)
+            if method == "PATCH":
+                return await self.patch(request, upload_id)
+            return await self.terminate(request, upload_id)
+        except _Refused as refused:
+            return refused.response
+        except DomainError as exc:
+            return _tus(domain_error_response(exc))
+
+    def options(self) -> Response:
+        return _empty(
+            204,
+            **{
+                "Tus-Version": TUS_VERSION,
+                "Tus-Extension": TUS_EXTENSIONS,
+                "Tus-Max-Size": str(MAX_UPLOAD_BYTES),
+                "Tus-Checksum-Algorithm": ",".join(CHECKSUM_ALGORITHMS),
+            },
+        )
+
+    async def _actor(self, request: Request) -> Actor:
+        return await request_actor(request, self.settings, self.db)
+
+    # -- creation -------------------------------------------------------------------------------------
+    async def create(self, request: Request) -> Response:
+        if request.headers.get("upload-defer-length") is not None:
+            return _error(400, "BAD_REQUEST", "Upload-Defer-Length is not supported: send Upload-Length")
+        length = _nonnegative_int(request.headers.get("upload-length"), "Upload-Length")
+        if length > MAX_UPLOAD_BYTES:
+            return _error(413, "PAYLOAD_TOO_LARGE", f"Upload-Length above Tus-Max-Size ({MAX_UPLOAD_BYTES})")
+        metadata = parse_metadata(request.headers.get("upload-metadata", ""))
+        file_id = metadata.get("fileId")
+        if not file_id:
+            return _error(400, "BAD_REQUEST", "Upload-Metadata must name the reported file: fileId <base64 id>")
+        actor = await self._actor(request)
+        view = await uploads.create_upload(self.db, actor, file_id, length)
+        await asyncio.to_thread(self.blobs.create_partial, view.id)
+        location = f"{request.scope.get('root_path', '')}/{view.id}"
+        if length == 0:  # complete on creation: an empty file still has to match its reported hash
+            result = await self._finish(actor, view, uploads.EMPTY_SHA256, durable=0)
+            if result is not None:
+                return result
+        log.info("upload %s created for file %s (%d bytes) by %s", view.id, view.file_id, length, actor.name)
+        return _empty(201, Location=location, **{"Upload-Offset": "0"})
+
+    # -- status ---------------------------------------------------------------------------------------
+    async def head(self, request: Request, upload_id: str) -> Response:
+        actor = await self._actor(request)
+        # A PATCH still winding down (its client vanished) records its offset when it ends: wait for that.
+        async with self.locks.hold(upload_id, HEAD_LOCK_WAIT_SECONDS):
+            view = await uploads.open_upload(self.db, actor, upload_id)
+        return _empty(
+            200,
+            **{"Upload-Offset": str(view.offset), "Upload-Length": str(view.length), "Cache-Control": "no-store"},
+        )
+
+    # -- termination ----------------------------------------------------------------------------------
+    async def terminate(self, request: Request, upload_id: str) -> Response:
+        actor = await self._actor(request)
+        async with self.locks.hold(upload_id, LOCK_WAIT_SECONDS) as acquired:
+            if not acquired:
+                return _error(423, "LOCKED", "another request for this upload is in progress")
+            await uploads.terminate_upload(self.db, actor, self.blobs, upload_id)
+        return _empty(204)
+
+    # -- bytes ----------------------------------------------------------------------------------------
+    async def patch(self, request: Request, upload_id: str) -> Response:
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type != "application/offset+octet-stream":
+            return _error(415, "UNSUPPORTED_MEDIA_TYPE", "PATCH bodies must be application/offset+octet-stream")
+        offset = _nonnegative_int(request.headers.get("upload-offset"), "Upload-Offset")
+        checksum = _parse_checksum(request.headers.get("upload-checksum"))
+        declared_header = request.headers.get("content-length")
+        declared = _nonnegative_int(declared_header, "Content-Length") if declared_header is not None else None
+        actor = await self._actor(request)
+        async with self.locks.hold(upload_id, LOCK_WAIT_SECONDS) as acquired:
+            if not acquired:
+                return _error(423, "LOCKED", "another request for this upload is in progress")
+            view = await uploads.open_upload(self.db, actor, upload_id)
+            if view.completed:
+                if offset == view.length and not declared:
+                    return _empty(204, **{"Upload-Offset": str(view.length)})
+                return _error(409, "CONFLICT", "upload already complete", offset=view.length)
+            if offset != view.offset:
+                return _offset_conflict(offset, view.offset)
+            if declared is not None and offset + declared > view.length:
+                return _error(413, "PAYLOAD_TOO_LARGE", f"body runs past Upload-Length ({view.length})")
+            writer = await asyncio.to_thread(self.blobs.open_partial, upload_id, view.offset)
+            try:
+                if writer.offset != view.offset:  # the partial file lost bytes it should have had
+                    await uploads.record_offset(self.db, upload_id, view.offset, writer.offset)
+                    return _offset_conflict(offset, writer.offset)
+                return await self._receive(request, actor, view, writer, checksum, declared)
+            finally:
+                writer.close()
+
+    async def _receive(
+        self,
+        request: Request,
+        actor: Actor,
+        view: uploads.UploadView,
+        writer: PartialWriter,
+        checksum: _Checksum | None,
+        declared: int | None,
+    ) -> Response:
+        mark = writer.mark()
+        body_digest = CHECKSUM_ALGORITHMS[checksum.algorithm]() if checksum else None
+        room = view.length - writer.offset
+        # Checkpoints advance the durable offset mid-request; a request that may still be undone (a checksum
+        # to verify, or a chunked body that could overrun the length) gets none.
+        checkpoints = checksum is None and declared is not None
+        durable = view.offset
+        checkpoint: asyncio.Task[int] | None = None
+
+        def write(data: bytes | bytearray) -> None:
+            writer.write(data)
+            if body_digest is not None:
+                body_digest.update(data)
+
+        async def save(expected: int, offset: int) -> int:
+            await asyncio.to_thread(writer.sync)
+            await uploads.record_offset(self.db, view.id, expected, offset)
+            return offset
+
+        pending: asyncio.Future[None] | None = None
+        buffer = bytearray()
+        received = 0
+        disconnected = overrun = False
+        try:
+            while True:
+                message = await request.receive()
+                if message["type"] == "http.disconnect":
+                    disconnected = True
+                    break
+                chunk: bytes = message.get("body", b"")
+                if chunk:
+                    received += len(chunk)
+                    if received > room:
+                        overrun = True
+                        break
+                    buffer += chunk
+                    if len(buffer) >= WRITE_BATCH:
+                        if pending is not None:
+                            await pending
+                        data, buffer = buffer, bytearray()
+                        pending = asyncio.ensure_future(asyncio.to_thread(write, data))
+                        if checkpoints and writer.offset - durable >= CHECKPOINT_BYTES:
+                            if checkpoint is None or checkpoint.done():
+                                if checkpoint is not None:
+                                    durable = checkpoint.result()
+                                checkpoint = asyncio.create_task(save(durable, writer.offset))
+                if not message.get("more_body", False):
+                    break
+        finally:
+            if pending is not None:
+                await pending
+            if checkpoint is not None:
+                durable = await checkpoint
+        if buffer and not overrun:
+            await asyncio.to_thread(write, buffer)
+
+        if overrun or (disconnected and checksum is not None):
+            await asyncio.to_thread(writer.rollback, mark)
+            if overrun:
+                return _error(413, "PAYLOAD_TOO_LARGE", f"body runs past Upload-Length ({view.length})")
+            return _empty(400)  # nobody is listening any more
+        if checksum is not None and body_digest is not None and body_digest.digest() != checksum.digest:
+            await asyncio.to_thread(writer.rollback, mark)
+            return _error(
+                CHECKSUM_MISMATCH, "CHECKSUM_MISMATCH", f"Upload-Checksum ({checksum.algorithm}) does not match"
+            )
+        if writer.offset == view.length and not disconnected:
+            finished = await self._finish(actor, view, writer.hexdigest(), durable, writer)
+            if finished is not None:
+                return finished
+            return _empty(204, **{"Upload-Offset": str(view.length)})
+        if writer.offset != durable:
+            durable = await save(durable, writer.offset)
+        if disconnected:
+            log.info("upload %s: client went away at offset %d", view.id, durable)
+        return _empty(204, **{"Upload-Offset": str(durable)})
+
+    async def _finish(
+        self,
+        actor: Actor,
+        view: uploads.UploadView,
+        received_sha256: str,
+        durable: int,
+        writer: PartialWriter | None = None,
+    ) -> Response | None:
+        """All bytes are in: accept them as the file's content, or refuse them. None means accepted."""
+        if writer is not None:
+            writer.forget()
+        if received_sha256 != view.sha256:
+            expected = await uploads.reject_upload(self.db, actor, self.blobs, view.id, received_sha256)
+            log.warning("upload %s for file %s refused: sha256 mismatch", view.id, view.file_id)
+            return _error(
+                CHECKSUM_MISMATCH,
+                "CHECKSUM_MISMATCH",
+                "the uploaded bytes do not match the file's reported SHA-256; the upload was discarded",
+                expected=expected,
+                received=received_sha256,
+            )
+        if writer is not None:
+            await asyncio.to_thread(writer.sync)
+        await uploads.complete_upload(self.db, actor, self.blobs, view.id, durable, received_sha256)
+        log.info("upload %s complete: file %s content available", view.id, view.file_id)
+        return None
+
+
+def _offset_conflict(sent: int, current: int) -> Response:
+    """tus: a PATCH at the wrong offset is 409; the current offset rides along so a client can resume."""
+    message = f"Upload-Offset {sent} does not match the upload's offset {current}"
+    return _tus(error_response(409, "CONFLICT", message, {"Upload-Offset": str(current)}, {"offset": current}))
