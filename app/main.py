@@ -23,6 +23,7 @@ from app.domain.permissions import SYSTEM
 from app.events.hub import EventHub
 from app.guards import BodyLimit, OriginGuard
 from app.integrations.mam import mam_adapter
+from app.observability.metrics import RequestMetrics, refresh_state, render
 from app.services.reporting import sweep_offline
 from app.services.security import LoginLimiter, configure_password_cost
 from app.services.uploads import retention_loop
@@ -111,6 +112,13 @@ def create_app(settings: Settings, database_url: str | None = None) -> Starlette
             await hub.stop()  # ends every subscription cleanly before the engine goes
             await engine.dispose()
 
+    async def metrics(request: Request) -> Response:
+        try:
+            await asyncio.wait_for(refresh_state(engine, hub), timeout=5)
+        except Exception:  # the scrape still reports latency histograms and listener health
+            log.warning("metrics: database snapshot failed", exc_info=True)
+        return Response(render(), media_type="text/plain; version=0.0.4; charset=utf-8")
+
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
@@ -127,6 +135,7 @@ def create_app(settings: Settings, database_url: str | None = None) -> Starlette
     routes: list[Route | Mount | WebSocketRoute] = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        Route("/metrics", metrics),
         Route("/graphql", graphql, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
         WebSocketRoute("/graphql", graphql),
         *transfer_routes(settings, db),  # /uploads/ (tus) and /blobs/{file_id}, before the UI catch-all
@@ -136,6 +145,7 @@ def create_app(settings: Settings, database_url: str | None = None) -> Starlette
         routes=routes,
         lifespan=lifespan,
         middleware=[
+            Middleware(RequestMetrics),
             Middleware(OriginGuard, allowed=settings.allowed_origins),
             Middleware(BodyLimit, limit=settings.max_body_bytes),
         ],

@@ -13,6 +13,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from app.config import Settings
+from app.observability.metrics import GraphQLTiming
 from graphql_schema.audit.queries import AuditQueries
 from graphql_schema.audit.subscriptions import AuditSubscriptions
 from graphql_schema.errors import ErrorCodes, log_unexpected
@@ -59,6 +60,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         extensions=[
             # Factories, not instances: each operation gets its own extension objects.
             limits_extension(s),
+            GraphQLTiming,
             ErrorCodes,
             ParserCache,
             ValidationCache,
