@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     session_idle_hours: float = Field(default=24, gt=0)
     login_max_attempts: int = Field(default=10, ge=1)
     login_window_seconds: float = Field(default=300, gt=0)
+    #: How often a live subscription re-checks its session (it ends when the session has expired or was revoked).
+    session_recheck_seconds: float = Field(default=30.0, gt=0)
     subscriber_queue_size: int = Field(default=1000, ge=10)
     event_poll_seconds: float = Field(default=10.0, gt=0)
     log_level: str = "INFO"

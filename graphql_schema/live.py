@@ -46,7 +46,8 @@ async def events(info: Info, topics: Iterable[str], after: str | None = None) ->
     """The hub's stream for this socket, with the event's DataLoaders set before each event (a WebSocket
     context lives as long as the socket; loaders kept across events would serve stale rows)."""
     ctx = info.context
-    async for event in ctx.hub.stream(topics, after, alive=_alive_check(info)):
+    recheck = ctx.settings.session_recheck_seconds
+    async for event in ctx.hub.stream(topics, after, alive=_alive_check(info), check_every=recheck):
         ctx.loaders = _loaders_for(info, event)
         yield event
 

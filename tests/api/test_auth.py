@@ -9,10 +9,11 @@ import pytest
 import websockets
 from sqlalchemy import text
 
+from app.config import Settings
 from app.db.engine import SessionFactory
 from app.domain.permissions import Role
 from tests.conftest import Server
-from tests.support import GLOBAL_KEY, PASSWORD, Api, GraphQLFailure, make_user
+from tests.support import GLOBAL_KEY, PASSWORD, Api, GraphQLFailure, make_user, on_loopback
 
 ME = "{ me { username role } }"
 
@@ -180,3 +181,36 @@ async def test_introspection_only_for_authenticated_callers(server: Server) -> N
         assert data["__schema"]["queryType"]["name"] == "Query"
         body = await daemon.raw("{ filez { id } }")
         assert "Did you mean" in body["errors"][0]["message"]
+
+
+async def test_subscription_ends_when_its_session_is_revoked(
+    settings: Settings, db_url: str, db: SessionFactory
+) -> None:
+    from app.main import create_app
+
+    fast = settings.model_copy(update={"session_recheck_seconds": 0.5})
+    app = create_app(fast, db_url)
+    await make_user(db, "eddie", Role.ENGINEER)
+    async with on_loopback(app) as url, Api(url) as api:
+        await api.login("eddie")
+        cookie = api.http.cookies.get("colorroute_session")
+        ws_url = url.replace("http", "ws") + "/graphql"
+        async with websockets.connect(
+            ws_url,
+            subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
+            additional_headers={"Cookie": f"colorroute_session={cookie}"},
+        ) as ws:
+            await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+            assert "connection_ack" in await asyncio.wait_for(ws.recv(), 5)
+            await ws.send(
+                json.dumps(
+                    {"id": "1", "type": "subscribe", "payload": {"query": "subscription { siteEvents { code } }"}}
+                )
+            )
+            await asyncio.sleep(0.3)
+            async with db() as s, s.begin():
+                await s.execute(text("DELETE FROM sessions"))  # revoked, e.g. by an admin deactivating eddie
+            message = json.loads(await asyncio.wait_for(ws.recv(), 5))
+    assert message["type"] in ("error", "next")
+    errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
+    assert errors[0]["extensions"]["code"] == "UNAUTHENTICATED"
