@@ -13,6 +13,7 @@ pytestmark = pytest.mark.e2e
 def test_restart_shows_reconnecting_then_resumes_without_reload(page: Page, server: Server) -> None:
     login(page, "engineer")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Files").click()
+    expect(page.get_by_test_id("files-table")).to_be_visible()
     before = server.report_file()
     expect(page.get_by_test_id("file-row").filter(has_text=before["filename"])).to_be_visible()
     page.evaluate("window.__noReload = true")

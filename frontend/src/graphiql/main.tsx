@@ -22,7 +22,7 @@ const fetcher = createGraphiQLFetcher({
   wsClient: createClient({ url: graphqlWsUrl(), lazy: true, retryAttempts: 5 }),
 });
 
-const DEFAULT_QUERY = `# Color Routing GraphQL API — you are signed in with this browser's session.
+const DEFAULT_QUERY = `# Signed in with this browser's session.
 query Overview {
   me { username role }
   stats { totalFiles activeTransfers sitesOnline sitesTotal }

@@ -62,6 +62,31 @@ describe("startLiveUpdates", () => {
     expect(cursors.fileEvents).toBe("10");
   });
 
+  it("keeps an event that arrived while the list was being fetched (the response is older)", async () => {
+    let resolve: (page: Pages<FileSummaryFragment>["pages"][number]) => void = () => undefined;
+    const fetching = qc.fetchInfiniteQuery({
+      queryKey: queryKeys.files({}),
+      queryFn: () => new Promise<Pages<FileSummaryFragment>["pages"][number]>((r) => (resolve = r)),
+      initialPageParam: null as string | null,
+    });
+    const fresh = makeFile({ id: "new" });
+    push("FileEvents", {
+      fileEvents: {
+        cursor: "30",
+        action: "REPORT",
+        fromState: null,
+        toState: "DETECTED",
+        actor: "x",
+        at: "",
+        file: fresh,
+      },
+    });
+    resolve(pages([makeFile({ id: "old" })]).pages[0]);
+    await fetching;
+    const data = qc.getQueryData<Pages<FileSummaryFragment>>(queryKeys.files({}));
+    expect(flattenPages(data).map((f) => f.id)).toEqual(["new", "old"]);
+  });
+
   it("ignores a replayed event (same cursor) for the stats", () => {
     qc.setQueryData<StatsQuery>(queryKeys.stats, {
       stats: { totalFiles: 0, activeTransfers: 0, sitesOnline: 0, sitesTotal: 3, byState: [] },

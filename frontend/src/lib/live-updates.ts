@@ -4,7 +4,7 @@
  * whenever LiveConnection resubscribes; streams without a cursor (sites,
  * transfer progress) refetch their lists once when they resume after a gap.
  */
-import type { QueryClient } from "@tanstack/react-query";
+import type { Query, QueryClient } from "@tanstack/react-query";
 import type {
   AuditEventsSubscription,
   AuditFieldsFragment,
@@ -39,6 +39,7 @@ import {
   type Pages,
 } from "./cache";
 import type { LiveConnection } from "./live";
+import { RecentEvents } from "./recent";
 import { queryKeys, type AuditFilter } from "./query-keys";
 
 export interface LiveCursors {
@@ -48,13 +49,15 @@ export interface LiveCursors {
 
 const SEEN_LIMIT = 500;
 
+function applyFileToQuery(queryClient: QueryClient, query: Query, file: FileSummaryFragment): void {
+  const filter = (query.queryKey[1] ?? null) as FileFilter | null;
+  queryClient.setQueryData<Pages<FileSummaryFragment>>(query.queryKey, (data) => applyFileToPages(data, file, filter));
+}
+
 /** Put a file (from an event or a mutation result) into every cached list and detail. */
 export function applyFileEverywhere(queryClient: QueryClient, file: FileSummaryFragment): void {
   for (const query of queryClient.getQueryCache().findAll({ queryKey: queryKeys.filesRoot })) {
-    const filter = (query.queryKey[1] ?? null) as FileFilter | null;
-    queryClient.setQueryData<Pages<FileSummaryFragment>>(query.queryKey, (data) =>
-      applyFileToPages(data, file, filter),
-    );
+    applyFileToQuery(queryClient, query, file);
   }
   queryClient.setQueryData<FileDetailQuery>(queryKeys.file(file.id), (d) => applyFileToDetail(d, file));
 }
@@ -81,24 +84,32 @@ function cachedTransferStatus(queryClient: QueryClient, job: TransferFieldsFragm
   return undefined;
 }
 
+function applyTransferToQuery(queryClient: QueryClient, query: Query, job: TransferFieldsFragment): void {
+  const status = (query.queryKey[1] ?? null) as TransferStatus | null;
+  queryClient.setQueryData<Pages<TransferFieldsFragment>>(query.queryKey, (data) =>
+    applyTransferToPages(data, job, status),
+  );
+}
+
 export function applyTransfer(queryClient: QueryClient, job: TransferFieldsFragment): { statusChanged: boolean } {
   const before = cachedTransferStatus(queryClient, job);
   for (const query of queryClient.getQueryCache().findAll({ queryKey: queryKeys.transfersRoot })) {
-    const status = (query.queryKey[1] ?? null) as TransferStatus | null;
-    queryClient.setQueryData<Pages<TransferFieldsFragment>>(query.queryKey, (data) =>
-      applyTransferToPages(data, job, status),
-    );
+    applyTransferToQuery(queryClient, query, job);
   }
   queryClient.setQueryData<FileDetailQuery>(queryKeys.file(job.file.id), (d) => applyTransferToDetail(d, job));
   return { statusChanged: before !== job.status };
 }
 
+function applyAuditToQuery(queryClient: QueryClient, query: Query, entry: AuditFieldsFragment): void {
+  const filter = (query.queryKey[1] ?? null) as AuditFilter | null;
+  queryClient.setQueryData<Pages<AuditFieldsFragment>>(query.queryKey, (data) =>
+    applyAuditToPages(data, entry, filter),
+  );
+}
+
 export function applyAuditEntry(queryClient: QueryClient, entry: AuditFieldsFragment): void {
   for (const query of queryClient.getQueryCache().findAll({ queryKey: queryKeys.auditRoot })) {
-    const filter = (query.queryKey[1] ?? null) as AuditFilter | null;
-    queryClient.setQueryData<Pages<AuditFieldsFragment>>(query.queryKey, (data) =>
-      applyAuditToPages(data, entry, filter),
-    );
+    applyAuditToQuery(queryClient, query, entry);
   }
   if (entry.file) {
     queryClient.setQueryData<FileDetailQuery>(queryKeys.file(entry.file.id), (d) => applyAuditToDetail(d, entry));
@@ -123,6 +134,37 @@ export function startLiveUpdates(
   cursors: LiveCursors = { fileEvents: null, auditEvents: null },
 ): () => void {
   const seenFileCursors = new Set<string>();
+  const recentFiles = new RecentEvents<FileSummaryFragment>();
+  const recentTransfers = new RecentEvents<TransferFieldsFragment>();
+  const recentAudit = new RecentEvents<AuditFieldsFragment>();
+  // A list fetched while events were arriving is a snapshot from before some of them: replay the recent ones.
+  const unwatchFetches = queryClient.getQueryCache().subscribe((event) => {
+    if (event.type !== "updated" || event.action.type !== "success" || event.action.manual) return;
+    const { query } = event;
+    const root = query.queryKey[0];
+    if (root === queryKeys.filesRoot[0]) recentFiles.values().forEach((f) => applyFileToQuery(queryClient, query, f));
+    else if (root === queryKeys.transfersRoot[0])
+      recentTransfers.values().forEach((j) => applyTransferToQuery(queryClient, query, j));
+    else if (root === queryKeys.auditRoot[0])
+      recentAudit.values().forEach((e) => applyAuditToQuery(queryClient, query, e));
+    else if (root === queryKeys.fileRoot[0]) {
+      const id = String(query.queryKey[1]);
+      const update = (fn: (d: FileDetailQuery | undefined) => FileDetailQuery | undefined) =>
+        queryClient.setQueryData<FileDetailQuery>(query.queryKey, fn);
+      recentFiles
+        .values()
+        .filter((f) => f.id === id)
+        .forEach((f) => update((d) => applyFileToDetail(d, f)));
+      recentTransfers
+        .values()
+        .filter((j) => j.file.id === id)
+        .forEach((j) => update((d) => applyTransferToDetail(d, j)));
+      recentAudit
+        .values()
+        .filter((e) => e.file?.id === id)
+        .forEach((e) => update((d) => applyAuditToDetail(d, e)));
+    }
+  });
   let statsTimer: ReturnType<typeof setTimeout> | undefined;
   const refreshStatsSoon = (): void => {
     clearTimeout(statsTimer);
@@ -148,6 +190,7 @@ export function startLiveUpdates(
         if (seenFileCursors.size > SEEN_LIMIT) {
           seenFileCursors.delete(seenFileCursors.values().next().value as string);
         }
+        recentFiles.add(event.file);
         applyFileEvent(queryClient, event);
       },
     }),
@@ -159,6 +202,7 @@ export function startLiveUpdates(
       },
       next: ({ auditEvents: entry }) => {
         if (entry.cursor) cursors.auditEvents = entry.cursor;
+        recentAudit.add(entry);
         applyAuditEntry(queryClient, entry);
       },
     }),
@@ -175,11 +219,13 @@ export function startLiveUpdates(
         refreshStatsSoon();
       },
       next: ({ transferEvents }) => {
+        recentTransfers.add(transferEvents);
         if (applyTransfer(queryClient, transferEvents).statusChanged) refreshStatsSoon();
       },
     }),
   ];
   return () => {
+    unwatchFetches();
     clearTimeout(statsTimer);
     stops.forEach((stop) => stop());
   };
