@@ -20,7 +20,7 @@ from app.db import migrate
 from app.db.embedded import start_embedded
 from app.db.engine import SessionFactory, make_engine, make_session_factory
 from app.services.security import configure_password_cost
-from tests.support import GLOBAL_KEY, Api, on_loopback
+from tests.support import GLOBAL_KEY, Api, on_loopback, with_database
 
 TEMPLATE = "colorroute"
 
@@ -36,23 +36,17 @@ def pg_root() -> Iterator[str]:
         shutil.rmtree(root / "blobs", ignore_errors=True)
 
 
-def _with_db(url: str, name: str) -> str:
-    base, _, query = url.partition("?")
-    base = base.rsplit("/", 1)[0] + f"/{name}"
-    return f"{base}?{query}" if query else base
-
-
 @pytest.fixture
 async def db_url(pg_root: str) -> AsyncIterator[str]:
     """A fresh database per test: a template clone is ~50 ms and isolates everything, NOTIFY included."""
     name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(_with_db(pg_root, "postgres"))
+    admin = await asyncpg.connect(with_database(pg_root, "postgres"))
     try:
         await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE}"')
     finally:
         await admin.close()
-    yield _with_db(pg_root, name)
-    admin = await asyncpg.connect(_with_db(pg_root, "postgres"))
+    yield with_database(pg_root, name)
+    admin = await asyncpg.connect(with_database(pg_root, "postgres"))
     try:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:

@@ -108,6 +108,13 @@ async def report(
     return dict(data["reportFile"])
 
 
+def with_database(url: str, name: str) -> str:
+    """The same server URL pointing at another database."""
+    base, _, query = url.partition("?")
+    base = base.rsplit("/", 1)[0] + f"/{name}"
+    return f"{base}?{query}" if query else base
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -177,3 +184,39 @@ async def spawned_server(db_url: str, data_dir: str, **env: str) -> AsyncIterato
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+LIFECYCLE = ("DETECTED", "VALIDATED", "QUEUED", "TRANSFERRING", "TRANSFERRED", "COLORIST_ASSIGNED", "IN_PROGRESS")
+
+
+async def file_in_state(
+    db: SessionFactory,
+    state: str,
+    *,
+    colorist_id: int | None = None,
+    site: str = "tustin",
+    destination: str = "nashville",
+    path: str | None = None,
+) -> str:
+    """A file taken to ``state`` through the real services (so its audit trail is a true history)."""
+    from app.config import Settings
+    from app.domain.permissions import SYSTEM
+    from app.domain.states import FileAction
+    from app.services import lifecycle, transfers
+    from app.services.reporting import FileReport, report_file
+
+    settings = Settings(env="test")
+    sha = random_sha()
+    f = await report_file(db, SYSTEM, FileReport(site, path or f"A/{sha[:10]}.mov", 4096, sha))
+    fid = str(f.id)
+    steps = {
+        "VALIDATED": lambda: lifecycle.validate_file(db, settings, SYSTEM, fid),
+        "QUEUED": lambda: lifecycle.queue_file(db, SYSTEM, fid, destination),
+        "TRANSFERRING": lambda: transfers.start_transfer(db, SYSTEM, fid),
+        "TRANSFERRED": lambda: transfers.complete_transfer(db, SYSTEM, fid, sha),
+        "COLORIST_ASSIGNED": lambda: lifecycle.assign_colorist(db, SYSTEM, fid, str(colorist_id)),
+        "IN_PROGRESS": lambda: lifecycle.act(db, SYSTEM, fid, FileAction.START),
+    }
+    for step in LIFECYCLE[1 : LIFECYCLE.index(state) + 1]:
+        await steps[step]()
+    return fid

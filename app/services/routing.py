@@ -105,13 +105,17 @@ async def create_rule(db: SessionFactory, actor: Actor, data: RuleInput) -> Rout
         return row
 
 
+async def _locked_rule(session: AsyncSession, rule_id: str) -> RoutingRule:
+    row = await session.get(RoutingRule, parse_id(rule_id, "routing rule"), with_for_update=True)
+    if row is None:
+        raise NotFound(f"routing rule {rule_id} not found", id=str(rule_id))
+    return row
+
+
 async def update_rule(db: SessionFactory, actor: Actor, rule_id: str, data: RuleInput) -> RoutingRule:
     _require(actor)
-    rid = parse_id(rule_id, "routing rule")
     async with db() as session, session.begin():
-        row = await session.get(RoutingRule, rid, with_for_update=True)
-        if row is None:
-            raise NotFound(f"routing rule {rule_id} not found", id=str(rule_id))
+        row = await _locked_rule(session, rule_id)
         await _apply(session, row, data)
         await records.audit(session, actor, "ROUTING_RULE_UPDATED", details={"ruleId": str(row.id), "name": row.name})
         return row
@@ -119,13 +123,10 @@ async def update_rule(db: SessionFactory, actor: Actor, rule_id: str, data: Rule
 
 async def delete_rule(db: SessionFactory, actor: Actor, rule_id: str) -> bool:
     _require(actor)
-    rid = parse_id(rule_id, "routing rule")
     async with db() as session, session.begin():
-        row = await session.get(RoutingRule, rid, with_for_update=True)
-        if row is None:
-            raise NotFound(f"routing rule {rule_id} not found", id=str(rule_id))
+        row = await _locked_rule(session, rule_id)
         await session.delete(row)
-        await records.audit(session, actor, "ROUTING_RULE_DELETED", details={"ruleId": str(rid), "name": row.name})
+        await records.audit(session, actor, "ROUTING_RULE_DELETED", details={"ruleId": str(row.id), "name": row.name})
         return True
 
 

@@ -91,7 +91,8 @@ class BlobResponse(Response):
 
         gone = asyncio.ensure_future(until_disconnect())
         position = self.start
-        ahead = asyncio.ensure_future(asyncio.to_thread(os.pread, fd, min(DOWNLOAD_CHUNK, self.end), position))
+        first = min(DOWNLOAD_CHUNK, self.end - position)
+        ahead = asyncio.ensure_future(asyncio.to_thread(os.pread, fd, first, position))
         try:
             while True:
                 chunk = await ahead

@@ -11,11 +11,9 @@ import pytest
 from app.config import Settings
 from app.db.engine import SessionFactory
 from app.domain.permissions import SYSTEM, Role
-from app.services import lifecycle, transfers
-from app.services.reporting import FileReport, report_file
 from app.services.users import create_api_key
 from tests.conftest import Server
-from tests.support import GLOBAL_KEY, Api, GraphQLFailure, make_user, random_sha
+from tests.support import GLOBAL_KEY, Api, GraphQLFailure, file_in_state, make_user, random_sha
 
 ACTORS = ["admin", "engineer", "assigned", "other_colorist", "readonly", "anonymous", "key_own", "key_other", "global"]
 
@@ -27,23 +25,6 @@ class World:
     ids: dict[str, str]
 
 
-async def _file(w: World, upto: str) -> str:
-    sha = random_sha()
-    f = await report_file(w.db, SYSTEM, FileReport("tustin", f"A/{random_sha()[:8]}.mov", 10, sha))
-    fid = str(f.id)
-    steps: list[Callable[[], Awaitable[Any]]] = [
-        lambda: lifecycle.validate_file(w.db, w.settings, SYSTEM, fid),
-        lambda: lifecycle.queue_file(w.db, SYSTEM, fid, "nashville"),
-        lambda: transfers.start_transfer(w.db, SYSTEM, fid),
-        lambda: transfers.complete_transfer(w.db, SYSTEM, fid, sha),
-        lambda: lifecycle.assign_colorist(w.db, SYSTEM, fid, w.ids["assigned"]),
-    ]
-    order = ["DETECTED", "VALIDATED", "QUEUED", "TRANSFERRING", "TRANSFERRED", "COLORIST_ASSIGNED"]
-    for step in steps[: order.index(upto)]:
-        await step()
-    return fid
-
-
 Setup = Callable[[World], Awaitable[dict[str, Any]]]
 
 
@@ -53,7 +34,7 @@ async def none(w: World) -> dict[str, Any]:
 
 def file_in(state: str) -> Setup:
     async def setup(w: World) -> dict[str, Any]:
-        return {"id": await _file(w, state)}
+        return {"id": await file_in_state(w.db, state, colorist_id=int(w.ids["assigned"]))}
 
     return setup
 

@@ -13,17 +13,12 @@ from dataclasses import dataclass
 import asyncpg
 
 from app.db.engine import plain_url
+from tests.support import with_database
 
 
 def bench(name: str, value: float, unit: str, **extra: object) -> None:
     tail = " ".join(f"{k}={v}" for k, v in extra.items())
     print(f"BENCH {name} {value:.3f} {unit} {tail}".rstrip(), flush=True)
-
-
-def with_database(url: str, name: str) -> str:
-    base, _, query = url.partition("?")
-    base = base.rsplit("/", 1)[0] + f"/{name}"
-    return f"{base}?{query}" if query else base
 
 
 async def fresh_database(pg_root: str) -> str:

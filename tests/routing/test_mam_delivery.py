@@ -16,12 +16,10 @@ from starlette.routing import Route
 
 from app.config import Settings
 from app.db.engine import SessionFactory
-from app.domain.permissions import SYSTEM, Role
+from app.domain.permissions import Role
 from app.integrations.signing import SIGNATURE_HEADER, verify
-from app.services import lifecycle, transfers
-from app.services.reporting import FileReport, report_file
 from tests.conftest import Server
-from tests.support import Api, GraphQLFailure, make_user, on_loopback, random_sha
+from tests.support import Api, GraphQLFailure, file_in_state, make_user, on_loopback
 
 SECRET = "mam-shared-secret-0123456789"
 
@@ -57,19 +55,6 @@ async def stub_mam() -> AsyncIterator[tuple[StubMam, str]]:
         yield stub, f"{url}/assets"
 
 
-async def _in_progress(db: SessionFactory, settings: Settings, colorist_id: int) -> str:
-    sha = random_sha()
-    f = await report_file(db, SYSTEM, FileReport("tustin", "A/grade.mov", 4096, sha))
-    fid = str(f.id)
-    await lifecycle.validate_file(db, settings, SYSTEM, fid)
-    await lifecycle.queue_file(db, SYSTEM, fid, "nashville")
-    await transfers.start_transfer(db, SYSTEM, fid)
-    await transfers.complete_transfer(db, SYSTEM, fid, sha)
-    await lifecycle.assign_colorist(db, SYSTEM, fid, str(colorist_id))
-    await lifecycle.act(db, SYSTEM, fid, lifecycle.FileAction.START)
-    return fid
-
-
 @pytest.fixture
 def mam_settings(settings: Settings, stub_mam: tuple[StubMam, str], tmp_path: Path) -> Settings:
     return settings.model_copy(
@@ -97,7 +82,7 @@ async def test_two_503s_then_200_delivers_exactly_once(
     stub, _ = stub_mam
     stub.script = [503, 503, 200]
     cid = await make_user(db, "alice", Role.COLORIST, "nashville")
-    fid = await _in_progress(db, mam_server.settings, cid)
+    fid = await file_in_state(db, "IN_PROGRESS", colorist_id=cid)
     async with Api(mam_server.url) as alice:
         await alice.login("alice")
         data = await alice.gql(DELIVER, {"id": fid})
@@ -116,7 +101,7 @@ async def test_always_500_leaves_the_file_in_progress_with_the_error(
     stub, _ = stub_mam
     stub.script = [500] * 10
     cid = await make_user(db, "alice", Role.COLORIST, "nashville")
-    fid = await _in_progress(db, mam_server.settings, cid)
+    fid = await file_in_state(db, "IN_PROGRESS", colorist_id=cid)
     async with Api(mam_server.url) as alice:
         await alice.login("alice")
         with pytest.raises(GraphQLFailure) as info:
@@ -141,7 +126,7 @@ async def test_a_wrong_secret_is_detected_by_the_receiver(
     stub, _ = stub_mam
     stub.secret = "the MAM expects another secret"
     cid = await make_user(db, "alice", Role.COLORIST, "nashville")
-    fid = await _in_progress(db, mam_server.settings, cid)
+    fid = await file_in_state(db, "IN_PROGRESS", colorist_id=cid)
     async with Api(mam_server.url) as alice:
         await alice.login("alice")
         with pytest.raises(GraphQLFailure) as info:

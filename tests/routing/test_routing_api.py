@@ -5,11 +5,9 @@ from __future__ import annotations
 import pytest
 
 from app.db.engine import SessionFactory
-from app.domain.permissions import SYSTEM, Role
-from app.services import lifecycle
-from app.services.reporting import FileReport, report_file
+from app.domain.permissions import Role
 from tests.conftest import Server
-from tests.support import GLOBAL_KEY, Api, GraphQLFailure, make_user, random_sha, report
+from tests.support import GLOBAL_KEY, Api, GraphQLFailure, file_in_state, make_user, random_sha, report
 
 RULE = """
 mutation($i: RoutingRuleInput!){ createRoutingRule(input:$i){ id name priority sourceSite { code }
@@ -29,19 +27,8 @@ TOWARD_NASHVILLE = {
 
 async def _busy(db: SessionFactory, colorist_id: int, n: int) -> None:
     """Give a colorist n files in COLORIST_ASSIGNED, the honest way (through the lifecycle)."""
-    from app.config import Settings
-    from app.services import transfers
-
-    settings = Settings(env="test")
     for _ in range(n):
-        sha = random_sha()
-        f = await report_file(db, SYSTEM, FileReport("dallas", f"busy/{random_sha()[:8]}.mov", 10, sha))
-        fid = str(f.id)
-        await lifecycle.validate_file(db, settings, SYSTEM, fid)
-        await lifecycle.queue_file(db, SYSTEM, fid, "nashville")
-        await transfers.start_transfer(db, SYSTEM, fid)
-        await transfers.complete_transfer(db, SYSTEM, fid, sha)
-        await lifecycle.assign_colorist(db, SYSTEM, fid, str(colorist_id))
+        await file_in_state(db, "COLORIST_ASSIGNED", colorist_id=colorist_id, site="dallas")
 
 
 async def test_rule_takes_a_tustin_mov_to_the_least_loaded_nashville_colorist(
