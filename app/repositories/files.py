@@ -99,7 +99,14 @@ async def counts_by_state(session: AsyncSession) -> dict[str, int]:
     return {state: n for state, n in rows}
 
 
+_SITE_CODES: dict[int, str] = {}
+
+
 async def site_codes(session: AsyncSession, *site_ids: int | None) -> dict[int, str]:
+    """Site id -> code. Codes never change once a site exists, so they are remembered per process."""
     ids = [i for i in site_ids if i is not None]
-    rows = (await session.execute(select(Site.id, Site.code).where(Site.id.in_(ids)))).all()
-    return {site_id: code for site_id, code in rows}
+    missing = [i for i in ids if i not in _SITE_CODES]
+    if missing:
+        rows = (await session.execute(select(Site.id, Site.code).where(Site.id.in_(missing)))).all()
+        _SITE_CODES.update({site_id: code for site_id, code in rows})
+    return {i: _SITE_CODES[i] for i in ids if i in _SITE_CODES}

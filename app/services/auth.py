@@ -102,15 +102,19 @@ async def logout(db: SessionFactory, actor: Actor, token: str | None) -> bool:
 
 
 _SESSION_LOOKUP = text(
-    "UPDATE sessions s SET last_seen_at = now() FROM users u "
-    "WHERE s.token_hash = :h AND s.user_id = u.id AND u.active "
-    "AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => :idle) "
-    "RETURNING u.id, u.username, u.role"
+    "WITH live AS ("
+    " SELECT s.id, s.last_seen_at, u.id AS user_id, u.username, u.role FROM sessions s JOIN users u ON u.id = s.user_id"
+    " WHERE s.token_hash = :h AND u.active AND s.expires_at > now()"
+    " AND s.last_seen_at > now() - make_interval(secs => :idle)),"
+    " touched AS (UPDATE sessions SET last_seen_at = now() WHERE id IN (SELECT id FROM live)"
+    " AND last_seen_at < now() - interval '60 seconds')"
+    " SELECT user_id AS id, username, role FROM live"
 )
 
 
 async def actor_for_session(db: SessionFactory, settings: Settings, token: str, client_addr: str | None) -> Actor:
-    """One statement: find a live session, touch it (idle timeout), and return its user."""
+    """One statement: find a live session and its user; touch it for the idle timeout at most once a minute
+    (so reads do not turn every request into a write)."""
     async with db() as session, session.begin():
         row = (
             await session.execute(_SESSION_LOOKUP, {"h": token_hash(token), "idle": settings.session_idle_hours * 3600})
