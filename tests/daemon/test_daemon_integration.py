@@ -74,7 +74,8 @@ def test_a_slowly_written_file_is_reported_once_with_its_final_hash(
 ) -> None:
     watch = tmp_path / "watch"
     (watch / "slow").mkdir(parents=True)
-    d = daemon_factory("tustin", watch, orchestrator.url).start()
+    # A 1.5 s window against writes every 0.2 s, so a busy machine cannot fake a pause.
+    d = daemon_factory("tustin", watch, orchestrator.url, "--settle-seconds", "1.5").start()
     d.wait_event("scan.done")
     h = hashlib.sha256()
     t0 = time.monotonic()
@@ -84,7 +85,7 @@ def test_a_slowly_written_file_is_reported_once_with_its_final_hash(
             f.write(chunk)
             f.flush()
             h.update(chunk)
-            time.sleep(0.2)  # shorter than the 0.5 s settle window
+            time.sleep(0.2)
     files = wait_until(lambda: orchestrator.files("slow/"), 30, what="the report")
     time.sleep(2)  # a second (wrong) report would show up here
     files = orchestrator.files("slow/")
