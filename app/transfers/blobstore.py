@@ -71,14 +71,27 @@ class PartialWriter:
         return self._state.offset
 
     def write(self, data: bytes | bytearray | memoryview) -> None:
+        """Append ``data``: write it and hash it, one after the other (see :meth:`store` to overlap them)."""
+        self.store(data)
+        self.digest(data)
+        self.advance(len(data))
+
+    def store(self, data: bytes | bytearray | memoryview) -> None:
+        """Write ``data`` at the current offset without advancing it (the GIL is released meanwhile)."""
         view = memoryview(data)
         position = self._state.offset
         while view:
             written = os.pwrite(self._fd, view, position)
             position += written
             view = view[written:]
+
+    def digest(self, data: bytes | bytearray | memoryview) -> None:
+        """Feed ``data`` to the running SHA-256 (hashlib releases the GIL for large buffers)."""
         self._state.sha256.update(data)
-        self._state.offset = position
+
+    def advance(self, n: int) -> None:
+        """After :meth:`store` and :meth:`digest` of the same ``n`` bytes, which may run in two threads at once."""
+        self._state.offset += n
 
     def sync(self) -> None:
         os.fsync(self._fd)

@@ -213,7 +213,7 @@ def curl_download(url: str, file_id: str) -> float:
 
 
 def httpx_download(url: str, file_id: str) -> float:
-    """The transfer agent's way: a ranged GET streamed in bounded chunks (here dropped, not written)."""
+    """The transfer agent's way: a ranged GET, streamed (here dropped, not written)."""
     t0 = time.perf_counter()
     received = 0
     with (
@@ -221,7 +221,9 @@ def httpx_download(url: str, file_id: str) -> float:
         client.stream("GET", f"{url}/blobs/{file_id}", headers={"X-API-Key": KEY, "Range": f"bytes=0-{GIB - 1}"}) as r,
     ):
         assert r.status_code == 206
-        for chunk in r.iter_raw(CHUNK):
+        # Not iter_raw(CHUNK): re-chunking httpx's 64 KiB reads into large pieces costs more than the transfer
+        # (measured 157 vs 435 MB/s here); take the pieces as they come and batch writes yourself.
+        for chunk in r.iter_raw():
             received += len(chunk)
     elapsed = time.perf_counter() - t0
     assert received == GIB
