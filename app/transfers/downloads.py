@@ -21,6 +21,7 @@ from starlette.types import Receive, Scope, Send
 from app.config import Settings
 from app.db.engine import SessionFactory
 from app.domain.errors import DomainError
+from app.observability.metrics import BYTES_MOVED
 from app.services import uploads
 from app.transfers.blobstore import BlobStore
 from app.transfers.http import domain_error_response, error_response, request_actor
@@ -89,6 +90,7 @@ class BlobResponse(Response):
             while (await receive())["type"] != "http.disconnect":
                 pass
 
+        downloaded = BYTES_MOVED.labels("download")
         gone = asyncio.ensure_future(until_disconnect())
         position = self.start
         first = min(DOWNLOAD_CHUNK, self.end - position)
@@ -104,6 +106,7 @@ class BlobResponse(Response):
                     size = min(DOWNLOAD_CHUNK, self.end - position)
                     ahead = asyncio.ensure_future(asyncio.to_thread(os.pread, fd, size, position))
                 await send({"type": "http.response.body", "body": chunk, "more_body": more})
+                downloaded.inc(len(chunk))
                 if not more or gone.done():
                     break
         finally:

@@ -34,6 +34,7 @@ from app.config import Settings
 from app.db.engine import SessionFactory
 from app.domain.errors import DomainError
 from app.domain.permissions import Actor
+from app.observability.metrics import BYTES_MOVED
 from app.services import uploads
 from app.transfers.blobstore import BlobStore, PartialWriter
 from app.transfers.http import domain_error_response, error_response, request_actor
@@ -307,6 +308,8 @@ class TusApp:
         durable = view.offset
         checkpoint: asyncio.Task[int] | None = None
 
+        uploaded = BYTES_MOVED.labels("upload")
+
         def digest(data: bytes | bytearray) -> None:
             writer.digest(data)
             if body_digest is not None:
@@ -316,6 +319,7 @@ class TusApp:
             # Writing and hashing both release the GIL: on two threads they overlap (SHA-256 is the slower).
             await asyncio.gather(asyncio.to_thread(writer.store, data), asyncio.to_thread(digest, data))
             writer.advance(len(data))
+            uploaded.inc(len(data))
 
         async def save(expected: int, offset: int) -> int:
             await asyncio.to_thread(writer.sync)
@@ -369,7 +373,7 @@ class TusApp:
             return _error(
                 CHECKSUM_MISMATCH, "CHECKSUM_MISMATCH", f"Upload-Checksum ({checksum.algorithm}) does not match"
             )
-        if writer.offset == view.length and not disconnected:
+        if writer.offset == view.length:  # complete even if the client left right after its last byte
             finished = await self._finish(actor, view, writer.hexdigest(), durable, writer)
             if finished is not None:
                 return finished

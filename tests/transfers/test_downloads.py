@@ -10,6 +10,7 @@ import pytest
 
 from app.db.engine import SessionFactory
 from app.domain.permissions import Role
+from app.observability.metrics import REGISTRY
 from tests.conftest import Server
 from tests.support import GLOBAL_KEY, Api, make_user
 from tests.transfers.conftest import Content, queue_to, reported
@@ -124,3 +125,17 @@ async def test_file_without_destination_refuses_site_keys(server: Server, keys: 
         assert (await c.get(f"/blobs/{content.file_id}")).status_code == 403
     async with http(server, GLOBAL_KEY) as c:
         assert (await c.get(f"/blobs/{content.file_id}")).status_code == 403
+
+
+async def test_bytes_moved_counter(server: Server, db: SessionFactory, keys: dict[str, str], tmp_path: Path) -> None:
+    def moved(direction: str) -> float:
+        return REGISTRY.get_sample_value("colorroute_bytes_moved_total", {"direction": direction}) or 0.0
+
+    up, down = moved("upload"), moved("download")
+    content = await reported(server, keys["tustin"], tmp_path, 5000)
+    await asyncio.to_thread(tus_uploader(server.url, keys["tustin"], content).upload)
+    await queue_to(db, content.file_id, "nashville")
+    async with http(server, keys["nashville"]) as c:
+        assert (await c.get(f"/blobs/{content.file_id}", headers={"Range": "bytes=1000-"})).status_code == 206
+    assert moved("upload") - up == 5000
+    assert moved("download") - down == 4000
