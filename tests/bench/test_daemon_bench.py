@@ -56,6 +56,12 @@ def peak_rss_mib(pid: int) -> float:
     return int(match.group(1)) / 1024
 
 
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of one process (not its children), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def timed(fn: Callable[[], object]) -> float:
     t0 = time.perf_counter()
     fn()
@@ -130,6 +136,8 @@ def test_ten_thousand_small_files_dropped_at_once(orchestrator: Orchestrator, tm
     try:
         d.wait_event("heartbeat.ok")
         d.wait_event("scan.done")
+        assert orchestrator.proc is not None and d.proc is not None
+        server_cpu0 = cpu_seconds(orchestrator.proc.pid)
         t0 = time.time()
         for i in range(n):
             sub = d.watch / "burst" / f"{i // 500:02d}"
@@ -139,7 +147,10 @@ def test_ten_thousand_small_files_dropped_at_once(orchestrator: Orchestrator, tm
         written_s = time.time() - t0
         wait_until(lambda: len(d.events("file.reported")) >= n, 600, interval=1.0, what=f"{n} reports")
         last = max(e["t"] for e in d.events("file.reported"))
-        rss = peak_rss_mib(d.proc.pid)  # type: ignore[union-attr]
+        rss = peak_rss_mib(d.proc.pid)
+        daemon_cpu = cpu_seconds(d.proc.pid)
+        server_cpu = cpu_seconds(orchestrator.proc.pid) - server_cpu0
+        queued = max(e["t"] for e in d.events("file.queued"))
         total = orchestrator.query('query { files(filter: {siteCode: "nashville"}) { totalCount } }')
         assert total["files"]["totalCount"] == n
         bench(
@@ -150,6 +161,10 @@ def test_ten_thousand_small_files_dropped_at_once(orchestrator: Orchestrator, tm
             ratio=f"{(last - t0) / 60:.2f}",
             settle_window=f"{settle}s",
             writing_took=f"{written_s:.1f}s",
+            all_hashed_and_queued_after=f"{queued - t0:.1f}s",
+            daemon_cpu=f"{daemon_cpu:.1f}s",
+            orchestrator_cpu=f"{server_cpu:.1f}s",
+            load_avg=f"{os.getloadavg()[0]:.1f}",
         )
         bench("daemon_10k_files_peak_rss", rss, "MiB", baseline="goal<200MB", ratio=f"{rss / 190.7:.2f}")
         assert d.stop() == 0
