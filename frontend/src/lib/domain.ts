@@ -46,33 +46,33 @@ export const ACTION_LABELS: Record<FileAction, string> = {
 
 /** Tailwind classes per state; also used for chart bars (hex). */
 export const STATE_STYLES: Record<FileState, { badge: string; hex: string }> = {
-  DETECTED: { badge: "bg-slate-500/15 text-slate-600 dark:text-slate-300 ring-slate-500/30", hex: "#64748b" },
+  DETECTED: { badge: "bg-slate-500/15 text-slate-700 dark:text-slate-300 ring-slate-500/30", hex: "#64748b" },
   VALIDATED: { badge: "bg-indigo-500/15 text-indigo-600 dark:text-indigo-300 ring-indigo-500/30", hex: "#6366f1" },
-  QUEUED: { badge: "bg-amber-500/15 text-amber-700 dark:text-amber-300 ring-amber-500/30", hex: "#f59e0b" },
-  TRANSFERRING: { badge: "bg-sky-500/15 text-sky-700 dark:text-sky-300 ring-sky-500/30", hex: "#0ea5e9" },
-  TRANSFERRED: { badge: "bg-cyan-500/15 text-cyan-700 dark:text-cyan-300 ring-cyan-500/30", hex: "#06b6d4" },
+  QUEUED: { badge: "bg-amber-500/15 text-amber-800 dark:text-amber-300 ring-amber-500/30", hex: "#f59e0b" },
+  TRANSFERRING: { badge: "bg-sky-500/15 text-sky-800 dark:text-sky-300 ring-sky-500/30", hex: "#0ea5e9" },
+  TRANSFERRED: { badge: "bg-cyan-500/15 text-cyan-800 dark:text-cyan-300 ring-cyan-500/30", hex: "#06b6d4" },
   COLORIST_ASSIGNED: {
-    badge: "bg-violet-500/15 text-violet-700 dark:text-violet-300 ring-violet-500/30",
+    badge: "bg-violet-500/15 text-violet-800 dark:text-violet-300 ring-violet-500/30",
     hex: "#8b5cf6",
   },
   IN_PROGRESS: {
-    badge: "bg-fuchsia-500/15 text-fuchsia-700 dark:text-fuchsia-300 ring-fuchsia-500/30",
+    badge: "bg-fuchsia-500/15 text-fuchsia-800 dark:text-fuchsia-300 ring-fuchsia-500/30",
     hex: "#d946ef",
   },
   DELIVERED_TO_MAM: {
-    badge: "bg-emerald-500/15 text-emerald-700 dark:text-emerald-300 ring-emerald-500/30",
+    badge: "bg-emerald-500/15 text-emerald-800 dark:text-emerald-300 ring-emerald-500/30",
     hex: "#10b981",
   },
-  ARCHIVED: { badge: "bg-zinc-500/15 text-zinc-600 dark:text-zinc-300 ring-zinc-500/30", hex: "#71717a" },
-  REJECTED: { badge: "bg-red-500/15 text-red-700 dark:text-red-300 ring-red-500/30", hex: "#ef4444" },
+  ARCHIVED: { badge: "bg-zinc-500/15 text-zinc-700 dark:text-zinc-300 ring-zinc-500/30", hex: "#71717a" },
+  REJECTED: { badge: "bg-red-500/15 text-red-800 dark:text-red-300 ring-red-500/30", hex: "#ef4444" },
 };
 
 export const TRANSFER_STYLES: Record<TransferStatus, string> = {
-  PENDING: "bg-slate-500/15 text-slate-600 dark:text-slate-300 ring-slate-500/30",
-  RUNNING: "bg-sky-500/15 text-sky-700 dark:text-sky-300 ring-sky-500/30",
-  COMPLETED: "bg-emerald-500/15 text-emerald-700 dark:text-emerald-300 ring-emerald-500/30",
-  FAILED: "bg-red-500/15 text-red-700 dark:text-red-300 ring-red-500/30",
-  CANCELLED: "bg-zinc-500/15 text-zinc-600 dark:text-zinc-300 ring-zinc-500/30",
+  PENDING: "bg-slate-500/15 text-slate-700 dark:text-slate-300 ring-slate-500/30",
+  RUNNING: "bg-sky-500/15 text-sky-800 dark:text-sky-300 ring-sky-500/30",
+  COMPLETED: "bg-emerald-500/15 text-emerald-800 dark:text-emerald-300 ring-emerald-500/30",
+  FAILED: "bg-red-500/15 text-red-800 dark:text-red-300 ring-red-500/30",
+  CANCELLED: "bg-zinc-500/15 text-zinc-700 dark:text-zinc-300 ring-zinc-500/30",
 };
 
 export function canManageTransfers(role: Role | undefined): boolean {

@@ -139,7 +139,7 @@ export function AuditPage() {
                     <TableCell className="whitespace-nowrap text-sm">{humanize(e.action)}</TableCell>
                     <TableCell className="max-w-56 truncate text-sm">
                       {e.file ? (
-                        <Link href={`/files/${e.file.id}`} className="text-primary hover:underline">
+                        <Link href={`/files/${e.file.id}`} className="text-link hover:underline">
                           {e.file.filename}
                         </Link>
                       ) : (

@@ -55,7 +55,7 @@ function AppearanceCard() {
               className={cn(
                 "flex flex-1 items-center justify-center gap-2 rounded-md border px-3 py-3 text-sm font-medium",
                 "focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring",
-                theme === value ? "border-primary bg-primary/10 text-primary" : "hover:bg-accent",
+                theme === value ? "border-primary bg-primary/10 text-link" : "hover:bg-accent",
               )}
             >
               <Icon className="size-4" aria-hidden /> {label}

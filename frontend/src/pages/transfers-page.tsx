@@ -11,7 +11,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { Tabs, TabsList, TabsTrigger } from "@/components/ui/tabs";
+import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { RetryTransferMutation } from "@/graphql/operations";
 import { useCurrentUser } from "@/hooks/use-current-user";
 import { useTransfers } from "@/hooks/use-data";
@@ -48,52 +48,54 @@ export function TransfersPage() {
               </TabsTrigger>
             ))}
           </TabsList>
-        </Tabs>
-        <Card>
-          {transfers.isPending ? (
-            <div className="px-5">
-              <Loading />
-            </div>
-          ) : transfers.isError ? (
-            <div className="p-5">
-              <QueryError error={transfers.error} />
-            </div>
-          ) : rows.length === 0 ? (
-            <EmptyState icon={<ArrowLeftRight className="size-8" />} title="No transfers here" />
-          ) : (
-            <Table aria-label="Transfers">
-              <TableHeader>
-                <TableRow className="hover:bg-transparent">
-                  <TableHead>File</TableHead>
-                  <TableHead>Route</TableHead>
-                  <TableHead>Status</TableHead>
-                  <TableHead className="w-72">Progress</TableHead>
-                  <TableHead className="text-right">Rate</TableHead>
-                  <TableHead className="text-right">ETA</TableHead>
-                  <TableHead className="text-right">Attempts</TableHead>
-                  {canRetry && <TableHead className="sr-only">Actions</TableHead>}
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {rows.map((job) => (
-                  <TransferRow key={job.id} job={job} canRetry={canRetry} />
-                ))}
-              </TableBody>
-            </Table>
-          )}
-        </Card>
-        {transfers.data && (
-          <div className="flex items-center justify-between text-sm text-muted-foreground">
-            <span>
-              Showing {rows.length} of {total}
-            </span>
-            {transfers.hasNextPage && (
-              <Button variant="outline" size="sm" onClick={() => void transfers.fetchNextPage()}>
-                Load more
-              </Button>
+          <TabsContent value={tab} className="mt-4 space-y-4">
+            <Card>
+              {transfers.isPending ? (
+                <div className="px-5">
+                  <Loading />
+                </div>
+              ) : transfers.isError ? (
+                <div className="p-5">
+                  <QueryError error={transfers.error} />
+                </div>
+              ) : rows.length === 0 ? (
+                <EmptyState icon={<ArrowLeftRight className="size-8" />} title="No transfers here" />
+              ) : (
+                <Table aria-label="Transfers">
+                  <TableHeader>
+                    <TableRow className="hover:bg-transparent">
+                      <TableHead>File</TableHead>
+                      <TableHead>Route</TableHead>
+                      <TableHead>Status</TableHead>
+                      <TableHead className="w-72">Progress</TableHead>
+                      <TableHead className="text-right">Rate</TableHead>
+                      <TableHead className="text-right">ETA</TableHead>
+                      <TableHead className="text-right">Attempts</TableHead>
+                      {canRetry && <TableHead className="sr-only">Actions</TableHead>}
+                    </TableRow>
+                  </TableHeader>
+                  <TableBody>
+                    {rows.map((job) => (
+                      <TransferRow key={job.id} job={job} canRetry={canRetry} />
+                    ))}
+                  </TableBody>
+                </Table>
+              )}
+            </Card>
+            {transfers.data && (
+              <div className="flex items-center justify-between text-sm text-muted-foreground">
+                <span>
+                  Showing {rows.length} of {total}
+                </span>
+                {transfers.hasNextPage && (
+                  <Button variant="outline" size="sm" onClick={() => void transfers.fetchNextPage()}>
+                    Load more
+                  </Button>
+                )}
+              </div>
             )}
-          </div>
-        )}
+          </TabsContent>
+        </Tabs>
       </PageBody>
     </>
   );

@@ -25,8 +25,8 @@ export function OnlineBadge({ online }: { online: boolean }) {
     <Badge
       className={
         online
-          ? "bg-emerald-500/15 text-emerald-700 ring-emerald-500/30 dark:text-emerald-300"
-          : "bg-red-500/15 text-red-700 ring-red-500/30 dark:text-red-300"
+          ? "bg-emerald-500/15 text-emerald-800 ring-emerald-500/30 dark:text-emerald-300"
+          : "bg-red-500/15 text-red-800 ring-red-500/30 dark:text-red-300"
       }
     >
       <span aria-hidden className={cn("size-1.5 rounded-full", online ? "bg-emerald-500" : "bg-red-500")} />

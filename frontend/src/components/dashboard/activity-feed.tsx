@@ -14,7 +14,7 @@ export function ActivityItem({ entry, now }: { entry: AuditFieldsFragment; now: 
           <span className="font-medium">{entry.actor}</span>
           <span className="text-muted-foreground">{humanize(entry.action)}</span>
           {entry.file && (
-            <Link href={`/files/${entry.file.id}`} className="truncate font-medium text-primary hover:underline">
+            <Link href={`/files/${entry.file.id}`} className="truncate font-medium text-link hover:underline">
               {entry.file.filename}
             </Link>
           )}

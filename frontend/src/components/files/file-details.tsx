@@ -68,7 +68,7 @@ function FileDetailsBody({ file }: { file: FileDetail }) {
             <Meta label="Updated">{formatDateTime(file.updatedAt)}</Meta>
             {file.previousVersion && (
               <Meta label="Replaces">
-                <Link href={`/files/${file.previousVersion.id}`} className="text-primary hover:underline">
+                <Link href={`/files/${file.previousVersion.id}`} className="text-link hover:underline">
                   earlier copy ({file.previousVersion.sha256.slice(0, 12)}…)
                 </Link>
               </Meta>
@@ -86,7 +86,7 @@ function FileDetailsBody({ file }: { file: FileDetail }) {
         <Section
           title="Audit trail"
           action={
-            <Link href={`/audit?file=${file.id}`} className="text-xs text-primary hover:underline">
+            <Link href={`/audit?file=${file.id}`} className="text-xs text-link hover:underline">
               Open in audit log
             </Link>
           }

@@ -26,3 +26,12 @@ export function TabsTrigger({ className, ...props }: ComponentProps<typeof TabsP
     />
   );
 }
+
+export function TabsContent({ className, ...props }: ComponentProps<typeof TabsPrimitive.Content>) {
+  return (
+    <TabsPrimitive.Content
+      className={cn("focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring", className)}
+      {...props}
+    />
+  );
+}
