@@ -86,8 +86,14 @@ async def seed_demo(db: SessionFactory, settings: Settings, actor: Actor) -> boo
         if int(await session.scalar(select(func.count()).select_from(File)) or 0) > 0:
             return created
         alice = await users_repo.by_username(session, "alice")
-    assert alice is not None
+        engineer = await users_repo.by_username(session, "engineer")
+    assert alice is not None and engineer is not None
+    # The sample histories read like real ones: the daemons report and move bytes, the engineer routes,
+    # alice grades.
     daemon = Actor(kind=ActorKind.SITE, name="site:tustin", site_code="tustin")
+    agent = Actor(kind=ActorKind.SITE, name="site:nashville", site_code="nashville")
+    ops = Actor(kind=ActorKind.USER, name="engineer", user_id=engineer.id, role=Role.ENGINEER)
+    grader = Actor(kind=ActorKind.USER, name="alice", user_id=alice.id, role=Role.COLORIST)
     for i, (path, target) in enumerate(_SAMPLES):
         digest = hashlib.sha256(f"demo-{path}".encode()).hexdigest()
         file = await report_file(
@@ -95,24 +101,24 @@ async def seed_demo(db: SessionFactory, settings: Settings, actor: Actor) -> boo
         )
         fid = str(file.id)
         if target == "REJECTED":
-            await lifecycle.validate_file(db, settings, actor, fid)  # .txt: validation rejects it
+            await lifecycle.validate_file(db, settings, ops, fid)  # .txt: validation rejects it
             continue
         steps = _ORDER[1 : _ORDER.index(target) + 1]
         for state in steps:
             if state == "VALIDATED":
-                await lifecycle.validate_file(db, settings, actor, fid)
+                await lifecycle.validate_file(db, settings, ops, fid)
             elif state == "QUEUED":
-                await lifecycle.queue_file(db, actor, fid, "nashville")
+                await lifecycle.queue_file(db, ops, fid, "nashville")
             elif state == "TRANSFERRING":
-                await transfers.start_transfer(db, actor, fid)
+                await transfers.start_transfer(db, agent, fid)
             elif state == "TRANSFERRED":
-                await transfers.complete_transfer(db, actor, fid, digest)
+                await transfers.complete_transfer(db, agent, fid, digest)
             elif state == "COLORIST_ASSIGNED":
-                await lifecycle.assign_colorist(db, actor, fid, str(alice.id))
+                await lifecycle.assign_colorist(db, ops, fid, str(alice.id))
             elif state == "IN_PROGRESS":
-                await lifecycle.act(db, actor, fid, FileAction.START)
+                await lifecycle.act(db, grader, fid, FileAction.START)
             elif state == "DELIVERED_TO_MAM":
-                await lifecycle.act(db, actor, fid, FileAction.DELIVER)
+                await lifecycle.act(db, grader, fid, FileAction.DELIVER)
             elif state == "ARCHIVED":
-                await lifecycle.act(db, actor, fid, FileAction.ARCHIVE)
+                await lifecycle.act(db, ops, fid, FileAction.ARCHIVE)
     return True
