@@ -257,3 +257,50 @@ async def test_empty_file_completes_at_creation(
     assert r.status_code == 201
     assert (await file_row(db, content.file_id)).content_available is True
     assert blob_path(settings, content.sha256).read_bytes() == b""
+
+
+async def test_long_patch_checkpoints_its_offset_while_running(
+    server: Server,
+    db: SessionFactory,
+    settings: Settings,
+    keys: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A long PATCH records a durable offset as it goes (here every 1 MiB), so a server killed mid-request
+    would resume close to where it was rather than at the request's start."""
+    from app.transfers import tus
+
+    monkeypatch.setattr(tus, "WRITE_BATCH", 256 * 1024)
+    monkeypatch.setattr(tus, "CHECKPOINT_BYTES", 1024 * 1024)
+    size = 8 * MIB
+    content = await reported(server, keys["tustin"], tmp_path, size)
+    async with httpx.AsyncClient(base_url=server.url, headers={"X-API-Key": keys["tustin"]}) as http:
+        location = (await create_upload(http, content.file_id, size)).headers["Location"]
+    upload_id = location.rsplit("/", 1)[1]
+    host, port = server.url.removeprefix("http://").split(":")
+    _, writer = await asyncio.open_connection(host, int(port))
+    head = (
+        f"PATCH {location} HTTP/1.1\r\nHost: {host}\r\nX-API-Key: {keys['tustin']}\r\nTus-Resumable: 1.0.0\r\n"
+        f"Upload-Offset: 0\r\nContent-Type: application/offset+octet-stream\r\nContent-Length: {size}\r\n\r\n"
+    )
+    writer.write(head.encode() + content.data[: 5 * MIB])
+    await writer.drain()
+    recorded = 0
+    for _ in range(100):
+        async with db() as session:
+            row = await session.get(Upload, upload_id)
+            assert row is not None
+            recorded = row.offset
+        if recorded >= 2 * MIB:
+            break
+        await asyncio.sleep(0.05)
+    assert 2 * MIB <= recorded < size  # durable mid-request, before the request ended
+    writer.close()  # the connection dies; what arrived is kept
+    await writer.wait_closed()
+    async with httpx.AsyncClient(base_url=server.url, headers={"X-API-Key": keys["tustin"]}) as http:
+        r = await http.head(location, headers=TUS)
+    assert r.headers["Upload-Offset"] == str(5 * MIB)
+    resumed = await asyncio.to_thread(tus_uploader, server.url, keys["tustin"], content, url=server.url + location)
+    await asyncio.to_thread(resumed.upload)
+    await assert_stored(settings, db, content)
