@@ -356,10 +356,14 @@ class TusApp:
                 if not message.get("more_body", False):
                     break
         finally:
-            if pending is not None:
-                await pending
+            # Both must be over before the file is closed, whatever happened; the first failure wins.
+            running = [t for t in (pending, checkpoint) if t is not None]
+            outcomes = await asyncio.gather(*running, return_exceptions=True)
+            for outcome in outcomes:
+                if isinstance(outcome, BaseException):
+                    raise outcome
             if checkpoint is not None:
-                durable = await checkpoint
+                durable = checkpoint.result()
         if buffer and not overrun:
             await write(buffer)
 
