@@ -25,6 +25,7 @@ from app.guards import BodyLimit, OriginGuard
 from app.integrations.mam import mam_adapter
 from app.observability.metrics import RequestMetrics, refresh_state, render
 from app.services.reporting import sweep_offline
+from app.services.routing import invalidate_rules
 from app.services.security import LoginLimiter, configure_password_cost
 from app.services.uploads import retention_loop
 from app.services.webhooks import dispatcher_loop
@@ -74,6 +75,7 @@ def create_app(settings: Settings, database_url: str | None = None) -> Starlette
     engine = make_engine(url, settings.db_pool_size)
     db = make_session_factory(engine)
     hub = EventHub(plain_url(url), queue_size=settings.subscriber_queue_size, poll_seconds=settings.event_poll_seconds)
+    hub.on_topic("routing", lambda _event: invalidate_rules())
     limiter = LoginLimiter(settings.login_max_attempts, settings.login_window_seconds)
     graphql = ColorRouteGraphQL(
         build_schema(settings), settings=settings, db=db, hub=hub, limiter=limiter, mam=mam_adapter(settings)

@@ -60,6 +60,7 @@ class EventHub:
         self._running = False
         self.last_seen = 0
         self.healthy = False
+        self._callbacks: dict[str, list[Callable[[Event], None]]] = {}
         self.last_dispatch_lag_seconds = 0.0
 
     @property
@@ -139,7 +140,16 @@ class EventHub:
             if len(rows) < _BATCH:
                 return
 
+    def on_topic(self, topic: str, callback: Callable[[Event], None]) -> None:
+        """In-process reactions to events from any replica (e.g. dropping a cache when routing rules change)."""
+        self._callbacks.setdefault(topic, []).append(callback)
+
     def _dispatch(self, event: Event) -> None:
+        for callback in self._callbacks.get(event.topic, ()):
+            try:
+                callback(event)
+            except Exception:
+                log.warning("event callback for %s failed", event.topic, exc_info=True)
         for sub in list(self._subscribers):
             if event.topic not in sub.topics or sub.overflowed:
                 continue

@@ -72,6 +72,14 @@ async def by_site_path_sha(session: AsyncSession, site_id: int, path: str, sha25
     return await session.scalar(select(File).where(File.site_id == site_id, File.path == path, File.sha256 == sha256))
 
 
+async def at_path_or_report(session: AsyncSession, site_id: int, path: str, report_id: str | None) -> Sequence[File]:
+    """Every version at (site, path), plus whatever row already carries ``report_id``."""
+    cond = (File.site_id == site_id) & (File.path == path)
+    if report_id:
+        cond = cond | (File.report_id == report_id)
+    return (await session.scalars(select(File).where(cond).order_by(File.id))).all()
+
+
 async def latest_at_path(session: AsyncSession, site_id: int, path: str) -> File | None:
     return await session.scalar(
         select(File).where(File.site_id == site_id, File.path == path).order_by(File.id.desc()).limit(1)

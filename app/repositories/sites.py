@@ -34,3 +34,17 @@ async def mark_stale_offline(session: AsyncSession, older_than: datetime) -> Seq
         .returning(Site)
     )
     return (await session.scalars(stmt)).all()
+
+
+_IDS: dict[str, int] = {}
+
+
+async def id_for_code(session: AsyncSession, code: str) -> int | None:
+    """Site code -> id; a site's code never changes, so the answer is remembered per process."""
+    key = code.strip().lower()
+    if key not in _IDS:
+        site_id = await session.scalar(select(Site.id).where(Site.code == key))
+        if site_id is None:
+            return None
+        _IDS[key] = site_id
+    return _IDS[key]

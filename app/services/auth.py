@@ -7,15 +7,16 @@ import math
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
 from app.db.engine import SessionFactory
-from app.db.models import ApiKey, Site, User
 from app.db.models import Session as DbSession
+from app.db.models import User
 from app.domain.errors import RateLimited, Unauthenticated
 from app.domain.permissions import ANONYMOUS, Actor, ActorKind, Role
+from app.repositories import files as files_repo
 from app.repositories import users as users_repo
 from app.services import records
 from app.services.lifecycle import now
@@ -140,23 +141,23 @@ async def session_alive(db: SessionFactory, settings: Settings, token: str) -> b
     return found is not None
 
 
+_KEY_LOOKUP = text(
+    "WITH k AS (SELECT id, site_id, last_used_at FROM api_keys WHERE key_hash = :h AND revoked_at IS NULL),"
+    " touched AS (UPDATE api_keys SET last_used_at = now() WHERE id IN (SELECT id FROM k)"
+    " AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds'))"
+    " SELECT id, site_id FROM k"
+)
+
+
 async def actor_for_api_key(db: SessionFactory, settings: Settings, key: str, client_addr: str | None) -> Actor:
     if settings.daemon_api_key and hmac.compare_digest(key.encode(), settings.daemon_api_key.encode()):
         return Actor(kind=ActorKind.SITE, name="daemon:global-key", client_addr=client_addr)
     async with db() as session, session.begin():
-        row = (
-            await session.execute(
-                update(ApiKey)
-                .where(ApiKey.key_hash == token_hash(key), ApiKey.revoked_at.is_(None))
-                .values(last_used_at=now())
-                .returning(ApiKey.id, ApiKey.site_id)
-            )
-        ).first()
+        row = (await session.execute(_KEY_LOOKUP, {"h": token_hash(key)})).first()
         if row is None:
             raise Unauthenticated("invalid or revoked API key")
-        site = await session.get(Site, row.site_id)
-    assert site is not None
-    return Actor(kind=ActorKind.SITE, name=f"site:{site.code}", site_code=site.code, client_addr=client_addr)
+        code = (await files_repo.site_codes(session, row.site_id))[row.site_id]
+    return Actor(kind=ActorKind.SITE, name=f"site:{code}", site_code=code, client_addr=client_addr)
 
 
 async def end_sessions(session: AsyncSession, user_id: int) -> None:

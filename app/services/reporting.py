@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.engine import SessionFactory
 from app.db.models import File, Site
@@ -62,18 +61,22 @@ async def report_file(db: SessionFactory, actor: Actor, raw: FileReport) -> File
     if not has_capability(actor, Capability.REPORT, report.site):
         raise Forbidden(f"{actor.name} may not report files for site {report.site}")
     async with db() as session, session.begin():
-        site = await sites_repo.by_code(session, report.site)
-        if site is None:
+        site_id = await sites_repo.id_for_code(session, report.site)
+        if site_id is None:
             raise BadInput(f"unknown site {report.site!r}", field="site")
-        existing = await _existing(session, site.id, report)
+        # One query finds a repeat (same reportId, or same path + hash) and the previous version at this path.
+        known = await files_repo.at_path_or_report(session, site_id, report.path, report.report_id)
+        existing = _repeat_of(known, site_id, report)
         if existing is not None:
             return existing
-        previous = await files_repo.latest_at_path(session, site.id, report.path)
+        previous = max(
+            (f for f in known if f.site_id == site_id and f.path == report.path), key=lambda f: f.id, default=None
+        )
         t = now()
         stmt = (
             insert(File)
             .values(
-                site_id=site.id,
+                site_id=site_id,
                 path=report.path,
                 filename=posixpath.basename(report.path),
                 size_bytes=report.size_bytes,
@@ -87,15 +90,16 @@ async def report_file(db: SessionFactory, actor: Actor, raw: FileReport) -> File
                 updated_at=t,
             )
             .on_conflict_do_nothing()
-            .returning(File.id)
+            .returning(File)
         )
-        new_id = await session.scalar(stmt)
-        if new_id is None:  # a concurrent duplicate won the insert
-            raced = await _existing(session, site.id, report)
+        file = (await session.scalars(stmt)).first()
+        if file is None:  # a concurrent duplicate won the insert
+            raced = _repeat_of(
+                await files_repo.at_path_or_report(session, site_id, report.path, report.report_id), site_id, report
+            )
             if raced is None:
                 raise Conflict("a concurrent report of this file could not be resolved; retry")
             return raced
-        file = await files_repo.lock(session, new_id)
         details = {"sizeBytes": report.size_bytes, "sha256": report.sha256, "reportId": report.report_id}
         if previous is not None:
             details["previousVersionId"] = str(previous.id)
@@ -123,14 +127,16 @@ async def report_file(db: SessionFactory, actor: Actor, raw: FileReport) -> File
         return file
 
 
-async def _existing(session: AsyncSession, site_id: int, report: FileReport) -> File | None:
+def _repeat_of(known: Sequence[File], site_id: int, report: FileReport) -> File | None:
     if report.report_id:
-        by_report = await files_repo.by_report_id(session, report.report_id)
-        if by_report is not None:
-            if (by_report.site_id, by_report.path, by_report.sha256) != (site_id, report.path, report.sha256):
-                raise Conflict("reportId was already used for a different file", field="reportId")
-            return by_report
-    return await files_repo.by_site_path_sha(session, site_id, report.path, report.sha256)
+        for f in known:
+            if f.report_id == report.report_id:
+                if (f.site_id, f.path, f.sha256) != (site_id, report.path, report.sha256):
+                    raise Conflict("reportId was already used for a different file", field="reportId")
+                return f
+    return next(
+        (f for f in known if f.site_id == site_id and f.path == report.path and f.sha256 == report.sha256), None
+    )
 
 
 async def heartbeat(db: SessionFactory, actor: Actor, beat: Heartbeat) -> Site:

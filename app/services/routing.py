@@ -8,6 +8,7 @@ there first, no colorist available) is logged and skipped: the file simply waits
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -58,6 +59,11 @@ async def _site_id(session: AsyncSession, code: str | None, field: str) -> int |
     return site.id
 
 
+async def _changed(session: AsyncSession) -> None:
+    invalidate_rules()
+    await records.publish(session, "routing", {"changed": True})
+
+
 async def _apply(session: AsyncSession, row: RoutingRule, data: RuleInput) -> None:
     src = data.source_site.lower() if data.source_site else None
     dst = data.destination_site.lower() if data.destination_site else None
@@ -102,6 +108,7 @@ async def create_rule(db: SessionFactory, actor: Actor, data: RuleInput) -> Rout
         except Exception as exc:  # unique name
             raise Conflict(f"a routing rule named {data.name!r} already exists", field="name") from exc
         await records.audit(session, actor, "ROUTING_RULE_CREATED", details={"ruleId": str(row.id), "name": row.name})
+        await _changed(session)
         return row
 
 
@@ -118,6 +125,7 @@ async def update_rule(db: SessionFactory, actor: Actor, rule_id: str, data: Rule
         row = await _locked_rule(session, rule_id)
         await _apply(session, row, data)
         await records.audit(session, actor, "ROUTING_RULE_UPDATED", details={"ruleId": str(row.id), "name": row.name})
+        await _changed(session)
         return row
 
 
@@ -127,6 +135,7 @@ async def delete_rule(db: SessionFactory, actor: Actor, rule_id: str) -> bool:
         row = await _locked_rule(session, rule_id)
         await session.delete(row)
         await records.audit(session, actor, "ROUTING_RULE_DELETED", details={"ruleId": str(row.id), "name": row.name})
+        await _changed(session)
         return True
 
 
@@ -147,6 +156,7 @@ async def reorder_rules(db: SessionFactory, actor: Actor, rule_ids: Sequence[str
             row.priority = position * 10
             row.updated_at = now()
         await records.audit(session, actor, "ROUTING_RULES_REORDERED", details={"order": [str(r.id) for r in ordered]})
+        await _changed(session)
         return ordered
 
 
@@ -173,10 +183,29 @@ async def simulate(db: SessionFactory, actor: Actor, site: str, path: str, size:
     return Simulation(rule=rule, colorist_id=chosen.user_id if chosen else None)
 
 
-async def matching_rule(db: SessionFactory, file: File, site_code: str) -> Rule | None:
+_CACHE: dict[str, tuple[float, list[Rule]]] = {}
+_CACHE_SECONDS = 30.0
+
+
+def invalidate_rules() -> None:
+    """Called on every rule change here and, through the ``routing`` event, on every other replica."""
+    _CACHE.clear()
+
+
+async def _current_rules(db: SessionFactory) -> list[Rule]:
+    """Every report consults the rules, so they are cached; changes invalidate the cache (the short expiry
+    only covers a replica whose event listener is down)."""
+    cached = _CACHE.get("rules")
+    if cached is not None and time.monotonic() - cached[0] < _CACHE_SECONDS:
+        return cached[1]
     async with db() as session:
         rules = await routing_repo.as_domain(session, await routing_repo.all_rules(session))
-    return first_match(rules, site_code, file.path, file.size_bytes)
+    _CACHE["rules"] = (time.monotonic(), rules)
+    return rules
+
+
+async def matching_rule(db: SessionFactory, file: File, site_code: str) -> Rule | None:
+    return first_match(await _current_rules(db), site_code, file.path, file.size_bytes)
 
 
 async def destination_for(db: SessionFactory, file_id: str) -> str | None:
