@@ -2,7 +2,7 @@
 client (httpx streaming, the way the daemon moves bytes) beside ``curl`` against the same server in the same
 run (``make bench``; not part of ``make test``).
 
-Prints ``BENCH name value unit baseline=... ratio=...`` lines; best of two runs each (the machine may be
+Prints ``BENCH name value unit baseline=... ratio=...`` lines; best of three runs each (the machine may be
 shared). Uploads include the server's hashing, fsync and the move into the blob store; downloads discard the
 bytes on the client (curl ``-o /dev/null``, httpx reads and drops them) so both measure the server and the
 wire, not the client's disk.
@@ -238,7 +238,7 @@ def mb_s(seconds: float) -> float:
 def test_one_gib_up_and_down_vs_curl(orchestrator: str, gib_file: tuple[Path, str]) -> None:
     path, sha = gib_file
     url = orchestrator
-    runs = 2
+    runs = 3
     files = [reported_file(url, f"big-{n}.mov", sha, queue=n == 0) for n in range(2 * runs)]
     curl_up: list[float] = []
     py_up: list[float] = []
@@ -264,13 +264,21 @@ def test_one_gib_up_and_down_vs_curl(orchestrator: str, gib_file: tuple[Path, st
 
     up, up_base = mb_s(min(py_up)), mb_s(min(curl_up))
     down, down_base = mb_s(min(py_down)), mb_s(min(curl_down))
-    bench("transfer_upload_1gib_httpx", up, "MB/s", baseline=f"curl:{up_base:.1f}", ratio=f"{up / up_base:.2f}")
+    bench(
+        "transfer_upload_1gib_httpx",
+        up,
+        "MB/s",
+        baseline=f"curl:{up_base:.1f}",
+        ratio=f"{up / up_base:.2f}",
+        runs=",".join(f"{mb_s(s):.0f}" for s in py_up),
+    )
     bench(
         "transfer_download_1gib_httpx",
         down,
         "MB/s",
         baseline=f"curl:{down_base:.1f}",
         ratio=f"{down / down_base:.2f}",
+        runs=",".join(f"{mb_s(s):.0f}" for s in py_down),
     )
     bench("transfer_upload_1gib_curl", up_base, "MB/s", runs=",".join(f"{mb_s(s):.0f}" for s in curl_up))
     bench("transfer_download_1gib_curl", down_base, "MB/s", runs=",".join(f"{mb_s(s):.0f}" for s in curl_down))
