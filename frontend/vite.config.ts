@@ -11,6 +11,11 @@ export default defineConfig({
   resolve: {
     alias: { "@": fileURLToPath(new URL("./src", import.meta.url)) },
   },
+  optimizeDeps: {
+    // graphiql's worker setup imports Monaco's workers with `?worker`, which Vite itself resolves but its
+    // dependency pre-bundler cannot: serve just that module unbundled in dev.
+    exclude: ["graphiql/setup-workers/vite", "@graphiql/react/setup-workers/vite"],
+  },
   server: {
     proxy: {
       "/graphql": { target: backend, ws: true, changeOrigin: false },
