@@ -137,6 +137,8 @@ def test_logout_returns_to_the_login_page(page: Page) -> None:
 
 
 def test_graphiql_is_bundled_and_uses_the_session(page: Page) -> None:
+    page.goto("/graphiql")
+    expect(page.get_by_role("heading", name="Sign in first")).to_be_visible()
     login(page, "engineer")
     page.goto("/graphiql")
     expect(page.locator(".graphiql-query-editor")).to_contain_text("Overview", timeout=20_000)

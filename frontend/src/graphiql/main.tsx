@@ -30,10 +30,39 @@ query Overview {
 }
 `;
 
+function SignInFirst() {
+  return (
+    <main style={{ fontFamily: "system-ui, sans-serif", maxWidth: 420, margin: "15vh auto", lineHeight: 1.5 }}>
+      <h1 style={{ fontSize: 20 }}>Sign in first</h1>
+      <p>
+        GraphiQL uses your Color Routing session. <a href="/">Sign in</a>, then come back to <code>/graphiql</code>.
+      </p>
+    </main>
+  );
+}
+
+/** Anonymous callers may not introspect the schema: say so instead of showing GraphiQL's schema error. */
+async function signedIn(): Promise<boolean> {
+  try {
+    const r = await fetch("/graphql", {
+      method: "POST",
+      credentials: "include",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ me { id } }" }),
+    });
+    const body = (await r.json()) as { data?: { me: { id: string } | null } };
+    return Boolean(body.data?.me);
+  } catch {
+    return true; // let GraphiQL show whatever the network problem is
+  }
+}
+
 const root = document.getElementById("graphiql");
 if (!root) throw new Error("#graphiql missing");
-createRoot(root).render(
-  <StrictMode>
-    <GraphiQL fetcher={fetcher} defaultQuery={DEFAULT_QUERY} defaultTheme={storedTheme()} />
-  </StrictMode>,
+void signedIn().then((ok) =>
+  createRoot(root).render(
+    <StrictMode>
+      {ok ? <GraphiQL fetcher={fetcher} defaultQuery={DEFAULT_QUERY} defaultTheme={storedTheme()} /> : <SignInFirst />}
+    </StrictMode>,
+  ),
 );
