@@ -55,7 +55,12 @@ schema-check: install
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
-test-py: install
+TUS_JS := tests/transfers/js
+$(TUS_JS)/node_modules/.package-lock.json: $(TUS_JS)/package-lock.json
+	cd $(TUS_JS) && npm ci --no-audit --no-fund
+	touch $@
+
+test-py: install $(TUS_JS)/node_modules/.package-lock.json
 	$(BIN)/pytest -m "not bench and not e2e" $(PYTEST_FLAGS)
 
 ifneq ($(HAS_FRONTEND),)
