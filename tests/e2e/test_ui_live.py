@@ -6,6 +6,7 @@ import re
 import uuid
 from typing import Any
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -153,3 +154,33 @@ def test_graphiql_is_bundled_and_uses_the_session(page: Page) -> None:
             continue
     expect(response).to_contain_text(re.compile(r"username.{0,6}engineer"))
     shoot(page, "graphiql")
+
+
+def test_change_password_ends_the_session_and_the_new_one_works(page: Page, server: Server) -> None:
+    username = f"pw{uuid.uuid4().hex[:6]}"
+    with httpx.Client(base_url=server.base, timeout=30) as admin:
+        for query, variables in [
+            (
+                "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { id } }",
+                {"u": "admin", "p": "admin-demo-pass"},
+            ),
+            (
+                "mutation($i: CreateUserInput!) { createUser(input: $i) { id } }",
+                {"i": {"username": username, "password": "first-password-1", "role": "READONLY"}},
+            ),
+        ]:
+            body = admin.post("/graphql", json={"query": query, "variables": variables}).json()
+            assert not body.get("errors"), body
+    login(page, username, "first-password-1")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()
+    page.get_by_label("Current password").fill("wrong-password-0")
+    page.get_by_label("New password", exact=True).fill("second-password-2")
+    page.get_by_label("Repeat new password").fill("second-password-2")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_role("alert")).to_contain_text("wrong")
+    page.get_by_label("Current password").fill("first-password-1")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Password changed")).to_be_visible()
+    shoot(page, "password-changed")
+    login(page, username, "second-password-2")

@@ -7,11 +7,13 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { useLogin } from "@/hooks/use-auth";
 import { errorMessage } from "@/lib/graphql-client";
+import { takeLoginNotice } from "@/lib/login-notice";
 
 export function LoginPage() {
   const login = useLogin();
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
+  const [notice] = useState(takeLoginNotice);
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -59,6 +61,7 @@ export function LoginPage() {
                 onChange={(e) => setPassword(e.target.value)}
               />
             </div>
+            {notice && !login.isError && <Alert variant="info">{notice}</Alert>}
             {login.isError && (
               <Alert id="login-error" data-testid="login-error">
                 {errorMessage(login.error)}

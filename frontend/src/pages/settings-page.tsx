@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from "react";
 import { Code2, Moon, Sun } from "lucide-react";
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { PageBody, PageHeader } from "@/components/layout/app-shell";
 import { Alert } from "@/components/ui/alert";
 import { Button, buttonVariants } from "@/components/ui/button";
@@ -12,6 +12,8 @@ import { useCurrentUser } from "@/hooks/use-current-user";
 import { useTheme } from "@/hooks/use-theme";
 import { humanize } from "@/lib/format";
 import { errorMessage, gqlRequest } from "@/lib/graphql-client";
+import { setLoginNotice } from "@/lib/login-notice";
+import { queryKeys } from "@/lib/query-keys";
 import type { Theme } from "@/lib/theme";
 import { cn } from "@/lib/utils";
 
@@ -93,12 +95,14 @@ function PasswordCard() {
   const [oldPassword, setOld] = useState("");
   const [newPassword, setNew] = useState("");
   const [confirm, setConfirm] = useState("");
+  const queryClient = useQueryClient();
   const change = useMutation({
     mutationFn: () => gqlRequest(ChangePasswordMutation, { oldPassword, newPassword }),
+    // The server ends every session of this user, this one included: back to the login page.
     onSuccess: () => {
-      setOld("");
-      setNew("");
-      setConfirm("");
+      setLoginNotice("Password changed. Sign in with your new password.");
+      queryClient.setQueryData(queryKeys.me, null);
+      queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== "me" });
     },
   });
   const mismatch = confirm.length > 0 && confirm !== newPassword;
@@ -110,7 +114,7 @@ function PasswordCard() {
     <Card>
       <CardHeader>
         <CardTitle>Change password</CardTitle>
-        <CardDescription>Other sessions of yours are signed out.</CardDescription>
+        <CardDescription>Every session of yours ends, this one too: sign in again afterwards.</CardDescription>
       </CardHeader>
       <CardContent>
         <form className="space-y-3" onSubmit={submit}>
@@ -152,7 +156,6 @@ function PasswordCard() {
           </div>
           {mismatch && <Alert>The new passwords differ.</Alert>}
           {change.isError && <Alert>{errorMessage(change.error)}</Alert>}
-          {change.isSuccess && <Alert variant="info">Password changed.</Alert>}
           <Button type="submit" disabled={change.isPending || mismatch}>
             Change password
           </Button>
