@@ -23,6 +23,7 @@ from app.domain.errors import BadInput, Conflict, Forbidden, NotFound
 from app.domain.permissions import SYSTEM, Actor, ActorKind, Capability, has_capability
 from app.domain.states import FINAL_STATES, FileState
 from app.repositories import files as files_repo
+from app.repositories import transfers as transfers_repo
 from app.repositories import uploads as uploads_repo
 from app.services import records
 from app.services.lifecycle import now, parse_id
@@ -187,6 +188,10 @@ async def complete_upload(
             "UPLOAD_COMPLETED",
             {"uploadId": upload.id, "sizeBytes": upload.length, "sha256": file.sha256},
         )
+        # A job queued before the bytes arrived can run now: tell transferEvents followers (transfer agents).
+        job = await transfers_repo.latest_for_file(session, file.id)
+        if job is not None and job.status == "PENDING":
+            await records.publish(session, "transfer", {"transferId": job.id, "fileId": file.id})
         return file
 
 

@@ -41,4 +41,4 @@ class TransferSubscriptions:
                 codes = {s.code for s in (src, dst) if s}
                 if not sites <= codes:
                     continue
-            yield TransferJob.from_row(row)
+            yield TransferJob.from_row(row, event_cursor=str(event.id) if event.id else None)

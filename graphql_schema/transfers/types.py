@@ -39,9 +39,14 @@ class TransferJob:
     started_at: datetime | None
     completed_at: datetime | None
     _row: strawberry.Private[TransferRow]
+    event_cursor: str | None = strawberry.field(
+        default=None,
+        description="On transferEvents deliveries of job changes: the event's cursor, to resume with after:. "
+        "Null on queries and on progress signals (those are live only).",
+    )
 
     @classmethod
-    def from_row(cls, row: TransferRow) -> TransferJob:
+    def from_row(cls, row: TransferRow, event_cursor: str | None = None) -> TransferJob:
         return cls(
             id=gid(row.id),
             status=TransferStatus(row.status),
@@ -55,6 +60,7 @@ class TransferJob:
             started_at=row.started_at,
             completed_at=row.completed_at,
             _row=row,
+            event_cursor=event_cursor,
         )
 
     @strawberry.field(description="Seconds left at the current rate, while running.")
