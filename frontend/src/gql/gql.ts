@@ -46,7 +46,7 @@ type Documents = {
     "\n  mutation FailTransfer($transferId: ID!, $error: String!) {\n    failTransfer(transferId: $transferId, error: $error) {\n      ...TransferFields\n      file {\n        ...FileSummary\n      }\n    }\n  }\n": typeof types.FailTransferDocument,
     "\n  subscription FileEvents($after: String) {\n    fileEvents(after: $after) {\n      cursor\n      action\n      fromState\n      toState\n      actor\n      at\n      file {\n        ...FileSummary\n      }\n    }\n  }\n": typeof types.FileEventsDocument,
     "\n  subscription SiteEvents {\n    siteEvents {\n      ...SiteFields\n    }\n  }\n": typeof types.SiteEventsDocument,
-    "\n  subscription TransferEvents {\n    transferEvents {\n      ...TransferFields\n    }\n  }\n": typeof types.TransferEventsDocument,
+    "\n  subscription TransferEvents($after: String) {\n    transferEvents(after: $after) {\n      ...TransferFields\n      eventCursor\n    }\n  }\n": typeof types.TransferEventsDocument,
     "\n  subscription AuditEvents($after: String) {\n    auditEvents(after: $after) {\n      ...AuditFields\n    }\n  }\n": typeof types.AuditEventsDocument,
 };
 const documents: Documents = {
@@ -81,7 +81,7 @@ const documents: Documents = {
     "\n  mutation FailTransfer($transferId: ID!, $error: String!) {\n    failTransfer(transferId: $transferId, error: $error) {\n      ...TransferFields\n      file {\n        ...FileSummary\n      }\n    }\n  }\n": types.FailTransferDocument,
     "\n  subscription FileEvents($after: String) {\n    fileEvents(after: $after) {\n      cursor\n      action\n      fromState\n      toState\n      actor\n      at\n      file {\n        ...FileSummary\n      }\n    }\n  }\n": types.FileEventsDocument,
     "\n  subscription SiteEvents {\n    siteEvents {\n      ...SiteFields\n    }\n  }\n": types.SiteEventsDocument,
-    "\n  subscription TransferEvents {\n    transferEvents {\n      ...TransferFields\n    }\n  }\n": types.TransferEventsDocument,
+    "\n  subscription TransferEvents($after: String) {\n    transferEvents(after: $after) {\n      ...TransferFields\n      eventCursor\n    }\n  }\n": types.TransferEventsDocument,
     "\n  subscription AuditEvents($after: String) {\n    auditEvents(after: $after) {\n      ...AuditFields\n    }\n  }\n": types.AuditEventsDocument,
 };
 
@@ -212,7 +212,7 @@ export function graphql(source: "\n  subscription SiteEvents {\n    siteEvents {
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription TransferEvents {\n    transferEvents {\n      ...TransferFields\n    }\n  }\n"): typeof import('./graphql').TransferEventsDocument;
+export function graphql(source: "\n  subscription TransferEvents($after: String) {\n    transferEvents(after: $after) {\n      ...TransferFields\n      eventCursor\n    }\n  }\n"): typeof import('./graphql').TransferEventsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

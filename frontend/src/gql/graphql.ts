@@ -268,10 +268,12 @@ export type SiteEventsSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 export type SiteEventsSubscription = { siteEvents: { id: string, code: string, name: string, online: boolean, lastHeartbeatAt: string | null, daemonVersion: string | null, watchPath: string | null, queueDepth: number | null, diskFreeBytes: number | string | null } };
 
-export type TransferEventsSubscriptionVariables = Exact<{ [key: string]: never; }>;
+export type TransferEventsSubscriptionVariables = Exact<{
+  after?: string | null | undefined;
+}>;
 
 
-export type TransferEventsSubscription = { transferEvents: { id: string, status: TransferStatus, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } };
+export type TransferEventsSubscription = { transferEvents: { eventCursor: string | null, id: string, status: TransferStatus, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } };
 
 export type AuditEventsSubscriptionVariables = Exact<{
   after?: string | null | undefined;
@@ -1232,9 +1234,10 @@ export const SiteEventsDocument = new TypedDocumentString(`
   diskFreeBytes
 }`) as unknown as TypedDocumentString<SiteEventsSubscription, SiteEventsSubscriptionVariables>;
 export const TransferEventsDocument = new TypedDocumentString(`
-    subscription TransferEvents {
-  transferEvents {
+    subscription TransferEvents($after: String) {
+  transferEvents(after: $after) {
     ...TransferFields
+    eventCursor
   }
 }
     fragment TransferFields on TransferJob {

@@ -25,9 +25,10 @@ export const SiteEventsSubscription = graphql(`
 `);
 
 export const TransferEventsSubscription = graphql(`
-  subscription TransferEvents {
-    transferEvents {
+  subscription TransferEvents($after: String) {
+    transferEvents(after: $after) {
       ...TransferFields
+      eventCursor
     }
   }
 `);

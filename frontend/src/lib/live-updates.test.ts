@@ -19,7 +19,7 @@ describe("startLiveUpdates", () => {
     client = new FakeWsClient();
     timers = [];
     qc = new QueryClient();
-    cursors = { fileEvents: null, auditEvents: null };
+    cursors = { fileEvents: null, auditEvents: null, transferEvents: null };
     const live = new LiveConnection(client, { backoffMs: () => 0, setTimer: (fn) => timers.push(fn) });
     stop = startLiveUpdates(qc, live, cursors);
     client.emit("connected");
@@ -118,10 +118,13 @@ describe("startLiveUpdates", () => {
       },
     });
     push("AuditEvents", { auditEvents: makeAudit({ cursor: "78" }) });
+    push("TransferEvents", { transferEvents: { ...makeTransfer({ status: "COMPLETED" }), eventCursor: "79" } });
+    push("TransferEvents", { transferEvents: { ...makeTransfer(), eventCursor: null } }); // progress: live only
     client.drop();
     timers.splice(0).forEach((t) => t());
     expect(client.active("FileEvents")[0].payload.variables).toEqual({ after: "77" });
     expect(client.active("AuditEvents")[0].payload.variables).toEqual({ after: "78" });
+    expect(client.active("TransferEvents")[0].payload.variables).toEqual({ after: "79" });
   });
 
   it("moves a transfer's progress bar in its file's details", () => {

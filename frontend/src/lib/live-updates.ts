@@ -45,6 +45,8 @@ import { queryKeys, type AuditFilter } from "./query-keys";
 export interface LiveCursors {
   fileEvents: string | null;
   auditEvents: string | null;
+  /** Job changes are durable and resumable; progress signals are live only (no cursor). */
+  transferEvents: string | null;
 }
 
 const SEEN_LIMIT = 500;
@@ -131,7 +133,7 @@ export function applySiteEvent(queryClient: QueryClient, site: SiteEventsSubscri
 export function startLiveUpdates(
   queryClient: QueryClient,
   live: LiveConnection,
-  cursors: LiveCursors = { fileEvents: null, auditEvents: null },
+  cursors: LiveCursors = { fileEvents: null, auditEvents: null, transferEvents: null },
 ): () => void {
   const seenFileCursors = new Set<string>();
   const recentFiles = new RecentEvents<FileSummaryFragment>();
@@ -213,12 +215,15 @@ export function startLiveUpdates(
     }),
     live.subscribe<TransferEventsSubscription>({
       query: TransferEventsDoc.toString(),
-      // Progress is live-only: after a gap, refetch the lists (and the stats' active count) once.
+      variables: () => ({ after: cursors.transferEvents }),
+      // Job changes replay from the cursor, but progress is live-only: after a gap, refetch the lists
+      // (and the stats' active count) once so bars show the current bytes.
       onResume: () => {
         void queryClient.invalidateQueries({ queryKey: queryKeys.transfersRoot });
         refreshStatsSoon();
       },
       next: ({ transferEvents }) => {
+        if (transferEvents.eventCursor) cursors.transferEvents = transferEvents.eventCursor;
         recentTransfers.add(transferEvents);
         if (applyTransfer(queryClient, transferEvents).statusChanged) refreshStatsSoon();
       },
