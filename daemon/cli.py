@@ -35,7 +35,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--api-key", "-k", default=None, help="daemon API key (default: env DAEMON_API_KEY)")
     p.add_argument("--metadata-only", action="store_true", help="report files without uploading their bytes")
-    p.add_argument("--incoming", type=Path, default=None, help="folder transferred files arrive in (never reported)")
+    p.add_argument(
+        "--incoming",
+        type=Path,
+        default=None,
+        help="run the transfer agent: files queued to this site arrive in this folder (never reported)",
+    )
+    p.add_argument("--max-transfer-attempts", type=int, default=3, help="automatic attempts per queued transfer (3)")
+    p.add_argument(
+        "--transfer-rate-limit",
+        type=float,
+        default=0.0,
+        metavar="MB/S",
+        help="cap each upload and download at this many MB/s (0: no cap)",
+    )
     p.add_argument("--state-dir", type=Path, default=None, help="outbox location (default: ./.daemon-state/SITE)")
     p.add_argument("--poll", action="store_true", help="poll instead of inotify (NFS/SMB shares)")
     p.add_argument("--poll-interval", type=float, default=5.0, help="seconds between polls with --poll (5)")
@@ -75,6 +88,8 @@ def config_from_args(args: argparse.Namespace) -> DaemonConfig:
         send_concurrency=args.send_concurrency,
         report_batch=args.report_batch,
         retry_failed=args.retry_failed,
+        max_transfer_attempts=args.max_transfer_attempts,
+        transfer_rate_limit=args.transfer_rate_limit,
     )
 
 

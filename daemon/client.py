@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -256,6 +256,38 @@ class OrchestratorClient:
             raise self._classify(errors[0])
         assert data is not None
         return data[field]
+
+    async def call(self, request: GraphQLRequest, variables: dict[str, Any], field: str) -> Any:
+        """One operation's ``field`` for the transfer side (uploader, agent), with the same error mapping as
+        reports: :class:`ReportRejectedError` for what a resend cannot fix (``code`` says which),
+        :class:`OrchestratorUnavailableError` for try-again-later, :class:`AuthRejectedError` for a refused key."""
+        return await self._execute_one(request, variables, field)
+
+    async def subscribe(self, request: GraphQLRequest, variables: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
+        """Results of one subscription on the shared session until the server completes it.
+
+        A dropped link raises :class:`OrchestratorUnavailableError` (``link=True``; gql's reconnecting session
+        is already reconnecting), a GraphQL error is classified like :meth:`call`'s. The caller re-subscribes,
+        from its own cursor, once :attr:`link_up` is set again.
+        """
+        session = self._session
+        if session is None or not self._ever_connected:
+            raise OrchestratorUnavailableError("not connected to the orchestrator", link=True)
+        results = session.subscribe(GraphQLRequest(request, variable_values=variables))
+        try:
+            async for result in results:
+                yield result
+        except TransportQueryError as exc:
+            raise self._classify((exc.errors or [{"message": str(exc)}])[0]) from exc
+        except Exception as exc:
+            if self.connected:
+                event("orchestrator.disconnected", logging.WARNING, url=self.url, error=repr(exc))
+            self.connected = False
+            self.link_up.clear()
+            raise OrchestratorUnavailableError(repr(exc), link=True) from exc
+        finally:
+            with contextlib.suppress(Exception):
+                await results.aclose()
 
     async def report_file(self, report: FileReport) -> ReportedFile:
         node = await self._execute_one(REPORT_FILE, {"input": report.as_input()}, "reportFile")

@@ -34,11 +34,18 @@ class DaemonConfig:
     send_concurrency: int = 4
     report_batch: int = 16
     retry_failed: bool = False
+    max_transfer_attempts: int = 3
+    transfer_rate_limit: float = 0.0  # MB/s per upload or download; 0 = unlimited
     extra_skip_dirs: tuple[Path, ...] = field(default=())
 
     @property
     def graphql_ws_url(self) -> str:
         return graphql_ws_url(self.orchestrator)
+
+    @property
+    def http_url(self) -> str:
+        """Base URL for the byte endpoints (``/uploads/``, ``/blobs/``)."""
+        return http_base_url(self.orchestrator)
 
     @property
     def outbox_path(self) -> Path:
@@ -71,6 +78,30 @@ class DaemonConfig:
             raise ConfigError("--hash-workers and --send-concurrency must be at least 1")
         if not 1 <= self.report_batch <= 64:  # the orchestrator refuses documents with more aliases
             raise ConfigError("--report-batch must be between 1 and 64")
+        if self.max_transfer_attempts < 1:
+            raise ConfigError("--max-transfer-attempts must be at least 1")
+        if self.transfer_rate_limit < 0:
+            raise ConfigError("--transfer-rate-limit must not be negative")
+        if self.incoming is not None:
+            self._validate_incoming(self.incoming)
+
+    def _validate_incoming(self, incoming: Path) -> None:
+        if incoming.exists() and not incoming.is_dir():
+            raise ConfigError(f"incoming path is not a folder: {incoming}")
+        inc, watch = incoming.resolve(), self.watch.resolve()
+        if inc == watch or inc in watch.parents:
+            # Incoming is never reported: as the watch folder (or above it) it would hide every camera file.
+            raise ConfigError(f"--incoming must not be the watch folder or contain it: {incoming}")
+        existing = next((p for p in (inc, *inc.parents) if p.exists()), None)
+        if existing is None or not os.access(existing, os.W_OK | os.X_OK):
+            raise ConfigError(f"incoming folder is not writable: {incoming}")
+
+
+def http_base_url(orchestrator: str) -> str:
+    """The orchestrator's HTTP base (``http[s]://host:port[/prefix]``) from any form :func:`graphql_ws_url` takes."""
+    ws = urlsplit(graphql_ws_url(orchestrator))
+    scheme = "https" if ws.scheme == "wss" else "http"
+    return urlunsplit((scheme, ws.netloc, ws.path.removesuffix("/graphql"), "", ""))
 
 
 def graphql_ws_url(orchestrator: str) -> str:

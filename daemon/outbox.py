@@ -108,6 +108,11 @@ class Outbox:
     def __init__(self, conn: sqlite3.Connection, executor: ThreadPoolExecutor) -> None:
         self._conn = conn
         self._executor = executor
+        self._sent_listeners: list[Callable[[Sequence[str]], None]] = []
+
+    def on_sent(self, listener: Callable[[Sequence[str]], None]) -> None:
+        """Call ``listener(report_ids)`` once acknowledgements are committed (the uploader starts on them)."""
+        self._sent_listeners.append(listener)
 
     @classmethod
     async def open(cls, path: Path, *, site: str, watch: str) -> Outbox:
@@ -254,6 +259,8 @@ class Outbox:
             )
 
         await self._run(self._tx, run)
+        for listener in self._sent_listeners:
+            listener([report_id for report_id, _ in results])
 
     async def mark_failed(self, report_id: str, error: str, *, permanent: bool, retry_at: float | None = None) -> None:
         """Record a failed attempt: permanent ones stop being sent, others wait until ``retry_at``."""

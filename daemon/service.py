@@ -28,6 +28,7 @@ from daemon.logs import event
 from daemon.outbox import Outbox
 from daemon.pipeline import Detector
 from daemon.reporter import Reporter, SiteRejectedError
+from daemon.transfers import Transfers
 from daemon.watcher import ObserverFactory, Watcher, default_observer
 
 _HEALTH_INTERVAL = 5.0
@@ -99,7 +100,8 @@ class Service:
             state_dir=str(cfg.state_dir),
             settle_seconds=cfg.settle_seconds,
             mode="poll" if cfg.poll else "watch",
-            uploads="off: this build reports metadata only" if not cfg.metadata_only else "off (--metadata-only)",
+            uploads="off (--metadata-only)" if cfg.metadata_only else "on",
+            incoming=str(cfg.incoming) if cfg.incoming is not None else None,
             pid=os.getpid(),
             **{f"outbox_{k}": v for k, v in counts.items()},
         )
@@ -133,14 +135,25 @@ class Service:
             request_rescan=detector.request_rescan,
             observer_factory=self._observer_factory,
         )
-        await client.start()
+        transfers = await Transfers.open(cfg, client, root, ready=reporter.verified)
+        outbox.on_sent(transfers.reported)
         try:
-            return await self._serve(client, detector, reporter, watcher, outbox)
+            await client.start()
+            try:
+                return await self._serve(client, detector, reporter, watcher, outbox, transfers)
+            finally:
+                await client.close()
         finally:
-            await client.close()
+            await transfers.close()
 
     async def _serve(
-        self, client: OrchestratorClient, detector: Detector, reporter: Reporter, watcher: Watcher, outbox: Outbox
+        self,
+        client: OrchestratorClient,
+        detector: Detector,
+        reporter: Reporter,
+        watcher: Watcher,
+        outbox: Outbox,
+        transfers: Transfers,
     ) -> ExitCode:
         cfg = self.config
         try:
@@ -151,7 +164,7 @@ class Service:
 
         producers = {**detector.tasks(), "watch-health": lambda: self._watch_health(watcher, detector)}
         producer_tasks = [self._spawn(name, fn) for name, fn in producers.items()]
-        sender_tasks = [self._spawn(name, fn) for name, fn in reporter.tasks().items()]
+        sender_tasks = [self._spawn(name, fn) for name, fn in {**reporter.tasks(), **transfers.tasks()}.items()]
         recorder = self._spawn("recorder", detector.recorder)
         marker = self._spawn("marker", reporter.marker)
 

@@ -1,0 +1,315 @@
+"""Durable state of byte movement, in the outbox's SQLite file (own tables, own connection, own thread).
+
+- ``uploads``: one row per reported file whose bytes the uploader has touched. The tus upload URL is the resume
+  token: it is committed before the first byte is sent, so after any interruption a ``HEAD`` tells where to go on.
+- ``agent_jobs``: the transfer agent's files in hand — the transfer it claimed (committed as ``claiming``
+  *before* ``startTransfer``, so a claim whose answer was lost is still recognised as ours), how many automatic
+  attempts it spent, when to try again, and ``delivered`` once the file is renamed into place but the
+  orchestrator has not yet acknowledged ``completeTransfer``.
+- ``agent_meta``: the ``transferEvents`` cursor.
+
+The outbox's ``reports`` table is read here (which files are reported, with which stat), never written. Same
+durability as the outbox: WAL, ``synchronous=FULL``; commits fsync on this module's thread, not the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal, TypeVar
+
+T = TypeVar("T")
+
+UploadStatus = Literal["pending", "done", "stale", "skipped", "failed"]
+JobStatus = Literal["claiming", "running", "delivered", "retry"]
+
+_CHUNK = 400  # report ids per IN (...) list
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS uploads (
+    report_id       TEXT PRIMARY KEY,
+    file_id         TEXT NOT NULL,
+    url             TEXT,
+    status          TEXT NOT NULL CHECK (status IN ('pending', 'done', 'stale', 'skipped', 'failed')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    last_error      TEXT,
+    next_attempt_at REAL,
+    updated_at      TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS agent_jobs (
+    file_id         TEXT PRIMARY KEY,
+    transfer_id     TEXT,
+    path            TEXT NOT NULL,
+    sha256          TEXT NOT NULL,
+    size_bytes      INTEGER NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('claiming', 'running', 'delivered', 'retry')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at REAL,
+    last_error      TEXT,
+    updated_at      TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS agent_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+# A reported file needs its bytes sent when no upload row exists yet, when its row waits for a retry that is
+# due, or when it was found changed on disk ("stale") but the outbox has since re-recorded the same content
+# with the new stat (a touched file: ``reports.updated_at`` moved past ours).
+_WORK = """
+SELECT r.rowid, r.report_id, r.file_id, r.path, r.size_bytes, r.mtime_ns, r.sha256, u.url, coalesce(u.attempts, 0)
+FROM reports r LEFT JOIN uploads u ON u.report_id = r.report_id
+WHERE r.status = 'sent' AND r.file_id IS NOT NULL AND {where}
+  AND (u.report_id IS NULL
+       OR (u.status = 'pending' AND (u.next_attempt_at IS NULL OR u.next_attempt_at <= ?))
+       OR (u.status = 'stale' AND r.updated_at > u.updated_at))
+ORDER BY r.rowid
+"""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()  # the outbox's format: the two compare as text
+
+
+@dataclass(frozen=True)
+class UploadWork:
+    """A reported file whose bytes the orchestrator does not have yet (as far as we know)."""
+
+    seq: int
+    report_id: str
+    file_id: str
+    path: str
+    size: int
+    mtime_ns: int
+    sha256: str
+    url: str | None
+    attempts: int
+
+
+@dataclass(frozen=True)
+class AgentJob:
+    file_id: str
+    transfer_id: str | None
+    path: str
+    sha256: str
+    size: int
+    status: JobStatus
+    attempts: int = 0
+    next_attempt_at: float | None = None
+    last_error: str | None = None
+
+
+def _work(row: Sequence[object]) -> UploadWork:
+    seq, report_id, file_id, path, size, mtime_ns, sha256, url, attempts = row
+    return UploadWork(
+        int(str(seq)),
+        str(report_id),
+        str(file_id),
+        str(path),
+        int(str(size)),
+        int(str(mtime_ns)),
+        str(sha256),
+        None if url is None else str(url),
+        int(str(attempts)),
+    )
+
+
+_JOB_COLUMNS = "file_id, transfer_id, path, sha256, size_bytes, status, attempts, next_attempt_at, last_error"
+
+
+def _job(row: Sequence[object]) -> AgentJob:
+    file_id, transfer_id, path, sha256, size, status, attempts, next_at, error = row
+    assert status in ("claiming", "running", "delivered", "retry")
+    return AgentJob(
+        str(file_id),
+        None if transfer_id is None else str(transfer_id),
+        str(path),
+        str(sha256),
+        int(str(size)),
+        status,
+        int(str(attempts)),
+        None if next_at is None else float(str(next_at)),
+        None if error is None else str(error),
+    )
+
+
+class TransferState:
+    """Async façade over one SQLite connection owned by one thread (the outbox has its own)."""
+
+    def __init__(self, conn: sqlite3.Connection, executor: ThreadPoolExecutor) -> None:
+        self._conn = conn
+        self._executor = executor
+
+    @classmethod
+    async def open(cls, path: Path) -> TransferState:
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="transfer-state")
+        try:
+            conn = await asyncio.get_running_loop().run_in_executor(executor, cls._open_sync, path)
+        except BaseException:
+            executor.shutdown(wait=True)
+            raise
+        return cls(conn, executor)
+
+    @staticmethod
+    def _open_sync(path: Path) -> sqlite3.Connection:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA busy_timeout=10000")
+            conn.executescript(_SCHEMA)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    async def _run(self, fn: Callable[..., T], *args: object) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+
+    def _tx(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            result = fn(self._conn)
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+        return result
+
+    async def close(self) -> None:
+        await self._run(self._conn.close)
+        self._executor.shutdown(wait=True)
+
+    # -- uploads ----------------------------------------------------------------------------------------
+
+    async def upload_work(self, report_ids: Sequence[str] | None = None, now: float = 0.0) -> list[UploadWork]:
+        """Reported files to upload: all of them (``None``, in detection order) or just these report ids."""
+
+        def run() -> list[UploadWork]:
+            if report_ids is None:
+                rows = self._conn.execute(_WORK.format(where="1"), (now,)).fetchall()
+                return [_work(r) for r in rows]
+            found: list[UploadWork] = []
+            for start in range(0, len(report_ids), _CHUNK):
+                chunk = list(report_ids[start : start + _CHUNK])
+                where = f"r.report_id IN ({', '.join('?' * len(chunk))})"
+                rows = self._conn.execute(_WORK.format(where=where), (*chunk, now)).fetchall()
+                found += [_work(r) for r in rows]
+            return found
+
+        return await self._run(run)
+
+    async def set_upload(
+        self,
+        work: UploadWork,
+        status: UploadStatus,
+        *,
+        url: str | None,
+        attempts: int | None = None,
+        error: str | None = None,
+        retry_at: float | None = None,
+    ) -> None:
+        def run(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "INSERT INTO uploads (report_id, file_id, url, status, attempts, last_error, next_attempt_at,"
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (report_id) DO UPDATE SET"
+                " file_id = excluded.file_id, url = excluded.url, status = excluded.status,"
+                " attempts = excluded.attempts, last_error = excluded.last_error,"
+                " next_attempt_at = excluded.next_attempt_at, updated_at = excluded.updated_at",
+                (
+                    work.report_id,
+                    work.file_id,
+                    url,
+                    status,
+                    work.attempts if attempts is None else attempts,
+                    error,
+                    retry_at,
+                    _now(),
+                ),
+            )
+
+        await self._run(self._tx, run)
+
+    async def next_upload_retry(self, after: float) -> float | None:
+        def run() -> float | None:
+            row = self._conn.execute(
+                "SELECT min(next_attempt_at) FROM uploads WHERE status = 'pending' AND next_attempt_at > ?", (after,)
+            ).fetchone()
+            return None if row is None or row[0] is None else float(row[0])
+
+        return await self._run(run)
+
+    async def upload_counts(self) -> dict[str, int]:
+        def run() -> dict[str, int]:
+            rows = self._conn.execute("SELECT status, count(*) FROM uploads GROUP BY status").fetchall()
+            return {str(s): int(n) for s, n in rows}
+
+        return await self._run(run)
+
+    async def upload_url(self, report_id: str) -> str | None:
+        def run() -> str | None:
+            row = self._conn.execute("SELECT url FROM uploads WHERE report_id = ?", (report_id,)).fetchone()
+            return None if row is None or row[0] is None else str(row[0])
+
+        return await self._run(run)
+
+    # -- transfer agent ---------------------------------------------------------------------------------
+
+    async def put_job(self, job: AgentJob) -> None:
+        def run(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                f"INSERT OR REPLACE INTO agent_jobs ({_JOB_COLUMNS}, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    job.file_id,
+                    job.transfer_id,
+                    job.path,
+                    job.sha256,
+                    job.size,
+                    job.status,
+                    job.attempts,
+                    job.next_attempt_at,
+                    job.last_error,
+                    _now(),
+                ),
+            )
+
+        await self._run(self._tx, run)
+
+    async def drop_job(self, file_id: str) -> None:
+        def run(conn: sqlite3.Connection) -> None:
+            conn.execute("DELETE FROM agent_jobs WHERE file_id = ?", (file_id,))
+
+        await self._run(self._tx, run)
+
+    async def job(self, file_id: str) -> AgentJob | None:
+        def run() -> AgentJob | None:
+            row = self._conn.execute(f"SELECT {_JOB_COLUMNS} FROM agent_jobs WHERE file_id = ?", (file_id,)).fetchone()
+            return None if row is None else _job(row)
+
+        return await self._run(run)
+
+    async def jobs(self) -> list[AgentJob]:
+        def run() -> list[AgentJob]:
+            rows = self._conn.execute(f"SELECT {_JOB_COLUMNS} FROM agent_jobs ORDER BY rowid").fetchall()
+            return [_job(r) for r in rows]
+
+        return await self._run(run)
+
+    async def cursor(self) -> str | None:
+        def run() -> str | None:
+            row = self._conn.execute("SELECT value FROM agent_meta WHERE key = 'transfer_events_cursor'").fetchone()
+            return None if row is None else str(row[0])
+
+        return await self._run(run)
+
+    async def save_cursor(self, cursor: str) -> None:
+        def run(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "INSERT OR REPLACE INTO agent_meta (key, value) VALUES ('transfer_events_cursor', ?)", (cursor,)
+            )
+
+        await self._run(self._tx, run)

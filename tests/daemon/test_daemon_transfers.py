@@ -1,0 +1,203 @@
+"""Bytes through the hub with real processes: an orchestrator, a Tustin daemon uploading what it reports, a
+Nashville daemon running the transfer agent into its incoming folder, and an operator queueing files.
+
+Transfers are throttled (``--transfer-rate-limit``) where a test must interrupt one halfway, so the interruption
+lands mid-transfer on any machine without gigabyte files. Every test keeps its files under its own folder.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from daemon_harness import DaemonProcess, Orchestrator, wait_until
+from transfer_harness import MIB, Operator, blob_path, recording, sha256_of, state_rows, write_random
+
+DaemonFactory = Callable[..., DaemonProcess]
+LIFECYCLE = ["DETECTED", "VALIDATED", "QUEUED", "TRANSFERRING", "TRANSFERRED"]
+
+
+@pytest.fixture(scope="module")
+def operator(orchestrator: Orchestrator) -> Iterator[Operator]:
+    op = Operator.create(orchestrator)
+    yield op
+    op.close()
+
+
+def reported_id(orch: Orchestrator, path: str, timeout: float = 30) -> str:
+    files = wait_until(lambda: orch.files(path, site="tustin"), timeout, what=f"the report of {path}")
+    return str(files[0]["id"])
+
+
+def tustin(factory: DaemonFactory, orch: Orchestrator, watch: Path, *extra: str) -> DaemonProcess:
+    watch.mkdir(parents=True, exist_ok=True)
+    return factory("tustin", watch, orch.url, *extra, state="tustin-state")
+
+
+def nashville(factory: DaemonFactory, orch: Orchestrator, tmp_path: Path, *extra: str) -> DaemonProcess:
+    watch = tmp_path / "nashville-watch"
+    watch.mkdir(exist_ok=True)
+    return factory(
+        "nashville", watch, orch.url, "--incoming", str(tmp_path / "incoming"), *extra, state="nashville-state"
+    )
+
+
+def test_a_file_dropped_in_tustin_arrives_in_nashville_verified_with_live_progress(
+    orchestrator: Orchestrator, operator: Operator, daemon_factory: DaemonFactory, tmp_path: Path
+) -> None:
+    source = tustin(daemon_factory, orchestrator, tmp_path / "watch", "--transfer-rate-limit", "24").start()
+    agent = nashville(daemon_factory, orchestrator, tmp_path, "--transfer-rate-limit", "8").start()
+    source.wait_event("heartbeat.ok")
+    agent.wait_event("heartbeat.ok")
+    with recording(orchestrator) as subscriber:
+        digest = write_random(tmp_path / "watch" / "arrive" / "day1" / "A001.MOV", 16 * MIB)
+        file_id = reported_id(orchestrator, "arrive/")
+        operator.queue(file_id)  # as soon as it is reported: the bytes are most likely still on their way up
+
+        arrived = tmp_path / "incoming" / "arrive" / "day1" / "A001.MOV"
+        wait_until(lambda: operator.file(file_id)["state"] == "TRANSFERRED", 60, what="TRANSFERRED")
+        events = subscriber.for_file(file_id)
+
+    assert sha256_of(arrived) == digest
+    node = operator.file(file_id)
+    assert node["sha256"] == digest and node["contentAvailable"] is True
+    assert [a["toState"] for a in node["auditTrail"] if a["toState"]] == LIFECYCLE
+    assert [j["status"] for j in node["transfers"]] == ["COMPLETED"]
+    assert not list((tmp_path / "incoming" / ".colorroute-partial").iterdir()), "no partial left behind"
+
+    progress = [e for e in events if e["status"] == "RUNNING" and 0 < int(e["bytesTransferred"]) < 16 * MIB]
+    assert len(progress) >= 2, events
+    assert all(e["rateBytesPerSecond"] and e["eventCursor"] is None for e in progress)
+    statuses = [e["status"] for e in events if e["eventCursor"] is not None]
+    assert statuses[0] == "PENDING" and statuses[-1] == "COMPLETED" and "RUNNING" in statuses
+    # The rate limit says ~8 MB/s, and the agent's own report should say so too, not a made-up figure.
+    assert 2e6 < max(float(e["rateBytesPerSecond"]) for e in progress) < 16e6
+
+    [done] = agent.events("transfer.completed")
+    assert done["sha256"] == digest and done["resumed_from"] == 0
+    [upload] = source.events("upload.done")
+    assert upload["file_id"] == file_id and upload["resumed_from"] == 0
+    assert source.stop() == 0 and agent.stop() == 0
+
+
+def test_a_corrupted_blob_fails_verification_and_the_file_waits_in_queued_after_the_last_attempt(
+    orchestrator: Orchestrator, operator: Operator, daemon_factory: DaemonFactory, tmp_path: Path
+) -> None:
+    source = tustin(daemon_factory, orchestrator, tmp_path / "watch").start()
+    digest = write_random(tmp_path / "watch" / "flip" / "B001.MOV", 3 * MIB + 11)
+    file_id = reported_id(orchestrator, "flip/")
+    wait_until(lambda: operator.file(file_id)["contentAvailable"], 30, what="the upload")
+    assert source.stop() == 0
+
+    blob = blob_path(orchestrator, digest)
+    data = bytearray(blob.read_bytes())
+    data[1_000_000] ^= 0x01
+    blob.write_bytes(data)
+
+    operator.queue(file_id)
+    agent = nashville(daemon_factory, orchestrator, tmp_path, "--max-transfer-attempts", "2").start()
+    agent.wait_event("transfer.gave_up", timeout=60)
+
+    node = operator.file(file_id)
+    assert node["state"] == "QUEUED"
+    jobs = sorted(node["transfers"], key=lambda j: int(j["id"]))
+    assert [j["status"] for j in jobs] == ["FAILED", "FAILED"]
+    assert jobs[-1]["attempts"] == 2
+    assert all(j["error"].startswith(f"hash mismatch: expected {digest}, received ") for j in jobs)
+    failures = [a for a in node["auditTrail"] if a["action"] == "FAIL_TRANSFER"]
+    assert len(failures) == 2
+    assert all(a["fromState"] == "TRANSFERRING" and a["toState"] == "QUEUED" for a in failures)
+    assert all(a["details"]["expected"] == digest and a["details"]["received"] != digest for a in failures)
+    assert len(agent.events("transfer.hash_mismatch")) == 2
+    assert not (tmp_path / "incoming" / "flip").exists(), "a file that failed verification never lands"
+    assert not list((tmp_path / "incoming" / ".colorroute-partial").iterdir())
+
+    time.sleep(4)  # past any backoff: no third attempt
+    assert operator.file(file_id)["state"] == "QUEUED"
+    assert len(operator.file(file_id)["transfers"]) == 2
+    assert agent.stop() == 0
+
+
+def test_the_destination_killed_mid_download_resumes_where_it_was(
+    orchestrator: Orchestrator, operator: Operator, daemon_factory: DaemonFactory, tmp_path: Path
+) -> None:
+    size = 48 * MIB
+    source = tustin(daemon_factory, orchestrator, tmp_path / "watch").start()
+    digest = write_random(tmp_path / "watch" / "resume" / "C001.MOV", size)
+    file_id = reported_id(orchestrator, "resume/")
+    wait_until(lambda: operator.file(file_id)["contentAvailable"], 60, what="the upload")
+    assert source.stop() == 0
+
+    partial = tmp_path / "incoming" / ".colorroute-partial" / f"{file_id}.part"
+    agent = nashville(daemon_factory, orchestrator, tmp_path, "--transfer-rate-limit", "12").start()
+    operator.queue(file_id)
+    wait_until(lambda: partial.exists() and partial.stat().st_size >= 12 * MIB, 30, interval=0.05, what="half")
+    agent.stop(signal.SIGKILL)
+    had = partial.stat().st_size
+    assert 0 < had < size
+    assert operator.file(file_id)["state"] == "TRANSFERRING"
+
+    again = nashville(daemon_factory, orchestrator, tmp_path).start()
+    wait_until(lambda: operator.file(file_id)["state"] == "TRANSFERRED", 60, what="TRANSFERRED after the restart")
+    [started] = again.events("transfer.download_started")
+    assert started["offset"] == had, "the restarted agent asks for the rest (Range from the partial's length)"
+    [done] = again.events("transfer.completed")
+    assert done["resumed_from"] == had
+    assert sha256_of(tmp_path / "incoming" / "resume" / "C001.MOV") == digest
+    jobs = operator.file(file_id)["transfers"]
+    assert [(j["status"], j["attempts"]) for j in jobs] == [("COMPLETED", 1)], "resumed, not a new attempt"
+    assert again.stop() == 0
+
+
+def test_the_source_killed_mid_upload_resumes_from_the_servers_offset(
+    orchestrator: Orchestrator, operator: Operator, daemon_factory: DaemonFactory, tmp_path: Path
+) -> None:
+    size = 48 * MIB
+    watch = tmp_path / "watch"
+    digest = write_random(watch / "upload" / "D001.MOV", size)
+    source = tustin(daemon_factory, orchestrator, watch, "--transfer-rate-limit", "12").start()
+    file_id = reported_id(orchestrator, "upload/")
+    source.wait_event("upload.started")
+    time.sleep(1.5)
+    source.stop(signal.SIGKILL)
+
+    [(url,)] = state_rows(source.state_dir, "SELECT url FROM uploads")
+    head = httpx.head(url, headers={"Tus-Resumable": "1.0.0", "X-API-Key": orchestrator.api_key}, timeout=30)
+    offset = int(head.headers["Upload-Offset"])
+    assert 0 < offset < size, "the server kept what arrived before the kill"
+    assert operator.file(file_id)["contentAvailable"] is False
+
+    again = tustin(daemon_factory, orchestrator, watch).start()
+    [done] = again.wait_event("upload.done", timeout=60)
+    assert done["resumed_from"] == offset and done["file_id"] == file_id
+    assert operator.file(file_id)["contentAvailable"] is True
+    assert sha256_of(blob_path(orchestrator, digest)) == digest
+    assert again.stop() == 0
+
+
+def test_metadata_only_uploads_nothing_and_its_files_are_not_fetched_by_the_agent(
+    orchestrator: Orchestrator, operator: Operator, daemon_factory: DaemonFactory, tmp_path: Path
+) -> None:
+    watch = tmp_path / "watch"
+    write_random(watch / "meta" / "E001.MOV", 2 * MIB)
+    source = tustin(daemon_factory, orchestrator, watch, "--metadata-only").start()
+    agent = nashville(daemon_factory, orchestrator, tmp_path).start()
+    file_id = reported_id(orchestrator, "meta/")
+    operator.queue(file_id)
+    agent.wait_event("heartbeat.ok")
+    time.sleep(4)  # an upload or a claim would have happened by now
+
+    [started] = source.events("daemon.started")
+    assert started["uploads"] == "off (--metadata-only)"
+    assert source.events("upload.started") == [] and source.events("upload.done") == []
+    assert state_rows(source.state_dir, "SELECT * FROM uploads") == []
+    node = operator.file(file_id)
+    assert node["contentAvailable"] is False
+    assert node["state"] == "QUEUED" and [j["status"] for j in node["transfers"]] == ["PENDING"]
+    assert agent.events("transfer.claimed") == []
+    assert not (tmp_path / "incoming" / "meta").exists()
+    assert source.stop() == 0 and agent.stop() == 0
