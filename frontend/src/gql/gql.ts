@@ -18,7 +18,7 @@ type Documents = {
     "\n  fragment SiteFields on Site {\n    id\n    code\n    name\n    online\n    lastHeartbeatAt\n    daemonVersion\n    watchPath\n    queueDepth\n    diskFreeBytes\n  }\n": typeof types.SiteFieldsFragmentDoc,
     "\n  fragment UserFields on User {\n    id\n    username\n    displayName\n    role\n    active\n    activeFiles\n    site {\n      id\n      code\n      name\n    }\n  }\n": typeof types.UserFieldsFragmentDoc,
     "\n  fragment TransferFields on TransferJob {\n    id\n    status\n    transport\n    bytesTotal\n    bytesTransferred\n    rateBytesPerSecond\n    etaSeconds\n    attempts\n    error\n    createdAt\n    startedAt\n    completedAt\n    file {\n      id\n      filename\n    }\n    sourceSite {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n  }\n": typeof types.TransferFieldsFragmentDoc,
-    "\n  fragment FileSummary on File {\n    id\n    filename\n    path\n    sizeBytes\n    sha256\n    state\n    version\n    detectedAt\n    updatedAt\n    rejectionReason\n    mamAssetId\n    allowedActions\n    site {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n    colorist {\n      id\n      username\n      displayName\n    }\n  }\n": typeof types.FileSummaryFragmentDoc,
+    "\n  fragment FileSummary on File {\n    id\n    filename\n    path\n    sizeBytes\n    sha256\n    state\n    version\n    detectedAt\n    updatedAt\n    rejectionReason\n    mamAssetId\n    mamError\n    allowedActions\n    site {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n    colorist {\n      id\n      username\n      displayName\n    }\n  }\n": typeof types.FileSummaryFragmentDoc,
     "\n  fragment AuditFields on AuditEntry {\n    id\n    cursor\n    at\n    actor\n    action\n    fromState\n    toState\n    details\n    file {\n      id\n      filename\n    }\n  }\n": typeof types.AuditFieldsFragmentDoc,
     "\n  query Me {\n    me {\n      ...UserFields\n    }\n  }\n": typeof types.MeDocument,
     "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      ...UserFields\n    }\n  }\n": typeof types.LoginDocument,
@@ -44,6 +44,23 @@ type Documents = {
     "\n  mutation CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      ...UserFields\n    }\n  }\n": typeof types.CreateUserDocument,
     "\n  mutation UpdateUser($id: ID!, $input: UpdateUserInput!) {\n    updateUser(id: $id, input: $input) {\n      ...UserFields\n    }\n  }\n": typeof types.UpdateUserDocument,
     "\n  mutation FailTransfer($transferId: ID!, $error: String!) {\n    failTransfer(transferId: $transferId, error: $error) {\n      ...TransferFields\n      file {\n        ...FileSummary\n      }\n    }\n  }\n": typeof types.FailTransferDocument,
+    "\n  fragment RoutingRuleFields on RoutingRule {\n    id\n    name\n    priority\n    enabled\n    pattern\n    minSizeBytes\n    maxSizeBytes\n    autoValidate\n    autoQueue\n    autoAssign\n    updatedAt\n    sourceSite {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n  }\n": typeof types.RoutingRuleFieldsFragmentDoc,
+    "\n  query RoutingRules {\n    routingRules {\n      ...RoutingRuleFields\n    }\n  }\n": typeof types.RoutingRulesDocument,
+    "\n  query SimulateRouting($site: String!, $path: String!, $sizeBytes: BigInt) {\n    simulateRouting(site: $site, path: $path, sizeBytes: $sizeBytes) {\n      matched\n      ruleName\n      destinationSite\n      autoValidate\n      autoQueue\n      autoAssign\n      wouldAssignTo {\n        id\n        username\n        displayName\n        activeFiles\n      }\n    }\n  }\n": typeof types.SimulateRoutingDocument,
+    "\n  mutation CreateRoutingRule($input: RoutingRuleInput!) {\n    createRoutingRule(input: $input) {\n      ...RoutingRuleFields\n    }\n  }\n": typeof types.CreateRoutingRuleDocument,
+    "\n  mutation UpdateRoutingRule($id: ID!, $input: RoutingRuleInput!) {\n    updateRoutingRule(id: $id, input: $input) {\n      ...RoutingRuleFields\n    }\n  }\n": typeof types.UpdateRoutingRuleDocument,
+    "\n  mutation DeleteRoutingRule($id: ID!) {\n    deleteRoutingRule(id: $id)\n  }\n": typeof types.DeleteRoutingRuleDocument,
+    "\n  mutation ReorderRoutingRules($ids: [ID!]!) {\n    reorderRoutingRules(ids: $ids) {\n      ...RoutingRuleFields\n    }\n  }\n": typeof types.ReorderRoutingRulesDocument,
+    "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    prefix\n    siteCode\n    createdAt\n    createdBy\n    lastUsedAt\n    revokedAt\n  }\n": typeof types.ApiKeyFieldsFragmentDoc,
+    "\n  query ApiKeys {\n    apiKeys {\n      ...ApiKeyFields\n    }\n  }\n": typeof types.ApiKeysDocument,
+    "\n  mutation CreateApiKey($site: String!, $name: String) {\n    createApiKey(site: $site, name: $name) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
+    "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyFields\n    }\n  }\n": typeof types.RevokeApiKeyDocument,
+    "\n  fragment WebhookFields on WebhookSubscription {\n    id\n    url\n    topics\n    active\n    createdBy\n    createdAt\n  }\n": typeof types.WebhookFieldsFragmentDoc,
+    "\n  query WebhookSubscriptions {\n    webhookSubscriptions {\n      ...WebhookFields\n    }\n  }\n": typeof types.WebhookSubscriptionsDocument,
+    "\n  query WebhookDeliveries($subscriptionId: ID!, $first: Int!) {\n    webhookDeliveries(subscriptionId: $subscriptionId, first: $first) {\n      id\n      eventId\n      topic\n      delivered\n      statusCode\n      attempts\n      error\n      at\n    }\n  }\n": typeof types.WebhookDeliveriesDocument,
+    "\n  mutation CreateWebhookSubscription($input: WebhookSubscriptionInput!) {\n    createWebhookSubscription(input: $input) {\n      ...WebhookFields\n    }\n  }\n": typeof types.CreateWebhookSubscriptionDocument,
+    "\n  mutation SetWebhookSubscriptionActive($id: ID!, $active: Boolean!) {\n    setWebhookSubscriptionActive(id: $id, active: $active)\n  }\n": typeof types.SetWebhookSubscriptionActiveDocument,
+    "\n  mutation DeleteWebhookSubscription($id: ID!) {\n    deleteWebhookSubscription(id: $id)\n  }\n": typeof types.DeleteWebhookSubscriptionDocument,
     "\n  subscription FileEvents($after: String) {\n    fileEvents(after: $after) {\n      cursor\n      action\n      fromState\n      toState\n      actor\n      at\n      file {\n        ...FileSummary\n      }\n    }\n  }\n": typeof types.FileEventsDocument,
     "\n  subscription SiteEvents {\n    siteEvents {\n      ...SiteFields\n    }\n  }\n": typeof types.SiteEventsDocument,
     "\n  subscription TransferEvents($after: String) {\n    transferEvents(after: $after) {\n      ...TransferFields\n      eventCursor\n    }\n  }\n": typeof types.TransferEventsDocument,
@@ -53,7 +70,7 @@ const documents: Documents = {
     "\n  fragment SiteFields on Site {\n    id\n    code\n    name\n    online\n    lastHeartbeatAt\n    daemonVersion\n    watchPath\n    queueDepth\n    diskFreeBytes\n  }\n": types.SiteFieldsFragmentDoc,
     "\n  fragment UserFields on User {\n    id\n    username\n    displayName\n    role\n    active\n    activeFiles\n    site {\n      id\n      code\n      name\n    }\n  }\n": types.UserFieldsFragmentDoc,
     "\n  fragment TransferFields on TransferJob {\n    id\n    status\n    transport\n    bytesTotal\n    bytesTransferred\n    rateBytesPerSecond\n    etaSeconds\n    attempts\n    error\n    createdAt\n    startedAt\n    completedAt\n    file {\n      id\n      filename\n    }\n    sourceSite {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n  }\n": types.TransferFieldsFragmentDoc,
-    "\n  fragment FileSummary on File {\n    id\n    filename\n    path\n    sizeBytes\n    sha256\n    state\n    version\n    detectedAt\n    updatedAt\n    rejectionReason\n    mamAssetId\n    allowedActions\n    site {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n    colorist {\n      id\n      username\n      displayName\n    }\n  }\n": types.FileSummaryFragmentDoc,
+    "\n  fragment FileSummary on File {\n    id\n    filename\n    path\n    sizeBytes\n    sha256\n    state\n    version\n    detectedAt\n    updatedAt\n    rejectionReason\n    mamAssetId\n    mamError\n    allowedActions\n    site {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n    colorist {\n      id\n      username\n      displayName\n    }\n  }\n": types.FileSummaryFragmentDoc,
     "\n  fragment AuditFields on AuditEntry {\n    id\n    cursor\n    at\n    actor\n    action\n    fromState\n    toState\n    details\n    file {\n      id\n      filename\n    }\n  }\n": types.AuditFieldsFragmentDoc,
     "\n  query Me {\n    me {\n      ...UserFields\n    }\n  }\n": types.MeDocument,
     "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      ...UserFields\n    }\n  }\n": types.LoginDocument,
@@ -79,6 +96,23 @@ const documents: Documents = {
     "\n  mutation CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      ...UserFields\n    }\n  }\n": types.CreateUserDocument,
     "\n  mutation UpdateUser($id: ID!, $input: UpdateUserInput!) {\n    updateUser(id: $id, input: $input) {\n      ...UserFields\n    }\n  }\n": types.UpdateUserDocument,
     "\n  mutation FailTransfer($transferId: ID!, $error: String!) {\n    failTransfer(transferId: $transferId, error: $error) {\n      ...TransferFields\n      file {\n        ...FileSummary\n      }\n    }\n  }\n": types.FailTransferDocument,
+    "\n  fragment RoutingRuleFields on RoutingRule {\n    id\n    name\n    priority\n    enabled\n    pattern\n    minSizeBytes\n    maxSizeBytes\n    autoValidate\n    autoQueue\n    autoAssign\n    updatedAt\n    sourceSite {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n  }\n": types.RoutingRuleFieldsFragmentDoc,
+    "\n  query RoutingRules {\n    routingRules {\n      ...RoutingRuleFields\n    }\n  }\n": types.RoutingRulesDocument,
+    "\n  query SimulateRouting($site: String!, $path: String!, $sizeBytes: BigInt) {\n    simulateRouting(site: $site, path: $path, sizeBytes: $sizeBytes) {\n      matched\n      ruleName\n      destinationSite\n      autoValidate\n      autoQueue\n      autoAssign\n      wouldAssignTo {\n        id\n        username\n        displayName\n        activeFiles\n      }\n    }\n  }\n": types.SimulateRoutingDocument,
+    "\n  mutation CreateRoutingRule($input: RoutingRuleInput!) {\n    createRoutingRule(input: $input) {\n      ...RoutingRuleFields\n    }\n  }\n": types.CreateRoutingRuleDocument,
+    "\n  mutation UpdateRoutingRule($id: ID!, $input: RoutingRuleInput!) {\n    updateRoutingRule(id: $id, input: $input) {\n      ...RoutingRuleFields\n    }\n  }\n": types.UpdateRoutingRuleDocument,
+    "\n  mutation DeleteRoutingRule($id: ID!) {\n    deleteRoutingRule(id: $id)\n  }\n": types.DeleteRoutingRuleDocument,
+    "\n  mutation ReorderRoutingRules($ids: [ID!]!) {\n    reorderRoutingRules(ids: $ids) {\n      ...RoutingRuleFields\n    }\n  }\n": types.ReorderRoutingRulesDocument,
+    "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    prefix\n    siteCode\n    createdAt\n    createdBy\n    lastUsedAt\n    revokedAt\n  }\n": types.ApiKeyFieldsFragmentDoc,
+    "\n  query ApiKeys {\n    apiKeys {\n      ...ApiKeyFields\n    }\n  }\n": types.ApiKeysDocument,
+    "\n  mutation CreateApiKey($site: String!, $name: String) {\n    createApiKey(site: $site, name: $name) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
+    "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyFields\n    }\n  }\n": types.RevokeApiKeyDocument,
+    "\n  fragment WebhookFields on WebhookSubscription {\n    id\n    url\n    topics\n    active\n    createdBy\n    createdAt\n  }\n": types.WebhookFieldsFragmentDoc,
+    "\n  query WebhookSubscriptions {\n    webhookSubscriptions {\n      ...WebhookFields\n    }\n  }\n": types.WebhookSubscriptionsDocument,
+    "\n  query WebhookDeliveries($subscriptionId: ID!, $first: Int!) {\n    webhookDeliveries(subscriptionId: $subscriptionId, first: $first) {\n      id\n      eventId\n      topic\n      delivered\n      statusCode\n      attempts\n      error\n      at\n    }\n  }\n": types.WebhookDeliveriesDocument,
+    "\n  mutation CreateWebhookSubscription($input: WebhookSubscriptionInput!) {\n    createWebhookSubscription(input: $input) {\n      ...WebhookFields\n    }\n  }\n": types.CreateWebhookSubscriptionDocument,
+    "\n  mutation SetWebhookSubscriptionActive($id: ID!, $active: Boolean!) {\n    setWebhookSubscriptionActive(id: $id, active: $active)\n  }\n": types.SetWebhookSubscriptionActiveDocument,
+    "\n  mutation DeleteWebhookSubscription($id: ID!) {\n    deleteWebhookSubscription(id: $id)\n  }\n": types.DeleteWebhookSubscriptionDocument,
     "\n  subscription FileEvents($after: String) {\n    fileEvents(after: $after) {\n      cursor\n      action\n      fromState\n      toState\n      actor\n      at\n      file {\n        ...FileSummary\n      }\n    }\n  }\n": types.FileEventsDocument,
     "\n  subscription SiteEvents {\n    siteEvents {\n      ...SiteFields\n    }\n  }\n": types.SiteEventsDocument,
     "\n  subscription TransferEvents($after: String) {\n    transferEvents(after: $after) {\n      ...TransferFields\n      eventCursor\n    }\n  }\n": types.TransferEventsDocument,
@@ -100,7 +134,7 @@ export function graphql(source: "\n  fragment TransferFields on TransferJob {\n 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment FileSummary on File {\n    id\n    filename\n    path\n    sizeBytes\n    sha256\n    state\n    version\n    detectedAt\n    updatedAt\n    rejectionReason\n    mamAssetId\n    allowedActions\n    site {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n    colorist {\n      id\n      username\n      displayName\n    }\n  }\n"): typeof import('./graphql').FileSummaryFragmentDoc;
+export function graphql(source: "\n  fragment FileSummary on File {\n    id\n    filename\n    path\n    sizeBytes\n    sha256\n    state\n    version\n    detectedAt\n    updatedAt\n    rejectionReason\n    mamAssetId\n    mamError\n    allowedActions\n    site {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n    colorist {\n      id\n      username\n      displayName\n    }\n  }\n"): typeof import('./graphql').FileSummaryFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -201,6 +235,74 @@ export function graphql(source: "\n  mutation UpdateUser($id: ID!, $input: Updat
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation FailTransfer($transferId: ID!, $error: String!) {\n    failTransfer(transferId: $transferId, error: $error) {\n      ...TransferFields\n      file {\n        ...FileSummary\n      }\n    }\n  }\n"): typeof import('./graphql').FailTransferDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment RoutingRuleFields on RoutingRule {\n    id\n    name\n    priority\n    enabled\n    pattern\n    minSizeBytes\n    maxSizeBytes\n    autoValidate\n    autoQueue\n    autoAssign\n    updatedAt\n    sourceSite {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n  }\n"): typeof import('./graphql').RoutingRuleFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RoutingRules {\n    routingRules {\n      ...RoutingRuleFields\n    }\n  }\n"): typeof import('./graphql').RoutingRulesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SimulateRouting($site: String!, $path: String!, $sizeBytes: BigInt) {\n    simulateRouting(site: $site, path: $path, sizeBytes: $sizeBytes) {\n      matched\n      ruleName\n      destinationSite\n      autoValidate\n      autoQueue\n      autoAssign\n      wouldAssignTo {\n        id\n        username\n        displayName\n        activeFiles\n      }\n    }\n  }\n"): typeof import('./graphql').SimulateRoutingDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateRoutingRule($input: RoutingRuleInput!) {\n    createRoutingRule(input: $input) {\n      ...RoutingRuleFields\n    }\n  }\n"): typeof import('./graphql').CreateRoutingRuleDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateRoutingRule($id: ID!, $input: RoutingRuleInput!) {\n    updateRoutingRule(id: $id, input: $input) {\n      ...RoutingRuleFields\n    }\n  }\n"): typeof import('./graphql').UpdateRoutingRuleDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteRoutingRule($id: ID!) {\n    deleteRoutingRule(id: $id)\n  }\n"): typeof import('./graphql').DeleteRoutingRuleDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReorderRoutingRules($ids: [ID!]!) {\n    reorderRoutingRules(ids: $ids) {\n      ...RoutingRuleFields\n    }\n  }\n"): typeof import('./graphql').ReorderRoutingRulesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    prefix\n    siteCode\n    createdAt\n    createdBy\n    lastUsedAt\n    revokedAt\n  }\n"): typeof import('./graphql').ApiKeyFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ApiKeys {\n    apiKeys {\n      ...ApiKeyFields\n    }\n  }\n"): typeof import('./graphql').ApiKeysDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateApiKey($site: String!, $name: String) {\n    createApiKey(site: $site, name: $name) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n      }\n    }\n  }\n"): typeof import('./graphql').CreateApiKeyDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyFields\n    }\n  }\n"): typeof import('./graphql').RevokeApiKeyDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment WebhookFields on WebhookSubscription {\n    id\n    url\n    topics\n    active\n    createdBy\n    createdAt\n  }\n"): typeof import('./graphql').WebhookFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WebhookSubscriptions {\n    webhookSubscriptions {\n      ...WebhookFields\n    }\n  }\n"): typeof import('./graphql').WebhookSubscriptionsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WebhookDeliveries($subscriptionId: ID!, $first: Int!) {\n    webhookDeliveries(subscriptionId: $subscriptionId, first: $first) {\n      id\n      eventId\n      topic\n      delivered\n      statusCode\n      attempts\n      error\n      at\n    }\n  }\n"): typeof import('./graphql').WebhookDeliveriesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateWebhookSubscription($input: WebhookSubscriptionInput!) {\n    createWebhookSubscription(input: $input) {\n      ...WebhookFields\n    }\n  }\n"): typeof import('./graphql').CreateWebhookSubscriptionDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetWebhookSubscriptionActive($id: ID!, $active: Boolean!) {\n    setWebhookSubscriptionActive(id: $id, active: $active)\n  }\n"): typeof import('./graphql').SetWebhookSubscriptionActiveDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteWebhookSubscription($id: ID!) {\n    deleteWebhookSubscription(id: $id)\n  }\n"): typeof import('./graphql').DeleteWebhookSubscriptionDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

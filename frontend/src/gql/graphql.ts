@@ -4,6 +4,10 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type AssignStrategy =
+  | 'LEAST_LOADED'
+  | 'NONE';
+
 export type CreateUserInput = {
   displayName?: string | null | undefined;
   password: string;
@@ -49,6 +53,21 @@ export type Role =
   | 'ENGINEER'
   | 'READONLY';
 
+export type RoutingRuleInput = {
+  autoAssign?: AssignStrategy;
+  autoQueue?: boolean;
+  autoValidate?: boolean;
+  destinationSite?: string | null | undefined;
+  enabled?: boolean;
+  maxSizeBytes?: number | string | null | undefined;
+  minSizeBytes?: number | string | null | undefined;
+  name: string;
+  pattern?: string;
+  priority?: number;
+  /** Site code; null matches any site. */
+  sourceSite?: string | null | undefined;
+};
+
 export type TransferStatus =
   | 'CANCELLED'
   | 'COMPLETED'
@@ -64,13 +83,21 @@ export type UpdateUserInput = {
   siteCode?: string | null | undefined;
 };
 
+export type WebhookSubscriptionInput = {
+  /** HMAC-SHA256 key for X-ColorRoute-Signature; 16+ characters. */
+  secret: string;
+  /** file.state_changed, transfer.failed, file.delivery_failed, site.offline, site.online */
+  topics: Array<string>;
+  url: string;
+};
+
 export type SiteFieldsFragment = { id: string, code: string, name: string, online: boolean, lastHeartbeatAt: string | null, daemonVersion: string | null, watchPath: string | null, queueDepth: number | null, diskFreeBytes: number | string | null };
 
 export type UserFieldsFragment = { id: string, username: string, displayName: string, role: Role, active: boolean, activeFiles: number, site: { id: string, code: string, name: string } | null };
 
 export type TransferFieldsFragment = { id: string, status: TransferStatus, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } };
 
-export type FileSummaryFragment = { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null };
+export type FileSummaryFragment = { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null };
 
 export type AuditFieldsFragment = { id: string, cursor: string | null, at: string, actor: string, action: string, fromState: FileState | null, toState: FileState | null, details: unknown, file: { id: string, filename: string } | null };
 
@@ -117,14 +144,14 @@ export type FilesQueryVariables = Exact<{
 }>;
 
 
-export type FilesQuery = { files: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type FilesQuery = { files: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type FileDetailQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type FileDetailQuery = { file: { contentAvailable: boolean, modifiedAt: string | null, id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, allowedActions: Array<FileAction>, previousVersion: { id: string, filename: string, sha256: string } | null, transfers: Array<{ id: string, status: TransferStatus, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } }>, auditTrail: Array<{ id: string, cursor: string | null, at: string, actor: string, action: string, fromState: FileState | null, toState: FileState | null, details: unknown, file: { id: string, filename: string } | null }>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } | null };
+export type FileDetailQuery = { file: { contentAvailable: boolean, modifiedAt: string | null, id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, previousVersion: { id: string, filename: string, sha256: string } | null, transfers: Array<{ id: string, status: TransferStatus, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } }>, auditTrail: Array<{ id: string, cursor: string | null, at: string, actor: string, action: string, fromState: FileState | null, toState: FileState | null, details: unknown, file: { id: string, filename: string } | null }>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } | null };
 
 export type TransfersQueryVariables = Exact<{
   status?: TransferStatus | null | undefined;
@@ -156,7 +183,7 @@ export type ValidateFileMutationVariables = Exact<{
 }>;
 
 
-export type ValidateFileMutation = { validateFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type ValidateFileMutation = { validateFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type QueueFileMutationVariables = Exact<{
   id: string | number;
@@ -165,7 +192,7 @@ export type QueueFileMutationVariables = Exact<{
 }>;
 
 
-export type QueueFileMutation = { queueFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type QueueFileMutation = { queueFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type StartTransferMutationVariables = Exact<{
   id: string | number;
@@ -173,7 +200,7 @@ export type StartTransferMutationVariables = Exact<{
 }>;
 
 
-export type StartTransferMutation = { startTransfer: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type StartTransferMutation = { startTransfer: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type CompleteTransferMutationVariables = Exact<{
   id: string | number;
@@ -182,7 +209,7 @@ export type CompleteTransferMutationVariables = Exact<{
 }>;
 
 
-export type CompleteTransferMutation = { completeTransfer: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type CompleteTransferMutation = { completeTransfer: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type AssignColoristMutationVariables = Exact<{
   id: string | number;
@@ -191,7 +218,7 @@ export type AssignColoristMutationVariables = Exact<{
 }>;
 
 
-export type AssignColoristMutation = { assignColorist: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type AssignColoristMutation = { assignColorist: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type StartWorkMutationVariables = Exact<{
   id: string | number;
@@ -199,7 +226,7 @@ export type StartWorkMutationVariables = Exact<{
 }>;
 
 
-export type StartWorkMutation = { startWork: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type StartWorkMutation = { startWork: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type DeliverToMamMutationVariables = Exact<{
   id: string | number;
@@ -207,7 +234,7 @@ export type DeliverToMamMutationVariables = Exact<{
 }>;
 
 
-export type DeliverToMamMutation = { deliverToMam: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type DeliverToMamMutation = { deliverToMam: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type ArchiveFileMutationVariables = Exact<{
   id: string | number;
@@ -215,7 +242,7 @@ export type ArchiveFileMutationVariables = Exact<{
 }>;
 
 
-export type ArchiveFileMutation = { archiveFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type ArchiveFileMutation = { archiveFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type RejectFileMutationVariables = Exact<{
   id: string | number;
@@ -224,7 +251,7 @@ export type RejectFileMutationVariables = Exact<{
 }>;
 
 
-export type RejectFileMutation = { rejectFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type RejectFileMutation = { rejectFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type RetryTransferMutationVariables = Exact<{
   transferId: string | number;
@@ -254,14 +281,118 @@ export type FailTransferMutationVariables = Exact<{
 }>;
 
 
-export type FailTransferMutation = { failTransfer: { id: string, status: TransferStatus, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } };
+export type FailTransferMutation = { failTransfer: { id: string, status: TransferStatus, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } };
+
+export type RoutingRuleFieldsFragment = { id: string, name: string, priority: number, enabled: boolean, pattern: string, minSizeBytes: number | string | null, maxSizeBytes: number | string | null, autoValidate: boolean, autoQueue: boolean, autoAssign: AssignStrategy, updatedAt: string | null, sourceSite: { id: string, code: string, name: string } | null, destinationSite: { id: string, code: string, name: string } | null };
+
+export type RoutingRulesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RoutingRulesQuery = { routingRules: Array<{ id: string, name: string, priority: number, enabled: boolean, pattern: string, minSizeBytes: number | string | null, maxSizeBytes: number | string | null, autoValidate: boolean, autoQueue: boolean, autoAssign: AssignStrategy, updatedAt: string | null, sourceSite: { id: string, code: string, name: string } | null, destinationSite: { id: string, code: string, name: string } | null }> };
+
+export type SimulateRoutingQueryVariables = Exact<{
+  site: string;
+  path: string;
+  sizeBytes?: number | string | null | undefined;
+}>;
+
+
+export type SimulateRoutingQuery = { simulateRouting: { matched: boolean, ruleName: string | null, destinationSite: string | null, autoValidate: boolean, autoQueue: boolean, autoAssign: AssignStrategy, wouldAssignTo: { id: string, username: string, displayName: string, activeFiles: number } | null } };
+
+export type CreateRoutingRuleMutationVariables = Exact<{
+  input: RoutingRuleInput;
+}>;
+
+
+export type CreateRoutingRuleMutation = { createRoutingRule: { id: string, name: string, priority: number, enabled: boolean, pattern: string, minSizeBytes: number | string | null, maxSizeBytes: number | string | null, autoValidate: boolean, autoQueue: boolean, autoAssign: AssignStrategy, updatedAt: string | null, sourceSite: { id: string, code: string, name: string } | null, destinationSite: { id: string, code: string, name: string } | null } };
+
+export type UpdateRoutingRuleMutationVariables = Exact<{
+  id: string | number;
+  input: RoutingRuleInput;
+}>;
+
+
+export type UpdateRoutingRuleMutation = { updateRoutingRule: { id: string, name: string, priority: number, enabled: boolean, pattern: string, minSizeBytes: number | string | null, maxSizeBytes: number | string | null, autoValidate: boolean, autoQueue: boolean, autoAssign: AssignStrategy, updatedAt: string | null, sourceSite: { id: string, code: string, name: string } | null, destinationSite: { id: string, code: string, name: string } | null } };
+
+export type DeleteRoutingRuleMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeleteRoutingRuleMutation = { deleteRoutingRule: boolean };
+
+export type ReorderRoutingRulesMutationVariables = Exact<{
+  ids: Array<string | number> | string | number;
+}>;
+
+
+export type ReorderRoutingRulesMutation = { reorderRoutingRules: Array<{ id: string, name: string, priority: number, enabled: boolean, pattern: string, minSizeBytes: number | string | null, maxSizeBytes: number | string | null, autoValidate: boolean, autoQueue: boolean, autoAssign: AssignStrategy, updatedAt: string | null, sourceSite: { id: string, code: string, name: string } | null, destinationSite: { id: string, code: string, name: string } | null }> };
+
+export type ApiKeyFieldsFragment = { id: string, name: string, prefix: string, siteCode: string, createdAt: string, createdBy: string, lastUsedAt: string | null, revokedAt: string | null };
+
+export type ApiKeysQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ApiKeysQuery = { apiKeys: Array<{ id: string, name: string, prefix: string, siteCode: string, createdAt: string, createdBy: string, lastUsedAt: string | null, revokedAt: string | null }> };
+
+export type CreateApiKeyMutationVariables = Exact<{
+  site: string;
+  name?: string | null | undefined;
+}>;
+
+
+export type CreateApiKeyMutation = { createApiKey: { secret: string, apiKey: { id: string, name: string, prefix: string, siteCode: string, createdAt: string, createdBy: string, lastUsedAt: string | null, revokedAt: string | null } } };
+
+export type RevokeApiKeyMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RevokeApiKeyMutation = { revokeApiKey: { id: string, name: string, prefix: string, siteCode: string, createdAt: string, createdBy: string, lastUsedAt: string | null, revokedAt: string | null } };
+
+export type WebhookFieldsFragment = { id: string, url: string, topics: Array<string>, active: boolean, createdBy: string, createdAt: string };
+
+export type WebhookSubscriptionsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WebhookSubscriptionsQuery = { webhookSubscriptions: Array<{ id: string, url: string, topics: Array<string>, active: boolean, createdBy: string, createdAt: string }> };
+
+export type WebhookDeliveriesQueryVariables = Exact<{
+  subscriptionId: string | number;
+  first: number;
+}>;
+
+
+export type WebhookDeliveriesQuery = { webhookDeliveries: Array<{ id: string, eventId: string, topic: string, delivered: boolean, statusCode: number | null, attempts: number, error: string | null, at: string }> };
+
+export type CreateWebhookSubscriptionMutationVariables = Exact<{
+  input: WebhookSubscriptionInput;
+}>;
+
+
+export type CreateWebhookSubscriptionMutation = { createWebhookSubscription: { id: string, url: string, topics: Array<string>, active: boolean, createdBy: string, createdAt: string } };
+
+export type SetWebhookSubscriptionActiveMutationVariables = Exact<{
+  id: string | number;
+  active: boolean;
+}>;
+
+
+export type SetWebhookSubscriptionActiveMutation = { setWebhookSubscriptionActive: boolean };
+
+export type DeleteWebhookSubscriptionMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeleteWebhookSubscriptionMutation = { deleteWebhookSubscription: boolean };
 
 export type FileEventsSubscriptionVariables = Exact<{
   after?: string | null | undefined;
 }>;
 
 
-export type FileEventsSubscription = { fileEvents: { cursor: string, action: string, fromState: FileState | null, toState: FileState | null, actor: string, at: string, file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } } };
+export type FileEventsSubscription = { fileEvents: { cursor: string, action: string, fromState: FileState | null, toState: FileState | null, actor: string, at: string, file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } } };
 
 export type SiteEventsSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
@@ -371,6 +502,7 @@ export const FileSummaryFragmentDoc = new TypedDocumentString(`
   updatedAt
   rejectionReason
   mamAssetId
+  mamError
   allowedActions
   site {
     id
@@ -405,6 +537,53 @@ export const AuditFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"AuditFields"}) as unknown as TypedDocumentString<AuditFieldsFragment, unknown>;
+export const RoutingRuleFieldsFragmentDoc = new TypedDocumentString(`
+    fragment RoutingRuleFields on RoutingRule {
+  id
+  name
+  priority
+  enabled
+  pattern
+  minSizeBytes
+  maxSizeBytes
+  autoValidate
+  autoQueue
+  autoAssign
+  updatedAt
+  sourceSite {
+    id
+    code
+    name
+  }
+  destinationSite {
+    id
+    code
+    name
+  }
+}
+    `, {"fragmentName":"RoutingRuleFields"}) as unknown as TypedDocumentString<RoutingRuleFieldsFragment, unknown>;
+export const ApiKeyFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ApiKeyFields on ApiKey {
+  id
+  name
+  prefix
+  siteCode
+  createdAt
+  createdBy
+  lastUsedAt
+  revokedAt
+}
+    `, {"fragmentName":"ApiKeyFields"}) as unknown as TypedDocumentString<ApiKeyFieldsFragment, unknown>;
+export const WebhookFieldsFragmentDoc = new TypedDocumentString(`
+    fragment WebhookFields on WebhookSubscription {
+  id
+  url
+  topics
+  active
+  createdBy
+  createdAt
+}
+    `, {"fragmentName":"WebhookFields"}) as unknown as TypedDocumentString<WebhookFieldsFragment, unknown>;
 export const MeDocument = new TypedDocumentString(`
     query Me {
   me {
@@ -512,6 +691,7 @@ export const FilesDocument = new TypedDocumentString(`
   updatedAt
   rejectionReason
   mamAssetId
+  mamError
   allowedActions
   site {
     id
@@ -588,6 +768,7 @@ fragment FileSummary on File {
   updatedAt
   rejectionReason
   mamAssetId
+  mamError
   allowedActions
   site {
     id
@@ -730,6 +911,7 @@ export const ValidateFileDocument = new TypedDocumentString(`
   updatedAt
   rejectionReason
   mamAssetId
+  mamError
   allowedActions
   site {
     id
@@ -769,6 +951,7 @@ export const QueueFileDocument = new TypedDocumentString(`
   updatedAt
   rejectionReason
   mamAssetId
+  mamError
   allowedActions
   site {
     id
@@ -804,6 +987,7 @@ export const StartTransferDocument = new TypedDocumentString(`
   updatedAt
   rejectionReason
   mamAssetId
+  mamError
   allowedActions
   site {
     id
@@ -839,6 +1023,7 @@ export const CompleteTransferDocument = new TypedDocumentString(`
   updatedAt
   rejectionReason
   mamAssetId
+  mamError
   allowedActions
   site {
     id
@@ -878,6 +1063,7 @@ export const AssignColoristDocument = new TypedDocumentString(`
   updatedAt
   rejectionReason
   mamAssetId
+  mamError
   allowedActions
   site {
     id
@@ -913,6 +1099,7 @@ export const StartWorkDocument = new TypedDocumentString(`
   updatedAt
   rejectionReason
   mamAssetId
+  mamError
   allowedActions
   site {
     id
@@ -948,6 +1135,7 @@ export const DeliverToMamDocument = new TypedDocumentString(`
   updatedAt
   rejectionReason
   mamAssetId
+  mamError
   allowedActions
   site {
     id
@@ -983,6 +1171,7 @@ export const ArchiveFileDocument = new TypedDocumentString(`
   updatedAt
   rejectionReason
   mamAssetId
+  mamError
   allowedActions
   site {
     id
@@ -1018,6 +1207,7 @@ export const RejectFileDocument = new TypedDocumentString(`
   updatedAt
   rejectionReason
   mamAssetId
+  mamError
   allowedActions
   site {
     id
@@ -1156,6 +1346,7 @@ fragment FileSummary on File {
   updatedAt
   rejectionReason
   mamAssetId
+  mamError
   allowedActions
   site {
     id
@@ -1173,6 +1364,248 @@ fragment FileSummary on File {
     displayName
   }
 }`) as unknown as TypedDocumentString<FailTransferMutation, FailTransferMutationVariables>;
+export const RoutingRulesDocument = new TypedDocumentString(`
+    query RoutingRules {
+  routingRules {
+    ...RoutingRuleFields
+  }
+}
+    fragment RoutingRuleFields on RoutingRule {
+  id
+  name
+  priority
+  enabled
+  pattern
+  minSizeBytes
+  maxSizeBytes
+  autoValidate
+  autoQueue
+  autoAssign
+  updatedAt
+  sourceSite {
+    id
+    code
+    name
+  }
+  destinationSite {
+    id
+    code
+    name
+  }
+}`) as unknown as TypedDocumentString<RoutingRulesQuery, RoutingRulesQueryVariables>;
+export const SimulateRoutingDocument = new TypedDocumentString(`
+    query SimulateRouting($site: String!, $path: String!, $sizeBytes: BigInt) {
+  simulateRouting(site: $site, path: $path, sizeBytes: $sizeBytes) {
+    matched
+    ruleName
+    destinationSite
+    autoValidate
+    autoQueue
+    autoAssign
+    wouldAssignTo {
+      id
+      username
+      displayName
+      activeFiles
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SimulateRoutingQuery, SimulateRoutingQueryVariables>;
+export const CreateRoutingRuleDocument = new TypedDocumentString(`
+    mutation CreateRoutingRule($input: RoutingRuleInput!) {
+  createRoutingRule(input: $input) {
+    ...RoutingRuleFields
+  }
+}
+    fragment RoutingRuleFields on RoutingRule {
+  id
+  name
+  priority
+  enabled
+  pattern
+  minSizeBytes
+  maxSizeBytes
+  autoValidate
+  autoQueue
+  autoAssign
+  updatedAt
+  sourceSite {
+    id
+    code
+    name
+  }
+  destinationSite {
+    id
+    code
+    name
+  }
+}`) as unknown as TypedDocumentString<CreateRoutingRuleMutation, CreateRoutingRuleMutationVariables>;
+export const UpdateRoutingRuleDocument = new TypedDocumentString(`
+    mutation UpdateRoutingRule($id: ID!, $input: RoutingRuleInput!) {
+  updateRoutingRule(id: $id, input: $input) {
+    ...RoutingRuleFields
+  }
+}
+    fragment RoutingRuleFields on RoutingRule {
+  id
+  name
+  priority
+  enabled
+  pattern
+  minSizeBytes
+  maxSizeBytes
+  autoValidate
+  autoQueue
+  autoAssign
+  updatedAt
+  sourceSite {
+    id
+    code
+    name
+  }
+  destinationSite {
+    id
+    code
+    name
+  }
+}`) as unknown as TypedDocumentString<UpdateRoutingRuleMutation, UpdateRoutingRuleMutationVariables>;
+export const DeleteRoutingRuleDocument = new TypedDocumentString(`
+    mutation DeleteRoutingRule($id: ID!) {
+  deleteRoutingRule(id: $id)
+}
+    `) as unknown as TypedDocumentString<DeleteRoutingRuleMutation, DeleteRoutingRuleMutationVariables>;
+export const ReorderRoutingRulesDocument = new TypedDocumentString(`
+    mutation ReorderRoutingRules($ids: [ID!]!) {
+  reorderRoutingRules(ids: $ids) {
+    ...RoutingRuleFields
+  }
+}
+    fragment RoutingRuleFields on RoutingRule {
+  id
+  name
+  priority
+  enabled
+  pattern
+  minSizeBytes
+  maxSizeBytes
+  autoValidate
+  autoQueue
+  autoAssign
+  updatedAt
+  sourceSite {
+    id
+    code
+    name
+  }
+  destinationSite {
+    id
+    code
+    name
+  }
+}`) as unknown as TypedDocumentString<ReorderRoutingRulesMutation, ReorderRoutingRulesMutationVariables>;
+export const ApiKeysDocument = new TypedDocumentString(`
+    query ApiKeys {
+  apiKeys {
+    ...ApiKeyFields
+  }
+}
+    fragment ApiKeyFields on ApiKey {
+  id
+  name
+  prefix
+  siteCode
+  createdAt
+  createdBy
+  lastUsedAt
+  revokedAt
+}`) as unknown as TypedDocumentString<ApiKeysQuery, ApiKeysQueryVariables>;
+export const CreateApiKeyDocument = new TypedDocumentString(`
+    mutation CreateApiKey($site: String!, $name: String) {
+  createApiKey(site: $site, name: $name) {
+    secret
+    apiKey {
+      ...ApiKeyFields
+    }
+  }
+}
+    fragment ApiKeyFields on ApiKey {
+  id
+  name
+  prefix
+  siteCode
+  createdAt
+  createdBy
+  lastUsedAt
+  revokedAt
+}`) as unknown as TypedDocumentString<CreateApiKeyMutation, CreateApiKeyMutationVariables>;
+export const RevokeApiKeyDocument = new TypedDocumentString(`
+    mutation RevokeApiKey($id: ID!) {
+  revokeApiKey(id: $id) {
+    ...ApiKeyFields
+  }
+}
+    fragment ApiKeyFields on ApiKey {
+  id
+  name
+  prefix
+  siteCode
+  createdAt
+  createdBy
+  lastUsedAt
+  revokedAt
+}`) as unknown as TypedDocumentString<RevokeApiKeyMutation, RevokeApiKeyMutationVariables>;
+export const WebhookSubscriptionsDocument = new TypedDocumentString(`
+    query WebhookSubscriptions {
+  webhookSubscriptions {
+    ...WebhookFields
+  }
+}
+    fragment WebhookFields on WebhookSubscription {
+  id
+  url
+  topics
+  active
+  createdBy
+  createdAt
+}`) as unknown as TypedDocumentString<WebhookSubscriptionsQuery, WebhookSubscriptionsQueryVariables>;
+export const WebhookDeliveriesDocument = new TypedDocumentString(`
+    query WebhookDeliveries($subscriptionId: ID!, $first: Int!) {
+  webhookDeliveries(subscriptionId: $subscriptionId, first: $first) {
+    id
+    eventId
+    topic
+    delivered
+    statusCode
+    attempts
+    error
+    at
+  }
+}
+    `) as unknown as TypedDocumentString<WebhookDeliveriesQuery, WebhookDeliveriesQueryVariables>;
+export const CreateWebhookSubscriptionDocument = new TypedDocumentString(`
+    mutation CreateWebhookSubscription($input: WebhookSubscriptionInput!) {
+  createWebhookSubscription(input: $input) {
+    ...WebhookFields
+  }
+}
+    fragment WebhookFields on WebhookSubscription {
+  id
+  url
+  topics
+  active
+  createdBy
+  createdAt
+}`) as unknown as TypedDocumentString<CreateWebhookSubscriptionMutation, CreateWebhookSubscriptionMutationVariables>;
+export const SetWebhookSubscriptionActiveDocument = new TypedDocumentString(`
+    mutation SetWebhookSubscriptionActive($id: ID!, $active: Boolean!) {
+  setWebhookSubscriptionActive(id: $id, active: $active)
+}
+    `) as unknown as TypedDocumentString<SetWebhookSubscriptionActiveMutation, SetWebhookSubscriptionActiveMutationVariables>;
+export const DeleteWebhookSubscriptionDocument = new TypedDocumentString(`
+    mutation DeleteWebhookSubscription($id: ID!) {
+  deleteWebhookSubscription(id: $id)
+}
+    `) as unknown as TypedDocumentString<DeleteWebhookSubscriptionMutation, DeleteWebhookSubscriptionMutationVariables>;
 export const FileEventsDocument = new TypedDocumentString(`
     subscription FileEvents($after: String) {
   fileEvents(after: $after) {
@@ -1199,6 +1632,7 @@ export const FileEventsDocument = new TypedDocumentString(`
   updatedAt
   rejectionReason
   mamAssetId
+  mamError
   allowedActions
   site {
     id

@@ -74,6 +74,7 @@ export const FileSummaryFragment = graphql(`
     updatedAt
     rejectionReason
     mamAssetId
+    mamError
     allowedActions
     site {
       id

@@ -78,3 +78,13 @@ export const TRANSFER_STYLES: Record<TransferStatus, string> = {
 export function canManageTransfers(role: Role | undefined): boolean {
   return role === "ADMIN" || role === "ENGINEER";
 }
+
+/** createRoutingRule and friends: admins and engineers (everyone signed in may read the rules). */
+export function canManageRouting(role: Role | undefined): boolean {
+  return role === "ADMIN" || role === "ENGINEER";
+}
+
+/** API keys and webhooks: admins only (the server refuses everyone else). */
+export function isAdmin(role: Role | undefined): boolean {
+  return role === "ADMIN";
+}

@@ -1,5 +1,11 @@
 import type { FileFilter, TransferStatus } from "@/gql/graphql";
 
+export interface SimulationParams {
+  site: string;
+  path: string;
+  sizeBytes: number | null;
+}
+
 export interface AuditFilter {
   fileId: string | null;
   action: string | null;
@@ -19,4 +25,12 @@ export const queryKeys = {
   transfers: (status: TransferStatus | null) => ["transfers", status] as const,
   auditRoot: ["audit"] as const,
   audit: (filter: AuditFilter) => ["audit", filter] as const,
+  // Admin configuration: plain queries, invalidated after each change (no live events for these).
+  routingRoot: ["routing"] as const,
+  routingRules: ["routing", "rules"] as const,
+  routingSimulation: (params: SimulationParams) => ["routing", "simulate", params] as const,
+  apiKeys: ["apiKeys"] as const,
+  webhooksRoot: ["webhooks"] as const,
+  webhooks: ["webhooks", "subscriptions"] as const,
+  webhookDeliveries: (subscriptionId: string) => ["webhooks", "deliveries", subscriptionId] as const,
 };

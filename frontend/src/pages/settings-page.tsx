@@ -7,9 +7,14 @@ import { Button, buttonVariants } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
+import { ApiKeysCard } from "@/components/settings/api-keys-card";
+import { RoutingRulesCard } from "@/components/settings/routing-rules-card";
+import { WebhooksCard } from "@/components/settings/webhooks-card";
 import { ChangePasswordMutation } from "@/graphql/operations";
 import { useCurrentUser } from "@/hooks/use-current-user";
+import { useSites } from "@/hooks/use-data";
 import { useTheme } from "@/hooks/use-theme";
+import { canManageRouting, isAdmin } from "@/lib/domain";
 import { humanize } from "@/lib/format";
 import { errorMessage, gqlRequest } from "@/lib/graphql-client";
 import { setLoginNotice } from "@/lib/login-notice";
@@ -18,6 +23,10 @@ import type { Theme } from "@/lib/theme";
 import { cn } from "@/lib/utils";
 
 export function SettingsPage() {
+  const user = useCurrentUser();
+  const sites = useSites();
+  const siteList = sites.data?.sites ?? [];
+  const admin = isAdmin(user.role);
   return (
     <>
       <PageHeader title="Settings" />
@@ -27,6 +36,12 @@ export function SettingsPage() {
           <AccountCard />
           <PasswordCard />
           <ApiCard />
+        </div>
+        {/* Configuration, by role: the server enforces the same (routing rules are readable by everyone). */}
+        <div className="max-w-6xl space-y-6">
+          <RoutingRulesCard sites={siteList} canEdit={canManageRouting(user.role)} />
+          {admin && <ApiKeysCard sites={siteList} />}
+          {admin && <WebhooksCard />}
         </div>
       </PageBody>
     </>
@@ -171,7 +186,7 @@ function ApiCard() {
       <CardHeader>
         <CardTitle>API</CardTitle>
         <CardDescription>
-          Explore the GraphQL API with your session. Routing rules and API keys will live here too.
+          Explore the GraphQL API with your session: every query the UI makes, and the daemons' mutations.
         </CardDescription>
       </CardHeader>
       <CardContent>

@@ -24,6 +24,7 @@ export function makeFile(overrides: Partial<FileSummaryFragment> = {}): FileSumm
     updatedAt: "2026-01-01T00:00:00Z",
     rejectionReason: null,
     mamAssetId: null,
+    mamError: null,
     allowedActions: ["VALIDATE", "REJECT"],
     site: { id: "s1", code: "tustin", name: "Tustin" },
     destinationSite: null,

@@ -52,6 +52,11 @@ function FileDetailsBody({ file }: { file: FileDetail }) {
       </div>
       <div className="flex-1 space-y-6 overflow-y-auto px-6 py-5">
         {file.state === "REJECTED" && file.rejectionReason && <Alert>Rejected: {file.rejectionReason}</Alert>}
+        {file.mamError && (
+          <Alert data-testid="file-mam-error">
+            <span className="font-medium">MAM delivery failed:</span> {file.mamError}
+          </Alert>
+        )}
         <Section title="Details">
           <dl className="grid grid-cols-[8rem_1fr] gap-x-4 gap-y-2 text-sm">
             <Meta label="Size">{formatBytes(file.sizeBytes)}</Meta>
@@ -61,7 +66,15 @@ function FileDetailsBody({ file }: { file: FileDetail }) {
             <Meta label="Source site">{file.site.name}</Meta>
             <Meta label="Destination">{file.destinationSite?.name ?? "—"}</Meta>
             <Meta label="Colorist">{file.colorist?.displayName ?? "—"}</Meta>
-            <Meta label="MAM asset">{file.mamAssetId ?? "—"}</Meta>
+            <Meta label="MAM asset">
+              {file.mamAssetId ? (
+                <span className="font-mono text-xs" data-testid="file-mam-asset">
+                  {file.mamAssetId}
+                </span>
+              ) : (
+                "—"
+              )}
+            </Meta>
             <Meta label="Version">{file.version}</Meta>
             <Meta label="Modified">{formatDateTime(file.modifiedAt)}</Meta>
             <Meta label="Detected">{formatDateTime(file.detectedAt)}</Meta>
