@@ -27,6 +27,18 @@ def _classify(error: GraphQLError) -> str:
     return "GRAPHQL_VALIDATION_FAILED"
 
 
+def _refused_input(error: GraphQLError, original: BaseException) -> str | None:
+    """A message when ``original`` is the caller's bad value, not our failure: PostgreSQL's data exceptions
+    (SQLSTATE class 22: a NUL character in text, a number or date out of range) and values that failed to
+    convert before execution began (an Int literal of 5,000 digits)."""
+    sqlstate = getattr(getattr(original, "orig", None), "sqlstate", None)
+    if isinstance(sqlstate, str) and sqlstate.startswith("22"):
+        return "a value cannot be stored: text with a NUL character, or a number or date out of range"
+    if error.path is None and isinstance(original, ValueError):
+        return error.message.split(";")[0]
+    return None
+
+
 class ErrorCodes(MaskErrors):
     """MaskErrors that also labels what it lets through."""
 
@@ -67,6 +79,8 @@ class ErrorCodes(MaskErrors):
                 if "introspection" in message.lower():
                     ext["code"] = "FORBIDDEN" if self._anonymous else ext["code"]
                 out.append(self._with_code(error, message, ext))
+            elif (refused := _refused_input(error, original)) is not None:
+                out.append(self._with_code(error, refused, {"code": "BAD_USER_INPUT"}))
             else:
                 out.append(self._with_code(error, self.error_message, {"code": "INTERNAL_SERVER_ERROR"}))
         return out
@@ -77,4 +91,6 @@ def log_unexpected(errors: list[GraphQLError], _context: ExecutionContext | None
     for error in errors:
         original = error.original_error
         if original is not None and not isinstance(original, DomainError | GraphQLError):
+            if _refused_input(error, original) is not None:
+                continue
             log.error("unexpected error at %s", error.path, exc_info=original)

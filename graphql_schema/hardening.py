@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from graphql.validation import NoSchemaIntrospectionCustomRule
+from graphql import GraphQLError, OperationDefinitionNode, OperationType
+from graphql.validation import NoSchemaIntrospectionCustomRule, ValidationRule
+from starlette.websockets import WebSocket
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
 
 from app.config import Settings
@@ -15,6 +17,14 @@ from app.config import Settings
 def is_anonymous(context: object) -> bool:
     actor = getattr(context, "actor", None)
     return actor is None or not actor.is_authenticated
+
+
+class SubscriptionsOnlyOverWebSocket(ValidationRule):
+    """Over plain HTTP Strawberry would run a subscription like a query, and it fails inside graphql-core."""
+
+    def enter_operation_definition(self, node: OperationDefinitionNode, *_args: object) -> None:
+        if node.operation == OperationType.SUBSCRIPTION:
+            self.report_error(GraphQLError("subscriptions are served over WebSocket (graphql-transport-ws)", node))
 
 
 def limits_extension(settings: Settings) -> Callable[[], SchemaExtension]:
@@ -30,6 +40,8 @@ def limits_extension(settings: Settings) -> Callable[[], SchemaExtension]:
             ec = self.execution_context
             ec.parse_options["max_tokens"] = max_tokens
             extra = anonymous_rules if is_anonymous(ec.context) else rules
+            if not isinstance(getattr(ec.context, "request", None), WebSocket):
+                extra = (*extra, SubscriptionsOnlyOverWebSocket)
             ec.validation_rules = (*ec.validation_rules, *extra)
             yield
 

@@ -16,12 +16,16 @@ def _parse_bigint(value: object) -> int:
     if isinstance(value, bool):
         raise BadInput("BigInt must be an integer")
     if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    raise BadInput(f"BigInt must be an integer, got {value!r}"[:200])
+        number = value
+    elif isinstance(value, str) and value.strip().lstrip("-").isdigit() and len(value.strip()) <= 20:
+        number = int(value.strip())
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    else:
+        raise BadInput(f"BigInt must be an integer, got {value!r}"[:200])
+    if not -(2**63) <= number < 2**63:
+        raise BadInput("BigInt must fit in 64 bits")
+    return number
 
 
 def _serialize_bigint(value: object) -> int | str:

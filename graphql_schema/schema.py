@@ -5,6 +5,9 @@ Export the committed contract with ``strawberry export-schema graphql_schema.sch
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
@@ -45,6 +48,17 @@ Subscription = merge_types(
 )
 
 
+class _ParserCache(ParserCache):
+    """ParserCache raises a syntax error from its hook, outside the operation, so the error would leave without
+    a code. Leave a document that does not parse to Strawberry, which reports it as an ordinary error."""
+
+    def on_parse(self) -> Iterator[None]:
+        ec = self.execution_context
+        with contextlib.suppress(GraphQLError):
+            ec.graphql_document = self.cached_parse_document(ec.query, **ec.parse_options)
+        yield
+
+
 class ColorRouteSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         log_unexpected(errors, execution_context)
@@ -62,7 +76,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             limits_extension(s),
             GraphQLTiming,
             ErrorCodes,
-            ParserCache,
+            _ParserCache,
             ValidationCache,
         ],
     )

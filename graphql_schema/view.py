@@ -78,6 +78,12 @@ class ColorRouteGraphQL(GraphQL[Context, None]):
             return graphql_error(415, "UNSUPPORTED_MEDIA_TYPE", "GraphQL requests must be application/json")
         return None
 
+    def parse_json(self, data: str | bytes) -> Any:
+        """Strawberry assumes a JSON body is an object or a list: a bare string or number crashed it (HTTP 500).
+        Anything else is a request without a query (400)."""
+        parsed = super().parse_json(data)
+        return parsed if isinstance(parsed, dict | list) else {}
+
     async def _actor(self, request: Request | WebSocket, api_key: str | None) -> tuple[Actor, str | None]:
         client = request.client.host if request.client else None
         if api_key:

@@ -60,6 +60,7 @@ class EventHub:
         self._running = False
         self.last_seen = 0
         self.healthy = False
+        self._listening: asyncpg.Connection | None = None
         self._callbacks: dict[str, list[Callable[[Event], None]]] = {}
         self.last_dispatch_lag_seconds = 0.0
 
@@ -94,6 +95,8 @@ class EventHub:
                 conn = await asyncpg.connect(self._dsn, timeout=10)
                 await conn.add_listener(EVENTS_CHANNEL, self._on_notify)
                 await conn.add_listener(PROGRESS_CHANNEL, self._on_progress)
+                conn.add_termination_listener(self._on_terminated)
+                self._listening = conn
                 self.healthy = True
                 backoff = 0.2
                 await self._catch_up(conn)  # whatever committed while we were away
@@ -116,6 +119,13 @@ class EventHub:
 
     def _on_notify(self, *_args: object) -> None:
         self._wake.set()
+
+    def _on_terminated(self, conn: object) -> None:
+        """The server closed the connection (a restart): reconnect now, not at the next poll, and stop
+        reporting healthy meanwhile (no NOTIFY can arrive on a dead connection)."""
+        if conn is self._listening:
+            self.healthy = False
+            self._wake.set()
 
     def _on_progress(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
         try:

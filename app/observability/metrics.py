@@ -42,7 +42,10 @@ class GraphQLTiming(SchemaExtension):
         yield
         ec = self.execution_context
         name = ec.operation_name or "anonymous"
-        kind = ec.operation_type.value if ec.operation_type is not None else "unknown"
+        try:
+            kind = ec.operation_type.value if ec.operation_type is not None else "unknown"
+        except RuntimeError:  # no document: the query did not parse
+            kind = "unknown"
         GRAPHQL_LATENCY.labels(name[:60], kind).observe(time.perf_counter() - start)
 
 
