@@ -100,7 +100,11 @@ export function RoutingRulesCard({ sites, canEdit }: { sites: SiteFieldsFragment
                   <TableHead>Destination</TableHead>
                   <TableHead>Does</TableHead>
                   <TableHead>Enabled</TableHead>
-                  {canEdit && <TableHead className="text-right">Actions</TableHead>}
+                  {canEdit && (
+                    <TableHead className="text-right">
+                      <span className="sr-only">Actions</span>
+                    </TableHead>
+                  )}
                 </TableRow>
               </TableHeader>
               <TableBody>
@@ -185,23 +189,33 @@ function RuleRow({
 }) {
   const size = describeSizeRange(rule.minSizeBytes, rule.maxSizeBytes);
   return (
-    <TableRow data-testid="routing-rule-row" data-rule-name={rule.name}>
+    <TableRow
+      data-testid="routing-rule-row"
+      data-rule-name={rule.name}
+      data-enabled={rule.enabled}
+      className={cn(!rule.enabled && "bg-muted/40 text-muted-foreground")}
+    >
       <TableCell className="text-right tabular-nums text-muted-foreground" title={`Priority ${rule.priority}`}>
         {position}
       </TableCell>
-      <TableCell className={cn(!rule.enabled && "opacity-60")}>
+      <TableCell>
         <div className="font-medium">{rule.name}</div>
-        <div className="text-xs text-muted-foreground">priority {rule.priority}</div>
+        <div className="text-xs text-muted-foreground">
+          priority {rule.priority}
+          {!rule.enabled && " · disabled"}
+        </div>
       </TableCell>
-      <TableCell className={cn("text-sm", !rule.enabled && "opacity-60")}>
-        <span className="text-muted-foreground">from</span> {rule.sourceSite?.name ?? "any site"}{" "}
+      <TableCell className="text-sm">
         <code className="rounded bg-muted px-1.5 py-0.5 font-mono text-xs">{rule.pattern}</code>
-        {size && <div className="text-xs text-muted-foreground">{size}</div>}
+        <div className="mt-1 text-xs text-muted-foreground">
+          from {rule.sourceSite?.name ?? "any site"}
+          {size && ` · ${size}`}
+        </div>
       </TableCell>
-      <TableCell className={cn("text-sm", !rule.enabled && "opacity-60")}>
+      <TableCell className="text-sm">
         {rule.destinationSite?.name ?? <span className="text-muted-foreground">—</span>}
       </TableCell>
-      <TableCell className={cn(!rule.enabled && "opacity-60")}>
+      <TableCell>
         <RuleEffects rule={{ ...rule, hasDestination: rule.destinationSite !== null }} />
       </TableCell>
       <TableCell>
@@ -273,7 +287,7 @@ export function RuleEffects({
   if (effects.length === 0) {
     return (
       <span className="text-sm text-muted-foreground">
-        {rule.hasDestination ? "Picks the destination when queued" : "Nothing"}
+        {rule.hasDestination ? "Destination when queued" : "Nothing"}
       </span>
     );
   }

@@ -103,10 +103,11 @@ export function WebhooksCard() {
                   return (
                     <Fragment key={sub.id}>
                       <TableRow data-testid="webhook-row" data-url={sub.url}>
-                        <TableCell className={cn("max-w-80", !sub.active && "opacity-60")}>
+                        <TableCell className={cn("max-w-96", !sub.active && "text-muted-foreground")}>
                           <span className="break-all font-mono text-xs">{sub.url}</span>
+                          {!sub.active && <div className="text-xs">paused</div>}
                         </TableCell>
-                        <TableCell className={cn(!sub.active && "opacity-60")}>
+                        <TableCell>
                           <div className="flex flex-wrap gap-1">
                             {sub.topics.map((t) => (
                               <Badge key={t} className="font-mono">
@@ -115,7 +116,7 @@ export function WebhooksCard() {
                             ))}
                           </div>
                         </TableCell>
-                        <TableCell className="text-sm">
+                        <TableCell className="whitespace-nowrap text-sm">
                           <div>{formatShortDateTime(sub.createdAt)}</div>
                           <div className="text-xs text-muted-foreground">by {sub.createdBy}</div>
                         </TableCell>
