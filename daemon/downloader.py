@@ -2,27 +2,46 @@
 
 The partial file's length is the resume point: a ranged GET asks for the rest (``Range: bytes=<have>-``, with
 ``If-Range`` on the content's SHA-256 so the server sends everything again should the content differ). The
-SHA-256 is computed while downloading; for a resumed partial the bytes already on disk are hashed first. The
-socket's pieces are gathered into 4 MiB batches, each written and hashed on two worker threads at once (both
-release the GIL) while the next batch arrives, so the event loop only moves bytes. Whatever arrived before an
-interruption is on disk when this returns or raises, so the next call continues from there.
+SHA-256 is computed while downloading; for a resumed partial the bytes already on disk are hashed first.
+Whatever arrived before an interruption is on disk when this returns or raises, so the next call continues
+from there.
+
+The bytes do not pass through the event loop. One thread per download receives into 4 MiB buffers
+(``http.client``'s ``readinto``: no per-piece objects), and two more hash and write each filled buffer while
+the next one arrives; all three release the GIL. Measured on loopback, 1 GiB: httpx's async stream tops out near
+500 MB/s before any hashing (64 KiB pieces through the event loop), this path keeps up with the disk.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
+import concurrent.futures
+import contextlib
+import ctypes
+import ctypes.util
 import hashlib
+import http.client
+import itertools
 import os
+import socket
+import ssl
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
-import httpx
+from daemon import __version__
 
-#: Bytes gathered from the socket before one write + hash.
-BATCH = 4 * 1024 * 1024
+#: Bytes received into one buffer before it is hashed and written.
+BUFFER = 4 * 1024 * 1024
+#: Buffers in flight per download (receiving, hashing, writing).
+BUFFERS = 4
 _READ = 4 * 1024 * 1024
+_TIMEOUT = 60.0
 
 
 class DownloadLinkError(Exception):
@@ -37,6 +56,10 @@ class DownloadError(Exception):
         self.status = status
 
 
+class _Stopped(Exception):
+    """The download was cancelled from the event loop."""
+
+
 @dataclass(frozen=True)
 class Fetched:
     sha256: str  # of the whole partial file, which now holds ``size`` bytes and is fsynced
@@ -45,14 +68,32 @@ class Fetched:
     received: int  # bytes that came over the wire in this call
 
 
+def _writeback_starter() -> Callable[[int, int, int], object] | None:
+    """Linux ``sync_file_range(fd, offset, n, SYNC_FILE_RANGE_WRITE)``: start writing dirty pages back without
+    waiting, so the fsync before the rename finds little left to do (measured: 1 GiB fsync 1 s -> 0.1-0.7 s)."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return None
+    function = getattr(ctypes.CDLL(name, use_errno=True), "sync_file_range", None)
+    if function is None:
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint]
+    return lambda fd, offset, n: function(fd, offset, n, 2)
+
+
+_start_writeback = _writeback_starter()
+_WRITEBACK_EVERY = 32 * 1024 * 1024
+
+
 class _Partial:
-    """The partial file: sequential writes at a known offset plus the running SHA-256 of everything in it."""
+    """The partial file and the running SHA-256 of everything in it."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         self.length = os.fstat(self.fd).st_size
         self.digest = hashlib.sha256()
+        self._clean = self.length  # below this offset, writeback has been started
 
     def hash_existing(self) -> None:
         self.digest = hashlib.sha256()
@@ -66,25 +107,160 @@ class _Partial:
 
     def truncate(self) -> None:
         os.ftruncate(self.fd, 0)
-        self.length = 0
+        self.length = self._clean = 0
         self.digest = hashlib.sha256()
 
-    def write(self, data: bytes | bytearray, at: int) -> None:
-        view = memoryview(data)
-        while view:
-            n = os.pwrite(self.fd, view, at)
-            view, at = view[n:], at + n
+    def write(self, data: memoryview, at: int) -> None:
+        while data:
+            n = os.pwrite(self.fd, data, at)
+            data, at = data[n:], at + n
+        if _start_writeback is not None and at - self._clean >= _WRITEBACK_EVERY:
+            _start_writeback(self.fd, self._clean, at - self._clean)
+            self._clean = at
 
     def close(self) -> None:
         os.close(self.fd)
 
 
-class BlobDownloader:
-    """Ranged, resumable downloads over one ``httpx.AsyncClient`` (keep-alive, ``X-API-Key`` set on it)."""
+class _Get:
+    """One ranged GET into the partial file, run on its own thread; :meth:`stop` may be called from any thread."""
 
-    def __init__(self, http: httpx.AsyncClient, base_url: str, *, rate_limit: float = 0.0) -> None:
-        self._http = http
+    def __init__(
+        self,
+        url: str,
+        headers: dict[str, str],
+        partial: _Partial,
+        size: int,
+        rate: float,
+        progress: Callable[[int], None],
+    ) -> None:
+        self._url = urlsplit(url)
+        self._headers = headers
+        self._partial = partial
+        self._size = size
+        self._rate = rate
+        self._progress = progress
+        self._stopped = threading.Event()
+        self._conn: http.client.HTTPConnection | None = None
+
+    def stop(self) -> None:
+        self._stopped.set()
+        sock = self._conn.sock if self._conn is not None else None
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)  # wakes a blocked read
+
+    def _connect(self) -> http.client.HTTPConnection:
+        host, port = self._url.hostname or "localhost", self._url.port
+        if self._url.scheme == "https":
+            return http.client.HTTPSConnection(host, port, timeout=_TIMEOUT, context=ssl.create_default_context())
+        return http.client.HTTPConnection(host, port, timeout=_TIMEOUT)
+
+    def run(self) -> int:
+        """Bytes received; raises :class:`DownloadLinkError`, :class:`DownloadError` or :class:`_Stopped`."""
+        try:
+            self._conn = conn = self._connect()
+            if self._stopped.is_set():
+                raise _Stopped
+            conn.request("GET", self._url.path, headers=self._headers)
+            response = conn.getresponse()
+            try:
+                self._check(response)
+                return self._receive(response)
+            finally:
+                response.close()
+        except (OSError, http.client.HTTPException) as exc:
+            if self._stopped.is_set():
+                raise _Stopped from exc
+            raise DownloadLinkError(f"GET {self._url.geturl()}: {exc!r}") from exc
+        finally:
+            if self._conn is not None:
+                self._conn.close()
+
+    def _check(self, response: http.client.HTTPResponse) -> None:
+        partial = self._partial
+        if response.status == 200:  # the whole content, not our range: start over
+            partial.truncate()
+        elif response.status == 206:
+            content_range = response.getheader("Content-Range") or "bytes -1-"
+            start = int(content_range.split()[1].split("-")[0])
+            if start != partial.length:
+                raise DownloadError(f"asked for bytes from {partial.length}, got {start}", 206)
+        elif response.status == 416:
+            raise DownloadError(f"the stored content is shorter than the file's {self._size} bytes", 416)
+        else:
+            body = response.read(300).decode("utf-8", "replace")
+            raise DownloadError(f"HTTP {response.status}: {body}", response.status)
+
+    def _receive(self, response: http.client.HTTPResponse) -> int:
+        partial = self._partial
+        buffers = [bytearray(BUFFER) for _ in range(BUFFERS)]
+        in_flight: collections.deque[tuple[concurrent.futures.Future[None], concurrent.futures.Future[None], int]]
+        in_flight = collections.deque()
+        received = 0
+        t0 = time.monotonic()
+
+        def settle_one() -> None:
+            hashed, written, end = in_flight.popleft()
+            hashed.result()
+            written.result()
+            partial.length = end
+            self._progress(end)
+
+        with (
+            ThreadPoolExecutor(1, thread_name_prefix="download-hash") as hasher,
+            ThreadPoolExecutor(1, thread_name_prefix="download-write") as writer,
+        ):
+            try:
+                position = partial.length
+                for turn in itertools.count():
+                    while in_flight and (len(in_flight) == BUFFERS or _finished(in_flight[0])):
+                        settle_one()  # progress as soon as a buffer is on disk; a full ring waits for its oldest
+                    view = memoryview(buffers[turn % BUFFERS])
+                    filled = self._fill(response, view)
+                    if filled:
+                        data = view[:filled]
+                        in_flight.append(
+                            (hasher.submit(partial.digest.update, data), writer.submit(partial.write, data, position),
+                             position + filled)
+                        )  # fmt: skip
+                        position += filled
+                        received += filled
+                        if self._rate > 0:
+                            wait = received / self._rate - (time.monotonic() - t0)
+                            if wait > 0:
+                                time.sleep(wait)
+                    if filled < BUFFER:
+                        break
+            finally:
+                while in_flight:  # what arrived reaches the disk before anyone resumes from the length
+                    settle_one()
+        if partial.length != self._size:
+            raise DownloadLinkError(f"the download ended at {partial.length} of {self._size} bytes")
+        return received
+
+    def _fill(self, response: http.client.HTTPResponse, view: memoryview) -> int:
+        filled = 0
+        while filled < len(view):
+            if self._stopped.is_set():
+                raise _Stopped
+            n = response.readinto(view[filled:])
+            if not n:
+                break
+            filled += n
+        return filled
+
+
+def _finished(entry: tuple[concurrent.futures.Future[None], concurrent.futures.Future[None], int]) -> bool:
+    return entry[0].done() and entry[1].done()
+
+
+class BlobDownloader:
+    """Ranged, resumable downloads of ``/blobs/{fileId}`` with the daemon's key."""
+
+    def __init__(self, base_url: str, api_key: str, *, rate_limit: float = 0.0) -> None:
         self._base = base_url.rstrip("/")
+        self._headers = {"X-API-Key": api_key, "User-Agent": f"colorroute-daemon/{__version__}"}
         self._rate = rate_limit  # bytes per second; 0 = as fast as possible
 
     async def fetch(
@@ -113,67 +289,31 @@ class BlobDownloader:
             partial.close()
 
     async def _get(
-        self,
-        file_id: str,
-        partial: _Partial,
-        size: int,
-        sha256: str,
-        on_progress: Callable[[int], None] | None,
+        self, file_id: str, partial: _Partial, size: int, sha256: str, on_progress: Callable[[int], None] | None
     ) -> int:
-        headers = {"Range": f"bytes={partial.length}-", "If-Range": f'"{sha256}"'}
-        url = f"{self._base}/blobs/{file_id}"
-        received = 0
-        pending: asyncio.Future[None] | None = None
-        try:
-            async with self._http.stream("GET", url, headers=headers) as r:
-                if r.status_code == 200:  # the whole content, not our range: start over
-                    await asyncio.to_thread(partial.truncate)
-                elif r.status_code == 206:
-                    start = int(r.headers.get("Content-Range", "bytes -1-").split()[1].split("-")[0])
-                    if start != partial.length:
-                        raise DownloadError(f"asked for bytes from {partial.length}, got {start}", 206)
-                elif r.status_code == 416:
-                    raise DownloadError(f"the stored content is shorter than the file's {size} bytes", 416)
-                else:
-                    await r.aread()
-                    raise DownloadError(f"HTTP {r.status_code}: {r.text[:300]}", r.status_code)
-                position = partial.length
-                t0 = time.monotonic()
-                buffer = bytearray()
-                # Pieces as httpx gives them (re-chunking inside httpx costs more than the transfer).
-                async for piece in r.aiter_raw():
-                    buffer += piece
-                    received += len(piece)
-                    if len(buffer) >= BATCH:
-                        if pending is not None:
-                            await pending
-                        pending = asyncio.ensure_future(self._store(partial, buffer, position))
-                        position += len(buffer)
-                        buffer = bytearray()
-                        if on_progress is not None:
-                            on_progress(position)
-                        if self._rate > 0:
-                            wait = received / self._rate - (time.monotonic() - t0)
-                            if wait > 0:
-                                await asyncio.sleep(wait)
-                if pending is not None:
-                    await pending
-                    pending = None
-                if buffer:
-                    await self._store(partial, buffer, position)
-                    position += len(buffer)
-                if on_progress is not None:
-                    on_progress(position)
-        except httpx.TransportError as exc:
-            raise DownloadLinkError(f"GET {url}: {exc!r}") from exc
-        finally:
-            if pending is not None:
-                await pending  # what arrived is on disk before anyone resumes from the length
-        if partial.length != size:
-            raise DownloadLinkError(f"the download ended at {partial.length} of {size} bytes")
-        return received
+        loop = asyncio.get_running_loop()
 
-    @staticmethod
-    async def _store(partial: _Partial, data: bytearray, at: int) -> None:
-        await asyncio.gather(asyncio.to_thread(partial.write, data, at), asyncio.to_thread(partial.digest.update, data))
-        partial.length = at + len(data)
+        def progress(position: int) -> None:
+            if on_progress is not None:
+                with contextlib.suppress(RuntimeError):  # the loop closed: nobody is listening
+                    loop.call_soon_threadsafe(on_progress, position)
+
+        headers = {**self._headers, "Range": f"bytes={partial.length}-", "If-Range": f'"{sha256}"'}
+        get = _Get(f"{self._base}/blobs/{file_id}", headers, partial, size, self._rate, progress)
+        done: concurrent.futures.Future[int] = concurrent.futures.Future()
+
+        def run() -> None:
+            if done.set_running_or_notify_cancel():
+                try:
+                    done.set_result(get.run())
+                except BaseException as exc:
+                    done.set_exception(exc)
+
+        threading.Thread(target=run, name=f"download-{file_id}", daemon=True).start()
+        try:
+            return await asyncio.wrap_future(done)
+        except asyncio.CancelledError:
+            get.stop()
+            with contextlib.suppress(BaseException):
+                await asyncio.wrap_future(done)  # the thread has flushed what it received
+            raise

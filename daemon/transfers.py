@@ -1,6 +1,6 @@
 """Byte movement as one unit for the service: the uploader (unless ``--metadata-only``), the transfer agent (with
-``--incoming``), and what they share — one keep-alive HTTP client for ``/uploads/`` and ``/blobs/``, and the
-state tables beside the outbox."""
+``--incoming``), and what they share — the state tables beside the outbox, and one keep-alive HTTP client (the
+uploader's; downloads run on their own threads, see ``daemon.downloader``)."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ class Transfers:
             agent = TransferAgent(
                 client,
                 state,
-                BlobDownloader(http, cfg.http_url, rate_limit=rate),
+                BlobDownloader(cfg.http_url, cfg.api_key, rate_limit=rate),
                 site=cfg.site,
                 incoming=cfg.incoming,
                 max_attempts=cfg.max_transfer_attempts,
