@@ -49,8 +49,10 @@ const FORM_TO_FIELD: Partial<Record<keyof RuleForm, RuleField>> = {
 
 export const ASSIGN_LABELS: Record<AssignStrategy, string> = {
   NONE: "No one (an engineer assigns)",
-  LEAST_LOADED: "Least-loaded colorist at the destination",
+  LEAST_LOADED: "Least-loaded colorist",
 };
+
+const ASSIGN_HINT = "At the destination, after the transfer: fewest active files, then longest idle.";
 
 function sizeHint(text: string, fallback: string): string {
   const bytes = parseSize(text);
@@ -163,7 +165,7 @@ export function RoutingRuleDialog({
               >
                 <Input
                   id="rule-pattern"
-                  className="font-mono"
+                  className="font-mono text-xs"
                   value={form.pattern}
                   maxLength={300}
                   autoComplete="off"
@@ -224,9 +226,9 @@ export function RoutingRuleDialog({
                   </SelectContent>
                 </Select>
               </FormField>
-              <FormField id="rule-assign" label="Auto-assign" error={errors.fields.autoAssign}>
+              <FormField id="rule-assign" label="Auto-assign" error={errors.fields.autoAssign} hint={ASSIGN_HINT}>
                 <Select value={form.autoAssign} onValueChange={(v) => set("autoAssign", v as AssignStrategy)}>
-                  <SelectTrigger id="rule-assign" {...fieldAria("rule-assign", errors.fields.autoAssign)}>
+                  <SelectTrigger id="rule-assign" {...fieldAria("rule-assign", errors.fields.autoAssign, ASSIGN_HINT)}>
                     <SelectValue />
                   </SelectTrigger>
                   <SelectContent>

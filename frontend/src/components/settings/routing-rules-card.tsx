@@ -207,7 +207,7 @@ function RuleRow({
       </TableCell>
       <TableCell className="text-sm">
         <code className="rounded bg-muted px-1.5 py-0.5 font-mono text-xs">{rule.pattern}</code>
-        <div className="mt-1 text-xs text-muted-foreground">
+        <div className="mt-1 whitespace-nowrap text-xs text-muted-foreground">
           from {rule.sourceSite?.name ?? "any site"}
           {size && ` · ${size}`}
         </div>

@@ -71,7 +71,7 @@ export function RoutingSimulator({ sites }: { sites: SiteFieldsFragment[] }) {
         <FormField id="simulate-path" label="Path" error={errors.path}>
           <Input
             id="simulate-path"
-            className="font-mono"
+            className="font-mono text-xs"
             value={path}
             autoComplete="off"
             placeholder="A001/A001_C003.mov"

@@ -292,7 +292,7 @@ export function CreateWebhookDialog({ onClose }: { onClose: () => void }) {
             <Input
               id="webhook-url"
               type="url"
-              className="font-mono"
+              className="font-mono text-xs"
               value={form.url}
               autoComplete="off"
               placeholder="https://mam.example.com/hooks/colorroute"
@@ -309,7 +309,7 @@ export function CreateWebhookDialog({ onClose }: { onClose: () => void }) {
             <div className="flex gap-2">
               <Input
                 id="webhook-secret"
-                className="font-mono"
+                className="font-mono text-xs"
                 value={form.secret}
                 autoComplete="off"
                 spellCheck={false}
