@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from daemon_harness import DaemonProcess, Orchestrator, wait_until
+from daemon_harness import DaemonProcess, Orchestrator, free_port, orchestrator_on, wait_until
 from transfer_harness import MIB, Operator, blob_path, recording, sha256_of, state_rows, write_random
 
 DaemonFactory = Callable[..., DaemonProcess]
@@ -38,12 +38,13 @@ def tustin(factory: DaemonFactory, orch: Orchestrator, watch: Path, *extra: str)
     return factory("tustin", watch, orch.url, *extra, state="tustin-state")
 
 
-def nashville(factory: DaemonFactory, orch: Orchestrator, tmp_path: Path, *extra: str) -> DaemonProcess:
-    watch = tmp_path / "nashville-watch"
+def nashville(
+    factory: DaemonFactory, orch: Orchestrator, tmp_path: Path, *extra: str, name: str = "nashville"
+) -> DaemonProcess:
+    watch = tmp_path / f"{name}-watch"
     watch.mkdir(exist_ok=True)
-    return factory(
-        "nashville", watch, orch.url, "--incoming", str(tmp_path / "incoming"), *extra, state="nashville-state"
-    )
+    incoming = tmp_path / ("incoming" if name == "nashville" else f"{name}-incoming")
+    return factory("nashville", watch, orch.url, "--incoming", str(incoming), *extra, state=f"{name}-state")
 
 
 def test_a_file_dropped_in_tustin_arrives_in_nashville_verified_with_live_progress(
@@ -119,6 +120,14 @@ def test_a_corrupted_blob_fails_verification_and_the_file_waits_in_queued_after_
     time.sleep(4)  # past any backoff: no third attempt
     assert operator.file(file_id)["state"] == "QUEUED"
     assert len(operator.file(file_id)["transfers"]) == 2
+
+    # The operator repairs the store and retries: a fresh PENDING job, claimed with a fresh set of attempts.
+    data[1_000_000] ^= 0x01
+    blob.write_bytes(data)
+    operator.gql("mutation($id: ID!) { retryTransfer(transferId: $id) { id status } }", {"id": jobs[-1]["id"]})
+    wait_until(lambda: operator.file(file_id)["state"] == "TRANSFERRED", 30, what="TRANSFERRED after the retry")
+    assert sha256_of(tmp_path / "incoming" / "flip" / "B001.MOV") == digest
+    assert operator.latest_job(file_id)["status"] == "COMPLETED"
     assert agent.stop() == 0
 
 
@@ -201,3 +210,66 @@ def test_metadata_only_uploads_nothing_and_its_files_are_not_fetched_by_the_agen
     assert agent.events("transfer.claimed") == []
     assert not (tmp_path / "incoming" / "meta").exists()
     assert source.stop() == 0 and agent.stop() == 0
+
+
+def test_two_agents_of_one_site_race_for_a_job_and_exactly_one_takes_it(
+    orchestrator: Orchestrator, operator: Operator, daemon_factory: DaemonFactory, tmp_path: Path
+) -> None:
+    source = tustin(daemon_factory, orchestrator, tmp_path / "watch").start()
+    digest = write_random(tmp_path / "watch" / "race" / "F001.MOV", 1 * MIB)
+    file_id = reported_id(orchestrator, "race/")
+    wait_until(lambda: operator.file(file_id)["contentAvailable"], 30, what="the upload")
+    agents = [nashville(daemon_factory, orchestrator, tmp_path, name=n).start() for n in ("agent-a", "agent-b")]
+    for agent in agents:
+        agent.wait_event("heartbeat.ok")
+    time.sleep(1)  # both subscribed
+    operator.queue(file_id)
+    wait_until(lambda: operator.file(file_id)["state"] == "TRANSFERRED", 30, what="TRANSFERRED")
+    time.sleep(1)  # the loser's answer is in its log
+
+    claimed = [len(a.events("transfer.claimed")) for a in agents]
+    assert sorted(claimed) == [0, 1]
+    winner, loser = (agents[0], agents[1]) if claimed[0] else (agents[1], agents[0])
+    lost = loser.events("transfer.not_claimed")
+    assert [e["code"] for e in lost] in ([], ["INVALID_TRANSITION"])  # it may never have tried: it saw RUNNING
+    arrived = [tmp_path / d / "race" / "F001.MOV" for d in ("agent-a-incoming", "agent-b-incoming")]
+    assert sorted(p.exists() for p in arrived) == [False, True]
+    assert sha256_of(next(p for p in arrived if p.exists())) == digest
+    assert [j["status"] for j in operator.file(file_id)["transfers"]] == ["COMPLETED"]
+    assert winner.stop() == 0 and loser.stop() == 0 and source.stop() == 0
+
+
+def test_uploads_and_the_agent_ride_out_an_orchestrator_killed_mid_upload(
+    daemon_factory: DaemonFactory, tmp_path: Path
+) -> None:
+    watch = tmp_path / "watch"
+    with orchestrator_on(free_port()) as orch:
+        operator = Operator.create(orch)
+        try:
+            source = tustin(daemon_factory, orch, watch, "--transfer-rate-limit", "12").start()
+            agent = nashville(daemon_factory, orch, tmp_path).start()
+            digest = write_random(watch / "restart" / "G001.MOV", 32 * MIB)
+            file_id = reported_id(orch, "restart/")
+            source.wait_event("upload.started")
+            time.sleep(1)
+            assert orch.proc is not None
+            orch.proc.kill()  # no graceful end for the PATCH in flight (its embedded PostgreSQL lives on)
+            orch.proc.wait(timeout=10)
+            time.sleep(1)
+            orch.start()
+            operator.close()
+            operator = Operator.create(orch)
+            [done] = source.wait_event("upload.done", timeout=60)
+            assert done["file_id"] == file_id
+            started = source.events("upload.started")
+            assert len(started) == 2, "the same upload continued (HEAD, then PATCH from the server's offset)"
+            assert started[1]["offset"] == done["resumed_from"]
+            assert operator.file(file_id)["contentAvailable"] is True
+            assert sha256_of(blob_path(orch, digest)) == digest
+
+            operator.queue(file_id)  # the agent followed the restart: it re-subscribed and catches this
+            wait_until(lambda: operator.file(file_id)["state"] == "TRANSFERRED", 60, what="TRANSFERRED")
+            assert sha256_of(tmp_path / "incoming" / "restart" / "G001.MOV") == digest
+            assert source.stop() == 0 and agent.stop() == 0
+        finally:
+            operator.close()
