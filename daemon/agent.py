@@ -128,8 +128,8 @@ def destination_for(incoming: Path, rel: str) -> Path | None:
     pure = PurePosixPath(rel)
     if not rel or "\x00" in rel or pure.is_absolute():
         return None
-    parts = [p for p in rel.split("/") if p]
-    if not parts or any(p in (".", "..") for p in parts) or parts[0] == PARTIAL_DIR:
+    parts = [p for p in rel.split("/") if p not in ("", ".")]
+    if not parts or ".." in parts or parts[0] == PARTIAL_DIR:
         return None
     dest = incoming.joinpath(*parts)
     root = incoming.resolve()
