@@ -384,13 +384,21 @@ class TransferAgent:
 
     async def _handle(self, work: Work) -> None:
         f = work.file
-        if work.kind == "complete":
-            assert work.transfer_id is not None
-            await self._finish(f, work.transfer_id, time.monotonic(), None)
-            return
         transfer_id = work.transfer_id
         if work.kind == "claim":
             transfer_id = await self._claim(f, work.attempts)
+        else:
+            # Offered by a catch-up from a snapshot: a worker may have finished the job since.
+            mine = await self._state.job(f.file_id)
+            if mine is None or transfer_id is None:
+                return
+            if work.kind == "complete":
+                await self._finish(f, transfer_id, time.monotonic(), None)
+                return
+            await self._state.put_job(
+                AgentJob(f.file_id, transfer_id, f.path, f.sha256, f.size, "running", mine.attempts)
+            )
+            event("transfer.resuming", file_id=f.file_id, transfer_id=transfer_id, was=mine.status)
         if transfer_id is None:
             return
         outcome, error = await self._attempt(f, transfer_id, work.attempts)

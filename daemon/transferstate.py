@@ -186,13 +186,16 @@ class TransferState:
 
     # -- uploads ----------------------------------------------------------------------------------------
 
-    async def upload_work(self, report_ids: Sequence[str] | None = None, now: float = 0.0) -> list[UploadWork]:
-        """Reported files to upload: all of them (``None``, in detection order) or just these report ids."""
+    async def upload_work(
+        self, report_ids: Sequence[str] | None = None, now: float = 0.0, *, after_seq: int = 0, limit: int = -1
+    ) -> list[UploadWork]:
+        """Reported files to upload: a page of all of them (``None``: in detection order, after ``after_seq``)
+        or just these report ids."""
 
         def run() -> list[UploadWork]:
             if report_ids is None:
-                rows = self._conn.execute(_WORK.format(where="1"), (now,)).fetchall()
-                return [_work(r) for r in rows]
+                query = _WORK.format(where="r.rowid > ?") + " LIMIT ?"
+                return [_work(r) for r in self._conn.execute(query, (after_seq, now, limit)).fetchall()]
             found: list[UploadWork] = []
             for start in range(0, len(report_ids), _CHUNK):
                 chunk = list(report_ids[start : start + _CHUNK])

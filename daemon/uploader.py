@@ -41,6 +41,7 @@ CHECKSUM_MISMATCH = 460
 _FULL_PASS_SECONDS = 300.0
 _MAX_ROW_DELAY = 600.0
 _MAX_STALLED_PATCHES = 3
+_PAGE = 500
 
 
 class UploadLinkError(Exception):
@@ -308,11 +309,13 @@ class Uploader:
         # Like reports, nothing moves before the orchestrator has accepted this site's heartbeat.
         await self._ready.wait()
         full = True
+        seq = 0
         while True:
             self._wake.clear()
             if full:
-                rows = await self._state.upload_work(None, now=time.time())
-                full = False
+                rows = await self._state.upload_work(None, now=time.time(), after_seq=seq, limit=_PAGE)
+                seq = rows[-1].seq if len(rows) == _PAGE else 0
+                full = seq > 0  # more pages to come
             else:
                 notified, self._notified = self._notified, []
                 rows = await self._state.upload_work(notified, now=time.time()) if notified else []
@@ -320,7 +323,7 @@ class Uploader:
                 if row.report_id not in self._busy:
                     self._busy.add(row.report_id)
                     await self._queue.put(row)
-            if self._notified:
+            if self._notified or full:
                 continue
             retry_at = await self._state.next_upload_retry(after=time.time())
             timeout = _FULL_PASS_SECONDS if retry_at is None else min(_FULL_PASS_SECONDS, retry_at - time.time())

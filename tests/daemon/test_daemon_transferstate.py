@@ -23,6 +23,8 @@ async def test_reported_files_are_due_until_uploaded_and_a_touched_file_comes_ba
         due = await state.upload_work()
         assert [(w.path, w.file_id, w.url) for w in due] == [("0.mov", "41", None), ("1.mov", "42", None)]
         assert [w.path for w in await state.upload_work([rows[1].report_id, rows[2].report_id])] == ["1.mov"]
+        [page] = await state.upload_work(limit=1)
+        assert [w.path for w in await state.upload_work(after_seq=page.seq, limit=1)] == ["1.mov"]
 
         first, second = due
         await state.set_upload(first, "pending", url="http://hub/uploads/u1")
