@@ -17,14 +17,21 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import concurrent.futures
 import contextlib
 import dataclasses
+import http.client
 import logging
 import os
+import socket
+import ssl
+import threading
 import time
-from collections.abc import AsyncGenerator, Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -42,6 +49,7 @@ _FULL_PASS_SECONDS = 300.0
 _MAX_ROW_DELAY = 600.0
 _MAX_STALLED_PATCHES = 3
 _PAGE = 500
+_TIMEOUT = 60.0
 
 
 class UploadLinkError(Exception):
@@ -201,58 +209,135 @@ class TusClient:
         counter: list[int],
         on_progress: Callable[[int], None] | None,
     ) -> httpx.Response:
-        headers = {
+        loop = asyncio.get_running_loop()
+
+        def progress(position: int) -> None:
+            if on_progress is not None:
+                with contextlib.suppress(RuntimeError):  # the loop closed: nobody is listening
+                    loop.call_soon_threadsafe(on_progress, position)
+
+        keep = ("x-api-key", "user-agent")
+        headers = {k: v for k, v in self._http.headers.items() if k.lower() in keep}
+        headers |= {
             **TUS_HEADERS,
             "Upload-Offset": str(offset),
             "Content-Type": "application/offset+octet-stream",
             "Content-Length": str(length - offset),
         }
-        body = self._body(fd, offset, length, expect, counter, on_progress)
-        try:
-            return await self._request("PATCH", url, content=body, headers=headers)
-        finally:
-            await body.aclose()
+        patch = _Patch(url, headers, fd, offset, length, expect, self._chunk, self._rate, progress)
+        done: concurrent.futures.Future[httpx.Response] = concurrent.futures.Future()
 
-    async def _body(
+        def run() -> None:
+            if done.set_running_or_notify_cancel():
+                try:
+                    done.set_result(patch.run())
+                except BaseException as exc:
+                    done.set_exception(exc)
+
+        threading.Thread(target=run, name="upload-patch", daemon=True).start()
+        try:
+            return await asyncio.wrap_future(done)
+        except asyncio.CancelledError:
+            patch.stop()
+            with contextlib.suppress(BaseException):
+                await asyncio.wrap_future(done)
+            raise
+        finally:
+            counter[0] += patch.sent
+
+
+class _Stopped(Exception):
+    """The PATCH was cancelled from the event loop."""
+
+
+class _Patch:
+    """One PATCH on its own thread: blocking ``sendall`` of file blocks (``http.client``), each read one block
+    ahead on a helper thread, so the bytes never pass through the event loop (measured on loopback, 1 GiB:
+    ~510-570 MB/s, curl 460-540, httpx's async stream 370-450). :meth:`stop` may be called from any thread."""
+
+    def __init__(
         self,
+        url: str,
+        headers: dict[str, str],
         fd: int,
         start: int,
         end: int,
         expect: FileStat | None,
-        counter: list[int],
-        on_progress: Callable[[int], None] | None,
-    ) -> AsyncGenerator[bytes, None]:
-        """``fd[start:end]`` in ``chunk_size`` reads, each one started before the previous one is sent."""
+        chunk: int,
+        rate: float,
+        progress: Callable[[int], None],
+    ) -> None:
+        self._url = urlsplit(url)
+        self._headers = headers
+        self._fd = fd
+        self._start = start
+        self._end = end
+        self._expect = expect
+        self._chunk = chunk
+        self._rate = rate
+        self._progress = progress
+        self._stopped = threading.Event()
+        self._conn: http.client.HTTPConnection | None = None
+        self.sent = 0
 
-        def read(at: int) -> bytes:
-            data = os.pread(fd, min(self._chunk, end - at), at)
-            if expect is not None:
-                _check(os.fstat(fd), expect)
-            if not data:
-                raise FileChangedError(f"the file ends at {at}, before its reported size {end}")
-            return data
+    def stop(self) -> None:
+        self._stopped.set()
+        sock = self._conn.sock if self._conn is not None else None
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)  # wakes a blocked send
 
-        loop = asyncio.get_running_loop()
-        position = start
+    def _connect(self) -> http.client.HTTPConnection:
+        host, port = self._url.hostname or "localhost", self._url.port
+        if self._url.scheme == "https":
+            return http.client.HTTPSConnection(host, port, timeout=_TIMEOUT, context=ssl.create_default_context())
+        return http.client.HTTPConnection(host, port, timeout=_TIMEOUT)
+
+    def run(self) -> httpx.Response:
+        """The server's answer; raises :class:`UploadLinkError`, :class:`FileChangedError` or :class:`_Stopped`."""
+        try:
+            self._conn = conn = self._connect()
+            with ThreadPoolExecutor(1, thread_name_prefix="upload-read") as reader:
+                conn.request("PATCH", self._url.path, body=self._body(reader), headers=self._headers)
+            response = conn.getresponse()
+            return httpx.Response(response.status, headers=response.getheaders(), content=response.read())
+        except (OSError, http.client.HTTPException) as exc:
+            if self._stopped.is_set():
+                raise _Stopped from exc
+            raise UploadLinkError(f"PATCH {self._url.geturl()}: {exc!r}") from exc
+        finally:
+            if self._conn is not None:
+                self._conn.close()
+
+    def _read(self, at: int) -> bytes:
+        data = os.pread(self._fd, min(self._chunk, self._end - at), at)
+        if self._expect is not None:
+            _check(os.fstat(self._fd), self._expect)
+        if not data:
+            raise FileChangedError(f"the file ends at {at}, before its reported size {self._end}")
+        return data
+
+    def _body(self, reader: ThreadPoolExecutor) -> Iterator[bytes]:
+        position = self._start
         t0 = time.monotonic()
-        ahead: asyncio.Future[bytes] | None = loop.run_in_executor(None, read, position)
+        ahead: concurrent.futures.Future[bytes] | None = reader.submit(self._read, position)
         try:
             while ahead is not None:
-                data = await ahead
+                if self._stopped.is_set():
+                    raise _Stopped
+                data = ahead.result()
                 position += len(data)
-                ahead = loop.run_in_executor(None, read, position) if position < end else None
+                ahead = reader.submit(self._read, position) if position < self._end else None
                 yield data
-                counter[0] += len(data)
-                if on_progress is not None:
-                    on_progress(position)
+                self.sent += len(data)
+                self._progress(position)
                 if self._rate > 0:
-                    wait = (position - start) / self._rate - (time.monotonic() - t0)
+                    wait = (position - self._start) / self._rate - (time.monotonic() - t0)
                     if wait > 0:
-                        await asyncio.sleep(wait)
+                        time.sleep(wait)
         finally:
             if ahead is not None:
-                with contextlib.suppress(BaseException):
-                    await ahead
+                ahead.cancel()
 
 
 def _b64(value: str) -> str:
