@@ -6,8 +6,9 @@ URL is committed to the state tables before the first byte leaves; after any int
 killed, the orchestrator restarted, the connection cut — a ``HEAD`` gives the server's durable offset and the
 file continues from there. Each file goes up as one long streaming ``PATCH`` (the orchestrator checkpoints its
 offset every 256 MiB inside it), sent from its own thread (see :class:`_Patch`): bounded reads one ahead of the
-socket, memory flat whatever the size. Measured on loopback with 1 GiB: one PATCH 380-410 MB/s, 8 MiB PATCHes 190-230, 64 MiB
-PATCHes 240-250 (a round trip and a server-side offset commit each); 4, 8 or 16 MiB reads are within noise.
+socket, memory flat whatever the size. Measured on loopback with 1 GiB: one PATCH 380-410 MB/s, 8 MiB PATCHes
+190-230, 64 MiB PATCHes 240-250 (a round trip and a server-side offset commit each); 4, 8 or 16 MiB reads are
+within noise.
 
 A file that no longer has the size and mtime it was reported with is a new version (the detector reports
 it separately): its old version is skipped, not uploaded with the new bytes.
