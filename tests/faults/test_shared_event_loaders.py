@@ -1,0 +1,98 @@
+"""A database error while a subscription loads an event's file must not poison that event for later replays.
+
+Found by test_postgres_restart.py (about one run in four): PostgreSQL stopped just as the live subscriber's
+event was being loaded, so the subscription ended (masked error, fine: the client resumes with ``after:``). But
+every resubscription then failed too, long after the database was back: the DataLoaders built for that event are
+shared by all subscribers (graphql_schema/live.py), and a DataLoader keeps a failed future in its cache. The
+resuming subscriber was stuck on that event until 256 newer events pushed it out of the shared cache.
+
+Here the failure is injected deterministically (the file lookup raises once, as a dropped connection would).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+from gql import Client, GraphQLRequest
+from gql.transport.exceptions import TransportQueryError
+from gql.transport.websockets import WebsocketsTransport
+
+from app.repositories import files as files_repo
+from tests.conftest import Server
+from tests.faults.live import FILE_EVENTS, max_event_id
+from tests.support import GLOBAL_KEY, Api, report
+
+
+async def _replay(server: Server, after: int, n: int) -> list[dict[str, Any]]:
+    transport = WebsocketsTransport(
+        url=server.ws_url,
+        subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
+        init_payload={"apiKey": GLOBAL_KEY},
+    )
+    got: list[dict[str, Any]] = []
+    async with Client(transport=transport) as session:
+        stream = session.subscribe(GraphQLRequest(FILE_EVENTS, variable_values={"after": str(after)}))
+        async with contextlib.aclosing(stream):
+            async for result in stream:
+                got.append(result["fileEvents"])
+                if len(got) == n:
+                    break
+    return got
+
+
+async def test_a_failed_load_is_retried_by_the_next_subscriber(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    start = await max_event_id(server.db_url)
+    async with Api(server.url, api_key=GLOBAL_KEY) as daemon:
+        reported = [await report(daemon, path=f"blip/{i}.mov") for i in range(3)]
+
+    real = files_repo.by_ids
+    failures = 0
+
+    async def flaky(session: Any, ids: Sequence[int]) -> Any:
+        nonlocal failures
+        if failures == 0:
+            failures += 1
+            raise ConnectionResetError("connection was closed in the middle of operation")
+        return await real(session, ids)
+
+    monkeypatch.setattr(files_repo, "by_ids", flaky)
+    with pytest.raises(TransportQueryError) as info:
+        await asyncio.wait_for(_replay(server, start, 3), 20)
+    assert info.value.errors is not None
+    assert info.value.errors[0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    assert failures == 1
+
+    # The database is back: resuming from the same cursor delivers everything.
+    replayed = await asyncio.wait_for(_replay(server, start, 3), 20)
+    assert [e["file"]["id"] for e in replayed] == [f["id"] for f in reported]
+
+
+async def test_one_subscriber_leaving_does_not_end_another(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two subscribers wait on the same shared load; one disconnects (its task is cancelled). Cancelling a task
+    cancels the future it awaits, and that future was the other subscriber's too: its stream used to end
+    silently, no error and no complete, and the client waited forever. Found by test_postgres_restart.py, where
+    a short-lived probe subscriber left while the long-lived one was loading the same event."""
+    start = await max_event_id(server.db_url)
+    real = files_repo.by_ids
+
+    async def slow(session: Any, ids: Sequence[int]) -> Any:
+        await asyncio.sleep(1.0)
+        return await real(session, ids)
+
+    monkeypatch.setattr(files_repo, "by_ids", slow)
+    leaving = asyncio.create_task(_replay(server, start, 1))
+    staying = asyncio.create_task(_replay(server, start, 2))
+    await asyncio.sleep(0.5)  # both subscribed, nothing to replay yet
+    async with Api(server.url, api_key=GLOBAL_KEY) as daemon:
+        first = await report(daemon, path="blip/first.mov")
+        await asyncio.sleep(0.3)  # both are now waiting on the same (slow) load of the first file
+        leaving.cancel()
+        second = await report(daemon, path="blip/second.mov")
+    with contextlib.suppress(asyncio.CancelledError):
+        await leaving
+    got = await asyncio.wait_for(staying, 20)
+    assert [e["file"]["id"] for e in got] == [first["id"], second["id"]]
