@@ -58,9 +58,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
     settings = _settings()
     url = resolve_database_url(settings)
     migrate.upgrade(url)
-    app = create_app(settings, url)
-    uvicorn.run(
-        app,
+    workers = args.workers or settings.workers
+    options: dict[str, object] = dict(
         host=args.host or settings.host,
         port=args.port or settings.port,
         log_level=settings.log_level.lower(),
@@ -69,6 +68,13 @@ def cmd_serve(args: argparse.Namespace) -> None:
         timeout_graceful_shutdown=10,
         proxy_headers=True,
     )
+    if workers > 1:
+        # Worker processes share nothing but the database (events travel through it), exactly like replicas
+        # behind a proxy. They get the resolved URL, so none of them starts an embedded server of its own.
+        os.environ["DATABASE_URL"] = url
+        uvicorn.run("app.main:app_from_environment", factory=True, workers=workers, **options)  # type: ignore[arg-type]
+    else:
+        uvicorn.run(create_app(settings, url), **options)  # type: ignore[arg-type]
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
@@ -130,6 +136,7 @@ def main(argv: list[str] | None = None) -> None:
     serve = sub.add_parser("serve", help="run the orchestrator (migrates first)")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int, help="worker processes (default COLORROUTE_WORKERS or 1)")
     serve.set_defaults(func=cmd_serve)
 
     sub.add_parser("migrate", help="bring the database schema up to date").set_defaults(func=cmd_migrate)

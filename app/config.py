@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     env: Literal["development", "test", "production"] = "development"
     host: str = "127.0.0.1"
     port: int = Field(default=5000, ge=1, le=65535)
+    #: uvicorn worker processes; each is a full replica (own event listener) sharing the database.
+    workers: int = Field(default=1, ge=1, le=64)
     data_dir: Path = Path("./var")
     #: Any PostgreSQL >= 14. Empty: an embedded server under ``data_dir/pgdata``.
     database_url: str | None = Field(

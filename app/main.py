@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sys
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -157,3 +158,12 @@ def create_app(settings: Settings, database_url: str | None = None) -> Starlette
     app.state.hub = hub
     app.state.engine = engine
     return app
+
+
+def app_from_environment() -> Starlette:
+    """For ``colorroute serve --workers N``: each worker process builds its app from the environment."""
+    from app.observability.logs import configure_logging
+
+    settings = Settings()
+    configure_logging(settings.log_level, json_logs=not sys.stderr.isatty())
+    return create_app(settings)

@@ -80,7 +80,8 @@ END;
 """
 
 
-async def test_transitions_per_second_vs_pgbench(bench_db: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+async def test_transitions_per_second_vs_pgbench(bench_db: str, tmp_path: Path, workers: int) -> None:
     """validateFile over HTTP, 16 concurrent clients, beside pgbench running the same transaction's SQL."""
     n = 40_000
     await seed_files(bench_db, n, states=1)  # all DETECTED
@@ -94,7 +95,7 @@ async def test_transitions_per_second_vs_pgbench(bench_db: str, tmp_path: Path) 
     )
     await conn.close()
     async with (
-        spawned_server(bench_db, str(tmp_path / "srv")) as url,
+        spawned_server(bench_db, str(tmp_path / "srv"), COLORROUTE_WORKERS=str(workers)) as url,
         httpx.AsyncClient(base_url=url, timeout=30, limits=httpx.Limits(max_connections=clients)) as client,
     ):
         login = await client.post(
@@ -165,7 +166,8 @@ async def _bare_server(url: str) -> tuple[subprocess.Popen[bytes], str]:
     raise AssertionError("bare server did not start")
 
 
-async def test_nested_files_page_at_100k_vs_bare_asyncpg(bench_db: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+async def test_nested_files_page_at_100k_vs_bare_asyncpg(bench_db: str, tmp_path: Path, workers: int) -> None:
     conn = await asyncpg.connect(bench_db)
     colorist = await conn.fetchval(
         "INSERT INTO users (username, display_name, password_hash, role, active, created_at, updated_at) "
@@ -175,7 +177,7 @@ async def test_nested_files_page_at_100k_vs_bare_asyncpg(bench_db: str, tmp_path
     await seed_files(bench_db, 100_000, colorist_id=colorist)
     concurrency = 8
     async with (
-        spawned_server(bench_db, str(tmp_path / "srv")) as url,
+        spawned_server(bench_db, str(tmp_path / "srv"), COLORROUTE_WORKERS=str(workers)) as url,
         httpx.AsyncClient(base_url=url, headers={"X-API-Key": GLOBAL_KEY}, timeout=30) as client,
     ):
 
