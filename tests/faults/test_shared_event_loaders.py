@@ -1,12 +1,11 @@
-"""A database error while a subscription loads an event's file must not poison that event for later replays.
+"""The DataLoaders built per event are shared by every subscriber handling it (graphql_schema/live.py). Two ways
+that sharing broke subscriptions, both found by test_postgres_restart.py (intermittently) and pinned here
+deterministically by slowing or failing the file lookup in-process:
 
-Found by test_postgres_restart.py (about one run in four): PostgreSQL stopped just as the live subscriber's
-event was being loaded, so the subscription ended (masked error, fine: the client resumes with ``after:``). But
-every resubscription then failed too, long after the database was back: the DataLoaders built for that event are
-shared by all subscribers (graphql_schema/live.py), and a DataLoader keeps a failed future in its cache. The
-resuming subscriber was stuck on that event until 256 newer events pushed it out of the shared cache.
-
-Here the failure is injected deterministically (the file lookup raises once, as a dropped connection would).
+* a database error while loading an event's file stayed in the shared DataLoader cache, so every later replay of
+  that event failed too, long after the database was back (until 256 newer events evicted it);
+* a subscriber that disconnected while waiting on a shared load cancelled that load for everyone waiting on it,
+  and their streams ended silently: no error, no complete, the client waited forever.
 """
 
 from __future__ import annotations
@@ -24,6 +23,7 @@ from gql.transport.websockets import WebsocketsTransport
 from app.repositories import files as files_repo
 from tests.conftest import Server
 from tests.faults.live import FILE_EVENTS, max_event_id
+from tests.faults.reconcile import reconcile
 from tests.support import GLOBAL_KEY, Api, report
 
 
@@ -69,13 +69,13 @@ async def test_a_failed_load_is_retried_by_the_next_subscriber(server: Server, m
     # The database is back: resuming from the same cursor delivers everything.
     replayed = await asyncio.wait_for(_replay(server, start, 3), 20)
     assert [e["file"]["id"] for e in replayed] == [f["id"] for f in reported]
+    await reconcile(server.db_url, prefix="blip/", expect_files=3)
 
 
 async def test_one_subscriber_leaving_does_not_end_another(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Two subscribers wait on the same shared load; one disconnects (its task is cancelled). Cancelling a task
-    cancels the future it awaits, and that future was the other subscriber's too: its stream used to end
-    silently, no error and no complete, and the client waited forever. Found by test_postgres_restart.py, where
-    a short-lived probe subscriber left while the long-lived one was loading the same event."""
+    """Two subscribers wait on the same shared load; one disconnects (its task is cancelled, and cancelling a task
+    cancels the future it awaits). In test_postgres_restart.py a short-lived probe subscriber left while the
+    long-lived one was loading the same event."""
     start = await max_event_id(server.db_url)
     real = files_repo.by_ids
 
@@ -96,3 +96,4 @@ async def test_one_subscriber_leaving_does_not_end_another(server: Server, monke
         await leaving
     got = await asyncio.wait_for(staying, 20)
     assert [e["file"]["id"] for e in got] == [first["id"], second["id"]]
+    await reconcile(server.db_url, prefix="blip/", expect_files=2)
