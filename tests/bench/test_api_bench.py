@@ -120,7 +120,7 @@ async def test_transitions_per_second_vs_pgbench(bench_db: str, tmp_path: Path, 
     script.write_text(PGBENCH_TRANSITION.format(lo=n // 2 + 1, hi=n))
     tps = _pgbench(bench_db, script, clients, SECONDS)
     bench(
-        "transitions_per_s_http_16_clients",
+        f"transitions_per_s_http_16_clients_{workers}w",
         load.rate,
         "tx/s",
         baseline_pgbench=f"{tps:.1f}",
@@ -201,7 +201,7 @@ async def test_nested_files_page_at_100k_vs_bare_asyncpg(bench_db: str, tmp_path
         proc.terminate()
         proc.wait(timeout=10)
     bench(
-        "files_first50_nested_100k",
+        f"files_first50_nested_100k_{workers}w",
         api.rate,
         "req/s",
         baseline_bare_asyncpg=f"{baseline.rate:.1f}",
