@@ -3,12 +3,14 @@ short session, because an AsyncSession must not be shared by concurrent resolver
 
 from __future__ import annotations
 
+import asyncio
+from asyncio import Future
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from strawberry.dataloader import DataLoader
+from strawberry.dataloader import DataLoader, DefaultCache
 
 from app.db.engine import SessionFactory
 from app.db.models import AuditLog, File, Site, TransferJob, User
@@ -48,6 +50,32 @@ def _grouped(
     return load
 
 
+class _ForgetFailures(DefaultCache[K, R]):
+    """A load that failed (the database was away) is not served from the cache: the next ``load`` tries again.
+    Matters for the per-event loaders that subscribers share (live.py): they outlive any one request, and a
+    cached failure would fail every later replay of that event."""
+
+    def get(self, key: K) -> Future[R] | None:
+        future = super().get(key)
+        if future is not None and future.done() and not future.cancelled() and future.exception() is not None:
+            self.delete(key)
+            return None
+        return future
+
+
+class _SharedLoader(DataLoader[K, R]):
+    """``load`` hands out a shielded future. Per-event loaders are shared by subscribers (live.py), so callers
+    wait on the same future; a caller that is cancelled (a subscriber disconnecting) would otherwise cancel it
+    for all of them, and their streams would end silently."""
+
+    def load(self, key: K) -> Awaitable[R]:
+        return asyncio.shield(super().load(key))
+
+
+def _loader(load: Callable[[list[int]], Awaitable[list[R]]]) -> DataLoader[int, R]:
+    return _SharedLoader(load, cache_map=_ForgetFailures())
+
+
 @dataclass
 class Loaders:
     site: DataLoader[int, Site | None]
@@ -67,12 +95,12 @@ def build_loaders(db: SessionFactory) -> Loaders:
         return [counts.get(i, 0) for i in ids]
 
     return Loaders(
-        site=DataLoader(_by_id(db, sites_repo.by_ids)),
-        user=DataLoader(_by_id(db, users_repo.by_ids)),
-        file=DataLoader(_by_id(db, files_repo.by_ids)),
-        transfer=DataLoader(_by_id(db, transfers_repo.by_ids)),
-        audit_entry=DataLoader(_by_id(db, audit_repo.by_ids)),
-        transfers_by_file=DataLoader(_grouped(db, transfers_repo.by_file_ids, "file_id")),
-        audit_by_file=DataLoader(_grouped(db, audit_repo.by_file_ids, "file_id")),
-        active_files_by_user=DataLoader(active_counts),
+        site=_loader(_by_id(db, sites_repo.by_ids)),
+        user=_loader(_by_id(db, users_repo.by_ids)),
+        file=_loader(_by_id(db, files_repo.by_ids)),
+        transfer=_loader(_by_id(db, transfers_repo.by_ids)),
+        audit_entry=_loader(_by_id(db, audit_repo.by_ids)),
+        transfers_by_file=_loader(_grouped(db, transfers_repo.by_file_ids, "file_id")),
+        audit_by_file=_loader(_grouped(db, audit_repo.by_file_ids, "file_id")),
+        active_files_by_user=_loader(active_counts),
     )
