@@ -18,6 +18,7 @@ import json
 import os
 import re
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -63,7 +64,7 @@ INTERNALS = re.compile(
 )
 
 strategies.register()
-SCHEMA = schemathesis.graphql.from_path("schema.graphql")
+SCHEMA = schemathesis.graphql.from_path(Path(__file__).resolve().parents[2] / "schema.graphql")
 OPERATIONS = {op.label: op for op in (result.ok() for result in SCHEMA.get_all_operations())}
 
 
