@@ -18,8 +18,10 @@ log = logging.getLogger("colorroute.graphql")
 
 def _classify(error: GraphQLError) -> str:
     message = error.message
-    if message.startswith("Syntax Error") or "token limit" in message.lower():
-        return "GRAPHQL_PARSE_FAILED" if message.startswith("Syntax Error") else "QUERY_TOO_COMPLEX"
+    if "tokens. Parsing aborted" in message:  # graphql-core's max_tokens: a limit, not a typo
+        return "QUERY_TOO_COMPLEX"
+    if message.startswith("Syntax Error"):
+        return "GRAPHQL_PARSE_FAILED"
     if "exceeds maximum operation depth" in message or "aliases found" in message.lower():
         return "QUERY_TOO_COMPLEX"
     if "Variable" in message or "Expected value of type" in message or "Expected type" in message:

@@ -184,3 +184,11 @@ async def test_csrf_shapes_are_refused(server: Server) -> None:
             "/graphql", json={"query": "{ sites { code } }"}, headers={"origin": "https://evil.example"}
         )
         assert r.status_code == 403
+
+
+async def test_token_limit_is_query_too_complex(server: Server) -> None:
+    async with Api(server.url, api_key=GLOBAL_KEY) as daemon:
+        body = await daemon.raw("{ sites { " + "code " * (server.settings.max_query_tokens + 10) + "} }")
+        assert body["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+        body = await daemon.raw("{ sites { code }")
+        assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
