@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import File, Site
+from app.db.models import File
 from app.domain.errors import NotFound
 from app.repositories.pagination import Page
 
@@ -64,26 +64,12 @@ async def lock(session: AsyncSession, file_id: int) -> File:
     return row
 
 
-async def by_report_id(session: AsyncSession, report_id: str) -> File | None:
-    return await session.scalar(select(File).where(File.report_id == report_id))
-
-
-async def by_site_path_sha(session: AsyncSession, site_id: int, path: str, sha256: str) -> File | None:
-    return await session.scalar(select(File).where(File.site_id == site_id, File.path == path, File.sha256 == sha256))
-
-
 async def at_path_or_report(session: AsyncSession, site_id: int, path: str, report_id: str | None) -> Sequence[File]:
     """Every version at (site, path), plus whatever row already carries ``report_id``."""
     cond = (File.site_id == site_id) & (File.path == path)
     if report_id:
         cond = cond | (File.report_id == report_id)
     return (await session.scalars(select(File).where(cond).order_by(File.id))).all()
-
-
-async def latest_at_path(session: AsyncSession, site_id: int, path: str) -> File | None:
-    return await session.scalar(
-        select(File).where(File.site_id == site_id, File.path == path).order_by(File.id.desc()).limit(1)
-    )
 
 
 async def same_content_elsewhere(session: AsyncSession, file: File) -> int | None:
@@ -105,16 +91,3 @@ async def same_content_elsewhere(session: AsyncSession, file: File) -> int | Non
 async def counts_by_state(session: AsyncSession) -> dict[str, int]:
     rows = (await session.execute(select(File.state, func.count()).group_by(File.state))).all()
     return {state: n for state, n in rows}
-
-
-_SITE_CODES: dict[int, str] = {}
-
-
-async def site_codes(session: AsyncSession, *site_ids: int | None) -> dict[int, str]:
-    """Site id -> code. Codes never change once a site exists, so they are remembered per process."""
-    ids = [i for i in site_ids if i is not None]
-    missing = [i for i in ids if i not in _SITE_CODES]
-    if missing:
-        rows = (await session.execute(select(Site.id, Site.code).where(Site.id.in_(missing)))).all()
-        _SITE_CODES.update({site_id: code for site_id, code in rows})
-    return {i: _SITE_CODES[i] for i in ids if i in _SITE_CODES}

@@ -37,14 +37,28 @@ async def mark_stale_offline(session: AsyncSession, older_than: datetime) -> Seq
 
 
 _IDS: dict[str, int] = {}
+_CODES: dict[int, str] = {}
+
+
+async def _remember(session: AsyncSession, *, code: str | None = None, site_id: int | None = None) -> None:
+    """A site's id and code never change once it exists, so both directions are remembered per process;
+    a miss reads every site at once (there are a handful)."""
+    if (code is not None and code in _IDS) or (site_id is not None and site_id in _CODES):
+        return
+    for sid, scode in (await session.execute(select(Site.id, Site.code))).all():
+        _IDS[scode], _CODES[sid] = sid, scode
 
 
 async def id_for_code(session: AsyncSession, code: str) -> int | None:
-    """Site code -> id; a site's code never changes, so the answer is remembered per process."""
+    """Site code -> id (None for an unknown site)."""
     key = code.strip().lower()
-    if key not in _IDS:
-        site_id = await session.scalar(select(Site.id).where(Site.code == key))
-        if site_id is None:
-            return None
-        _IDS[key] = site_id
-    return _IDS[key]
+    await _remember(session, code=key)
+    return _IDS.get(key)
+
+
+async def site_codes(session: AsyncSession, *site_ids: int | None) -> dict[int, str]:
+    """Site id -> code for the given ids (``None`` entries are skipped)."""
+    ids = [i for i in site_ids if i is not None]
+    for site_id in ids:
+        await _remember(session, site_id=site_id)
+    return {i: _CODES[i] for i in ids if i in _CODES}

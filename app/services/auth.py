@@ -16,7 +16,7 @@ from app.db.models import Session as DbSession
 from app.db.models import User
 from app.domain.errors import RateLimited, Unauthenticated
 from app.domain.permissions import ANONYMOUS, Actor, ActorKind, Role
-from app.repositories import files as files_repo
+from app.repositories import sites as sites_repo
 from app.repositories import users as users_repo
 from app.services import records
 from app.services.lifecycle import now
@@ -156,7 +156,7 @@ async def actor_for_api_key(db: SessionFactory, settings: Settings, key: str, cl
         row = (await session.execute(_KEY_LOOKUP, {"h": token_hash(key)})).first()
         if row is None:
             raise Unauthenticated("invalid or revoked API key")
-        code = (await files_repo.site_codes(session, row.site_id))[row.site_id]
+        code = (await sites_repo.site_codes(session, row.site_id))[row.site_id]
     return Actor(kind=ActorKind.SITE, name=f"site:{code}", site_code=code, client_addr=client_addr)
 
 

@@ -17,6 +17,7 @@ from app.domain.permissions import Actor, can
 from app.domain.states import FileAction, FileState, next_state
 from app.integrations.mam import MamAdapter
 from app.repositories import files as files_repo
+from app.repositories import sites as sites_repo
 from app.services import lifecycle, records
 from app.services.lifecycle import parse_id
 
@@ -54,7 +55,7 @@ async def _prepare(
                 f"file {file.id} is at version {file.version}, not {expected_version}", currentVersion=file.version
             )
         next_state(FileState(file.state), FileAction.DELIVER)
-        codes = await files_repo.site_codes(session, file.site_id, file.destination_site_id)
+        codes = await sites_repo.site_codes(session, file.site_id, file.destination_site_id)
         colorist = await session.get(User, file.colorist_id) if file.colorist_id else None
         location_site = codes.get(file.destination_site_id or file.site_id)
         payload = {

@@ -9,7 +9,7 @@ from app.db.engine import SessionFactory
 from app.db.models import File
 from app.domain.errors import BadInput, NotFound
 from app.domain.permissions import Actor
-from app.repositories import files as files_repo
+from app.repositories import sites as sites_repo
 from app.services import lifecycle, routing, transfers
 from app.services.reporting import FileReport, report_file
 
@@ -27,7 +27,7 @@ async def queue(db: SessionFactory, actor: Actor, file_id: str, destination: str
         fid = lifecycle.parse_id(file_id)
         async with db() as session:
             file = await session.get(File, fid)
-            codes = await files_repo.site_codes(session, file.site_id) if file else {}
+            codes = await sites_repo.site_codes(session, file.site_id) if file else {}
         if file is None:
             raise NotFound(f"file {file_id} not found", id=str(file_id))
         rule = await routing.matching_rule(db, file, codes[file.site_id])

@@ -39,7 +39,7 @@ def parse_id(value: str | int, kind: str = "file") -> int:
 
 
 async def facts(session: AsyncSession, file: File) -> FileFacts:
-    codes = await files_repo.site_codes(session, file.site_id, file.destination_site_id)
+    codes = await sites_repo.site_codes(session, file.site_id, file.destination_site_id)
     return FileFacts(
         site_code=codes[file.site_id],
         destination_code=codes.get(file.destination_site_id) if file.destination_site_id else None,

@@ -21,7 +21,6 @@ from app.domain.errors import BadInput, Conflict, DomainError, Forbidden, NotFou
 from app.domain.permissions import Actor, Capability, has_capability, routing_actor
 from app.domain.routing import AssignStrategy, Candidate, Rule, check_rule, first_match, least_loaded
 from app.domain.states import FileState
-from app.repositories import files as files_repo
 from app.repositories import routing as routing_repo
 from app.repositories import sites as sites_repo
 from app.services import lifecycle, records
@@ -215,7 +214,7 @@ async def destination_for(db: SessionFactory, file_id: str) -> str | None:
         file = await session.get(File, fid)
         if file is None:
             return None
-        codes = await files_repo.site_codes(session, file.site_id)
+        codes = await sites_repo.site_codes(session, file.site_id)
     rule = await matching_rule(db, file, codes[file.site_id])
     return rule.destination_site if rule else None
 

@@ -140,7 +140,7 @@ async def retry_transfer(db: SessionFactory, actor: Actor, transfer_id: str) -> 
     async with db() as session, session.begin():
         job = await transfers_repo.lock(session, tid)
         file = await files_repo.lock(session, job.file_id)
-        codes = await files_repo.site_codes(session, job.destination_site_id)
+        codes = await sites_repo.site_codes(session, job.destination_site_id)
         if not has_capability(actor, Capability.RETRY_TRANSFERS, codes.get(job.destination_site_id)):
             raise Forbidden(f"{actor.name} may not retry transfers")
         latest = await transfers_repo.latest_for_file(session, file.id, lock=True)
@@ -172,7 +172,7 @@ async def report_progress(
     tid = parse_id(transfer_id, "transfer")
     async with db() as session, session.begin():
         job = await transfers_repo.lock(session, tid)
-        codes = await files_repo.site_codes(session, job.destination_site_id)
+        codes = await sites_repo.site_codes(session, job.destination_site_id)
         if not has_capability(actor, Capability.RUN_TRANSFERS, codes[job.destination_site_id]):
             raise Forbidden(f"{actor.name} may not report progress for transfer {tid}")
         if job.status != "RUNNING":
@@ -188,9 +188,3 @@ async def report_progress(
         job.updated_at = t
         await records.notify_ephemeral(session, {"transferId": job.id, "fileId": job.file_id, "at": time.time()})
         return job
-
-
-async def site_id_for(db: SessionFactory, code: str) -> int | None:
-    async with db() as session:
-        site = await sites_repo.by_code(session, code)
-        return site.id if site else None

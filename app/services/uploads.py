@@ -23,6 +23,7 @@ from app.domain.errors import BadInput, Conflict, Forbidden, NotFound
 from app.domain.permissions import SYSTEM, Actor, ActorKind, Capability, has_capability
 from app.domain.states import FINAL_STATES, FileState
 from app.repositories import files as files_repo
+from app.repositories import sites as sites_repo
 from app.repositories import transfers as transfers_repo
 from app.repositories import uploads as uploads_repo
 from app.services import records
@@ -89,7 +90,7 @@ def _upload_id(value: str) -> str:
 
 
 async def _source_code(session: AsyncSession, file: File) -> str:
-    return (await files_repo.site_codes(session, file.site_id))[file.site_id]
+    return (await sites_repo.site_codes(session, file.site_id))[file.site_id]
 
 
 async def create_upload(db: SessionFactory, actor: Actor, file_id: str, length: int) -> UploadView:
@@ -244,7 +245,7 @@ async def blob_for_download(db: SessionFactory, actor: Actor, file_id: str) -> B
         file = await session.get(File, fid)
         if file is None:
             raise NotFound(f"file {file_id} not found", id=str(file_id))
-        codes = await files_repo.site_codes(session, file.destination_site_id)
+        codes = await sites_repo.site_codes(session, file.destination_site_id)
         destination = codes.get(file.destination_site_id) if file.destination_site_id else None
         if not may_download(actor, destination):
             raise Forbidden(f"{actor.name} may not download file {fid}: only its destination site may")

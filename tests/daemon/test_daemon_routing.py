@@ -89,6 +89,7 @@ def test_rule_routes_a_tustin_mov_to_the_least_loaded_nashville_colorist(
         assert sha256_of(incoming / "rt" / name) == digest
     by_action = {a["action"]: a["actor"] for a in second["auditTrail"]}
     assert by_action["VALIDATE"] == by_action["QUEUE"] == by_action["ASSIGN"] == f"routing:{RULE}"
-    # The bytes were moved by the destination's agent, not by the rule or a person.
-    assert not by_action["START_TRANSFER"].startswith("routing:") and by_action["COMPLETE_TRANSFER"] != "admin"
+    # The bytes were moved by the destination's agent (the harness daemons use the global key), not by the rule
+    # or a person.
+    assert by_action["START_TRANSFER"] == by_action["COMPLETE_TRANSFER"] == "daemon:global-key"
     assert [a["toState"] for a in second["auditTrail"] if a["toState"]][-1] == "COLORIST_ASSIGNED"
