@@ -25,6 +25,7 @@ from app.events.hub import EventHub
 from app.guards import BodyLimit, OriginGuard
 from app.integrations.mam import mam_adapter
 from app.observability.metrics import RequestMetrics, refresh_state, render
+from app.services.reads import state_count_compaction_loop
 from app.services.reporting import sweep_offline
 from app.services.routing import invalidate_rules
 from app.services.security import LoginLimiter, configure_password_cost
@@ -103,6 +104,7 @@ def create_app(settings: Settings, database_url: str | None = None) -> Starlette
             asyncio.create_task(sweeper(), name="offline-sweeper"),
             asyncio.create_task(dispatcher_loop(db, settings), name="webhook-dispatcher"),
             asyncio.create_task(retention_loop(settings, db), name="blob-retention"),
+            asyncio.create_task(state_count_compaction_loop(db), name="state-count-compaction"),
         ]
         try:
             yield

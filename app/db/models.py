@@ -170,6 +170,15 @@ class Event(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_now())
 
 
+class FileStateCount(Base):
+    """Signed per-state deltas written by triggers on ``files`` (migration 0004); their sum is files by state."""
+
+    __tablename__ = "file_state_counts"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    state: Mapped[str] = mapped_column(String(24))
+    n: Mapped[int] = mapped_column(BigInteger)
+
+
 class RoutingRule(Base):
     """First enabled match by ascending priority decides where a new file goes and what happens on its own."""
 

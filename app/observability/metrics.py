@@ -85,10 +85,10 @@ REGISTRY.register(STATE)
 
 async def refresh_state(engine: Any, hub: Any) -> None:
     async with engine.connect() as conn:
-        rows = (await conn.execute(text("SELECT state, count(*) FROM files GROUP BY state"))).all()
+        rows = (await conn.execute(text("SELECT state, sum(n) FROM file_state_counts GROUP BY state"))).all()
         active = await conn.scalar(text("SELECT count(*) FROM transfer_jobs WHERE status IN ('PENDING','RUNNING')"))
     STATE.snapshot = {
-        "files": {state: n for state, n in rows},
+        "files": {state: int(n) for state, n in rows},
         "active_transfers": int(active or 0),
         "subscribers": hub.subscriber_count,
         "lag": hub.last_dispatch_lag_seconds,
