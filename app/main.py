@@ -141,7 +141,7 @@ def create_app(settings: Settings, database_url: str | None = None) -> Starlette
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics),
-        Route("/graphql", graphql, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
+        Route("/graphql", graphql),  # every method: the view answers non-POST with a coded JSON 405
         WebSocketRoute("/graphql", graphql),
         *transfer_routes(settings, db),  # /uploads/ (tus) and /blobs/{file_id}, before the UI catch-all
         *_frontend_routes(settings.frontend_dist),

@@ -148,7 +148,7 @@ async def test_json_list_batches_are_refused(server: Server, size: int) -> None:
     async with Api(server.url, api_key=GLOBAL_KEY) as daemon:
         r = await daemon.http.post("/graphql", json=batch)
         assert r.status_code == 400, r.text
-        assert "Batching is not enabled" in r.text
+        assert r.json()["errors"][0]["extensions"]["code"] == "BATCHING_NOT_SUPPORTED", r.text
         # Nothing in the batch ran.
         assert (await daemon.gql("{ sites { code online } }"))["sites"][0]["online"] is False
 

@@ -106,6 +106,7 @@ async def test_a_json_body_that_is_not_an_object_is_refused_not_a_crash(server: 
     async with Api(server.url) as anonymous:
         r = await anonymous.http.post("/graphql", content=raw, headers={"content-type": "application/json"})
     assert r.status_code == 400, r.text
+    assert r.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST", r.text
 
 
 # Syntax errors (and the token limit, which the parser reports as one) left without extensions.code: the parser
