@@ -29,6 +29,7 @@ from app.services.reads import state_count_compaction_loop
 from app.services.reporting import sweep_offline
 from app.services.routing import invalidate_rules
 from app.services.security import LoginLimiter, configure_password_cost
+from app.services.transfers import lease_loop
 from app.services.uploads import retention_loop
 from app.services.webhooks import dispatcher_loop
 from app.transfers import transfer_routes
@@ -104,6 +105,7 @@ def create_app(settings: Settings, database_url: str | None = None) -> Starlette
             asyncio.create_task(sweeper(), name="offline-sweeper"),
             asyncio.create_task(dispatcher_loop(db, settings), name="webhook-dispatcher"),
             asyncio.create_task(retention_loop(settings, db), name="blob-retention"),
+            asyncio.create_task(lease_loop(db, settings), name="transfer-lease"),
             asyncio.create_task(state_count_compaction_loop(db), name="state-count-compaction"),
         ]
         try:

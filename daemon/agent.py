@@ -164,6 +164,7 @@ class _Progress:
         self.position = position
         self._samples: deque[tuple[float, int]] = deque([(time.monotonic(), position)])
         self.gone = asyncio.Event()
+        self.gone_reason = ""  # the orchestrator's words, e.g. a job the lease failed while we were silent
 
     def update(self, position: int) -> None:
         self.position = position
@@ -187,6 +188,7 @@ class _Progress:
                 reported = position
             except ReportRejectedError as exc:
                 if exc.code in _JOB_GONE:
+                    self.gone_reason = str(exc)
                     self.gone.set()
                     return
                 event("transfer.progress_refused", logging.DEBUG, transfer_id=self._transfer_id, error=str(exc))
@@ -466,7 +468,13 @@ class TransferAgent:
         if fetched is None:
             await self._state.drop_job(f.file_id)
             await asyncio.to_thread(partial.unlink, missing_ok=True)
-            event("transfer.abandoned", logging.WARNING, file_id=f.file_id, reason="the orchestrator stopped the job")
+            event(
+                "transfer.abandoned",
+                logging.WARNING,
+                file_id=f.file_id,
+                transfer_id=transfer_id,
+                reason=f"the orchestrator stopped the job: {progress.gone_reason}",
+            )
             return "dropped", ""
         if fetched.sha256 != f.sha256:
             await asyncio.to_thread(partial.unlink, missing_ok=True)

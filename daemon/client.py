@@ -328,7 +328,14 @@ class OrchestratorClient:
         return outcomes
 
     async def heartbeat(
-        self, *, site: str, version: str, watch_path: str, queue_depth: int, disk_free: int | None
+        self,
+        *,
+        site: str,
+        version: str,
+        watch_path: str,
+        queue_depth: int,
+        disk_free: int | None,
+        metadata_only: bool = False,
     ) -> dict[str, Any]:
         result: dict[str, Any] = await self._execute_one(
             HEARTBEAT,
@@ -339,6 +346,7 @@ class OrchestratorClient:
                     "watchPath": watch_path,
                     "queueDepth": queue_depth,
                     "diskFreeBytes": disk_free,
+                    "metadataOnly": metadata_only,  # decides whether this site's transfer jobs are EXTERNAL
                 }
             },
             "heartbeat",

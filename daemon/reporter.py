@@ -56,6 +56,7 @@ class Reporter:
         watch: Path,
         concurrency: int,
         heartbeat_interval: float,
+        metadata_only: bool = False,
         batch: int = 16,
         in_pipeline: Callable[[], int] = lambda: 0,
     ) -> None:
@@ -66,6 +67,7 @@ class Reporter:
         self._concurrency = concurrency
         self._batch = batch
         self._heartbeat_interval = heartbeat_interval
+        self._metadata_only = metadata_only
         self._in_pipeline = in_pipeline
         self._gate = LinkGate()
         self._changed = asyncio.Event()
@@ -240,5 +242,10 @@ class Reporter:
         with contextlib.suppress(OSError):
             free = (await asyncio.to_thread(shutil.disk_usage, self._watch)).free
         return await self._client.heartbeat(
-            site=self._site, version=__version__, watch_path=str(self._watch), queue_depth=depth, disk_free=free
+            site=self._site,
+            version=__version__,
+            watch_path=str(self._watch),
+            queue_depth=depth,
+            disk_free=free,
+            metadata_only=self._metadata_only,
         )

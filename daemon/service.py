@@ -124,6 +124,7 @@ class Service:
             concurrency=cfg.send_concurrency,
             batch=cfg.report_batch,
             heartbeat_interval=cfg.heartbeat_interval,
+            metadata_only=cfg.metadata_only,
             in_pipeline=lambda: detector.in_flight,
         )
         watcher = Watcher(

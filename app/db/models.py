@@ -42,6 +42,9 @@ class Site(Base):
     watch_path: Mapped[str | None] = mapped_column(Text)
     queue_depth: Mapped[int | None] = mapped_column(Integer)
     disk_free_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    #: Its daemon runs ``--metadata-only`` (told by heartbeat): its files' bytes reach the destination outside
+    #: the hub, so their transfer jobs are EXTERNAL (migration 0005).
+    metadata_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_now())
 
 

@@ -1,15 +1,21 @@
+"""Transfer job queries, including the lease sweep's pick of silent RUNNING jobs."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import TransferJob
+from app.db.models import File, Site, TransferJob
 from app.domain.errors import NotFound
 from app.repositories.pagination import Page
 
 ACTIVE = ("PENDING", "RUNNING")
+HUB = "HUB"
+#: Bytes moved outside the hub (RaySync, ...): start, progress and completion come through the API.
+EXTERNAL = "EXTERNAL"
 
 
 async def by_file_ids(session: AsyncSession, file_ids: Sequence[int]) -> Sequence[TransferJob]:
@@ -70,3 +76,36 @@ async def count(session: AsyncSession, status: str | None, site_id: int | None =
 async def active_count(session: AsyncSession) -> int:
     stmt = select(func.count()).select_from(TransferJob).where(TransferJob.status.in_(ACTIVE))
     return int(await session.scalar(stmt) or 0)
+
+
+async def transport_for(session: AsyncSession, file: File) -> str:
+    """HUB unless the source site's daemon runs ``--metadata-only`` and the bytes are not on the hub already:
+    then no agent could ever fetch them, and whatever moves them drives the job through the API."""
+    metadata_only = await session.scalar(select(Site.metadata_only).where(Site.id == file.site_id))
+    return EXTERNAL if metadata_only and not file.content_available else HUB
+
+
+async def lock_silent(
+    session: AsyncSession, silent_since: datetime, limit: int
+) -> Sequence[tuple[TransferJob, File, datetime | None]]:
+    """RUNNING hub jobs with no progress and no heartbeat from their destination site since ``silent_since``,
+    with their files, both rows locked. SKIP LOCKED: a job another replica's sweep (or any transition) holds
+    is left to it, so two sweepers never fail the same job and the sweep never waits behind a transfer.
+    The conditions are evaluated on the locked rows, so a job that moved on meanwhile is not returned."""
+    stmt = (
+        select(TransferJob, File, Site.last_heartbeat_at)
+        .join(File, File.id == TransferJob.file_id)
+        .join(Site, Site.id == TransferJob.destination_site_id)
+        .where(
+            TransferJob.status == "RUNNING",
+            TransferJob.transport == HUB,
+            TransferJob.updated_at < silent_since,
+            File.state == "TRANSFERRING",
+            or_(Site.last_heartbeat_at.is_(None), Site.last_heartbeat_at < silent_since),
+        )
+        .order_by(TransferJob.id)
+        .limit(limit)
+        .with_for_update(of=[TransferJob, File], skip_locked=True)
+        .execution_options(populate_existing=True)
+    )
+    return [(job, file, beat) for job, file, beat in (await session.execute(stmt)).all()]

@@ -178,6 +178,7 @@ async def queue_file(
                 file_id=f.id,
                 source_site_id=f.site_id,
                 destination_site_id=destination.id,
+                transport=await transfers_repo.transport_for(session, f),
                 status="PENDING",
                 bytes_total=f.size_bytes,
                 bytes_transferred=0,

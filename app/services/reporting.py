@@ -38,6 +38,7 @@ class Heartbeat:
     watch_path: str | None = None
     queue_depth: int | None = None
     disk_free_bytes: int | None = None
+    metadata_only: bool | None = None  # None: unchanged (a daemon that does not say)
 
 
 def _normalized(report: FileReport) -> FileReport:
@@ -158,6 +159,8 @@ async def heartbeat(db: SessionFactory, actor: Actor, beat: Heartbeat) -> Site:
         site.watch_path = beat.watch_path[:1000] if beat.watch_path else site.watch_path
         site.queue_depth = beat.queue_depth
         site.disk_free_bytes = beat.disk_free_bytes
+        if beat.metadata_only is not None:
+            site.metadata_only = beat.metadata_only
         if came_online:
             await records.audit(session, actor, "SITE_ONLINE", details={"site": code}, emit=False)
         await records.publish(session, "site", {"siteId": site.id, "online": True, "changed": came_online})

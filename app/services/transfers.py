@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.config import Settings
 from app.db.engine import SessionFactory
 from app.db.models import File, TransferJob
 from app.domain import files as file_rules
@@ -19,14 +23,19 @@ from app.repositories import transfers as transfers_repo
 from app.services import records
 from app.services.lifecycle import now, parse_id, transition
 
+log = logging.getLogger("colorroute.transfers")
+#: Who the audit trail names when the lease fails a silent agent's job.
+LEASE_ACTOR = Actor(kind=ActorKind.SYSTEM, name="system:transfer-lease")
 
-def _new_job(file: File, previous: TransferJob | None) -> TransferJob:
+
+async def _new_job(session: AsyncSession, file: File, previous: TransferJob | None) -> TransferJob:
+    """A fresh attempt keeps the transport the file was queued with: how its bytes travel has not changed."""
     assert file.destination_site_id is not None
     return TransferJob(
         file_id=file.id,
         source_site_id=file.site_id,
         destination_site_id=file.destination_site_id,
-        transport=previous.transport if previous else "HUB",
+        transport=previous.transport if previous else await transfers_repo.transport_for(session, file),
         status="PENDING",
         bytes_total=file.size_bytes,
         bytes_transferred=0,
@@ -41,7 +50,7 @@ async def _pending_job(session: AsyncSession, file: File) -> TransferJob:
     job = await transfers_repo.latest_for_file(session, file.id, lock=True)
     if job is not None and job.status == "PENDING":
         return job
-    fresh = _new_job(file, job)
+    fresh = await _new_job(session, file, job)
     session.add(fresh)
     await session.flush()
     return fresh
@@ -150,7 +159,7 @@ async def retry_transfer(db: SessionFactory, actor: Actor, transfer_id: str) -> 
                 "transfer of a QUEUED file can be retried",
                 currentState=job.status,
             )
-        fresh = _new_job(file, job)
+        fresh = await _new_job(session, file, job)
         session.add(fresh)
         await session.flush()
         await records.audit(
@@ -188,3 +197,33 @@ async def report_progress(
         job.updated_at = t
         await records.notify_ephemeral(session, {"transferId": job.id, "fileId": job.file_id, "at": time.time()})
         return job
+
+
+async def fail_silent_transfers(db: SessionFactory, stall: timedelta, limit: int = 50) -> list[TransferJob]:
+    """The lease: fail RUNNING hub jobs whose agent has been silent (no progress, no heartbeat from the
+    destination site) for ``stall``, through the same path as any failed transfer (job FAILED and kept, file
+    back to QUEUED, audit row, events), so the job can be retried. Safe on every replica at once: each job is
+    picked under a SKIP LOCKED row lock and re-checked on the locked row."""
+    failed: list[TransferJob] = []
+    async with db() as session, session.begin():
+        t = now()
+        for job, file, heartbeat in await transfers_repo.lock_silent(session, t - stall, limit):
+            last_heard: datetime = max(job.updated_at, heartbeat) if heartbeat else job.updated_at
+            silent = int((t - last_heard).total_seconds())
+            details = {"reason": "AGENT_SILENT", "silentSeconds": silent, "lastHeardAt": last_heard.isoformat()}
+            await _fail(session, LEASE_ACTOR, file, job, f"agent silent for {silent} s", details)
+            failed.append(job)
+    for job in failed:
+        log.warning("transfer %s failed: %s (file %s back to QUEUED)", job.id, job.error, job.file_id)
+    return failed
+
+
+async def lease_loop(db: SessionFactory, settings: Settings) -> None:
+    """Run the lease sweep for the app's lifetime, a few times per stall period."""
+    stall = timedelta(seconds=settings.transfer_stall_seconds)
+    while True:
+        await asyncio.sleep(min(30.0, settings.transfer_stall_seconds / 4))
+        try:
+            await fail_silent_transfers(db, stall)
+        except Exception:  # keep sweeping through database restarts
+            log.warning("transfer lease sweep failed", exc_info=True)

@@ -16,6 +16,11 @@ class HeartbeatInput:
     watch_path: str | None = None
     queue_depth: int | None = None
     disk_free_bytes: BigInt | None = None
+    metadata_only: bool | None = strawberry.field(
+        default=None,
+        description="The daemon runs --metadata-only: it uploads no bytes, so files queued from this site get "
+        "EXTERNAL transfer jobs. Omitted: unchanged.",
+    )
 
 
 @strawberry.type
@@ -31,6 +36,7 @@ class SiteMutations:
                 watch_path=input.watch_path,
                 queue_depth=input.queue_depth,
                 disk_free_bytes=input.disk_free_bytes,
+                metadata_only=input.metadata_only,
             ),
         )
         return Site.from_row(row)

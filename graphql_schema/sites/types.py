@@ -20,6 +20,9 @@ class Site:
     watch_path: str | None
     queue_depth: int | None
     disk_free_bytes: BigInt | None
+    metadata_only: bool = strawberry.field(
+        description="Its daemon uploads no bytes (--metadata-only): its files move with the EXTERNAL transport."
+    )
 
     @strawberry.field(description="Seconds since the last heartbeat, as of this response.")
     def heartbeat_age_seconds(self) -> float | None:
@@ -39,4 +42,5 @@ class Site:
             watch_path=row.watch_path,
             queue_depth=row.queue_depth,
             disk_free_bytes=BigInt(row.disk_free_bytes) if row.disk_free_bytes is not None else None,
+            metadata_only=row.metadata_only,
         )

@@ -29,7 +29,11 @@ class TransferStatus(Enum):
 class TransferJob:
     id: strawberry.ID
     status: TransferStatus
-    transport: str
+    transport: str = strawberry.field(
+        description="HUB: the destination's transfer agent fetches the bytes from the hub. EXTERNAL: the source "
+        "site runs --metadata-only, so the bytes move outside (RaySync, ...) and whatever moves them calls "
+        "startTransfer, reportTransferProgress and completeTransfer."
+    )
     bytes_total: BigInt
     bytes_transferred: BigInt
     rate_bytes_per_second: float | None

@@ -19,6 +19,9 @@ from transfer_harness import MIB, Operator, blob_path, recording, sha256_of, sta
 
 DaemonFactory = Callable[..., DaemonProcess]
 LIFECYCLE = ["DETECTED", "VALIDATED", "QUEUED", "TRANSFERRING", "TRANSFERRED"]
+TRANSPORTS = "query($id: ID!) { file(id: $id) { transfers { id status transport attempts error } } }"
+START = "mutation($id: ID!) { startTransfer(id: $id) { id } }"
+COMPLETE = "mutation($id: ID!, $sha: String) { completeTransfer(id: $id, sha256: $sha) { id } }"
 
 
 @pytest.fixture(scope="module")
@@ -188,11 +191,11 @@ def test_the_source_killed_mid_upload_resumes_from_the_servers_offset(
     assert again.stop() == 0
 
 
-def test_metadata_only_uploads_nothing_and_its_files_are_not_fetched_by_the_agent(
+def test_metadata_only_uploads_nothing_and_its_files_move_externally_not_by_the_agent(
     orchestrator: Orchestrator, operator: Operator, daemon_factory: DaemonFactory, tmp_path: Path
 ) -> None:
     watch = tmp_path / "watch"
-    write_random(watch / "meta" / "E001.MOV", 2 * MIB)
+    digest = write_random(watch / "meta" / "E001.MOV", 2 * MIB)
     source = tustin(daemon_factory, orchestrator, watch, "--metadata-only").start()
     agent = nashville(daemon_factory, orchestrator, tmp_path).start()
     file_id = reported_id(orchestrator, "meta/")
@@ -209,6 +212,15 @@ def test_metadata_only_uploads_nothing_and_its_files_are_not_fetched_by_the_agen
     assert node["state"] == "QUEUED" and [j["status"] for j in node["transfers"]] == ["PENDING"]
     assert agent.events("transfer.claimed") == []
     assert not (tmp_path / "incoming" / "meta").exists()
+    # The heartbeat told the orchestrator, so the job is EXTERNAL: RaySync (here: us, with the site's key)
+    # moves the bytes and drives the job through the API.
+    sites = {s["code"]: s["metadataOnly"] for s in operator.gql("{ sites { code metadataOnly } }")["sites"]}
+    assert sites["tustin"] is True and sites["nashville"] is False
+    [job] = operator.gql(TRANSPORTS, {"id": file_id})["file"]["transfers"]
+    assert job["transport"] == "EXTERNAL"
+    orchestrator.query(START, {"id": file_id})
+    orchestrator.query(COMPLETE, {"id": file_id, "sha": digest})
+    assert operator.file(file_id)["state"] == "TRANSFERRED"
     assert source.stop() == 0 and agent.stop() == 0
 
 
@@ -271,5 +283,49 @@ def test_uploads_and_the_agent_ride_out_an_orchestrator_killed_mid_upload(
             wait_until(lambda: operator.file(file_id)["state"] == "TRANSFERRED", 60, what="TRANSFERRED")
             assert sha256_of(tmp_path / "incoming" / "restart" / "G001.MOV") == digest
             assert source.stop() == 0 and agent.stop() == 0
+        finally:
+            operator.close()
+
+
+def test_an_agent_frozen_mid_download_loses_its_job_to_the_lease_and_copes_when_it_wakes(
+    daemon_factory: DaemonFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLORROUTE_TRANSFER_STALL_SECONDS", "6")  # this orchestrator's lease
+    watch = tmp_path / "watch"
+    with orchestrator_on(free_port()) as orch:
+        operator = Operator.create(orch)
+        try:
+            source = tustin(daemon_factory, orch, watch).start()
+            digest = write_random(watch / "lease" / "H001.MOV", 24 * MIB)
+            file_id = reported_id(orch, "lease/")
+            wait_until(lambda: operator.file(file_id)["contentAvailable"], 60, what="the upload")
+            assert source.stop() == 0
+            agent = nashville(daemon_factory, orch, tmp_path, "--transfer-rate-limit", "4").start()
+            operator.queue(file_id)
+            partial = tmp_path / "incoming" / ".colorroute-partial" / f"{file_id}.part"
+            wait_until(lambda: partial.exists() and partial.stat().st_size >= 2 * MIB, 60, interval=0.05, what="2 MiB")
+            assert agent.proc is not None
+            agent.proc.send_signal(signal.SIGSTOP)  # frozen: no progress, no heartbeat, like a dead host
+            try:
+                failed = wait_until(
+                    lambda: (job := operator.latest_job(file_id))["status"] == "FAILED" and job, 60, what="the lease"
+                )
+                assert failed["error"].startswith("agent silent for ")
+                assert operator.file(file_id)["state"] == "QUEUED"
+            finally:
+                agent.proc.send_signal(signal.SIGCONT)
+            # Awake again: its progress or completion is refused, so it lets the old job go.
+            wait_until(
+                lambda: agent.events("transfer.abandoned") or agent.events("transfer.complete_refused"),
+                60,
+                what="the agent to let its failed job go",
+            )
+            assert operator.file(file_id)["state"] == "QUEUED"
+            operator.gql("mutation($id: ID!) { retryTransfer(transferId: $id) { id } }", {"id": failed["id"]})
+            wait_until(lambda: operator.file(file_id)["state"] == "TRANSFERRED", 90, what="TRANSFERRED after retry")
+            assert sha256_of(tmp_path / "incoming" / "lease" / "H001.MOV") == digest
+            jobs = sorted(operator.file(file_id)["transfers"], key=lambda j: int(j["id"]))
+            assert [j["status"] for j in jobs] == ["FAILED", "COMPLETED"]
+            assert agent.stop() == 0
         finally:
             operator.close()
