@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
+import json
 import os
 import re
 import shutil
@@ -12,9 +14,11 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +32,7 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 DAEMON_KEY = "e2e-daemon-key-" + "0123456789abcdef"
+MAM_SECRET = "e2e-mam-secret-" + "0123456789abcdef"
 BIN = Path(sys.executable).parent
 
 DEMO_PASSWORDS = {
@@ -39,10 +44,59 @@ DEMO_PASSWORDS = {
 }
 
 
+class StubMam:
+    """The MAM: a real HTTP server on 127.0.0.1 that checks the orchestrator's signature and answers with an asset
+    id, or HTTP 500 for the file ids in ``failing`` (a test adds a file to fail its delivery, removes it to recover)."""
+
+    def __init__(self) -> None:
+        self.failing: set[str] = set()
+        self.received: list[dict[str, Any]] = []
+        self.refused: list[str] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("content-length", "0")))
+                expected = "sha256=" + hmac.new(MAM_SECRET.encode(), body, hashlib.sha256).hexdigest()
+                if not hmac.compare_digest(self.headers.get("X-ColorRoute-Signature", ""), expected):
+                    self._answer(401, {"error": "bad signature"})
+                    return
+                payload = json.loads(body)
+                file_id = str(payload["fileId"])
+                if file_id in outer.failing:
+                    outer.refused.append(file_id)
+                    self._answer(500, {"error": "MAM storage offline"})
+                    return
+                outer.received.append(payload)
+                self._answer(200, {"assetId": f"MAM-E2E-{file_id}"})
+
+            def _answer(self, status: int, body: dict[str, Any]) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *_args: Any) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/assets"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
 class Server:
     """`colorroute serve` in a subprocess, with its own data dir (embedded PostgreSQL + demo data)."""
 
-    def __init__(self, data_dir: Path, port: int) -> None:
+    def __init__(self, data_dir: Path, port: int, mam_url: str | None = None) -> None:
         self.data_dir = data_dir
         self.port = port
         self.base = f"http://127.0.0.1:{port}"
@@ -52,6 +106,15 @@ class Server:
             "COLORROUTE_FRONTEND_DIST": str(DIST),
             "DAEMON_API_KEY": DAEMON_KEY,
         }
+        if mam_url:
+            # One quick retry: a failing MAM answers the click within a second.
+            self.env |= {
+                "COLORROUTE_MAM_URL": mam_url,
+                "COLORROUTE_MAM_SECRET": MAM_SECRET,
+                "COLORROUTE_MAM_RETRIES": "1",
+                "COLORROUTE_MAM_BACKOFF_SECONDS": "0.05",
+                "COLORROUTE_MAM_TIMEOUT_SECONDS": "5",
+            }
         self.env.pop("DATABASE_URL", None)
         self.log_path = data_dir / "serve.log"
         self.proc: subprocess.Popen[bytes] | None = None
@@ -121,6 +184,57 @@ class Server:
         )
         return dict(data["reportFile"])
 
+    def as_user(self, username: str) -> UserApi:
+        """A cookie session of a demo user, for setting up what a test needs without the UI."""
+        return UserApi(self, username)
+
+
+class UserApi:
+    """A signed-in HTTP client (cookie session), like the browser's but driven from the test."""
+
+    def __init__(self, server: Server, username: str) -> None:
+        self.http = httpx.Client(base_url=server.base, timeout=30)
+        self.gql(
+            "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { id } }",
+            {"u": username, "p": DEMO_PASSWORDS[username]},
+        )
+
+    def __enter__(self) -> UserApi:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.http.close()
+
+    def gql(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = self.http.post("/graphql", json={"query": query, "variables": variables or {}}).json()
+        assert not body.get("errors"), body["errors"]
+        return dict(body["data"])
+
+    def user_id(self, username: str) -> str:
+        users = self.gql("{ users { id username } }")["users"]
+        return str(next(u["id"] for u in users if u["username"] == username))
+
+    def advance(self, file_id: str, to_state: str, colorist: str = "alice") -> dict[str, Any]:
+        """Take a DETECTED file through the lifecycle (as an admin would) until it is in ``to_state``."""
+        steps = [
+            ("VALIDATED", "validateFile(id: $id)"),
+            ("QUEUED", 'queueFile(id: $id, destinationSite: "nashville")'),
+            ("TRANSFERRING", "startTransfer(id: $id)"),
+            ("TRANSFERRED", "completeTransfer(id: $id)"),
+            ("COLORIST_ASSIGNED", "assignColorist(id: $id, coloristId: $c)"),
+            ("IN_PROGRESS", "startWork(id: $id)"),
+        ]
+        for target, call in steps:
+            variables: dict[str, Any] = {"id": file_id}
+            if "$c" in call:
+                variables["c"] = self.user_id(colorist)
+            args = ", ".join(f"${k}: ID!" for k in variables)
+            data = self.gql(f"mutation({args}) {{ f: {call} {{ id state version }} }}", variables)
+            assert data["f"]["state"] == target, data
+            if target == to_state:
+                return dict(data["f"])
+        raise AssertionError(f"no step reaches {to_state}")
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -134,12 +248,20 @@ def _tool(name: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def server() -> Iterator[Server]:
+def mam() -> Iterator[StubMam]:
+    stub = StubMam()
+    stub.start()
+    yield stub
+    stub.stop()
+
+
+@pytest.fixture(scope="session")
+def server(mam: StubMam) -> Iterator[Server]:
     if not (DIST / "index.html").exists():
         pytest.skip(f"UI not built ({DIST}/index.html missing): run `make ui`")
     # A short path: the embedded PostgreSQL puts its unix socket under the data dir.
     data_dir = Path(tempfile.mkdtemp(prefix="cre", dir="/tmp"))
-    srv = Server(data_dir, _free_port())
+    srv = Server(data_dir, _free_port(), mam_url=mam.url)
     try:
         srv.seed()
         srv.start()

@@ -20,10 +20,17 @@ def nav(page: Page, name: str) -> None:
 
 
 def running_transfer(server: Server) -> dict[str, Any]:
-    data = server.gql("{ transfers(status: RUNNING, first: 1) { edges { node { id file { filename } } } } }")
-    edges = data["transfers"]["edges"]
-    assert edges, "demo data has a running transfer"
-    return dict(edges[0]["node"])
+    """A fresh RUNNING transfer, so it is the newest and on the Transfers page's first page however many other tests
+    have queued."""
+    reported = server.report_file()
+    with server.as_user("admin") as admin:
+        admin.advance(reported["id"], "TRANSFERRING")
+    data = server.gql(
+        "query($id: ID!) { file(id: $id) { transfers { id status file { filename } } } }", {"id": reported["id"]}
+    )
+    job = data["file"]["transfers"][-1]
+    assert job["status"] == "RUNNING", job
+    return dict(job)
 
 
 def test_heartbeat_turns_a_site_online_on_the_dashboard(page: Page, server: Server) -> None:

@@ -15,6 +15,7 @@ export type ErrorCode =
   | "CONFLICT"
   | "BAD_USER_INPUT"
   | "RATE_LIMITED"
+  | "MAM_DELIVERY_FAILED"
   | "NETWORK"
   | "INTERNAL";
 

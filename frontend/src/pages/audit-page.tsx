@@ -3,6 +3,7 @@ import { Link, useLocation, useSearch } from "wouter";
 import { ArrowRight, ScrollText, X } from "lucide-react";
 import type { AuditFieldsFragment } from "@/gql/graphql";
 import { StateBadge } from "@/components/common/badges";
+import { LoadMoreFooter } from "@/components/common/load-more";
 import { EmptyState, Loading, QueryError } from "@/components/common/states";
 import { PageBody, PageHeader } from "@/components/layout/app-shell";
 import { Button } from "@/components/ui/button";
@@ -129,7 +130,7 @@ export function AuditPage() {
               </TableHeader>
               <TableBody>
                 {rows.map((e) => (
-                  <TableRow key={e.id} data-testid="audit-row">
+                  <TableRow key={e.id} data-testid="audit-row" data-audit-id={e.id}>
                     <TableCell className="whitespace-nowrap text-xs tabular-nums text-muted-foreground">
                       <time dateTime={e.at} title={formatDateTime(e.at)}>
                         {formatShortDateTime(e.at)}
@@ -168,16 +169,14 @@ export function AuditPage() {
           )}
         </Card>
         {audit.data && (
-          <div className="flex items-center justify-between text-sm text-muted-foreground">
-            <span>
-              Showing {rows.length} of {total}
-            </span>
-            {audit.hasNextPage && (
-              <Button variant="outline" size="sm" onClick={() => void audit.fetchNextPage()}>
-                Load more
-              </Button>
-            )}
-          </div>
+          <LoadMoreFooter
+            shown={rows.length}
+            total={total}
+            hasNextPage={audit.hasNextPage}
+            isFetchingNextPage={audit.isFetchingNextPage}
+            onLoadMore={() => void audit.fetchNextPage()}
+            testId="audit-count"
+          />
         )}
       </PageBody>
     </>

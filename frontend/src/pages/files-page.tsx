@@ -3,11 +3,11 @@ import { useLocation, useParams } from "wouter";
 import { FileVideo } from "lucide-react";
 import type { FileFilter } from "@/gql/graphql";
 import { PageBody, PageHeader } from "@/components/layout/app-shell";
+import { LoadMoreFooter } from "@/components/common/load-more";
 import { EmptyState, Loading, QueryError } from "@/components/common/states";
 import { EMPTY_FILTERS, FileFilters, type FileFilterState } from "@/components/files/file-filters";
 import { FileDetailsPanel } from "@/components/files/file-details";
 import { FilesTable } from "@/components/files/files-table";
-import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Dialog, SheetContent } from "@/components/ui/dialog";
 import { useFiles, useSites, useUsers } from "@/hooks/use-data";
@@ -60,21 +60,14 @@ export function FilesPage() {
           )}
         </Card>
         {files.data && (
-          <div className="flex items-center justify-between text-sm text-muted-foreground">
-            <span aria-live="polite" data-testid="files-count">
-              Showing {rows.length} of {total}
-            </span>
-            {files.hasNextPage && (
-              <Button
-                variant="outline"
-                size="sm"
-                onClick={() => void files.fetchNextPage()}
-                disabled={files.isFetchingNextPage}
-              >
-                {files.isFetchingNextPage ? "Loading…" : "Load more"}
-              </Button>
-            )}
-          </div>
+          <LoadMoreFooter
+            shown={rows.length}
+            total={total}
+            hasNextPage={files.hasNextPage}
+            isFetchingNextPage={files.isFetchingNextPage}
+            onLoadMore={() => void files.fetchNextPage()}
+            testId="files-count"
+          />
         )}
       </PageBody>
       <Dialog open={selectedId !== null} onOpenChange={(open) => !open && navigate("/files")}>

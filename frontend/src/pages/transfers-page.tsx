@@ -4,6 +4,7 @@ import { ArrowLeftRight, Loader2, RotateCcw } from "lucide-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { TransferFieldsFragment, TransferStatus } from "@/gql/graphql";
 import { TransferStatusBadge } from "@/components/common/badges";
+import { LoadMoreFooter } from "@/components/common/load-more";
 import { EmptyState, Loading, QueryError } from "@/components/common/states";
 import { PageBody, PageHeader } from "@/components/layout/app-shell";
 import { TransferProgress, transferEta } from "@/components/transfers/transfer-progress";
@@ -83,16 +84,14 @@ export function TransfersPage() {
               )}
             </Card>
             {transfers.data && (
-              <div className="flex items-center justify-between text-sm text-muted-foreground">
-                <span>
-                  Showing {rows.length} of {total}
-                </span>
-                {transfers.hasNextPage && (
-                  <Button variant="outline" size="sm" onClick={() => void transfers.fetchNextPage()}>
-                    Load more
-                  </Button>
-                )}
-              </div>
+              <LoadMoreFooter
+                shown={rows.length}
+                total={total}
+                hasNextPage={transfers.hasNextPage}
+                isFetchingNextPage={transfers.isFetchingNextPage}
+                onLoadMore={() => void transfers.fetchNextPage()}
+                testId="transfers-count"
+              />
             )}
           </TabsContent>
         </Tabs>

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { FileActions, orderedActions } from "./file-actions";
+import { FileActions, orderedActions, shownOnFile } from "./file-actions";
 import { makeFile } from "@/test/factories";
 import { mockGraphQL, renderWithClient } from "@/test/render";
 
@@ -63,5 +63,24 @@ describe("FileActions", () => {
       .map((c) => JSON.parse(String(c[1]?.body)))
       .find((b) => b.query.includes("rejectFile"));
     expect(call.variables).toMatchObject({ id: "9", reason: "wrong frame rate" });
+  });
+
+  it("says a refused MAM delivery once: the click's error gives way to the file's mamError when it arrives", async () => {
+    const refusal = "MAM refused the delivery after 2 attempt(s): HTTP 500";
+    mockGraphQL((body) =>
+      body.query.includes("deliverToMam")
+        ? { data: null, errors: [{ message: refusal, extensions: { code: "MAM_DELIVERY_FAILED" } }] }
+        : { data: sites },
+    );
+    const file = makeFile({ id: "5", state: "IN_PROGRESS", allowedActions: ["DELIVER", "REJECT"] });
+    const { rerender } = renderWithClient(<FileActions file={file} />);
+    await userEvent.click(screen.getByRole("button", { name: "Deliver to MAM" }));
+    // Before the file event: the click's answer is all there is.
+    expect(await screen.findByTestId("action-error")).toHaveTextContent(refusal);
+    // The file event brings mamError (shown by the details panel): no second copy here.
+    rerender(<FileActions file={{ ...file, mamError: refusal }} />);
+    expect(screen.queryByTestId("action-error")).not.toBeInTheDocument();
+    // Any other refusal still shows next to the buttons.
+    expect(shownOnFile(new Error(refusal), { mamError: refusal })).toBe(false);
   });
 });

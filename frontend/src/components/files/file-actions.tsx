@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { useSites, useUsers } from "@/hooks/use-data";
 import { useFileAction, type ActionInput } from "@/hooks/use-file-action";
 import { ACTION_LABELS, ACTION_ORDER } from "@/lib/domain";
-import { errorMessage } from "@/lib/graphql-client";
+import { errorMessage, GraphQLRequestError } from "@/lib/graphql-client";
 import { AssignDialog, CompleteTransferDialog, FailTransferDialog, QueueDialog, RejectDialog } from "./action-dialogs";
 
 const NEEDS_DIALOG: ReadonlySet<FileAction> = new Set([
@@ -16,6 +16,14 @@ const NEEDS_DIALOG: ReadonlySet<FileAction> = new Set([
   "FAIL_TRANSFER",
   "REJECT",
 ]);
+
+/**
+ * A refused MAM delivery is recorded on the file (`mamError`), which the details panel shows under the buttons:
+ * once that has arrived, the click's own copy of the same message would only say it twice.
+ */
+export function shownOnFile(error: unknown, file: Pick<FileSummaryFragment, "mamError">): boolean {
+  return error instanceof GraphQLRequestError && error.code === "MAM_DELIVERY_FAILED" && Boolean(file.mamError);
+}
 
 /** Buttons straight from `allowedActions`: the server decides what this viewer may do now. */
 export function orderedActions(allowed: readonly FileAction[]): FileAction[] {
@@ -84,7 +92,9 @@ export function FileActions({ file, activeTransferId = null }: FileActionsProps)
           </Button>
         ))}
       </div>
-      {mutation.isError && !dialog && <Alert data-testid="action-error">{errorMessage(mutation.error)}</Alert>}
+      {mutation.isError && !dialog && !shownOnFile(mutation.error, file) && (
+        <Alert data-testid="action-error">{errorMessage(mutation.error)}</Alert>
+      )}
       {dialog === "REJECT" && <RejectDialog open filename={file.filename} {...dialogProps} />}
       {dialog === "QUEUE" && (
         <QueueDialog open sites={sites.data?.sites ?? []} sourceSiteCode={file.site.code} {...dialogProps} />

@@ -28,7 +28,9 @@ export function AppShell({ children }: { children: ReactNode }) {
         Skip to content
       </a>
       <Sidebar />
-      <main id="main" className="min-w-0 flex-1 overflow-y-auto" tabIndex={-1}>
+      {/* `relative`: absolutely positioned descendants (Radix's hidden native <select>, sr-only text) scroll and clip
+          with the page here; without it they hang off the document below the fold and the window itself scrolls. */}
+      <main id="main" className="relative min-w-0 flex-1 overflow-y-auto" tabIndex={-1}>
         <ConnectionBanner />
         {children}
       </main>
