@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from app.config import Settings
@@ -30,14 +32,31 @@ def resolve_database_url(settings: Settings) -> str:
 
 
 def make_engine(url: str, pool_size: int = 10) -> AsyncEngine:
+    """No pre-ping: asyncpg's costs BEGIN, a query and ROLLBACK, three round trips on every checkout, which
+    were most of a transition's. A connection broken by a database restart fails once instead (answered as
+    SERVICE_UNAVAILABLE, retryable); SQLAlchemy sees the disconnect and invalidates the whole pool."""
     return create_async_engine(
         async_url(url),
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
         pool_recycle=1800,
     )
 
 
 def make_session_factory(engine: AsyncEngine) -> SessionFactory:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+_READERS: WeakKeyDictionary[SessionFactory, SessionFactory] = WeakKeyDictionary()
+
+
+def reader(db: SessionFactory) -> SessionFactory:
+    """Sessions in autocommit for work that is one statement (lookups, DataLoader batches, pages): a statement
+    is atomic on its own, and without a transaction there is no BEGIN and no COMMIT to wait for."""
+    found = _READERS.get(db)
+    if found is None:
+        bind = db.kw["bind"]
+        found = _READERS[db] = async_sessionmaker(
+            bind.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
+        )
+    return found

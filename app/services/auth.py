@@ -11,7 +11,7 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
-from app.db.engine import SessionFactory
+from app.db.engine import SessionFactory, reader
 from app.db.models import Session as DbSession
 from app.db.models import User
 from app.domain.errors import RateLimited, Unauthenticated
@@ -116,7 +116,7 @@ _SESSION_LOOKUP = text(
 async def actor_for_session(db: SessionFactory, settings: Settings, token: str, client_addr: str | None) -> Actor:
     """One statement: find a live session and its user; touch it for the idle timeout at most once a minute
     (so reads do not turn every request into a write)."""
-    async with db() as session, session.begin():
+    async with reader(db)() as session:
         row = (
             await session.execute(_SESSION_LOOKUP, {"h": token_hash(token), "idle": settings.session_idle_hours * 3600})
         ).first()
@@ -127,7 +127,7 @@ async def actor_for_session(db: SessionFactory, settings: Settings, token: str, 
 
 async def session_alive(db: SessionFactory, settings: Settings, token: str) -> bool:
     """Subscriptions re-check their session: an expired or revoked one ends the stream."""
-    async with db() as session:
+    async with reader(db)() as session:
         found = await session.scalar(
             select(DbSession.id)
             .join(User, User.id == DbSession.user_id)
@@ -152,7 +152,7 @@ _KEY_LOOKUP = text(
 async def actor_for_api_key(db: SessionFactory, settings: Settings, key: str, client_addr: str | None) -> Actor:
     if settings.daemon_api_key and hmac.compare_digest(key.encode(), settings.daemon_api_key.encode()):
         return Actor(kind=ActorKind.SITE, name="daemon:global-key", client_addr=client_addr)
-    async with db() as session, session.begin():
+    async with reader(db)() as session:
         row = (await session.execute(_KEY_LOOKUP, {"h": token_hash(key)})).first()
         if row is None:
             raise Unauthenticated("invalid or revoked API key")

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.db.engine import SessionFactory
+from app.db.engine import SessionFactory, reader
 from app.db.models import AuditLog, File, Site, TransferJob, User
 from app.domain.errors import BadInput, Forbidden, NotFound
 from app.domain.permissions import Actor, ActorKind, Capability, has_capability
@@ -33,7 +33,7 @@ async def _site_scope(db: SessionFactory, actor: Actor) -> int | None:
     if has_capability(actor, Capability.READ):
         return None
     if actor.kind is ActorKind.SITE and actor.site_code:
-        async with db() as session:
+        async with reader(db)() as session:
             site = await sites_repo.by_code(session, actor.site_code)
         if site is not None:
             return site.id
@@ -52,7 +52,7 @@ async def file_query(db: SessionFactory, actor: Actor, q: FileListQuery) -> file
     scope = await _site_scope(db, actor)
     site_id: int | None = None
     if q.site_code:
-        async with db() as session:
+        async with reader(db)() as session:
             site = await sites_repo.by_code(session, q.site_code)
         if site is None:
             raise BadInput(f"unknown site {q.site_code!r}", field="siteCode")
@@ -69,12 +69,12 @@ async def file_query(db: SessionFactory, actor: Actor, q: FileListQuery) -> file
 
 async def list_files(db: SessionFactory, query: files_repo.FileQuery, first: int, after: str | None) -> Page[File]:
     after_id = decode_cursor("file", after)
-    async with db() as session:
+    async with reader(db)() as session:
         return await files_repo.page(session, query, check_first(first), after_id)
 
 
 async def count_files(db: SessionFactory, query: files_repo.FileQuery) -> int:
-    async with db() as session:
+    async with reader(db)() as session:
         return await files_repo.count(session, query)
 
 
@@ -84,7 +84,7 @@ async def get_file(db: SessionFactory, actor: Actor, file_id: str) -> File | Non
         fid = parse_id(file_id)
     except NotFound:
         return None
-    async with db() as session:
+    async with reader(db)() as session:
         found = await files_repo.by_ids(session, [fid])
     file = found[0] if found else None
     if file is not None and scope is not None and scope not in (file.site_id, file.destination_site_id):
@@ -94,7 +94,7 @@ async def get_file(db: SessionFactory, actor: Actor, file_id: str) -> File | Non
 
 async def list_sites(db: SessionFactory, actor: Actor) -> Sequence[Site]:
     require(actor, Capability.READ_SITES)
-    async with db() as session:
+    async with reader(db)() as session:
         return await sites_repo.all_sites(session)
 
 
@@ -103,19 +103,19 @@ async def list_transfers(
 ) -> tuple[Page[TransferJob], int | None]:
     scope = await _site_scope(db, actor)
     after_id = decode_cursor("transfer", after)
-    async with db() as session:
+    async with reader(db)() as session:
         return await transfers_repo.page(session, status, check_first(first), after_id, scope), scope
 
 
 async def count_transfers(db: SessionFactory, status: str | None, scope: int | None) -> int:
-    async with db() as session:
+    async with reader(db)() as session:
         return await transfers_repo.count(session, status, scope)
 
 
 async def get_transfer(db: SessionFactory, actor: Actor, transfer_id: str) -> TransferJob | None:
     scope = await _site_scope(db, actor)
     tid = parse_id(transfer_id, "transfer")
-    async with db() as session:
+    async with reader(db)() as session:
         found = await transfers_repo.by_ids(session, [tid])
     job = found[0] if found else None
     if job is not None and scope is not None and scope not in (job.source_site_id, job.destination_site_id):
@@ -125,7 +125,7 @@ async def get_transfer(db: SessionFactory, actor: Actor, transfer_id: str) -> Tr
 
 async def list_users(db: SessionFactory, actor: Actor) -> Sequence[User]:
     require(actor, Capability.READ)
-    async with db() as session:
+    async with reader(db)() as session:
         return await users_repo.all_users(session)
 
 
@@ -139,13 +139,13 @@ async def list_audit(db: SessionFactory, actor: Actor, q: AuditQuery, first: int
     require(actor, Capability.READ)
     after_id = decode_cursor("audit", after)
     fid = parse_id(q.file_id) if q.file_id else None
-    async with db() as session:
+    async with reader(db)() as session:
         return await audit_repo.page(session, fid, check_first(first), after_id, q.action)
 
 
 async def count_audit(db: SessionFactory, q: AuditQuery) -> int:
     fid = parse_id(q.file_id) if q.file_id else None
-    async with db() as session:
+    async with reader(db)() as session:
         return await audit_repo.count(session, fid, q.action)
 
 
@@ -160,7 +160,7 @@ class StatsView:
 
 async def stats(db: SessionFactory, actor: Actor) -> StatsView:
     require(actor, Capability.READ)
-    async with db() as session:
+    async with reader(db)() as session:
         by_state = await files_repo.counts_by_state(session)
         active = await transfers_repo.active_count(session)
         sites = await sites_repo.all_sites(session)

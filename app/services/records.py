@@ -13,26 +13,16 @@ from app.domain.permissions import Actor
 
 EVENTS_CHANNEL = "colorroute_events"
 PROGRESS_CHANNEL = "colorroute_progress"
-#: Held from the event insert until commit, so event ids become visible in id order and a reader's
-#: ``id > last_seen`` cursor can never skip a row that commits later with a smaller id.
-_EVENTS_LOCK = 7270002
 
-_PUBLISH = text(
-    "WITH l AS (SELECT pg_advisory_xact_lock(:lock)), "
-    "ins AS (INSERT INTO events (topic, payload) SELECT :topic, CAST(:payload AS jsonb) FROM l RETURNING id) "
-    "SELECT id, pg_notify(:channel, id::text) FROM ins"
-)
+#: Staged, not inserted into ``events``: a deferred trigger (migration 0006) gives the event its id under the
+#: events lock while the transaction commits, so ids become visible in id order and a reader's ``id > last_seen``
+#: cursor never skips, yet no writer holds that lock across a round trip to this process. It also NOTIFYs.
+_STAGE = text("INSERT INTO pending_events (topic, payload) VALUES (:topic, CAST(:payload AS jsonb))")
 
 
-async def publish(session: AsyncSession, topic: str, payload: dict[str, Any]) -> int:
-    """Insert an outbox event and NOTIFY its id (delivered at commit). Call it last in a transaction."""
-    row = (
-        await session.execute(
-            _PUBLISH,
-            {"lock": _EVENTS_LOCK, "topic": topic, "payload": json.dumps(payload), "channel": EVENTS_CHANNEL},
-        )
-    ).one()
-    return int(row[0])
+async def publish(session: AsyncSession, topic: str, payload: dict[str, Any]) -> None:
+    """Record an outbox event; it gets its id and is announced when (and only if) the transaction commits."""
+    await session.execute(_STAGE, {"topic": topic, "payload": json.dumps(payload)})
 
 
 async def notify_ephemeral(session: AsyncSession, payload: dict[str, Any]) -> None:

@@ -1,16 +1,19 @@
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
 
 from app.db.models import File as FileRow
+from app.db.models import Site as SiteRow
 from app.domain.permissions import FileFacts, can
 from app.domain.states import allowed_actions
 from graphql_schema.common import CountFn, PageInfo, gid
 from graphql_schema.context import Info
 from graphql_schema.enums import FileAction, FileState
+from graphql_schema.loaders import ready, then
 from graphql_schema.scalars import BigInt
 from graphql_schema.sites.types import Site
 
@@ -58,27 +61,31 @@ class File:
             _row=row,
         )
 
-    @strawberry.field
-    async def site(self, info: Info) -> Site:
-        row = await info.context.loaders.site.load(self._row.site_id)
+    @classmethod
+    def required(cls, row: FileRow | None) -> File:
         assert row is not None
-        return Site.from_row(row)
+        return cls.from_row(row)
+
+    # Related rows resolve synchronously when the request's loaders already hold them (the files page
+    # prefetches them; a shared event's loaders hold them after the first subscriber), else via the loader.
 
     @strawberry.field
-    async def destination_site(self, info: Info) -> Site | None:
+    def site(self, info: Info) -> Site:
+        return then(ready(info.context.loaders.site, self._row.site_id), Site.required)
+
+    @strawberry.field
+    def destination_site(self, info: Info) -> Site | None:
         if self._row.destination_site_id is None:
             return None
-        row = await info.context.loaders.site.load(self._row.destination_site_id)
-        return Site.from_row(row) if row else None
+        return then(ready(info.context.loaders.site, self._row.destination_site_id), Site.maybe_from_row)
 
     @strawberry.field
-    async def colorist(self, info: Info) -> Annotated[User, strawberry.lazy("graphql_schema.users.types")] | None:
+    def colorist(self, info: Info) -> Annotated[User, strawberry.lazy("graphql_schema.users.types")] | None:
         from graphql_schema.users.types import User
 
         if self._row.colorist_id is None:
             return None
-        row = await info.context.loaders.user.load(self._row.colorist_id)
-        return User.from_row(row) if row else None
+        return then(ready(info.context.loaders.user, self._row.colorist_id), User.maybe_from_row)
 
     @strawberry.field(description="The earlier file at the same path, when a new hash arrived for it.")
     async def previous_version(self, info: Info) -> File | None:
@@ -88,13 +95,11 @@ class File:
         return File.from_row(row) if row else None
 
     @strawberry.field
-    async def transfers(
-        self, info: Info
-    ) -> list[Annotated[TransferJob, strawberry.lazy("graphql_schema.transfers.types")]]:
+    def transfers(self, info: Info) -> list[Annotated[TransferJob, strawberry.lazy("graphql_schema.transfers.types")]]:
         from graphql_schema.transfers.types import TransferJob
 
-        rows = await info.context.loaders.transfers_by_file.load(self._row.id)
-        return [TransferJob.from_row(r) for r in rows]
+        rows = ready(info.context.loaders.transfers_by_file, self._row.id)
+        return then(rows, lambda found: [TransferJob.from_row(r) for r in found])
 
     @strawberry.field
     async def audit_trail(
@@ -106,13 +111,22 @@ class File:
         return [AuditEntry.from_row(r) for r in rows]
 
     @strawberry.field(description="What the current viewer may do to this file now: drives the UI's buttons.")
-    async def allowed_actions(self, info: Info) -> list[FileAction]:
-        site = await info.context.loaders.site.load(self._row.site_id)
-        destination = (
-            await info.context.loaders.site.load(self._row.destination_site_id)
-            if self._row.destination_site_id
-            else None
-        )
+    def allowed_actions(self, info: Info) -> list[FileAction]:
+        sites = info.context.loaders.site
+        site = ready(sites, self._row.site_id)
+        destination = ready(sites, self._row.destination_site_id) if self._row.destination_site_id else None
+        if isinstance(site, Awaitable) or isinstance(destination, Awaitable):
+            return cast(list[FileAction], self._allowed_later(site, destination, info))
+        return self._allowed(site, destination, info)
+
+    async def _allowed_later(
+        self, site: SiteRow | Awaitable[SiteRow | None] | None, destination: object, info: Info
+    ) -> list[FileAction]:
+        found = await site if isinstance(site, Awaitable) else site
+        other = await destination if isinstance(destination, Awaitable) else destination
+        return self._allowed(found, cast(SiteRow | None, other), info)
+
+    def _allowed(self, site: SiteRow | None, destination: SiteRow | None, info: Info) -> list[FileAction]:
         facts = FileFacts(
             site_code=site.code if site else "",
             destination_code=destination.code if destination else None,

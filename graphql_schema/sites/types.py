@@ -31,6 +31,16 @@ class Site:
         return max(0.0, (datetime.now(UTC) - self.last_heartbeat_at).total_seconds())
 
     @classmethod
+    def required(cls, row: SiteRow | None) -> Site:
+        """For non-null references: a missing row is a broken foreign key, not a null to show."""
+        assert row is not None
+        return cls.from_row(row)
+
+    @classmethod
+    def maybe_from_row(cls, row: SiteRow | None) -> Site | None:
+        return cls.from_row(row) if row else None
+
+    @classmethod
     def from_row(cls, row: SiteRow) -> Site:
         return cls(
             id=gid(row.id),

@@ -9,6 +9,7 @@ import strawberry
 from app.db.models import TransferJob as TransferRow
 from graphql_schema.common import CountFn, PageInfo, gid
 from graphql_schema.context import Info
+from graphql_schema.loaders import ready, then
 from graphql_schema.scalars import BigInt
 from graphql_schema.sites.types import Site
 
@@ -75,24 +76,18 @@ class TransferJob:
         return max(0.0, (self._row.bytes_total - self._row.bytes_transferred) / rate)
 
     @strawberry.field
-    async def file(self, info: Info) -> Annotated[File, strawberry.lazy("graphql_schema.files.types")]:
+    def file(self, info: Info) -> Annotated[File, strawberry.lazy("graphql_schema.files.types")]:
         from graphql_schema.files.types import File
 
-        row = await info.context.loaders.file.load(self._row.file_id)
-        assert row is not None
-        return File.from_row(row)
+        return then(ready(info.context.loaders.file, self._row.file_id), File.required)
 
     @strawberry.field
-    async def source_site(self, info: Info) -> Site:
-        row = await info.context.loaders.site.load(self._row.source_site_id)
-        assert row is not None
-        return Site.from_row(row)
+    def source_site(self, info: Info) -> Site:
+        return then(ready(info.context.loaders.site, self._row.source_site_id), Site.required)
 
     @strawberry.field
-    async def destination_site(self, info: Info) -> Site:
-        row = await info.context.loaders.site.load(self._row.destination_site_id)
-        assert row is not None
-        return Site.from_row(row)
+    def destination_site(self, info: Info) -> Site:
+        return then(ready(info.context.loaders.site, self._row.destination_site_id), Site.required)
 
 
 @strawberry.type

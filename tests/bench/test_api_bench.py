@@ -73,9 +73,7 @@ SELECT id FROM files WHERE site_id = 1 AND sha256 = 'x' AND id < :id LIMIT 1;
 UPDATE files SET state = 'VALIDATED', version = version + 1, updated_at = now() WHERE id = :id;
 INSERT INTO audit_logs (at, actor, action, file_id, from_state, to_state, details)
   VALUES (now(), 'bench', 'VALIDATE', :id, 'DETECTED', 'VALIDATED', '{{"checks": "passed"}}');
-WITH l AS (SELECT pg_advisory_xact_lock(7270002)),
- ins AS (INSERT INTO events (topic, payload) SELECT 'file', '{{"fileId": 1}}'::jsonb FROM l RETURNING id)
-SELECT id, pg_notify('colorroute_events', id::text) FROM ins;
+INSERT INTO pending_events (topic, payload) VALUES ('file', '{{"fileId": 1}}'::jsonb);
 END;
 """
 
