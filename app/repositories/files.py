@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Select, func, select, text
+from sqlalchemy import Select, func, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.db.models import File, FileStateCount
 from app.domain.errors import NotFound
@@ -107,3 +109,13 @@ async def compact_state_counts(session: AsyncSession) -> None:
     """Fold the deltas into one row per state. Safe beside writers (their uncommitted deltas are not seen, so
     they stay) and beside another compactor (rows it already deleted are skipped), so no lock is needed."""
     await session.execute(COMPACT_STATE_COUNTS)
+
+
+def take_changes(file: File) -> dict[str, Any]:
+    """The columns changed on ``file`` since it was loaded, by column name, now marked as saved: the caller
+    writes them itself (in one statement with the audit row and the event), so the ORM must not flush them."""
+    state = inspect(file)
+    changes = {attr.key: attr.value for attr in state.attrs if attr.history.added}
+    for key, value in changes.items():
+        set_committed_value(file, key, value)
+    return {File.__table__.c[key].name: value for key, value in changes.items()}

@@ -73,28 +73,15 @@ async def transition(
     file.version += 1
     file.updated_at = now()
     all_details = {**(details or {}), **(extra or {})} or None
-    entry = await records.audit(
+    await records.transition_written(
         session,
         actor,
+        file.id,
+        files_repo.take_changes(file),
         action.value,
-        file_id=file.id,
-        from_state=from_state.value,
-        to_state=to_state.value,
-        details=all_details,
-        emit=False,
-    )
-    await session.flush()
-    await records.publish(
-        session,
-        "file",
-        {
-            "fileId": file.id,
-            "auditId": entry.id,
-            "action": action.value,
-            "fromState": from_state.value,
-            "toState": to_state.value,
-            "actor": actor.name,
-        },
+        from_state.value,
+        to_state.value,
+        all_details,
     )
     return file
 

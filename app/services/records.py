@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import text
@@ -23,6 +24,46 @@ _STAGE = text("INSERT INTO pending_events (topic, payload) VALUES (:topic, CAST(
 async def publish(session: AsyncSession, topic: str, payload: dict[str, Any]) -> None:
     """Record an outbox event; it gets its id and is announced when (and only if) the transaction commits."""
     await session.execute(_STAGE, {"topic": topic, "payload": json.dumps(payload)})
+
+
+@lru_cache(maxsize=64)
+def _transition_statement(columns: tuple[str, ...]) -> Any:
+    sets = ", ".join(f'"{c}" = :set_{c}' for c in columns)
+    return text(
+        f"WITH changed AS (UPDATE files SET {sets} WHERE id = :file_id), "
+        "audit AS (INSERT INTO audit_logs (actor, action, file_id, from_state, to_state, details, client_addr) "
+        "VALUES (:actor, :action, :file_id, :from_state, :to_state, CAST(:details AS jsonb), :client_addr) "
+        "RETURNING id) "
+        "INSERT INTO pending_events (topic, payload) SELECT 'file', jsonb_build_object("
+        "'fileId', CAST(:file_id AS bigint), 'auditId', audit.id, 'action', CAST(:action AS text), "
+        "'fromState', CAST(:from_state AS text), 'toState', CAST(:to_state AS text), "
+        "'actor', CAST(:actor AS text)) FROM audit"
+    )
+
+
+async def transition_written(
+    session: AsyncSession,
+    actor: Actor,
+    file_id: int,
+    changes: dict[str, Any],
+    action: str,
+    from_state: str,
+    to_state: str,
+    details: dict[str, Any] | None,
+) -> None:
+    """The file's changed columns, its audit row and its ``file`` event in one statement: one round trip
+    where the ORM took three (UPDATE, INSERT ... RETURNING, the event), and no unit-of-work bookkeeping."""
+    params = {f"set_{c}": v for c, v in changes.items()}
+    params.update(
+        file_id=file_id,
+        actor=actor.name,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        details=json.dumps(details) if details is not None else None,
+        client_addr=actor.client_addr,
+    )
+    await session.execute(_transition_statement(tuple(changes)), params)
 
 
 async def notify_ephemeral(session: AsyncSession, payload: dict[str, Any]) -> None:
