@@ -85,6 +85,11 @@ def ready(loader: DataLoader[K, R], key: K) -> R | Awaitable[R]:
 T = TypeVar("T")
 
 
+async def settled(value: R | Awaitable[R]) -> R:
+    """Await only what is not here yet (a shared event's row is, for every subscriber after the first)."""
+    return await value if isinstance(value, Awaitable) else value
+
+
 def then(value: R | Awaitable[R], convert: Callable[[R], T]) -> T:
     """``convert(value)`` now if ``value`` is here; else a coroutine that waits for it (graphql-core awaits
     whatever a resolver returns that is awaitable, so a field may be synchronous on the fast path only)."""

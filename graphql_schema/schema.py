@@ -27,6 +27,7 @@ from graphql_schema.hardening import limits_extension
 from graphql_schema.routing.mutations import RoutingMutations
 from graphql_schema.routing.queries import RoutingQueries
 from graphql_schema.scalars import SCALARS
+from graphql_schema.sharing import SharedEventExecution
 from graphql_schema.sites.mutations import SiteMutations
 from graphql_schema.sites.queries import SiteQueries
 from graphql_schema.sites.subscriptions import SiteSubscriptions
@@ -71,6 +72,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         config=StrawberryConfig(scalar_map=SCALARS),
+        execution_context_class=SharedEventExecution,
         extensions=[
             # Factories, not instances: each operation gets its own extension objects.
             limits_extension(s),

@@ -228,7 +228,8 @@ class EventHub:
                 if sub.queue.empty():
                     sub.wake.clear()
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(sub.wake.wait(), timeout=check_every)
+                        async with asyncio.timeout(check_every):  # no extra task per wait, unlike wait_for
+                            await sub.wake.wait()
                     if alive is not None and time.monotonic() - checked >= check_every:
                         checked = time.monotonic()
                         if not await alive():

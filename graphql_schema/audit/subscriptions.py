@@ -10,6 +10,7 @@ from graphql_schema.audit.types import AuditEntry
 from graphql_schema.context import Info
 from graphql_schema.live import events
 from graphql_schema.permissions import AUTHENTICATED
+from graphql_schema.sharing import shared
 
 
 @strawberry.type
@@ -24,4 +25,4 @@ class AuditSubscriptions:
                 continue
             row = await info.context.loaders.audit_entry.load(int(audit_id))
             if row is not None:
-                yield AuditEntry.from_row(row, cursor=str(event.id))
+                yield shared(AuditEntry.from_row(row, cursor=str(event.id)), ("audit", event.id))

@@ -9,7 +9,9 @@ from graphql_schema.context import Info
 from graphql_schema.enums import FileState
 from graphql_schema.files.types import File, FileEvent
 from graphql_schema.live import events, site_scope
+from graphql_schema.loaders import ready, settled
 from graphql_schema.permissions import AUTHENTICATED
+from graphql_schema.sharing import shared
 
 
 def _state(value: str | None) -> FileState | None:
@@ -31,22 +33,24 @@ class FileSubscriptions:
             fid = int(event.payload["fileId"])
             if wanted is not None and fid != wanted:
                 continue
-            row = await info.context.loaders.file.load(fid)
+            loaders = info.context.loaders
+            row = await settled(ready(loaders.file, fid))
             if row is None:
                 continue
             if scope is not None:
-                site = await info.context.loaders.site.load(row.site_id)
-                dest = (
-                    await info.context.loaders.site.load(row.destination_site_id) if row.destination_site_id else None
-                )
+                site = await settled(ready(loaders.site, row.site_id))
+                dest = await settled(ready(loaders.site, row.destination_site_id)) if row.destination_site_id else None
                 if scope not in {site.code if site else None, dest.code if dest else None}:
                     continue
-            yield FileEvent(
-                cursor=str(event.id),
-                file=File.from_row(row),
-                action=str(event.payload["action"]),
-                from_state=_state(event.payload.get("fromState")),
-                to_state=_state(event.payload.get("toState")),
-                actor=str(event.payload.get("actor", "")),
-                at=event.at or row.updated_at,
+            yield shared(
+                FileEvent(
+                    cursor=str(event.id),
+                    file=File.from_row(row),
+                    action=str(event.payload["action"]),
+                    from_state=_state(event.payload.get("fromState")),
+                    to_state=_state(event.payload.get("toState")),
+                    actor=str(event.payload.get("actor", "")),
+                    at=event.at or row.updated_at,
+                ),
+                ("file", event.id),
             )

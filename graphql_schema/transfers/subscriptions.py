@@ -9,6 +9,7 @@ from app.services.lifecycle import parse_id
 from graphql_schema.context import Info
 from graphql_schema.live import events, site_scope
 from graphql_schema.permissions import AUTHENTICATED
+from graphql_schema.sharing import shared
 from graphql_schema.transfers.types import TransferJob
 
 
@@ -41,4 +42,5 @@ class TransferSubscriptions:
                 codes = {s.code for s in (src, dst) if s}
                 if not sites <= codes:
                     continue
-            yield TransferJob.from_row(row, event_cursor=str(event.id) if event.id else None)
+            job = TransferJob.from_row(row, event_cursor=str(event.id) if event.id else None)
+            yield shared(job, ("transfer", event.id)) if event.id else job  # progress signals have no id

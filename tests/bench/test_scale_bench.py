@@ -103,11 +103,12 @@ async def _subscriber(
             done.set()
 
 
-async def test_fanout_to_a_thousand_subscribers(scale_db: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+async def test_fanout_to_a_thousand_subscribers(scale_db: str, tmp_path: Path, workers: int) -> None:
     """20 reports, each delivered to every subscriber: latency from the event's commit-time timestamp (taken
     in the transaction, so it slightly overstates) to receipt."""
     events = 20
-    async with spawned_server(scale_db, str(tmp_path / "srv")) as url:
+    async with spawned_server(scale_db, str(tmp_path / "srv"), COLORROUTE_WORKERS=str(workers)) as url:
         ws_url = url.replace("http", "ws") + "/graphql"
         ready, done = asyncio.Event(), asyncio.Event()
         counter = [0, 0]
@@ -138,7 +139,7 @@ async def test_fanout_to_a_thousand_subscribers(scale_db: str, tmp_path: Path) -
         await asyncio.gather(*tasks, return_exceptions=True)
     delivered = len(latencies)
     bench(
-        "fanout_commit_to_receipt",
+        f"fanout_commit_to_receipt_{workers}w",
         _pct(latencies, 50) if latencies else float("nan"),
         "ms_p50",
         p99_ms=f"{_pct(latencies, 99):.1f}" if latencies else "nan",
