@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, bindparam, func, inspect, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -68,12 +69,42 @@ async def lock(session: AsyncSession, file_id: int) -> File:
     return row
 
 
+_AT_PATH_OR_REPORT = (
+    select(File)
+    .where(
+        ((File.site_id == bindparam("site_id")) & (File.path == bindparam("path")))
+        | (File.report_id == bindparam("report_id"))  # NULL never matches
+    )
+    .order_by(File.id)
+)
+
+
 async def at_path_or_report(session: AsyncSession, site_id: int, path: str, report_id: str | None) -> Sequence[File]:
     """Every version at (site, path), plus whatever row already carries ``report_id``."""
-    cond = (File.site_id == site_id) & (File.path == path)
-    if report_id:
-        cond = cond | (File.report_id == report_id)
-    return (await session.scalars(select(File).where(cond).order_by(File.id))).all()
+    params = {"site_id": site_id, "path": path, "report_id": report_id}
+    return (await session.scalars(_AT_PATH_OR_REPORT, params)).all()
+
+
+_NEW_COLUMNS = (
+    "site_id",
+    "path",
+    "filename",
+    "size_bytes",
+    "sha256",
+    "state",
+    "version",
+    "report_id",
+    "previous_version_id",
+    "modified_at",
+    "detected_at",
+    "updated_at",
+)
+_INSERT_NEW = pg_insert(File).values({c: bindparam(c) for c in _NEW_COLUMNS}).on_conflict_do_nothing().returning(File)
+
+
+async def insert_new(session: AsyncSession, **values: Any) -> File | None:
+    """Insert a reported file; None when a concurrent duplicate (same site, path and hash) won."""
+    return (await session.scalars(_INSERT_NEW, values)).first()
 
 
 _SAME_CONTENT = (

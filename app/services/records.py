@@ -29,8 +29,9 @@ async def publish(session: AsyncSession, topic: str, payload: dict[str, Any]) ->
 @lru_cache(maxsize=64)
 def _transition_statement(columns: tuple[str, ...]) -> Any:
     sets = ", ".join(f'"{c}" = :set_{c}' for c in columns)
+    changed = f"changed AS (UPDATE files SET {sets} WHERE id = :file_id), " if columns else ""
     return text(
-        f"WITH changed AS (UPDATE files SET {sets} WHERE id = :file_id), "
+        f"WITH {changed}"
         "audit AS (INSERT INTO audit_logs (actor, action, file_id, from_state, to_state, details, client_addr) "
         "VALUES (:actor, :action, :file_id, :from_state, :to_state, CAST(:details AS jsonb), :client_addr) "
         "RETURNING id) "
@@ -47,12 +48,12 @@ async def transition_written(
     file_id: int,
     changes: dict[str, Any],
     action: str,
-    from_state: str,
+    from_state: str | None,
     to_state: str,
     details: dict[str, Any] | None,
 ) -> None:
-    """The file's changed columns, its audit row and its ``file`` event in one statement: one round trip
-    where the ORM took three (UPDATE, INSERT ... RETURNING, the event), and no unit-of-work bookkeeping."""
+    """The file's changed columns (if any), its audit row and its ``file`` event in one statement: one round
+    trip where the ORM took three (UPDATE, INSERT ... RETURNING, the event), and no unit-of-work bookkeeping."""
     params = {f"set_{c}": v for c, v in changes.items()}
     params.update(
         file_id=file_id,

@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.dialects.postgresql import insert
-
 from app.db.engine import SessionFactory
 from app.db.models import File, Site
 from app.domain import files as file_rules
@@ -74,26 +72,21 @@ async def report_file(db: SessionFactory, actor: Actor, raw: FileReport) -> File
             (f for f in known if f.site_id == site_id and f.path == report.path), key=lambda f: f.id, default=None
         )
         t = now()
-        stmt = (
-            insert(File)
-            .values(
-                site_id=site_id,
-                path=report.path,
-                filename=posixpath.basename(report.path),
-                size_bytes=report.size_bytes,
-                sha256=report.sha256,
-                state=FileState.DETECTED.value,
-                version=1,
-                report_id=report.report_id,
-                previous_version_id=previous.id if previous else None,
-                modified_at=report.modified_at,
-                detected_at=t,
-                updated_at=t,
-            )
-            .on_conflict_do_nothing()
-            .returning(File)
+        file = await files_repo.insert_new(
+            session,
+            site_id=site_id,
+            path=report.path,
+            filename=posixpath.basename(report.path),
+            size_bytes=report.size_bytes,
+            sha256=report.sha256,
+            state=FileState.DETECTED.value,
+            version=1,
+            report_id=report.report_id,
+            previous_version_id=previous.id if previous else None,
+            modified_at=report.modified_at,
+            detected_at=t,
+            updated_at=t,
         )
-        file = (await session.scalars(stmt)).first()
         if file is None:  # a concurrent duplicate won the insert
             raced = _repeat_of(
                 await files_repo.at_path_or_report(session, site_id, report.path, report.report_id), site_id, report
@@ -104,27 +97,7 @@ async def report_file(db: SessionFactory, actor: Actor, raw: FileReport) -> File
         details = {"sizeBytes": report.size_bytes, "sha256": report.sha256, "reportId": report.report_id}
         if previous is not None:
             details["previousVersionId"] = str(previous.id)
-        entry = await records.audit(
-            session,
-            actor,
-            "REPORT",
-            file_id=file.id,
-            to_state=FileState.DETECTED.value,
-            details=details,
-            emit=False,
-        )
-        await records.publish(
-            session,
-            "file",
-            {
-                "fileId": file.id,
-                "auditId": entry.id,
-                "action": "REPORT",
-                "fromState": None,
-                "toState": FileState.DETECTED.value,
-                "actor": actor.name,
-            },
-        )
+        await records.transition_written(session, actor, file.id, {}, "REPORT", None, FileState.DETECTED.value, details)
         return file
 
 
