@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, func, inspect, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.db.models import File, FileStateCount
@@ -107,23 +108,34 @@ async def insert_new(session: AsyncSession, **values: Any) -> File | None:
     return (await session.scalars(_INSERT_NEW, values)).first()
 
 
-_SAME_CONTENT = (
-    select(File.id)
-    .where(
-        File.site_id == bindparam("site_id"),
-        File.sha256 == bindparam("sha256"),
-        File.id < bindparam("file_id"),
-        File.state != "REJECTED",
+_EARLIER = aliased(File)
+_LOCK_WITH_DUPLICATE = (
+    select(
+        File,
+        select(_EARLIER.id)
+        .where(
+            _EARLIER.site_id == File.site_id,
+            _EARLIER.sha256 == File.sha256,
+            _EARLIER.id < File.id,
+            _EARLIER.state != "REJECTED",
+        )
+        .order_by(_EARLIER.id)
+        .limit(1)
+        .scalar_subquery(),
     )
-    .order_by(File.id)
-    .limit(1)
+    .where(File.id == bindparam("file_id"))
+    .with_for_update(of=File)
+    .execution_options(populate_existing=True)
 )
 
 
-async def same_content_elsewhere(session: AsyncSession, file: File) -> int | None:
-    """An earlier live file at the same site with the same bytes: the first one detected keeps the content,
-    later copies are rejected at validation."""
-    return await session.scalar(_SAME_CONTENT, {"site_id": file.site_id, "sha256": file.sha256, "file_id": file.id})
+async def lock_with_duplicate(session: AsyncSession, file_id: int) -> tuple[File, int | None]:
+    """``lock`` plus an earlier live file at the same site with the same bytes, in one round trip: the first
+    one detected keeps the content, later copies are rejected at validation."""
+    row = (await session.execute(_LOCK_WITH_DUPLICATE, {"file_id": file_id})).first()
+    if row is None:
+        raise NotFound(f"file {file_id} not found", id=str(file_id))
+    return row[0], row[1]
 
 
 async def counts_by_state(session: AsyncSession) -> dict[str, int]:

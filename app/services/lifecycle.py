@@ -115,8 +115,7 @@ async def validate_file(db: SessionFactory, settings: Settings, actor: Actor, fi
     """Run the real checks; a file that fails them is rejected with the reason codes in the audit."""
     fid = parse_id(file_id)
     async with db() as session, session.begin():
-        file = await files_repo.lock(session, fid)
-        duplicate = await files_repo.same_content_elsewhere(session, file)
+        file, duplicate = await files_repo.lock_with_duplicate(session, fid)
         failures = file_rules.validation_failures(
             filename=file.filename,
             size_bytes=file.size_bytes,
