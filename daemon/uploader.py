@@ -5,8 +5,9 @@ and without a finished upload is due, so a restart resumes exactly where the las
 URL is committed to the state tables before the first byte leaves; after any interruption — this daemon
 killed, the orchestrator restarted, the connection cut — a ``HEAD`` gives the server's durable offset and the
 file continues from there. Each file goes up as one long streaming ``PATCH`` (the orchestrator checkpoints its
-offset every 256 MiB inside it), sent from its own thread (see :class:`_Patch`): bounded reads one ahead of the
-socket, memory flat whatever the size. Measured on loopback with 1 GiB: one PATCH 380-410 MB/s, 8 MiB PATCHes
+offset every 256 MiB inside it), sent from its own thread (see :class:`_Patch`) with ``sendfile`` in 8 MiB
+blocks: the bytes go from the page cache to the socket without passing through this process, memory flat
+whatever the size. Measured on loopback with 1 GiB: one PATCH 380-410 MB/s, 8 MiB PATCHes
 190-230, 64 MiB PATCHes 240-250 (a round trip and a server-side offset commit each); 4, 8 or 16 MiB reads are
 within noise.
 
@@ -252,9 +253,12 @@ class _Stopped(Exception):
 
 
 class _Patch:
-    """One PATCH on its own thread: blocking ``sendall`` of file blocks (``http.client``), each read one block
-    ahead on a helper thread, so the bytes never pass through the event loop (measured on loopback, 1 GiB:
-    ~510-570 MB/s, curl 460-540, httpx's async stream 370-450). :meth:`stop` may be called from any thread."""
+    """One PATCH on its own thread, so the bytes never pass through the event loop: the head through
+    ``http.client``, the body with ``socket.sendfile`` in blocks (zero-copy; measured on loopback, 1 GiB: the
+    daemon's CPU per GiB 0.35-0.40 s -> 0.15-0.19 s, the same throughput as curl against the same server).
+    Over TLS, blocking ``sendall`` of file blocks, each read one block ahead on a helper thread (earlier
+    measurement of that path: ~510-570 MB/s, curl 460-540, httpx's async stream 370-450). :meth:`stop` may be
+    called from any thread."""
 
     def __init__(
         self,
@@ -298,8 +302,14 @@ class _Patch:
         """The server's answer; raises :class:`UploadLinkError`, :class:`FileChangedError` or :class:`_Stopped`."""
         try:
             self._conn = conn = self._connect()
-            with ThreadPoolExecutor(1, thread_name_prefix="upload-read") as reader:
-                conn.request("PATCH", self._url.path, body=self._body(reader), headers=self._headers)
+            conn.request("PATCH", self._url.path, headers=self._headers)  # the head (Content-Length is set)
+            sock = conn.sock
+            if _zero_copy(sock):
+                self._sendfile(sock)
+            else:  # TLS: the bytes must pass through user space to be encrypted
+                with ThreadPoolExecutor(1, thread_name_prefix="upload-read") as reader:
+                    for data in self._body(reader):
+                        conn.send(data)
             response = conn.getresponse()
             return httpx.Response(response.status, headers=response.getheaders(), content=response.read())
         except (OSError, http.client.HTTPException) as exc:
@@ -309,6 +319,29 @@ class _Patch:
         finally:
             if self._conn is not None:
                 self._conn.close()
+
+    def _sendfile(self, sock: socket.socket) -> None:
+        """The body straight from the page cache to the socket (``sendfile``: no read into this process, no copy),
+        a block at a time; between blocks, the same file checks, progress and rate limit as :meth:`_body`."""
+        position = self._start
+        t0 = time.monotonic()
+        with open(self._fd, "rb", buffering=0, closefd=False) as file:
+            while position < self._end:
+                if self._stopped.is_set():
+                    raise _Stopped
+                block = min(self._chunk, self._end - position)
+                sent = sock.sendfile(file, position, block)
+                if self._expect is not None:
+                    _check(os.fstat(self._fd), self._expect)
+                if sent < block:
+                    raise FileChangedError(f"the file ends at {position + sent}, before its reported size {self._end}")
+                position += sent
+                self.sent += sent
+                self._progress(position)
+                if self._rate > 0:
+                    wait = (position - self._start) / self._rate - (time.monotonic() - t0)
+                    if wait > 0:
+                        time.sleep(wait)
 
     def _read(self, at: int) -> bytes:
         data = os.pread(self._fd, min(self._chunk, self._end - at), at)
@@ -339,6 +372,11 @@ class _Patch:
         finally:
             if ahead is not None:
                 ahead.cancel()
+
+
+def _zero_copy(sock: object) -> bool:
+    """Whether the body can go with ``sendfile``: a plain TCP socket, not TLS."""
+    return isinstance(sock, socket.socket) and not isinstance(sock, ssl.SSLSocket)
 
 
 def _b64(value: str) -> str:

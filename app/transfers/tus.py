@@ -307,19 +307,43 @@ class TusApp:
         checkpoints = checksum is None and declared is not None
         durable = view.offset
         checkpoint: asyncio.Task[int] | None = None
+        closing = False
 
         uploaded = BYTES_MOVED.labels("upload")
 
-        def digest(data: bytes | bytearray) -> None:
+        def next_checkpoint() -> None:
+            """Start a checkpoint when enough written bytes are not yet durable and none is running; called when a
+            write or a checkpoint ends (so a stalled client does not hold back the durable offset), and before
+            each batch (where a failed checkpoint ends the request)."""
+            nonlocal checkpoint, durable
+            if not checkpoints or closing:
+                return
+            if checkpoint is not None:
+                if not checkpoint.done():
+                    return
+                durable = checkpoint.result()
+                checkpoint = None
+            if writer.offset - durable >= CHECKPOINT_BYTES:
+                checkpoint = asyncio.create_task(save(durable, writer.offset))
+                checkpoint.add_done_callback(chain)
+
+        def chain(task: asyncio.Task[int]) -> None:
+            if not task.cancelled() and task.exception() is None:
+                next_checkpoint()
+
+        def digest(data: list[bytes]) -> None:
             writer.digest(data)
             if body_digest is not None:
-                body_digest.update(data)
+                for piece in data:
+                    body_digest.update(piece)
 
-        async def write(data: bytes | bytearray) -> None:
+        async def write(data: list[bytes], size: int) -> None:
             # Writing and hashing both release the GIL: on two threads they overlap (SHA-256 is the slower).
+            # The pieces go as they came from the server (one pwritev): no copy into one big buffer.
             await asyncio.gather(asyncio.to_thread(writer.store, data), asyncio.to_thread(digest, data))
-            writer.advance(len(data))
-            uploaded.inc(len(data))
+            writer.advance(size)
+            uploaded.inc(size)
+            next_checkpoint()
 
         async def save(expected: int, offset: int) -> int:
             await asyncio.to_thread(writer.sync)
@@ -327,7 +351,8 @@ class TusApp:
             return offset
 
         pending: asyncio.Future[None] | None = None
-        buffer = bytearray()
+        batch: list[bytes] = []
+        batched = 0
         received = 0
         disconnected = overrun = False
         try:
@@ -342,21 +367,20 @@ class TusApp:
                     if received > room:
                         overrun = True
                         break
-                    buffer += chunk
-                    if len(buffer) >= WRITE_BATCH:
+                    batch.append(chunk)
+                    batched += len(chunk)
+                    if batched >= WRITE_BATCH:
                         if pending is not None:
                             await pending
-                        data, buffer = buffer, bytearray()
-                        pending = asyncio.ensure_future(write(data))
-                        if checkpoints and writer.offset - durable >= CHECKPOINT_BYTES:
-                            if checkpoint is None or checkpoint.done():
-                                if checkpoint is not None:
-                                    durable = checkpoint.result()
-                                checkpoint = asyncio.create_task(save(durable, writer.offset))
+                        pending = asyncio.ensure_future(write(batch, batched))
+                        batch, batched = [], 0
+                        next_checkpoint()
                 if not message.get("more_body", False):
                     break
         finally:
-            # Both must be over before the file is closed, whatever happened; the first failure wins.
+            # Both must be over before the file is closed, whatever happened; the first failure wins. No new
+            # checkpoint starts from here on (the end of the request records its own offset).
+            closing = True
             running = [t for t in (pending, checkpoint) if t is not None]
             outcomes = await asyncio.gather(*running, return_exceptions=True)
             for outcome in outcomes:
@@ -364,8 +388,8 @@ class TusApp:
                     raise outcome
             if checkpoint is not None:
                 durable = checkpoint.result()
-        if buffer and not overrun:
-            await write(buffer)
+        if batch and not overrun:
+            await write(batch, batched)
 
         if overrun or (disconnected and checksum is not None):
             await asyncio.to_thread(writer.rollback, mark)

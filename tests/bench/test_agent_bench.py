@@ -8,6 +8,10 @@ before it returns (the agent renames only durable bytes into place), which curl 
 second baseline, curl followed by an fsync of its file (``baseline_curl_fsync``, ``ratio_fsync``): like for like.
 Best of two runs each, the order alternated, the page cache's writeback flushed between runs.
 
+On a shared machine throughput swings with everyone else's load, so each row also carries CPU seconds per GiB,
+which hardly depend on it: the orchestrator's (``server_cpu``) and the client's (``client_cpu``: this process's
+threads for the daemon, the curl child for curl), least over the runs, ``daemon/curl``.
+
 Prints ``BENCH name value unit baseline_curl=... ratio=... goal=...`` lines.
 """
 
@@ -15,12 +19,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -133,6 +139,54 @@ def curl_download(orch: Orchestrator, file_id: str, target: Path) -> tuple[float
     return elapsed, time.perf_counter() - t0
 
 
+def _process_cpu(pid: int) -> float:
+    """utime + stime of one process (all its threads), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _own_cpu() -> tuple[float, float]:
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime, children.ru_utime + children.ru_stime
+
+
+class _Cpu:
+    """CPU seconds of the orchestrator and of the client (this process or its curl child) over one run."""
+
+    def __init__(self, orch: Orchestrator) -> None:
+        assert orch.proc is not None
+        self.pid = orch.proc.pid
+        self.server: dict[str, list[float]] = {}
+        self.client: dict[str, list[float]] = {}
+
+    def run(self, who: str, fn: Callable[[], float]) -> float:
+        server0, (self0, children0) = _process_cpu(self.pid), _own_cpu()
+        seconds = fn()
+        server1, (self1, children1) = _process_cpu(self.pid), _own_cpu()
+        self.server.setdefault(who, []).append(server1 - server0)
+        self.client.setdefault(who, []).append(children1 - children0 if who == "curl" else self1 - self0)
+        return seconds
+
+    def row(self) -> dict[str, str]:
+        def pair(d: dict[str, list[float]]) -> str:
+            return f"{min(d['daemon']):.2f}/{min(d['curl']):.2f}s"
+
+        return {"server_cpu": pair(self.server), "client_cpu": pair(self.client)}
+
+
+def _daemon_upload_sync(orch: Orchestrator, file_id: str, path: Path) -> float:
+    return asyncio.run(_daemon_upload(orch, file_id, path))
+
+
+def _daemon_download_sync(orch: Orchestrator, file_id: str, sha: str, target: Path) -> float:
+    return asyncio.run(_daemon_download(orch, file_id, sha, target))
+
+
+def _curl_download_into(into: list[tuple[float, float]], orch: Orchestrator, file_id: str, target: Path) -> float:
+    into.append(curl_download(orch, file_id, target))
+    return into[-1][0]
+
+
 def _drop(path: Path) -> None:
     path.unlink(missing_ok=True)
     os.sync()  # the next run does not pay for this one's writeback
@@ -144,15 +198,17 @@ def test_daemon_moves_one_gib_each_way_vs_curl(orchestrator: Orchestrator, work_
     sha = write_random(source, GIB)
     files = [report(orchestrator, f"big-{n}.mov", sha) for n in range(2 * RUNS)]
 
+    cpu = {"upload": _Cpu(orchestrator), "download": _Cpu(orchestrator)}
     up: dict[str, list[float]] = {"daemon": [], "curl": []}
     for n in range(RUNS):
         order = ["curl", "daemon"] if n % 2 == 0 else ["daemon", "curl"]
         for k, who in enumerate(order):
             file_id = files[2 * n + k]
             if who == "daemon":
-                up[who].append(asyncio.run(_daemon_upload(orchestrator, file_id, source)))
+                upload = partial(_daemon_upload_sync, orchestrator, file_id, source)
             else:
-                up[who].append(curl_upload(orchestrator, file_id, source))
+                upload = partial(curl_upload, orchestrator, file_id, source)
+            up[who].append(cpu["upload"].run(who, upload))
 
     operator = Operator.create(orchestrator)
     try:
@@ -165,9 +221,13 @@ def test_daemon_moves_one_gib_each_way_vs_curl(orchestrator: Orchestrator, work_
         for who in ["curl", "daemon"] if n % 2 == 0 else ["daemon", "curl"]:
             _drop(target)
             if who == "daemon":
-                down[who].append(asyncio.run(_daemon_download(orchestrator, files[0], sha, target)))
+                down[who].append(
+                    cpu["download"].run(who, partial(_daemon_download_sync, orchestrator, files[0], sha, target))
+                )
             else:
-                plain, durable = curl_download(orchestrator, files[0], target)
+                timed: list[tuple[float, float]] = []
+                cpu["download"].run(who, partial(_curl_download_into, timed, orchestrator, files[0], target))
+                plain, durable = timed[0]
                 down["curl"].append(plain)
                 down["curl_fsync"].append(durable)
                 assert sha256_of(target) == sha
@@ -186,7 +246,9 @@ def test_daemon_moves_one_gib_each_way_vs_curl(orchestrator: Orchestrator, work_
             baseline_curl=f"{theirs:.1f}",
             ratio=f"{ours / theirs:.2f}",
             **durable,
+            **cpu[direction].row(),
             goal=GOAL,
             runs=",".join(f"{mb_s(s):.0f}" for s in times["daemon"]),
             curl_runs=",".join(f"{mb_s(s):.0f}" for s in times["curl"]),
+            load_avg=f"{os.getloadavg()[0]:.1f}",
         )

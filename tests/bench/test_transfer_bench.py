@@ -1,6 +1,7 @@
-"""1 GiB up (tus PATCH) and down (ranged GET) through a real orchestrator process on loopback, the Python
-client (httpx streaming, the way the daemon moves bytes) beside ``curl`` against the same server in the same
-run (``make bench``; not part of ``make test``).
+"""1 GiB up (tus PATCH) and down (ranged GET) through a real orchestrator process on loopback, Python clients
+beside ``curl`` against the same server in the same run (``make bench``; not part of ``make test``): plain httpx
+streaming, and the daemon's own way of moving bytes (``http.client`` on a thread: ``sendfile`` up, ``readinto``
+reused buffers down; ``*_daemon_way`` rows), which is what a site daemon gets from this server.
 
 Prints ``BENCH name value unit baseline=... ratio=...`` lines; best of three runs each (the machine may be
 shared). Uploads include the server's hashing, fsync and the move into the blob store; downloads discard the
@@ -10,9 +11,11 @@ wire, not the client's disk.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import hashlib
+import http.client
 import os
 import shutil
 import signal
@@ -230,6 +233,42 @@ def httpx_download(url: str, file_id: str) -> float:
     return elapsed
 
 
+def daemon_way_upload(upload_url: str, path: Path) -> float:
+    """The uploader's PATCH (``TusClient.send``: the body from the page cache to the socket with sendfile)."""
+    from daemon.uploader import TusClient
+
+    async def run() -> None:
+        async with httpx.AsyncClient(headers={"X-API-Key": KEY}) as http:
+            sent = await TusClient(http, upload_url.split("/uploads/")[0]).send(upload_url, path, 0, GIB)
+        assert sent.offset == GIB
+
+    t0 = time.perf_counter()
+    asyncio.run(run())
+    return time.perf_counter() - t0
+
+
+def daemon_way_download(url: str, file_id: str) -> float:
+    """The transfer agent's receive loop (``http.client`` ``readinto`` into one reused 4 MiB buffer), the bytes
+    dropped like curl's ``-o /dev/null`` (the agent's hashing, writing and fsync are measured in
+    ``test_agent_bench.py``)."""
+    host, port = url.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=300)
+    buffer = memoryview(bytearray(CHUNK))
+    received = 0
+    t0 = time.perf_counter()
+    try:
+        conn.request("GET", f"/blobs/{file_id}", headers={"X-API-Key": KEY, "Range": f"bytes=0-{GIB - 1}"})
+        response = conn.getresponse()
+        assert response.status == 206
+        while n := response.readinto(buffer):
+            received += n
+    finally:
+        conn.close()
+    elapsed = time.perf_counter() - t0
+    assert received == GIB
+    return elapsed
+
+
 def mb_s(seconds: float) -> float:
     return GIB / seconds / 1e6
 
@@ -239,46 +278,36 @@ def test_one_gib_up_and_down_vs_curl(orchestrator: str, gib_file: tuple[Path, st
     path, sha = gib_file
     url = orchestrator
     runs = 3
-    files = [reported_file(url, f"big-{n}.mov", sha, queue=n == 0) for n in range(2 * runs)]
-    curl_up: list[float] = []
-    py_up: list[float] = []
+    clients = ["curl", "httpx", "daemon_way"]
+    files = [reported_file(url, f"big-{n}.mov", sha, queue=n == 0) for n in range(len(clients) * runs)]
+    uploaders = {"curl": curl_upload, "httpx": httpx_upload, "daemon_way": daemon_way_upload}
+    downloaders = {"curl": curl_download, "httpx": httpx_download, "daemon_way": daemon_way_download}
+    up: dict[str, list[float]] = {who: [] for who in clients}
+    down: dict[str, list[float]] = {who: [] for who in clients}
     for n in range(runs):
-        # Alternate who goes first so page-cache warmth and disk writeback are shared fairly.
-        order = [("curl", files[2 * n]), ("httpx", files[2 * n + 1])]
-        if n % 2:
-            order.reverse()
-        for who, file_id in order:
-            upload_url = new_upload(url, file_id)
-            seconds = curl_upload(upload_url, path) if who == "curl" else httpx_upload(upload_url, path)
-            (curl_up if who == "curl" else py_up).append(seconds)
+        # Rotate who goes first so page-cache warmth and disk writeback are shared fairly.
+        order = clients[n % len(clients) :] + clients[: n % len(clients)]
+        for k, who in enumerate(order):
+            file_id = files[len(clients) * n + k]
+            up[who].append(uploaders[who](new_upload(url, file_id), path))
             assert content_available(url, file_id)
-    curl_down: list[float] = []
-    py_down: list[float] = []
     for n in range(runs):
-        order = ["curl", "httpx"] if n % 2 == 0 else ["httpx", "curl"]
-        for who in order:
-            if who == "curl":
-                curl_down.append(curl_download(url, files[0]))
-            else:
-                py_down.append(httpx_download(url, files[0]))
+        for who in clients[n % len(clients) :] + clients[: n % len(clients)]:
+            down[who].append(downloaders[who](url, files[0]))
 
-    up, up_base = mb_s(min(py_up)), mb_s(min(curl_up))
-    down, down_base = mb_s(min(py_down)), mb_s(min(curl_down))
-    bench(
-        "transfer_upload_1gib_httpx",
-        up,
-        "MB/s",
-        baseline=f"curl:{up_base:.1f}",
-        ratio=f"{up / up_base:.2f}",
-        runs=",".join(f"{mb_s(s):.0f}" for s in py_up),
-    )
-    bench(
-        "transfer_download_1gib_httpx",
-        down,
-        "MB/s",
-        baseline=f"curl:{down_base:.1f}",
-        ratio=f"{down / down_base:.2f}",
-        runs=",".join(f"{mb_s(s):.0f}" for s in py_down),
-    )
-    bench("transfer_upload_1gib_curl", up_base, "MB/s", runs=",".join(f"{mb_s(s):.0f}" for s in curl_up))
-    bench("transfer_download_1gib_curl", down_base, "MB/s", runs=",".join(f"{mb_s(s):.0f}" for s in curl_down))
+    def runs_of(times: list[float]) -> str:
+        return ",".join(f"{mb_s(s):.0f}" for s in times)
+
+    for direction, times in (("upload", up), ("download", down)):
+        base = mb_s(min(times["curl"]))
+        for who in ("httpx", "daemon_way"):
+            ours = mb_s(min(times[who]))
+            bench(
+                f"transfer_{direction}_1gib_{who}",
+                ours,
+                "MB/s",
+                baseline=f"curl:{base:.1f}",
+                ratio=f"{ours / base:.2f}",
+                runs=runs_of(times[who]),
+            )
+        bench(f"transfer_{direction}_1gib_curl", base, "MB/s", runs=runs_of(times["curl"]))
