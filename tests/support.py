@@ -8,6 +8,7 @@ import os
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -220,3 +221,29 @@ async def file_in_state(
     for step in LIFECYCLE[1 : LIFECYCLE.index(state) + 1]:
         await steps[step]()
     return fid
+
+
+MIB = 1024 * 1024
+
+
+def write_random(path: Path, size: int) -> str:
+    """``size`` random bytes, written once (no sparse regions, no repeated blocks, so a resume from a wrong
+    offset cannot hash right), and their SHA-256."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    with path.open("wb") as f:
+        left = size
+        while left:
+            block = os.urandom(min(left, 4 * MIB))
+            f.write(block)
+            digest.update(block)
+            left -= len(block)
+    return digest.hexdigest()
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while block := f.read(4 * MIB):
+            digest.update(block)
+    return digest.hexdigest()

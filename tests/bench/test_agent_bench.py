@@ -33,12 +33,13 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "daemon"))
 from daemon_harness import Orchestrator, free_port, orchestrator_on
-from transfer_harness import Operator, sha256_of, write_random
+from transfer_harness import Operator
 
 from daemon.downloader import BlobDownloader
 from daemon.fileinfo import FileStat, probe
 from daemon.transfers import http_client
 from daemon.uploader import TusClient
+from tests.support import sha256_of, write_random
 
 pytestmark = pytest.mark.bench
 

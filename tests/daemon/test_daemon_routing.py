@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 from daemon_harness import DaemonProcess, Orchestrator, wait_until
-from transfer_harness import MIB, Operator, sha256_of, write_random
+from transfer_harness import MIB, Operator
+
+from tests.support import sha256_of, write_random
 
 DaemonFactory = Callable[..., DaemonProcess]
 RULE = "tustin-mov-to-nashville-e2e"

@@ -15,7 +15,9 @@ from pathlib import Path
 import httpx
 import pytest
 from daemon_harness import DaemonProcess, Orchestrator, free_port, orchestrator_on, wait_until
-from transfer_harness import MIB, Operator, blob_path, recording, sha256_of, state_rows, write_random
+from transfer_harness import MIB, Operator, blob_path, recording, state_rows
+
+from tests.support import sha256_of, write_random
 
 DaemonFactory = Callable[..., DaemonProcess]
 LIFECYCLE = ["DETECTED", "VALIDATED", "QUEUED", "TRANSFERRING", "TRANSFERRED"]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import os
 import sqlite3
 import subprocess
@@ -44,28 +43,6 @@ subscription {
   }
 }
 """
-
-
-def write_random(path: Path, size: int) -> str:
-    """``size`` random bytes, written once (no sparse regions), and their SHA-256."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    with path.open("wb") as f:
-        left = size
-        while left:
-            block = os.urandom(min(left, 4 * MIB))
-            f.write(block)
-            digest.update(block)
-            left -= len(block)
-    return digest.hexdigest()
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while block := f.read(4 * MIB):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def blob_path(orch: Orchestrator, sha256: str) -> Path:

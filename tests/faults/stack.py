@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import inspect
 import os
 import signal
@@ -55,28 +54,6 @@ def tails(*logs: Path, lines: int = 40) -> str:
         text = log.read_text(errors="replace").splitlines()[-lines:] if log.exists() else ["(no log)"]
         out.append(f"--- {log} ---\n" + "\n".join(line[:400] for line in text))
     return "\n".join(out)
-
-
-def write_random(path: Path, size: int) -> str:
-    """``size`` random bytes (no repeated blocks, so a resume from a wrong offset cannot hash right); SHA-256."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    with path.open("wb") as f:
-        left = size
-        while left:
-            block = os.urandom(min(left, 4 * MIB))
-            f.write(block)
-            digest.update(block)
-            left -= len(block)
-    return digest.hexdigest()
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while block := f.read(4 * MIB):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def daemon(

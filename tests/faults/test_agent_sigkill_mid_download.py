@@ -26,20 +26,8 @@ import pytest
 from tests.daemon.daemon_harness import DaemonProcess
 from tests.faults.processes import ServeProcess
 from tests.faults.reconcile import reconcile
-from tests.faults.stack import (
-    MIB,
-    Operator,
-    bytes_moved,
-    daemon,
-    db_files,
-    freeze,
-    restart,
-    sha256_of,
-    sigkill,
-    tails,
-    wait_for,
-    write_random,
-)
+from tests.faults.stack import MIB, Operator, bytes_moved, daemon, db_files, freeze, restart, sigkill, tails, wait_for
+from tests.support import sha256_of, write_random
 
 pytestmark = pytest.mark.slow
 

@@ -29,7 +29,8 @@ import pytest
 from tests.faults.processes import ServeProcess
 from tests.faults.proxy import TcpProxy
 from tests.faults.reconcile import outbox_rows, reconcile, upload_rows
-from tests.faults.stack import MIB, bytes_moved, daemon, db_files, state_rows, tails, wait_for, write_random
+from tests.faults.stack import MIB, bytes_moved, daemon, db_files, state_rows, tails, wait_for
+from tests.support import write_random
 
 pytestmark = pytest.mark.slow
 

@@ -24,18 +24,8 @@ import pytest
 from tests.daemon.daemon_harness import DaemonProcess
 from tests.faults.processes import ServeProcess
 from tests.faults.reconcile import outbox_rows, reconcile
-from tests.faults.stack import (
-    MIB,
-    daemon,
-    db_files,
-    freeze,
-    read_position,
-    restart,
-    sigkill,
-    tails,
-    wait_for,
-    write_random,
-)
+from tests.faults.stack import MIB, daemon, db_files, freeze, read_position, restart, sigkill, tails, wait_for
+from tests.support import write_random
 
 pytestmark = pytest.mark.slow
 

@@ -24,20 +24,8 @@ import pytest
 from tests.daemon.daemon_harness import DaemonProcess
 from tests.faults.processes import ServeProcess
 from tests.faults.reconcile import reconcile
-from tests.faults.stack import (
-    MIB,
-    bytes_moved,
-    daemon,
-    db_files,
-    restart,
-    sha256_of,
-    sigkill,
-    state_rows,
-    tails,
-    wait_for,
-    write_random,
-)
-from tests.support import GLOBAL_KEY
+from tests.faults.stack import MIB, bytes_moved, daemon, db_files, restart, sigkill, state_rows, tails, wait_for
+from tests.support import GLOBAL_KEY, sha256_of, write_random
 
 pytestmark = pytest.mark.slow
 
