@@ -53,7 +53,7 @@ def _with_db(settings: Settings, work: Callable[[SessionFactory], Awaitable[T]])
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
-    from app.main import create_app
+    from app.main import create_app, tune_gc_for_serving
 
     settings = _settings()
     url = resolve_database_url(settings)
@@ -77,7 +77,9 @@ def cmd_serve(args: argparse.Namespace) -> None:
         os.environ["DATABASE_URL"] = url
         uvicorn.run("app.main:app_from_environment", factory=True, workers=workers, **options)  # type: ignore[arg-type]
     else:
-        uvicorn.run(create_app(settings, url), **options)  # type: ignore[arg-type]
+        app = create_app(settings, url)
+        tune_gc_for_serving()
+        uvicorn.run(app, **options)  # type: ignore[arg-type]
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:

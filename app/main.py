@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import sys
 from collections.abc import AsyncIterator
@@ -170,4 +171,16 @@ def app_from_environment() -> Starlette:
 
     settings = Settings()
     configure_logging(settings.log_level, json_logs=not sys.stderr.isatty())
-    return create_app(settings)
+    app = create_app(settings)
+    tune_gc_for_serving()
+    return app
+
+
+def tune_gc_for_serving() -> None:
+    """For a serving process only (not tests, which build many apps in one process): freeze what start-up
+    built so the collector never scans it again, and collect the oldest generation less often. With 1,000
+    WebSocket subscribers, full collections grew to 100-220 ms pauses that stalled every delivery of the
+    event in flight (fan-out p99 355 ms -> 168 ms with this, measured with a profiling harness)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 50, 100)

@@ -7,7 +7,7 @@ import asyncio
 from asyncio import Future
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar, cast
 
 from strawberry.dataloader import DataLoader, DefaultCache
@@ -116,6 +116,8 @@ class Loaders:
     transfers_by_file: DataLoader[int, list[TransferJob]]
     audit_by_file: DataLoader[int, list[AuditLog]]
     active_files_by_user: DataLoader[int, int]
+    #: Subscription payloads built once per shared event (by subscription kind), not once per subscriber.
+    payloads: dict[str, object] = field(default_factory=dict)
 
 
 def build_loaders(db: SessionFactory) -> Loaders:

@@ -62,15 +62,24 @@ def _variables_in_selection(operation: OperationDefinitionNode) -> frozenset[str
 
 
 class SharedEventExecution(StrawberryGraphQLCoreExecutionContext):
+    _share_static: tuple[int, str, object] | None = None
+
+    def build_per_event_executor(self, payload: Any) -> Any:
+        """The subscription's part of the key (operation, variables, viewer) is worked out once, on the
+        subscription's executor, which every per-event executor is a copy of."""
+        if self._share_static is None:
+            coerced = self.variable_values.coerced
+            used = {name: coerced.get(name) for name in sorted(_variables_in_selection(self.operation))}
+            actor = getattr(self.context_value, "actor", None)
+            viewer = (actor.kind, actor.name, actor.role, actor.user_id, actor.site_code) if actor else None
+            self._share_static = (id(self.operation), json.dumps(used, default=str, sort_keys=True), viewer)
+        return super().build_per_event_executor(payload)
+
     def _share_key(self) -> Hashable | None:
         event_key = getattr(self.root_value, _KEY, None)
-        if event_key is None:
+        if event_key is None or self._share_static is None:
             return None
-        coerced = self.variable_values.coerced
-        used = {name: coerced.get(name) for name in sorted(_variables_in_selection(self.operation))}
-        actor = getattr(self.context_value, "actor", None)
-        viewer = (actor.kind, actor.name, actor.role, actor.user_id, actor.site_code) if actor else None
-        return (event_key, id(self.operation), json.dumps(used, default=str, sort_keys=True), viewer)
+        return (event_key, *self._share_static)
 
     def execute_operation(self, serially: bool | None = None) -> Any:
         key = self._share_key()

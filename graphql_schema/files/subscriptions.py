@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from typing import cast
 
 import strawberry
 
@@ -42,15 +43,18 @@ class FileSubscriptions:
                 dest = await settled(ready(loaders.site, row.destination_site_id)) if row.destination_site_id else None
                 if scope not in {site.code if site else None, dest.code if dest else None}:
                     continue
-            yield shared(
-                FileEvent(
-                    cursor=str(event.id),
-                    file=File.from_row(row),
-                    action=str(event.payload["action"]),
-                    from_state=_state(event.payload.get("fromState")),
-                    to_state=_state(event.payload.get("toState")),
-                    actor=str(event.payload.get("actor", "")),
-                    at=event.at or row.updated_at,
-                ),
-                ("file", event.id),
-            )
+            payload = loaders.payloads.get("fileEvents")
+            if payload is None:
+                payload = loaders.payloads["fileEvents"] = shared(
+                    FileEvent(
+                        cursor=str(event.id),
+                        file=File.from_row(row),
+                        action=str(event.payload["action"]),
+                        from_state=_state(event.payload.get("fromState")),
+                        to_state=_state(event.payload.get("toState")),
+                        actor=str(event.payload.get("actor", "")),
+                        at=event.at or row.updated_at,
+                    ),
+                    ("file", event.id),
+                )
+            yield cast(FileEvent, payload)
