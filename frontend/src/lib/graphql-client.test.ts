@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { errorMessage, gqlRequest, GraphQLRequestError } from "./graphql-client";
+import { errorMessage, gqlRequest, GraphQLRequestError, isRetryable } from "./graphql-client";
 import { StatsQuery } from "@/graphql/operations";
 import { mockGraphQL } from "@/test/render";
 
@@ -44,5 +44,27 @@ describe("gqlRequest", () => {
     );
     const err = (await gqlRequest(StatsQuery).catch((e: unknown) => e)) as GraphQLRequestError;
     expect(err.message).toContain("502");
+  });
+});
+
+describe("isRetryable", () => {
+  it("retries a database outage, an unreachable server and unexpected failures, not answers", async () => {
+    mockGraphQL(() => ({
+      data: null,
+      errors: [
+        {
+          message: "Service temporarily unavailable: the database cannot be reached. Retry shortly.",
+          extensions: { code: "SERVICE_UNAVAILABLE", retryable: true },
+        },
+      ],
+    }));
+    const outage = await gqlRequest(StatsQuery).catch((e: unknown) => e);
+    expect((outage as GraphQLRequestError).code).toBe("SERVICE_UNAVAILABLE");
+    expect(isRetryable(outage)).toBe(true);
+    expect(isRetryable(new GraphQLRequestError("Cannot reach the server", "NETWORK"))).toBe(true);
+    expect(isRetryable(new GraphQLRequestError("Internal server error.", "INTERNAL"))).toBe(true);
+    expect(isRetryable(new GraphQLRequestError("no", "FORBIDDEN"))).toBe(false);
+    expect(isRetryable(new GraphQLRequestError("stale", "CONFLICT"))).toBe(false);
+    expect(isRetryable(new GraphQLRequestError("bad", "BAD_USER_INPUT"))).toBe(false);
   });
 });

@@ -16,6 +16,10 @@ export type ErrorCode =
   | "BAD_USER_INPUT"
   | "RATE_LIMITED"
   | "MAM_DELIVERY_FAILED"
+  | "SERVICE_UNAVAILABLE"
+  | "BAD_REQUEST"
+  | "PAYLOAD_TOO_LARGE"
+  | "QUERY_TOO_COMPLEX"
   | "NETWORK"
   | "INTERNAL";
 
@@ -55,6 +59,16 @@ export function errorMessage(error: unknown): string {
   }
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/**
+ * Worth asking again: the server was unreachable, failed unexpectedly, or said so itself
+ * (SERVICE_UNAVAILABLE with `retryable`, e.g. while its database restarts). Anything else is an answer.
+ */
+export function isRetryable(error: unknown): boolean {
+  if (!(error instanceof GraphQLRequestError)) return true;
+  if (error.code === "NETWORK" || error.code === "INTERNAL" || error.code === "SERVICE_UNAVAILABLE") return true;
+  return error.errors[0]?.extensions?.retryable === true;
 }
 
 export function isUnauthenticated(error: unknown): boolean {

@@ -1,5 +1,5 @@
 import { MutationCache, QueryCache, QueryClient } from "@tanstack/react-query";
-import { GraphQLRequestError, isUnauthenticated } from "./graphql-client";
+import { isRetryable, isUnauthenticated } from "./graphql-client";
 import { queryKeys } from "./query-keys";
 
 /**
@@ -24,9 +24,8 @@ export function createQueryClient(): QueryClient {
         staleTime: Infinity,
         refetchOnWindowFocus: false,
         refetchOnReconnect: false,
-        retry: (failureCount, error) =>
-          !(error instanceof GraphQLRequestError && error.code !== "NETWORK" && error.code !== "INTERNAL") &&
-          failureCount < 2,
+        // A database restart answers SERVICE_UNAVAILABLE for a few seconds: ride it out with backoff.
+        retry: (failureCount, error) => isRetryable(error) && failureCount < 3,
       },
     },
   });
