@@ -26,7 +26,8 @@ from app.events.hub import EventHub
 from app.guards import BodyLimit, OriginGuard
 from app.integrations.mam import mam_adapter
 from app.observability.metrics import RequestMetrics, refresh_state, render
-from app.services.reads import state_count_compaction_loop
+from app.services.periodic import every
+from app.services.reads import compact_state_counts
 from app.services.reporting import sweep_offline
 from app.services.routing import invalidate_rules
 from app.services.security import LoginLimiter, configure_password_cost
@@ -85,14 +86,8 @@ def create_app(settings: Settings, database_url: str | None = None) -> Starlette
         build_schema(settings), settings=settings, db=db, hub=hub, limiter=limiter, mam=mam_adapter(settings)
     )
 
-    async def sweeper() -> None:
-        silence = timedelta(seconds=settings.site_offline_after_seconds)
-        while True:
-            await asyncio.sleep(min(15.0, settings.site_offline_after_seconds / 3))
-            try:
-                await sweep_offline(db, SYSTEM, silence)
-            except Exception:  # keep sweeping through database restarts
-                log.warning("offline sweep failed", exc_info=True)
+    offline_after = timedelta(seconds=settings.site_offline_after_seconds)
+    offline_every = min(15.0, settings.site_offline_after_seconds / 3)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -103,11 +98,16 @@ def create_app(settings: Settings, database_url: str | None = None) -> Starlette
             )
         await hub.start()
         tasks = [
-            asyncio.create_task(sweeper(), name="offline-sweeper"),
+            asyncio.create_task(
+                every(offline_every, lambda: sweep_offline(db, SYSTEM, offline_after), "offline sweep"),
+                name="offline-sweeper",
+            ),
             asyncio.create_task(dispatcher_loop(db, settings), name="webhook-dispatcher"),
             asyncio.create_task(retention_loop(settings, db), name="blob-retention"),
             asyncio.create_task(lease_loop(db, settings), name="transfer-lease"),
-            asyncio.create_task(state_count_compaction_loop(db), name="state-count-compaction"),
+            asyncio.create_task(
+                every(5.0, lambda: compact_state_counts(db), "state count compaction"), name="state-count-compaction"
+            ),
         ]
         try:
             yield
@@ -122,7 +122,7 @@ def create_app(settings: Settings, database_url: str | None = None) -> Starlette
 
     async def metrics(request: Request) -> Response:
         try:
-            await asyncio.wait_for(refresh_state(engine, hub), timeout=5)
+            await asyncio.wait_for(refresh_state(db, hub), timeout=5)
         except Exception:  # the scrape still reports latency histograms and listener health
             log.warning("metrics: database snapshot failed", exc_info=True)
         return Response(render(), media_type="text/plain; version=0.0.4; charset=utf-8")

@@ -61,8 +61,24 @@ def _variables_in_selection(operation: OperationDefinitionNode) -> frozenset[str
     return names
 
 
+class _Same:
+    """Keys by identity, holding the object: an ``id()`` alone could be reused by a later document once the
+    parse cache let the first one go, and a cached result would then answer the wrong selection."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: object) -> None:
+        self.obj = obj
+
+    def __hash__(self) -> int:
+        return id(self.obj)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.obj is self.obj
+
+
 class SharedEventExecution(StrawberryGraphQLCoreExecutionContext):
-    _share_static: tuple[int, str, object] | None = None
+    _share_static: tuple[_Same, str, object] | None = None
 
     def build_per_event_executor(self, payload: Any) -> Any:
         """The subscription's part of the key (operation, variables, viewer) is worked out once, on the
@@ -72,7 +88,7 @@ class SharedEventExecution(StrawberryGraphQLCoreExecutionContext):
             used = {name: coerced.get(name) for name in sorted(_variables_in_selection(self.operation))}
             actor = getattr(self.context_value, "actor", None)
             viewer = (actor.kind, actor.name, actor.role, actor.user_id, actor.site_code) if actor else None
-            self._share_static = (id(self.operation), json.dumps(used, default=str, sort_keys=True), viewer)
+            self._share_static = (_Same(self.operation), json.dumps(used, default=str, sort_keys=True), viewer)
         return super().build_per_event_executor(payload)
 
     def _share_key(self) -> Hashable | None:

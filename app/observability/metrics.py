@@ -11,10 +11,12 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
-from sqlalchemy import text
 from strawberry.extensions import SchemaExtension
 
+from app.db.engine import SessionFactory
+from app.domain.permissions import SYSTEM
 from app.observability.logs import new_request_id, request_id
+from app.services import reads
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 HTTP_LATENCY = Histogram(
@@ -83,13 +85,12 @@ STATE = StateCollector()
 REGISTRY.register(STATE)
 
 
-async def refresh_state(engine: Any, hub: Any) -> None:
-    async with engine.connect() as conn:
-        rows = (await conn.execute(text("SELECT state, sum(n) FROM file_state_counts GROUP BY state"))).all()
-        active = await conn.scalar(text("SELECT count(*) FROM transfer_jobs WHERE status IN ('PENDING','RUNNING')"))
+async def refresh_state(db: SessionFactory, hub: Any) -> None:
+    """The same figures the dashboard's ``stats`` shows (trigger-maintained counts, never a scan of files)."""
+    view = await reads.stats(db, SYSTEM)
     STATE.snapshot = {
-        "files": {state: int(n) for state, n in rows},
-        "active_transfers": int(active or 0),
+        "files": view.by_state,
+        "active_transfers": view.active_transfers,
         "subscribers": hub.subscriber_count,
         "lag": hub.last_dispatch_lag_seconds,
         "listener": hub.healthy,

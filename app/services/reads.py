@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -176,13 +175,3 @@ async def stats(db: SessionFactory, actor: Actor) -> StatsView:
 async def compact_state_counts(db: SessionFactory) -> None:
     async with db() as session, session.begin():
         await files_repo.compact_state_counts(session)
-
-
-async def state_count_compaction_loop(db: SessionFactory, seconds: float = 5.0) -> None:
-    """Keeps the per-state delta rows few (two per transition between runs) so `stats` stays a tiny sum."""
-    while True:
-        await asyncio.sleep(seconds)
-        try:
-            await compact_state_counts(db)
-        except Exception:  # keep compacting through database restarts
-            log.warning("state count compaction failed", exc_info=True)

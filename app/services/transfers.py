@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from datetime import datetime, timedelta
@@ -22,6 +21,7 @@ from app.repositories import sites as sites_repo
 from app.repositories import transfers as transfers_repo
 from app.services import records
 from app.services.lifecycle import now, parse_id, transition
+from app.services.periodic import every
 
 log = logging.getLogger("colorroute.transfers")
 #: Who the audit trail names when the lease fails a silent agent's job.
@@ -221,9 +221,5 @@ async def fail_silent_transfers(db: SessionFactory, stall: timedelta, limit: int
 async def lease_loop(db: SessionFactory, settings: Settings) -> None:
     """Run the lease sweep for the app's lifetime, a few times per stall period."""
     stall = timedelta(seconds=settings.transfer_stall_seconds)
-    while True:
-        await asyncio.sleep(min(30.0, settings.transfer_stall_seconds / 4))
-        try:
-            await fail_silent_transfers(db, stall)
-        except Exception:  # keep sweeping through database restarts
-            log.warning("transfer lease sweep failed", exc_info=True)
+    period = min(30.0, settings.transfer_stall_seconds / 4)
+    await every(period, lambda: fail_silent_transfers(db, stall), "transfer lease sweep")

@@ -28,6 +28,7 @@ from app.repositories import transfers as transfers_repo
 from app.repositories import uploads as uploads_repo
 from app.services import records
 from app.services.lifecycle import now, parse_id
+from app.services.periodic import every
 from app.transfers.blobstore import BlobStore, is_upload_id
 
 log = logging.getLogger("colorroute.uploads")
@@ -326,11 +327,10 @@ async def retention_loop(settings: Settings, db: SessionFactory, period_seconds:
     keep = timedelta(days=settings.blob_retention_days)
     period = period_seconds or min(3600.0, max(keep.total_seconds() / 4, 1.0))
     blobs = BlobStore(settings.blob_dir)
-    while True:
-        try:
-            expired = await expire_blobs(db, blobs, keep)
-            if expired:
-                log.info("expired the stored content of %d files", len(expired))
-        except Exception:  # keep going through database restarts
-            log.warning("blob retention pass failed", exc_info=True)
-        await asyncio.sleep(period)
+
+    async def one_pass() -> None:
+        expired = await expire_blobs(db, blobs, keep)
+        if expired:
+            log.info("expired the stored content of %d files", len(expired))
+
+    await every(period, one_pass, "blob retention pass", first_now=True)

@@ -5,7 +5,6 @@ Replicas share the work safely: a subscription is claimed with ``FOR UPDATE SKIP
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from app.domain.permissions import Actor, Capability, has_capability
 from app.integrations.http import signed_post
 from app.services import records
 from app.services.lifecycle import now, parse_id
+from app.services.periodic import every
 
 log = logging.getLogger(__name__)
 _BATCH = 100
@@ -161,9 +161,4 @@ async def _dispatch_subscription(db: SessionFactory, settings: Settings, sid: in
 
 
 async def dispatcher_loop(db: SessionFactory, settings: Settings) -> None:
-    while True:
-        try:
-            await dispatch_once(db, settings)
-        except Exception:
-            log.warning("webhook dispatch failed", exc_info=True)
-        await asyncio.sleep(settings.webhook_poll_seconds)
+    await every(settings.webhook_poll_seconds, lambda: dispatch_once(db, settings), "webhook dispatch", first_now=True)

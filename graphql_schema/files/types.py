@@ -13,7 +13,7 @@ from app.domain.states import allowed_actions
 from graphql_schema.common import CountFn, PageInfo, gid
 from graphql_schema.context import Info
 from graphql_schema.enums import FileAction, FileState
-from graphql_schema.loaders import ready, then
+from graphql_schema.loaders import ready, settled, then
 from graphql_schema.scalars import BigInt
 from graphql_schema.sites.types import Site
 
@@ -116,15 +116,12 @@ class File:
         site = ready(sites, self._row.site_id)
         destination = ready(sites, self._row.destination_site_id) if self._row.destination_site_id else None
         if isinstance(site, Awaitable) or isinstance(destination, Awaitable):
-            return cast(list[FileAction], self._allowed_later(site, destination, info))
-        return self._allowed(site, destination, info)
 
-    async def _allowed_later(
-        self, site: SiteRow | Awaitable[SiteRow | None] | None, destination: object, info: Info
-    ) -> list[FileAction]:
-        found = await site if isinstance(site, Awaitable) else site
-        other = await destination if isinstance(destination, Awaitable) else destination
-        return self._allowed(found, cast(SiteRow | None, other), info)
+            async def later() -> list[FileAction]:
+                return self._allowed(await settled(site), await settled(destination), info)
+
+            return cast(list[FileAction], later())
+        return self._allowed(site, destination, info)
 
     def _allowed(self, site: SiteRow | None, destination: SiteRow | None, info: Info) -> list[FileAction]:
         facts = FileFacts(
