@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import strawberry
@@ -34,10 +34,6 @@ class Context:
     response: Response | WebSocket | None
     session_token: str | None = None
     connection_params: dict[str, Any] | None = None
-    #: Cookie changes made by login/logout, applied to the HTTP response by the view.
-    set_cookie: tuple[str, int] | None = None
-    clear_cookie: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def client_addr(self) -> str | None:

@@ -207,18 +207,6 @@ async def matching_rule(db: SessionFactory, file: File, site_code: str) -> Rule 
     return first_match(await _current_rules(db), site_code, file.path, file.size_bytes)
 
 
-async def destination_for(db: SessionFactory, file_id: str) -> str | None:
-    """``queueFile`` without a destination: the matching rule's destination, if any."""
-    fid = parse_id(file_id)
-    async with db() as session:
-        file = await session.get(File, fid)
-        if file is None:
-            return None
-        codes = await sites_repo.site_codes(session, file.site_id)
-    rule = await matching_rule(db, file, codes[file.site_id])
-    return rule.destination_site if rule else None
-
-
 async def route_new_file(db: SessionFactory, settings: Settings, file: File, site_code: str) -> File:
     """After a report: validate and queue as the first matching rule says."""
     if file.state != FileState.DETECTED.value or file.version != 1:
