@@ -186,7 +186,7 @@ class TusClient:
                 elif r.status_code == 409 and "Upload-Offset" in r.headers:
                     new = int(r.headers["Upload-Offset"])
                     event("upload.offset_moved", logging.WARNING, url=url, ours=offset, theirs=new)
-                elif r.status_code == 409 and _tus_error(r)[1] == "upload already complete":
+                elif r.status_code == 409 and _tus_error(r)[2] == "UPLOAD_COMPLETE":
                     new = length
                 elif r.status_code in (404, 410):
                     raise UploadGoneError(url)

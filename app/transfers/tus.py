@@ -273,7 +273,8 @@ class TusApp:
             if view.completed:
                 if offset == view.length and not declared:
                     return _empty(204, **{"Upload-Offset": str(view.length)})
-                return _error(409, "CONFLICT", "upload already complete", offset=view.length)
+                message = f"the upload is already complete ({view.length} bytes)"
+                return _error(409, "CONFLICT", message, reason="UPLOAD_COMPLETE", offset=view.length)
             if offset != view.offset:
                 return _offset_conflict(offset, view.offset)
             if declared is not None and offset + declared > view.length:
