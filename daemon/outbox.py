@@ -7,6 +7,7 @@ columns let a rescan skip files it has already hashed: a restart over 100,000 fi
 index look-ups, not 100,000 hashes.
 
 All SQLite work happens on one dedicated thread: commits fsync, and fsync must not stall the event loop.
+The tables, and their schema version, are :mod:`daemon.statedb`'s.
 """
 
 from __future__ import annotations
@@ -25,32 +26,11 @@ from typing import TypeVar
 
 from daemon.config import ConfigError
 from daemon.logs import event
+from daemon.statedb import open_state_db
 
 T = TypeVar("T")
 
-SCHEMA_VERSION = "1"
 _UNKNOWN_CHUNK = 500  # 4 bound parameters each, well under SQLite's limit
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS reports (
-    report_id       TEXT PRIMARY KEY,
-    path            TEXT NOT NULL,
-    size_bytes      INTEGER NOT NULL,
-    mtime_ns        INTEGER NOT NULL,
-    sha256          TEXT NOT NULL,
-    status          TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed_permanent')),
-    attempts        INTEGER NOT NULL DEFAULT 0,
-    last_error      TEXT,
-    next_attempt_at REAL,
-    file_id         TEXT,
-    detected_at     TEXT NOT NULL,
-    updated_at      TEXT NOT NULL,
-    UNIQUE (path, sha256)
-);
-CREATE INDEX IF NOT EXISTS reports_by_stat ON reports (path, size_bytes, mtime_ns);
-CREATE INDEX IF NOT EXISTS reports_pending ON reports (status) WHERE status = 'pending';
-"""
 
 
 @dataclass(frozen=True)
@@ -131,13 +111,8 @@ class Outbox:
 
     @staticmethod
     def _open_sync(path: Path, site: str, watch: str) -> tuple[sqlite3.Connection, str]:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        conn = open_state_db(path, busy_timeout_ms=5000)
         try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=FULL")
-            conn.execute("PRAGMA busy_timeout=5000")
-            conn.executescript(_SCHEMA)
             meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
             if meta.get("site", site) != site:
                 raise ConfigError(
@@ -145,7 +120,7 @@ class Outbox:
                     "give each site its own --state-dir"
                 )
             conn.execute("BEGIN IMMEDIATE")
-            for key, value in (("site", site), ("watch", watch), ("schema", SCHEMA_VERSION)):
+            for key, value in (("site", site), ("watch", watch)):
                 conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
             conn.execute("COMMIT")
         except BaseException:

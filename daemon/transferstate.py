@@ -10,6 +10,7 @@
 
 The outbox's ``reports`` table is read here (which files are reported, with which stat), never written. Same
 durability as the outbox: WAL, ``synchronous=FULL``; commits fsync on this module's thread, not the event loop.
+The tables, and their schema version, are :mod:`daemon.statedb`'s.
 """
 
 from __future__ import annotations
@@ -23,38 +24,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal, TypeVar
 
+from daemon.statedb import open_state_db
+
 T = TypeVar("T")
 
 UploadStatus = Literal["pending", "done", "stale", "skipped", "failed"]
 JobStatus = Literal["claiming", "running", "delivered", "retry"]
 
 _CHUNK = 400  # report ids per IN (...) list
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS uploads (
-    report_id       TEXT PRIMARY KEY,
-    file_id         TEXT NOT NULL,
-    url             TEXT,
-    status          TEXT NOT NULL CHECK (status IN ('pending', 'done', 'stale', 'skipped', 'failed')),
-    attempts        INTEGER NOT NULL DEFAULT 0,
-    last_error      TEXT,
-    next_attempt_at REAL,
-    updated_at      TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS agent_jobs (
-    file_id         TEXT PRIMARY KEY,
-    transfer_id     TEXT,
-    path            TEXT NOT NULL,
-    sha256          TEXT NOT NULL,
-    size_bytes      INTEGER NOT NULL,
-    status          TEXT NOT NULL CHECK (status IN ('claiming', 'running', 'delivered', 'retry')),
-    attempts        INTEGER NOT NULL DEFAULT 0,
-    next_attempt_at REAL,
-    last_error      TEXT,
-    updated_at      TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS agent_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
 
 # A reported file needs its bytes sent when no upload row exists yet, when its row waits for a retry that is
 # due, or when it was found changed on disk ("stale") but the outbox has since re-recorded the same content
@@ -155,17 +132,7 @@ class TransferState:
 
     @staticmethod
     def _open_sync(path: Path) -> sqlite3.Connection:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=FULL")
-            conn.execute("PRAGMA busy_timeout=10000")
-            conn.executescript(_SCHEMA)
-        except BaseException:
-            conn.close()
-            raise
-        return conn
+        return open_state_db(path, busy_timeout_ms=10000)
 
     async def _run(self, fn: Callable[..., T], *args: object) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)

@@ -1,0 +1,111 @@
+"""The daemon's state file (``STATE_DIR/outbox.sqlite3``): its connection settings and its schema version.
+
+The outbox and the transfer state keep their tables in this one file, each through its own connection. Its
+layout is numbered with ``PRAGMA user_version`` and brought up to date by :data:`MIGRATIONS`, in order, in one
+transaction with the version bump, so an upgraded daemon keeps its outbox and state, a crash mid-upgrade leaves
+the old layout whole, and a daemon never writes to a layout newer than it knows.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+
+from daemon.config import ConfigError
+from daemon.logs import event
+
+#: One migration: the statements that take the file from the previous version to this one.
+Migration = Sequence[str]
+
+#: Version N is reached by running ``MIGRATIONS[N - 1]``. Append; never edit a migration that has shipped.
+MIGRATIONS: tuple[Migration, ...] = (
+    # 1 — the layout daemons created before the file was versioned (they left user_version at 0). ``IF NOT
+    # EXISTS`` adopts such a file as it is, and creates the transfer tables a daemon older than them lacks.
+    (
+        "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        """CREATE TABLE IF NOT EXISTS reports (
+            report_id       TEXT PRIMARY KEY,
+            path            TEXT NOT NULL,
+            size_bytes      INTEGER NOT NULL,
+            mtime_ns        INTEGER NOT NULL,
+            sha256          TEXT NOT NULL,
+            status          TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed_permanent')),
+            attempts        INTEGER NOT NULL DEFAULT 0,
+            last_error      TEXT,
+            next_attempt_at REAL,
+            file_id         TEXT,
+            detected_at     TEXT NOT NULL,
+            updated_at      TEXT NOT NULL,
+            UNIQUE (path, sha256)
+        )""",
+        "CREATE INDEX IF NOT EXISTS reports_by_stat ON reports (path, size_bytes, mtime_ns)",
+        "CREATE INDEX IF NOT EXISTS reports_pending ON reports (status) WHERE status = 'pending'",
+        """CREATE TABLE IF NOT EXISTS uploads (
+            report_id       TEXT PRIMARY KEY,
+            file_id         TEXT NOT NULL,
+            url             TEXT,
+            status          TEXT NOT NULL CHECK (status IN ('pending', 'done', 'stale', 'skipped', 'failed')),
+            attempts        INTEGER NOT NULL DEFAULT 0,
+            last_error      TEXT,
+            next_attempt_at REAL,
+            updated_at      TEXT NOT NULL
+        )""",
+        """CREATE TABLE IF NOT EXISTS agent_jobs (
+            file_id         TEXT PRIMARY KEY,
+            transfer_id     TEXT,
+            path            TEXT NOT NULL,
+            sha256          TEXT NOT NULL,
+            size_bytes      INTEGER NOT NULL,
+            status          TEXT NOT NULL CHECK (status IN ('claiming', 'running', 'delivered', 'retry')),
+            attempts        INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at REAL,
+            last_error      TEXT,
+            updated_at      TEXT NOT NULL
+        )""",
+        "CREATE TABLE IF NOT EXISTS agent_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ),
+    # 2 — the version lives in user_version alone: unversioned daemons also wrote meta.schema = '1'.
+    ("DELETE FROM meta WHERE key = 'schema'",),
+)
+
+
+def open_state_db(path: Path, *, busy_timeout_ms: int) -> sqlite3.Connection:
+    """A durable connection (WAL, ``synchronous=FULL``) to a state file at the current schema version."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        migrate(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def migrate(conn: sqlite3.Connection, path: Path, migrations: Sequence[Migration] = MIGRATIONS) -> int:
+    """Bring the file to ``len(migrations)``; returns the version found. All pending steps commit together, and
+    the version is read inside the write lock, so two connections opening at once migrate once."""
+    known = len(migrations)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        found = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if found > known:
+            raise ConfigError(
+                f"state file {path} has schema version {found}, but this daemon knows versions up to {known}: "
+                "it was written by a newer colorroute-daemon; run that version (or give this one another --state-dir)"
+            )
+        for number in range(found + 1, known + 1):
+            for statement in migrations[number - 1]:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    if found < known:
+        event("state.migrated", logging.INFO, path=str(path), from_version=found, to_version=known)
+    return found
