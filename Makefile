@@ -9,7 +9,7 @@ HAS_FRONTEND := $(wildcard $(FRONTEND)/package.json)
 UI_SOURCES := $(shell find $(FRONTEND)/src $(FRONTEND)/index.html $(FRONTEND)/graphiql.html $(FRONTEND)/vite.config.* $(FRONTEND)/package.json -type f 2>/dev/null)
 PYTEST_FLAGS ?=
 
-.PHONY: run test bench install ui lint typecheck schema schema-check test-py test-frontend test-e2e chromium clean
+.PHONY: run test bench install ui lint typecheck schema schema-check codegen codegen-check test-py test-frontend test-e2e chromium clean
 
 install: $(STAMP)
 
@@ -28,8 +28,23 @@ $(FRONTEND)/dist/index.html: $(FRONTEND)/node_modules/.package-lock.json $(UI_SO
 	cd $(FRONTEND) && npm run build
 
 ui: $(FRONTEND)/dist/index.html
+
+## make codegen: regenerate the UI's typed GraphQL code (frontend/src/gql) after schema or document changes
+codegen: $(FRONTEND)/node_modules/.package-lock.json
+	cd $(FRONTEND) && npm run codegen
+
+## codegen-check: generate into a scratch folder and compare, so a stale frontend/src/gql fails without being touched
+codegen-check: $(FRONTEND)/node_modules/.package-lock.json
+	@set -e; out=$$(mktemp -d); trap 'rm -rf "$$out"' EXIT; \
+	(cd $(FRONTEND) && CODEGEN_OUT="$$out/" npm run --silent codegen); \
+	if ! diff -ru $(FRONTEND)/src/gql "$$out"; then \
+	  echo "frontend/src/gql does not match schema.graphql and the UI's documents: run 'make codegen' and commit" >&2; \
+	  exit 1; \
+	fi
 else
 ui:
+	@echo "no frontend yet"
+codegen codegen-check:
 	@echo "no frontend yet"
 endif
 
@@ -77,7 +92,7 @@ test-e2e:
 endif
 
 ## make test: installs what tests need and runs them all (lint, types, schema contract, Python, UI, browser)
-test: lint typecheck schema-check test-py test-frontend test-e2e
+test: lint typecheck schema-check codegen-check test-py test-frontend test-e2e
 
 ## make bench: every benchmark in tests/bench, one table with in-run baselines
 bench: install
