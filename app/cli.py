@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from app.config import Settings
 from app.db import migrate
+from app.db.embedded import exit_cleanly_on_sigterm
 from app.db.engine import SessionFactory, make_engine, make_session_factory, resolve_database_url
 from app.domain.errors import DomainError
 from app.domain.permissions import SYSTEM, Role
@@ -166,6 +167,7 @@ def main(argv: list[str] | None = None) -> None:
     rk.set_defaults(func=cmd_revoke_api_key)
 
     args = parser.parse_args(argv)
+    exit_cleanly_on_sigterm()  # so that SIGTERM, like Ctrl-C, stops the embedded PostgreSQL we started
     args.func(args)
 
 
