@@ -78,7 +78,8 @@ class PasswordChecks:
         self._limit = concurrency * (1 + self.WAITING_PER_SLOT)
         self._pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="password-check")
 
-    async def _run(self, work: Callable[[], T]) -> T:
+    async def run(self, work: Callable[[], T]) -> T:
+        """``work`` (a bcrypt computation) in the pool, when a slot is free."""
         if self._pending >= self._limit:
             raise RateLimited("the server is busy checking passwords; try again shortly", retryAfter=1)
         self._pending += 1
@@ -94,10 +95,10 @@ class PasswordChecks:
             self._pending -= 1
 
     async def verify(self, password: str, stored: str | None) -> tuple[bool, str | None]:
-        return await self._run(lambda: verify_password(password, stored))
+        return await self.run(lambda: verify_password(password, stored))
 
     async def hash(self, password: str) -> str:
-        return await self._run(lambda: hash_password(password))
+        return await self.run(lambda: hash_password(password))
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
