@@ -4,6 +4,7 @@ the bounded pool that checks passwords off the event loop."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import math
 import secrets
@@ -87,9 +88,14 @@ class PasswordChecks:
             await self._slots.acquire()
             loop = asyncio.get_running_loop()
             future: Future[T] = self._pool.submit(work)
+
+            def free_slot(_: Future[T]) -> None:
+                with contextlib.suppress(RuntimeError):  # the loop has closed (shutdown): nobody waits any more
+                    loop.call_soon_threadsafe(self._slots.release)
+
             # The slot is freed when the thread is done, not when the caller stops waiting: a client that hangs
             # up mid-check must not let one more check start beside the one still running.
-            future.add_done_callback(lambda _: loop.call_soon_threadsafe(self._slots.release))
+            future.add_done_callback(free_slot)
             return await asyncio.wrap_future(future)
         finally:
             self._pending -= 1
