@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -11,6 +12,12 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from app.domain.files import DEFAULT_VIDEO_EXTENSIONS
 
 _PLACEHOLDERS = {"", "changeme", "change-me", "secret", "dev", "development", "daemon-key"}
+DEV_SESSION_COOKIE = "colorroute_session"
+PRODUCTION_SESSION_COOKIE = "__Host-colorroute_session"
+
+
+def _half_the_cpus() -> int:
+    return max(1, (os.cpu_count() or 2) // 2)
 
 
 class Settings(BaseSettings):
@@ -47,6 +54,9 @@ class Settings(BaseSettings):
     session_idle_hours: float = Field(default=24, gt=0)
     login_max_attempts: int = Field(default=10, ge=1)
     login_window_seconds: float = Field(default=300, gt=0)
+    #: Password checks (bcrypt) run at once per process, in threads; more wait their turn. Half the CPUs by
+    #: default, so a crowd of logins can never take every core from the requests being served.
+    password_checks: int = Field(default_factory=_half_the_cpus, ge=1, le=64)
     #: How often a live subscription re-checks its session (it ends when the session has expired or was revoked).
     session_recheck_seconds: float = Field(default=30.0, gt=0)
     subscriber_queue_size: int = Field(default=1000, ge=10)
@@ -98,3 +108,9 @@ class Settings(BaseSettings):
     @property
     def cookie_secure(self) -> bool:
         return self.env == "production"
+
+    @property
+    def session_cookie(self) -> str:
+        """In production the browser keeps a ``__Host-`` cookie only if it is Secure, for Path=/ and without a
+        Domain, so no sibling subdomain can plant or overwrite a session; plain HTTP in development cannot."""
+        return PRODUCTION_SESSION_COOKIE if self.env == "production" else DEV_SESSION_COOKIE

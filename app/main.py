@@ -30,7 +30,7 @@ from app.services.periodic import every
 from app.services.reads import compact_state_counts
 from app.services.reporting import sweep_offline
 from app.services.routing import invalidate_rules
-from app.services.security import LoginLimiter, configure_password_cost
+from app.services.security import LoginLimiter, PasswordChecks, configure_password_cost
 from app.services.transfers import lease_loop
 from app.services.uploads import retention_loop
 from app.services.webhooks import dispatcher_loop
@@ -81,7 +81,9 @@ def create_app(settings: Settings, database_url: str | None = None) -> Starlette
     db = make_session_factory(engine)
     hub = EventHub(plain_url(url), queue_size=settings.subscriber_queue_size, poll_seconds=settings.event_poll_seconds)
     hub.on_topic("routing", lambda _event: invalidate_rules())
-    limiter = LoginLimiter(settings.login_max_attempts, settings.login_window_seconds)
+    limiter = LoginLimiter(
+        settings.login_max_attempts, settings.login_window_seconds, PasswordChecks(settings.password_checks)
+    )
     graphql = ColorRouteGraphQL(
         build_schema(settings), settings=settings, db=db, hub=hub, limiter=limiter, mam=mam_adapter(settings)
     )
@@ -108,6 +110,10 @@ def create_app(settings: Settings, database_url: str | None = None) -> Starlette
             asyncio.create_task(
                 every(5.0, lambda: compact_state_counts(db), "state count compaction"), name="state-count-compaction"
             ),
+            asyncio.create_task(
+                every(min(60.0, limiter.window), lambda: limiter.forget_expired(db), "login attempt clean-up"),
+                name="login-attempt-cleanup",
+            ),
         ]
         try:
             yield
@@ -118,6 +124,7 @@ def create_app(settings: Settings, database_url: str | None = None) -> Starlette
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             await hub.stop()  # ends every subscription cleanly before the engine goes
+            limiter.passwords.close()
             await engine.dispose()
 
     async def metrics(request: Request) -> Response:

@@ -35,7 +35,6 @@ from app.services.security import LoginLimiter
 from graphql_schema.context import Context
 from graphql_schema.errors import SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE, database_unavailable, log_unavailable
 from graphql_schema.loaders import build_loaders
-from graphql_schema.users.mutations import SESSION_COOKIE
 
 log = logging.getLogger(__name__)
 
@@ -177,11 +176,14 @@ class ColorRouteGraphQL(GraphQL[Context, None]):
 
     def parse_json(self, data: str | bytes) -> Any:
         """Strawberry assumes a JSON body is an object or a list: a bare string or number crashed it (HTTP 500).
-        Invalid UTF-8 escaped its JSON check the same way (UnicodeDecodeError is not a JSONDecodeError)."""
+        Invalid UTF-8 escaped its JSON check the same way (UnicodeDecodeError is not a JSONDecodeError), and so
+        did nesting deeper than the parser recurses (a 100,000-deep array: RecursionError)."""
         try:
             parsed = super().parse_json(data)
         except UnicodeDecodeError:
             raise HTTPException(400, "Unable to parse request body as JSON") from None
+        except RecursionError:
+            raise HTTPException(400, "Unable to parse request body as JSON: nested too deeply") from None
         if not isinstance(parsed, dict | list):
             raise HTTPException(400, 'The request body must be a JSON object with a "query"')
         return parsed
@@ -190,7 +192,7 @@ class ColorRouteGraphQL(GraphQL[Context, None]):
         client = request.client.host if request.client else None
         if api_key:
             return await auth.actor_for_api_key(self.db, self.settings, api_key, client), None
-        token = request.cookies.get(SESSION_COOKIE)
+        token = request.cookies.get(self.settings.session_cookie)
         if token:
             return await auth.actor_for_session(self.db, self.settings, token, client), token
         return ANONYMOUS, None

@@ -37,6 +37,7 @@ class Capability(StrEnum):
     MANAGE_USERS = "MANAGE_USERS"
     MANAGE_KEYS = "MANAGE_KEYS"
     SEED_DEMO = "SEED_DEMO"
+    READ_LOGIN_FAILURES = "READ_LOGIN_FAILURES"  # who a failed login claimed to be (admins)
 
 
 @dataclass(frozen=True)
@@ -134,3 +135,13 @@ def can(actor: Actor, action: FileAction, file: FileFacts) -> bool:
             and actor.acts_for_site(file.destination_code)
         )
     return False
+
+
+#: Audit entries that hold what someone typed as a username, often a password typed into the wrong box.
+LOGIN_FAILURE_ACTIONS = frozenset({"LOGIN_FAILED", "LOGIN_RATE_LIMITED"})
+
+
+def may_read_audit_identity(actor: Actor, action: str) -> bool:
+    """Whether ``actor`` may see an audit entry's actor and details. Everyone who reads the audit sees that a
+    login failed; only admins see as whom."""
+    return action not in LOGIN_FAILURE_ACTIONS or has_capability(actor, Capability.READ_LOGIN_FAILURES)

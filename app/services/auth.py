@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-import math
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -20,7 +19,7 @@ from app.repositories import sites as sites_repo
 from app.repositories import users as users_repo
 from app.services import records
 from app.services.lifecycle import now
-from app.services.security import LoginLimiter, new_token, token_hash, verify_password
+from app.services.security import AttemptKeys, LoginLimiter, new_token, token_hash
 
 LOGIN_FAILED = "invalid username or password"
 
@@ -53,20 +52,25 @@ async def login(
     client_addr: str | None,
     user_agent: str | None,
 ) -> LoginResult:
-    """Every call is one attempt, even fifty aliased in one request. Unknown users and wrong passwords
-    cost the same time and read the same message."""
-    keys = [f"user:{username.strip().lower()}", f"addr:{client_addr or '?'}"]
-    wait = limiter.retry_after(keys)
+    """Every call is one attempt, even fifty aliased in one request, counted before the password is checked.
+    Unknown users and wrong passwords cost the same time and read the same message. No database connection is
+    held while the password is checked."""
+    keys = AttemptKeys.of(username, client_addr)
     attempt_actor = Actor(kind=ActorKind.ANONYMOUS, name=username.strip()[:64] or "anonymous", client_addr=client_addr)
-    if wait > 0:
+    try:
+        async with db() as session, session.begin():
+            await limiter.attempt(session, keys)
+            user = await users_repo.by_username(session, username) if len(username) <= 64 else None
+            user_id, stored = (user.id, user.password_hash) if user else (None, None)
+    except RateLimited:
         async with db() as session, session.begin():
             await records.audit(session, attempt_actor, "LOGIN_RATE_LIMITED", details={"username": username[:64]})
-        raise RateLimited("too many login attempts; try again later", retryAfter=math.ceil(wait))
+        raise
+    ok, upgraded = await limiter.passwords.verify(password[:1024], stored)
     async with db() as session, session.begin():
-        user = await users_repo.by_username(session, username) if len(username) <= 64 else None
-        ok, upgraded = verify_password(password[:1024], user.password_hash if user else None)
-        if not ok or user is None or not user.active:
-            limiter.record_failure(keys)
+        user = await session.get(User, user_id, with_for_update=True) if ok and user_id is not None else None
+        # The hash must still be the one checked: a password changed meanwhile is not beaten by the old one.
+        if user is None or not user.active or user.password_hash != stored:
             await records.audit(session, attempt_actor, "LOGIN_FAILED", details={"username": username[:64]})
         else:
             if upgraded:
@@ -86,7 +90,7 @@ async def login(
                 )
             )
             await records.audit(session, user_actor(user, client_addr), "LOGIN", details=None)
-            limiter.reset(keys[0])
+            await limiter.succeeded(session, keys)
             return LoginResult(user=user, token=token, max_age_seconds=int(ttl.total_seconds()))
     raise Unauthenticated(LOGIN_FAILED)
 

@@ -18,7 +18,7 @@ from app.repositories import users as users_repo
 from app.services import records
 from app.services.auth import end_sessions
 from app.services.lifecycle import now, parse_id
-from app.services.security import hash_password, new_api_key, token_hash, verify_password
+from app.services.security import AttemptKeys, LoginLimiter, hash_password, new_api_key, token_hash
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")
 
@@ -118,21 +118,31 @@ async def update_user(db: SessionFactory, actor: Actor, user_id: str, changes: U
         return user
 
 
-async def change_password(db: SessionFactory, actor: Actor, old: str, new: str) -> bool:
+async def change_password(db: SessionFactory, limiter: LoginLimiter, actor: Actor, old: str, new: str) -> bool:
+    """A wrong current password is a failed guess like a wrong login, counted against the same limit (by
+    username and address) before it is checked: a borrowed session must not become a way to guess."""
     if actor.kind is not ActorKind.USER or actor.user_id is None:
         raise Unauthenticated("log in to change your password")
     check_password(new, "newPassword")
+    keys = AttemptKeys.of(actor.name, actor.client_addr)
+    async with db() as session, session.begin():
+        await limiter.attempt(session, keys)
+        stored = await session.scalar(select(User.password_hash).where(User.id == actor.user_id))
+    ok, _ = await limiter.passwords.verify(old[:1024], stored)
+    fresh = await limiter.passwords.hash(new) if ok else None
     async with db() as session, session.begin():
         user = await session.get(User, actor.user_id, with_for_update=True)
         assert user is not None
-        ok, _ = verify_password(old[:1024], user.password_hash)
-        if not ok:
-            raise BadInput("the current password is wrong", field="oldPassword")
-        user.password_hash = hash_password(new)
-        user.updated_at = now()
-        await end_sessions(session, user.id)  # every session, this one included, must log in again
-        await records.audit(session, actor, "PASSWORD_CHANGED", details={"userId": str(user.id)})
-        return True
+        if fresh is None or user.password_hash != stored:  # wrong, or changed meanwhile by another request
+            await records.audit(session, actor, "PASSWORD_CHANGE_FAILED", details={"userId": str(user.id)})
+        else:
+            user.password_hash = fresh
+            user.updated_at = now()
+            await end_sessions(session, user.id)  # every session, this one included, must log in again
+            await records.audit(session, actor, "PASSWORD_CHANGED", details={"userId": str(user.id)})
+            await limiter.succeeded(session, keys)
+            return True
+    raise BadInput("the current password is wrong", field="oldPassword")
 
 
 @dataclass(frozen=True)

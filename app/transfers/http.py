@@ -22,9 +22,6 @@ from app.domain.errors import (
 from app.domain.permissions import Actor
 from app.services import auth
 
-#: The browser session cookie (set by the GraphQL ``login`` mutation).
-SESSION_COOKIE = "colorroute_session"
-
 _STATUS: dict[type[DomainError], int] = {
     Unauthenticated: 401,
     Forbidden: 403,
@@ -42,7 +39,7 @@ async def request_actor(conn: HTTPConnection, settings: Settings, db: SessionFac
     key = conn.headers.get("x-api-key")
     if key:
         return await auth.actor_for_api_key(db, settings, key, client)
-    token = conn.cookies.get(SESSION_COOKIE)
+    token = conn.cookies.get(settings.session_cookie)  # set by the GraphQL ``login`` mutation
     if token:
         actor = await auth.actor_for_session(db, settings, token, client)
         if actor.is_authenticated:

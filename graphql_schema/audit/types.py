@@ -7,6 +7,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from app.db.models import AuditLog
+from app.domain.permissions import ANONYMOUS, may_read_audit_identity
 from graphql_schema.common import CountFn, PageInfo, gid
 from graphql_schema.context import Info
 from graphql_schema.enums import FileState
@@ -23,11 +24,9 @@ def _state(value: str | None) -> FileState | None:
 class AuditEntry:
     id: strawberry.ID
     at: datetime
-    actor: str
     action: str
     from_state: FileState | None
     to_state: FileState | None
-    details: JSON | None
     client_addr: str | None
     _row: strawberry.Private[AuditLog]
     cursor: str | None = strawberry.field(
@@ -39,15 +38,23 @@ class AuditEntry:
         return cls(
             id=gid(row.id),
             at=row.at,
-            actor=row.actor,
             action=row.action,
             from_state=_state(row.from_state),
             to_state=_state(row.to_state),
-            details=cast(JSON, row.details),
             client_addr=row.client_addr,
             _row=row,
             cursor=cursor,
         )
+
+    @strawberry.field(description="Who acted. For a failed login only admins see the name that was typed.")
+    def actor(self, info: Info) -> str:
+        return self._row.actor if may_read_audit_identity(info.context.actor, self.action) else ANONYMOUS.name
+
+    @strawberry.field(description="For a failed login, admins only.")
+    def details(self, info: Info) -> JSON | None:
+        if not may_read_audit_identity(info.context.actor, self.action):
+            return None
+        return cast(JSON, self._row.details)
 
     @strawberry.field
     async def file(self, info: Info) -> Annotated[File, strawberry.lazy("graphql_schema.files.types")] | None:

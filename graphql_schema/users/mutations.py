@@ -11,8 +11,6 @@ from graphql_schema.enums import Role
 from graphql_schema.permissions import AUTHENTICATED, PUBLIC
 from graphql_schema.users.types import ApiKey, IssuedApiKey, User
 
-SESSION_COOKIE = "colorroute_session"
-
 
 @strawberry.input
 class CreateUserInput:
@@ -54,7 +52,7 @@ class UserMutations:
             ctx.request.headers.get("user-agent"),
         )
         response.set_cookie(
-            SESSION_COOKIE,
+            ctx.settings.session_cookie,
             result.token,
             max_age=result.max_age_seconds,
             httponly=True,
@@ -70,7 +68,7 @@ class UserMutations:
         response = _http_response(info)
         ended = await auth.logout(ctx.db, ctx.actor, ctx.session_token)
         response.delete_cookie(
-            SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=ctx.settings.cookie_secure
+            ctx.settings.session_cookie, path="/", httponly=True, samesite="lax", secure=ctx.settings.cookie_secure
         )
         return ended
 
@@ -101,7 +99,8 @@ class UserMutations:
 
     @strawberry.mutation(permission_classes=AUTHENTICATED, description="Own password; ends all your sessions.")
     async def change_password(self, info: Info, old_password: str, new_password: str) -> bool:
-        return await users.change_password(info.context.db, info.context.actor, old_password, new_password)
+        ctx = info.context
+        return await users.change_password(ctx.db, ctx.limiter, ctx.actor, old_password, new_password)
 
     @strawberry.mutation(permission_classes=AUTHENTICATED, description="Admin: a daemon key for one site.")
     async def create_api_key(self, info: Info, site: str, name: str | None = None) -> IssuedApiKey:

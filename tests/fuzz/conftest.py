@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from graphql_schema.users.mutations import SESSION_COOKIE
+from app.config import DEV_SESSION_COOKIE as SESSION_COOKIE
 from tests.faults.processes import ServeProcess, cli, create_database, drop_database, psql
 from tests.support import GLOBAL_KEY, PASSWORD, random_sha
 
