@@ -84,8 +84,11 @@ class TransferJob:
     def allowed_actions(self, info: Info) -> list[TransferAction]:
         loaders = info.context.loaders
         site = ready(loaders.site, self._row.destination_site_id)
-        file = ready(loaders.file, self._row.file_id)
-        jobs = ready(loaders.transfers_by_file, self._row.file_id)
+        # Only an ended job's RETRY depends on its file (latest job? file QUEUED?): a progress signal on a
+        # running job costs no extra load.
+        ended = self._row.status in (TransferStatus.FAILED, TransferStatus.CANCELLED)
+        file = ready(loaders.file, self._row.file_id) if ended else None
+        jobs = ready(loaders.transfers_by_file, self._row.file_id) if ended else []
         if isinstance(site, Awaitable) or isinstance(file, Awaitable) or isinstance(jobs, Awaitable):
 
             async def later() -> list[TransferAction]:
