@@ -95,6 +95,8 @@ def refusal(
     if actor.kind is ActorKind.SITE:
         if action not in _AGENT_MOVES:
             return f"{actor.name} may not {verb} transfers: people cancel and retry them"
+        if destination_code is None and actor.is_global_key:
+            return None  # no job yet: the lifecycle refuses (INVALID_TRANSITION), as it would for any agent
         if destination_code is None or not actor.acts_for_site(destination_code):
             return f"{actor.name} may not {verb} a transfer to {destination_code or 'no site'}: only that site's agent"
         return None

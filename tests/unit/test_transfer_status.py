@@ -19,6 +19,7 @@ from app.domain.transfers import (
     check,
     may,
     next_status,
+    refusal,
 )
 
 S, A = TransferStatus, TransferAction
@@ -127,3 +128,10 @@ def test_who_is_checked_before_the_table() -> None:
         check(user(Role.READONLY), A.COMPLETE, job(S.COMPLETED))
     with pytest.raises(InvalidTransition):
         check(key("nashville"), A.COMPLETE, job(S.COMPLETED))
+
+
+def test_before_a_file_is_queued_only_the_lifecycle_refuses_the_global_key() -> None:
+    """No job, no destination: the global key hears INVALID_TRANSITION from the file's table; a site key,
+    which may act for one site only, is refused."""
+    assert refusal(key(None), A.START, None, None) is None
+    assert refusal(key("nashville"), A.START, None, None) is not None
