@@ -24,6 +24,8 @@ from tests.transfers.conftest import queue_to, reported
 
 START = "mutation($id: ID!) { startTransfer(id: $id) { id state version } }"
 COMPLETE = "mutation($id: ID!, $sha: String) { completeTransfer(id: $id, sha256: $sha) { id state version } }"
+PROGRESS = """mutation($id: ID!, $b: BigInt!) {
+  reportTransferProgress(transferId: $id, bytesTransferred: $b) { id bytesTransferred } }"""
 FAIL = 'mutation($id: ID!) { failTransfer(transferId: $id, error: "operator: link down") { id status } }'
 CANCEL = 'mutation($id: ID!) { cancelTransfer(transferId: $id, reason: "wrong reel") { id status error } }'
 RETRY = "mutation($id: ID!) { retryTransfer(transferId: $id) { id status } }"
@@ -103,6 +105,9 @@ async def test_people_may_not_start_or_complete_a_hub_transfer(
             assert AGENT_REFUSAL in error["message"], error
         after = await _file(person, fid)
         assert after["state"] == "TRANSFERRING" and [t["status"] for t in after["transfers"]] == ["RUNNING"]
+        # Nor move its progress bar: a HUB job's bytes are its agent's to report.
+        error = await _refused(caller, PROGRESS, {"id": after["transfers"][0]["id"], "b": 4096})
+        assert error["extensions"]["code"] == "FORBIDDEN" and "report progress of" in error["message"], error
 
         # What people may do to it: fail it (the file waits in QUEUED again), then retry it.
         [job] = after["transfers"]
