@@ -6,9 +6,16 @@ import strawberry
 
 from app.domain.permissions import Role
 from app.domain.states import FileAction, FileState
+from app.domain.transfers import TransferAction, TransferStatus
 
 strawberry.enum(FileState)
 strawberry.enum(FileAction)
 strawberry.enum(Role)
+strawberry.enum(TransferStatus)
+strawberry.enum(
+    TransferAction,
+    description="A move of a transfer job (TransferJob.allowedActions): START/COMPLETE startTransfer and "
+    "completeTransfer of its file, FAIL failTransfer, CANCEL cancelTransfer, RETRY retryTransfer.",
+)
 
-__all__ = ["FileAction", "FileState", "Role"]
+__all__ = ["FileAction", "FileState", "Role", "TransferAction", "TransferStatus"]

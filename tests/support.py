@@ -15,7 +15,7 @@ import httpx
 import uvicorn
 
 from app.db.engine import SessionFactory
-from app.domain.permissions import SYSTEM, Role
+from app.domain.permissions import SYSTEM, Actor, ActorKind, Role
 from app.services.users import NewUser, create_user
 
 GLOBAL_KEY = "test-global-daemon-key-0123456789"
@@ -207,20 +207,28 @@ async def file_in_state(
     from app.services.reporting import FileReport, report_file
 
     settings = Settings(env="test")
+    agent = destination_agent(destination)
     sha = random_sha()
     f = await report_file(db, SYSTEM, FileReport(site, path or f"A/{sha[:10]}.mov", 4096, sha))
     fid = str(f.id)
     steps = {
         "VALIDATED": lambda: lifecycle.validate_file(db, settings, SYSTEM, fid),
         "QUEUED": lambda: lifecycle.queue_file(db, SYSTEM, fid, destination),
-        "TRANSFERRING": lambda: transfers.start_transfer(db, SYSTEM, fid),
-        "TRANSFERRED": lambda: transfers.complete_transfer(db, SYSTEM, fid, sha),
+        # The destination's agent moves the bytes, as in production (the system vouches for none).
+        "TRANSFERRING": lambda: transfers.start_transfer(db, agent, fid),
+        "TRANSFERRED": lambda: transfers.complete_transfer(db, agent, fid, sha),
         "COLORIST_ASSIGNED": lambda: lifecycle.assign_colorist(db, SYSTEM, fid, str(colorist_id)),
         "IN_PROGRESS": lambda: lifecycle.act(db, SYSTEM, fid, FileAction.START),
     }
     for step in LIFECYCLE[1 : LIFECYCLE.index(state) + 1]:
         await steps[step]()
     return fid
+
+
+def destination_agent(site: str) -> Actor:
+    """The transfer agent of ``site`` (what its site key authenticates as): the only one that starts and
+    completes a HUB transfer to it."""
+    return Actor(kind=ActorKind.SITE, name=f"site:{site}", site_code=site)
 
 
 MIB = 1024 * 1024

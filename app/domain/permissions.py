@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from app.domain.states import FileAction
+
+if TYPE_CHECKING:
+    from app.domain.transfers import Transport
 
 
 class Role(StrEnum):
@@ -77,11 +81,20 @@ class FileFacts:
     site_code: str
     destination_code: str | None
     colorist_id: int | None
+    #: How the file's current transfer job moves its bytes (None: no job yet). Decides who may start and
+    #: complete it (``transfers.refusal``).
+    transport: Transport | None = None
 
 
 _ALL_ACTIONS = frozenset(FileAction)
 _COLORIST_OWN = frozenset({FileAction.START, FileAction.DELIVER, FileAction.REJECT})
-_DAEMON_ACTIONS = frozenset({FileAction.START_TRANSFER, FileAction.COMPLETE_TRANSFER, FileAction.FAIL_TRANSFER})
+#: File actions that are moves of the file's transfer job: the transfer table says who may make them.
+TRANSFER_MOVES: dict[FileAction, str] = {
+    FileAction.START_TRANSFER: "START",
+    FileAction.COMPLETE_TRANSFER: "COMPLETE",
+    FileAction.FAIL_TRANSFER: "FAIL",
+    FileAction.CANCEL_TRANSFER: "CANCEL",
+}
 
 _ROLE_CAPS: dict[Role, frozenset[Capability]] = {
     Role.ADMIN: frozenset(Capability),
@@ -117,8 +130,21 @@ def has_capability(actor: Actor, cap: Capability, site_code: str | None = None) 
     return False
 
 
+def refusal(actor: Actor, action: FileAction, file: FileFacts) -> str | None:
+    """Why ``actor`` may not ``action`` this file (the reason a Forbidden carries); None when it may."""
+    if action in TRANSFER_MOVES:
+        # The transfer table imports this module, hence the late import.
+        from app.domain import transfers
+
+        move = transfers.TransferAction(TRANSFER_MOVES[action])
+        return transfers.refusal(actor, move, file.transport, file.destination_code)
+    return None if can(actor, action, file) else f"{actor.name} may not {action.value} this file"
+
+
 def can(actor: Actor, action: FileAction, file: FileFacts) -> bool:
     """Whether ``actor`` may perform ``action`` on this file (the state table is checked separately)."""
+    if action in TRANSFER_MOVES:
+        return refusal(actor, action, file) is None
     if actor.kind is ActorKind.SYSTEM:
         return True
     if actor.kind is ActorKind.USER:
@@ -127,13 +153,6 @@ def can(actor: Actor, action: FileAction, file: FileFacts) -> bool:
         if actor.role is Role.COLORIST:
             return action in _COLORIST_OWN and file.colorist_id == actor.user_id
         return False
-    if actor.kind is ActorKind.SITE:
-        # The destination's transfer agent drives the job; the global key may drive any.
-        return (
-            action in _DAEMON_ACTIONS
-            and file.destination_code is not None
-            and actor.acts_for_site(file.destination_code)
-        )
     return False
 
 

@@ -32,6 +32,9 @@ class FileAction(StrEnum):
     #: Not in the original contract's action list: a failed transfer (error or hash mismatch) sends the file
     #: back to QUEUED. Kept as an action so it is audited and permission-checked like every other step.
     FAIL_TRANSFER = "FAIL_TRANSFER"
+    #: A person stops the running transfer (``cancelTransfer``): the file waits in QUEUED again, like after a
+    #: failure, but nothing went wrong, so it is audited as what it was.
+    CANCEL_TRANSFER = "CANCEL_TRANSFER"
     ASSIGN = "ASSIGN"
     START = "START"
     DELIVER = "DELIVER"
@@ -47,6 +50,7 @@ _FORWARD: dict[tuple[FileState, FileAction], FileState] = {
     (FileState.QUEUED, FileAction.START_TRANSFER): FileState.TRANSFERRING,
     (FileState.TRANSFERRING, FileAction.COMPLETE_TRANSFER): FileState.TRANSFERRED,
     (FileState.TRANSFERRING, FileAction.FAIL_TRANSFER): FileState.QUEUED,
+    (FileState.TRANSFERRING, FileAction.CANCEL_TRANSFER): FileState.QUEUED,
     (FileState.TRANSFERRED, FileAction.ASSIGN): FileState.COLORIST_ASSIGNED,
     # Reassignment before work starts: the colorist changes, the state does not.
     (FileState.COLORIST_ASSIGNED, FileAction.ASSIGN): FileState.COLORIST_ASSIGNED,

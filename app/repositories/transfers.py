@@ -10,12 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import File, Site, TransferJob
 from app.domain.errors import NotFound
+from app.domain.states import FileState
+from app.domain.transfers import ACTIVE as ACTIVE_STATUSES
+from app.domain.transfers import TransferStatus, Transport
 from app.repositories.pagination import Page
 
-ACTIVE = ("PENDING", "RUNNING")
-HUB = "HUB"
+ACTIVE = tuple(s.value for s in ACTIVE_STATUSES)
+HUB = Transport.HUB.value
 #: Bytes moved outside the hub (RaySync, ...): start, progress and completion come through the API.
-EXTERNAL = "EXTERNAL"
+EXTERNAL = Transport.EXTERNAL.value
 
 
 async def by_file_ids(session: AsyncSession, file_ids: Sequence[int]) -> Sequence[TransferJob]:
@@ -97,10 +100,10 @@ async def lock_silent(
         .join(File, File.id == TransferJob.file_id)
         .join(Site, Site.id == TransferJob.destination_site_id)
         .where(
-            TransferJob.status == "RUNNING",
+            TransferJob.status == TransferStatus.RUNNING.value,
             TransferJob.transport == HUB,
             TransferJob.updated_at < silent_since,
-            File.state == "TRANSFERRING",
+            File.state == FileState.TRANSFERRING.value,
             or_(Site.last_heartbeat_at.is_(None), Site.last_heartbeat_at < silent_since),
         )
         .order_by(TransferJob.id)

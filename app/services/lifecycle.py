@@ -12,9 +12,11 @@ from app.config import Settings
 from app.db.engine import SessionFactory
 from app.db.models import File, TransferJob, User
 from app.domain import files as file_rules
+from app.domain import transfers as transfer_rules
 from app.domain.errors import BadInput, Conflict, Forbidden, NotFound
-from app.domain.permissions import Actor, FileFacts, Role, can
+from app.domain.permissions import Actor, FileFacts, Role, refusal
 from app.domain.states import FileAction, FileState, next_state
+from app.domain.transfers import TransferAction, TransferStatus, Transport
 from app.repositories import files as files_repo
 from app.repositories import sites as sites_repo
 from app.repositories import transfers as transfers_repo
@@ -38,12 +40,13 @@ def parse_id(value: str | int, kind: str = "file") -> int:
     return parsed
 
 
-async def facts(session: AsyncSession, file: File) -> FileFacts:
+async def facts(session: AsyncSession, file: File, transport: Transport | None = None) -> FileFacts:
     codes = await sites_repo.site_codes(session, file.site_id, file.destination_site_id)
     return FileFacts(
         site_code=codes[file.site_id],
         destination_code=codes.get(file.destination_site_id) if file.destination_site_id else None,
         colorist_id=file.colorist_id,
+        transport=transport,
     )
 
 
@@ -56,11 +59,14 @@ async def transition(
     expected_version: int | None = None,
     side_effect: SideEffect | None = None,
     details: dict[str, Any] | None = None,
+    transport: Transport | None = None,
 ) -> File:
     """Apply ``action`` to a file already locked in ``session``: permission, version, table, side effect,
-    version bump, audit row and event, in that order, all inside the caller's transaction."""
-    if not can(actor, action, await facts(session, file)):
-        raise Forbidden(f"{actor.name} may not {action.value} file {file.id}")
+    version bump, audit row and event, in that order, all inside the caller's transaction. ``transport`` is
+    that of the file's transfer job, for the actions that move it (who may start or complete it depends on it)."""
+    reason = refusal(actor, action, await facts(session, file, transport))
+    if reason is not None:
+        raise Forbidden(f"{reason} (file {file.id})", action=action.value)
     if expected_version is not None and expected_version != file.version:
         raise Conflict(
             f"file {file.id} is at version {file.version}, not {expected_version}",
@@ -165,7 +171,7 @@ async def queue_file(
                 source_site_id=f.site_id,
                 destination_site_id=destination.id,
                 transport=await transfers_repo.transport_for(session, f),
-                status="PENDING",
+                status=TransferStatus.PENDING,
                 bytes_total=f.size_bytes,
                 bytes_transferred=0,
                 attempts=0,
@@ -220,9 +226,11 @@ async def reject_file(db: SessionFactory, actor: Actor, file_id: str, reason: st
 
 async def _cancel_active_jobs(session: AsyncSession, file: File, reason: str) -> list[str]:
     cancelled: list[str] = []
+    """A rejected file's waiting or running job ends with it: the REJECT was the permitted step, the table
+    only confirms the job may be cancelled."""
     for job in await transfers_repo.by_file_ids(session, [file.id]):
-        if job.status in transfers_repo.ACTIVE:
-            job.status = "CANCELLED"
+        if job.status in transfer_rules.ACTIVE:
+            job.status = transfer_rules.next_status(TransferStatus(job.status), TransferAction.CANCEL)
             job.error = f"file rejected: {reason}"
             job.updated_at = now()
             cancelled.append(str(job.id))

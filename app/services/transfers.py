@@ -13,9 +13,11 @@ from app.config import Settings
 from app.db.engine import SessionFactory
 from app.db.models import File, TransferJob
 from app.domain import files as file_rules
+from app.domain import transfers as transfer_rules
 from app.domain.errors import BadInput, Forbidden, InvalidTransition
-from app.domain.permissions import Actor, ActorKind, Capability, has_capability
+from app.domain.permissions import Actor, ActorKind
 from app.domain.states import FileAction, FileState
+from app.domain.transfers import JobFacts, TransferAction, TransferStatus, Transport
 from app.repositories import files as files_repo
 from app.repositories import sites as sites_repo
 from app.repositories import transfers as transfers_repo
@@ -36,7 +38,7 @@ async def _new_job(session: AsyncSession, file: File, previous: TransferJob | No
         source_site_id=file.site_id,
         destination_site_id=file.destination_site_id,
         transport=previous.transport if previous else await transfers_repo.transport_for(session, file),
-        status="PENDING",
+        status=TransferStatus.PENDING,
         bytes_total=file.size_bytes,
         bytes_transferred=0,
         attempts=previous.attempts if previous else 0,
@@ -45,28 +47,47 @@ async def _new_job(session: AsyncSession, file: File, previous: TransferJob | No
     )
 
 
-async def _pending_job(session: AsyncSession, file: File) -> TransferJob:
-    """The job a start claims: the pending one, or a fresh attempt after a failure."""
-    job = await transfers_repo.latest_for_file(session, file.id, lock=True)
-    if job is not None and job.status == "PENDING":
-        return job
-    fresh = await _new_job(session, file, job)
+async def job_facts(session: AsyncSession, job: TransferJob, file: File) -> JobFacts:
+    """What the transfer table needs to decide a move of ``job`` (its file's rows are locked by the caller)."""
+    codes = await sites_repo.site_codes(session, job.destination_site_id)
+    latest = await transfers_repo.latest_for_file(session, file.id, lock=True)
+    return JobFacts(
+        status=TransferStatus(job.status),
+        transport=Transport(job.transport),
+        destination_code=codes[job.destination_site_id],
+        retryable=latest is not None and latest.id == job.id and file.state == FileState.QUEUED,
+    )
+
+
+async def _pending_job(session: AsyncSession, file: File, latest: TransferJob | None) -> TransferJob:
+    """The job a start claims: the pending one, or a fresh attempt after a failure (an agent's own retry).
+    A cancelled job stays stopped until a person retries it."""
+    if latest is not None and latest.status == TransferStatus.PENDING:
+        return latest
+    if latest is not None and latest.status == TransferStatus.CANCELLED:
+        raise InvalidTransition(
+            f"transfer {latest.id} was cancelled; retry it (retryTransfer) to start again",
+            currentState=latest.status,
+        )
+    fresh = await _new_job(session, file, latest)
     session.add(fresh)
     await session.flush()
     return fresh
 
 
 async def start_transfer(db: SessionFactory, actor: Actor, file_id: str, **kw: Any) -> File:
-    """Claim the file's pending job. Two agents racing: the row lock lets exactly one through."""
+    """Claim the file's pending job. Two agents racing: the row lock lets exactly one through. A HUB job is
+    claimed by the destination's agent alone; people start only EXTERNAL ones."""
     fid = parse_id(file_id)
     async with db() as session, session.begin():
         file = await files_repo.lock(session, fid)
+        latest = await transfers_repo.latest_for_file(session, file.id, lock=True)
         job: TransferJob | None = None
 
         async def _start(f: File) -> dict[str, Any]:
             nonlocal job
-            job = await _pending_job(session, f)
-            job.status = "RUNNING"
+            job = await _pending_job(session, f, latest)
+            job.status = transfer_rules.next_status(TransferStatus(job.status), TransferAction.START)
             job.attempts += 1
             job.started_at = now()
             job.updated_at = now()
@@ -74,40 +95,87 @@ async def start_transfer(db: SessionFactory, actor: Actor, file_id: str, **kw: A
             job.bytes_transferred = 0
             return {"transferId": str(job.id), "attempt": job.attempts}
 
-        result = await transition(session, actor, file, FileAction.START_TRANSFER, side_effect=_start, **kw)
+        transport = Transport(latest.transport) if latest is not None else None
+        result = await transition(
+            session, actor, file, FileAction.START_TRANSFER, side_effect=_start, transport=transport, **kw
+        )
         assert job is not None
         await records.publish(session, "transfer", {"transferId": job.id, "fileId": file.id})
         return result
 
 
 async def complete_transfer(db: SessionFactory, actor: Actor, file_id: str, sha256: str | None, **kw: Any) -> File:
-    """Finish the running job. A hash that differs from the file's fails the job and re-queues the file."""
+    """Finish the running job with the SHA-256 the mover computed from the bytes it has: a HUB job by the
+    destination's agent alone, an EXTERNAL one by its mover. A hash that differs from the file's fails the job
+    and re-queues the file; no hash, no completion."""
     fid = parse_id(file_id)
-    digest = file_rules.normalize_sha256(sha256) if sha256 is not None else None
-    if digest is None and actor.kind is not ActorKind.USER:
-        raise BadInput("sha256 is required: the receiving side must prove what it received", field="sha256")
     async with db() as session, session.begin():
         file = await files_repo.lock(session, fid)
         job = await transfers_repo.latest_for_file(session, file.id, lock=True)
-        if job is None or job.status != "RUNNING" or file.state != FileState.TRANSFERRING.value:
+        if job is not None:
+            codes = await sites_repo.site_codes(session, job.destination_site_id)
+            why = transfer_rules.refusal(
+                actor, TransferAction.COMPLETE, Transport(job.transport), codes[job.destination_site_id]
+            )
+            if why is not None:
+                raise Forbidden(f"{why} (file {file.id})", action=TransferAction.COMPLETE.value)
+        if job is None or job.status != TransferStatus.RUNNING or file.state != FileState.TRANSFERRING:
             raise InvalidTransition(
                 f"file {file.id} has no running transfer (state {file.state})",
                 currentState=file.state,
             )
-        if digest is not None and digest != file.sha256:
+        if sha256 is None or not sha256.strip():
+            raise BadInput(
+                "sha256 is required: the receiving side must prove what it received (the SHA-256 of its bytes)",
+                field="sha256",
+            )
+        digest = file_rules.normalize_sha256(sha256)
+        if digest != file.sha256:
             error = f"hash mismatch: expected {file.sha256}, received {digest}"
             return await _fail(session, actor, file, job, error, {"expected": file.sha256, "received": digest})
 
         async def _complete(f: File) -> dict[str, Any]:
-            job.status = "COMPLETED"
+            job.status = transfer_rules.next_status(TransferStatus(job.status), TransferAction.COMPLETE)
             job.bytes_transferred = job.bytes_total
             job.completed_at = now()
             job.updated_at = now()
-            return {"transferId": str(job.id), "sha256": digest, "verified": digest is not None}
+            return {"transferId": str(job.id), "sha256": digest, "verified": True, "transport": job.transport}
 
-        result = await transition(session, actor, file, FileAction.COMPLETE_TRANSFER, side_effect=_complete, **kw)
+        result = await transition(
+            session,
+            actor,
+            file,
+            FileAction.COMPLETE_TRANSFER,
+            side_effect=_complete,
+            transport=Transport(job.transport),
+            **kw,
+        )
         await records.publish(session, "transfer", {"transferId": job.id, "fileId": file.id})
         return result
+
+
+async def _end(
+    session: AsyncSession,
+    actor: Actor,
+    file: File,
+    job: TransferJob,
+    action: TransferAction,
+    error: str,
+    details: dict[str, Any] | None = None,
+) -> File:
+    """End a RUNNING job (FAIL or CANCEL) and send its file back to QUEUED, in the caller's transaction."""
+    file_action = FileAction.FAIL_TRANSFER if action is TransferAction.FAIL else FileAction.CANCEL_TRANSFER
+
+    async def _mark(f: File) -> dict[str, Any]:
+        job.status = transfer_rules.next_status(TransferStatus(job.status), action)
+        job.error = error[:2000]
+        job.completed_at = now()
+        job.updated_at = now()
+        return {"transferId": str(job.id), "error": job.error, "attempt": job.attempts, **(details or {})}
+
+    result = await transition(session, actor, file, file_action, side_effect=_mark, transport=Transport(job.transport))
+    await records.publish(session, "transfer", {"transferId": job.id, "fileId": file.id})
+    return result
 
 
 async def _fail(
@@ -118,16 +186,7 @@ async def _fail(
     error: str,
     details: dict[str, Any] | None = None,
 ) -> File:
-    async def _mark(f: File) -> dict[str, Any]:
-        job.status = "FAILED"
-        job.error = error[:2000]
-        job.completed_at = now()
-        job.updated_at = now()
-        return {"transferId": str(job.id), "error": job.error, "attempt": job.attempts, **(details or {})}
-
-    result = await transition(session, actor, file, FileAction.FAIL_TRANSFER, side_effect=_mark)
-    await records.publish(session, "transfer", {"transferId": job.id, "fileId": file.id})
-    return result
+    return await _end(session, actor, file, job, TransferAction.FAIL, error, details)
 
 
 async def fail_transfer(db: SessionFactory, actor: Actor, transfer_id: str, error: str) -> TransferJob:
@@ -137,28 +196,51 @@ async def fail_transfer(db: SessionFactory, actor: Actor, transfer_id: str, erro
     async with db() as session, session.begin():
         job = await transfers_repo.lock(session, tid)
         file = await files_repo.lock(session, job.file_id)
-        if job.status != "RUNNING":
-            raise InvalidTransition(f"transfer {tid} is {job.status}, not RUNNING", currentState=job.status)
+        transfer_rules.check(actor, TransferAction.FAIL, await job_facts(session, job, file))
         await _fail(session, actor, file, job, error.strip())
         return job
 
 
+async def cancel_transfer(db: SessionFactory, actor: Actor, transfer_id: str, reason: str | None) -> TransferJob:
+    """A person stops a waiting or running job. A running one sends its file back to QUEUED (its agent is told
+    INVALID_TRANSITION on its next call and drops the job); either way nothing claims it again until a retry."""
+    tid = parse_id(transfer_id, "transfer")
+    why = (reason or "").strip()
+    if len(why) > 2000:
+        raise BadInput("reason longer than 2000 characters", field="reason")
+    async with db() as session, session.begin():
+        job = await transfers_repo.lock(session, tid)
+        file = await files_repo.lock(session, job.file_id)
+        facts = await job_facts(session, job, file)
+        transfer_rules.check(actor, TransferAction.CANCEL, facts)
+        error = f"cancelled by {actor.name}" + (f": {why}" if why else "")
+        details = {"reason": why} if why else None
+        if facts.status is TransferStatus.RUNNING:
+            await _end(session, actor, file, job, TransferAction.CANCEL, error, details)
+            return job
+        job.status = transfer_rules.next_status(facts.status, TransferAction.CANCEL)
+        job.error = error
+        job.updated_at = now()
+        await records.audit(
+            session,
+            actor,
+            FileAction.CANCEL_TRANSFER.value,
+            file_id=file.id,
+            details={"transferId": str(job.id), **(details or {})},
+            emit=True,
+        )
+        await records.publish(session, "transfer", {"transferId": job.id, "fileId": file.id})
+        return job
+
+
 async def retry_transfer(db: SessionFactory, actor: Actor, transfer_id: str) -> TransferJob:
-    """An operator's retry of a failed job: a fresh PENDING attempt for a file waiting in QUEUED."""
+    """An operator's retry of a failed or cancelled job: a fresh PENDING attempt for a file waiting in QUEUED."""
     tid = parse_id(transfer_id, "transfer")
     async with db() as session, session.begin():
         job = await transfers_repo.lock(session, tid)
         file = await files_repo.lock(session, job.file_id)
-        codes = await sites_repo.site_codes(session, job.destination_site_id)
-        if not has_capability(actor, Capability.RETRY_TRANSFERS, codes.get(job.destination_site_id)):
-            raise Forbidden(f"{actor.name} may not retry transfers")
-        latest = await transfers_repo.latest_for_file(session, file.id, lock=True)
-        if job.status != "FAILED" or latest is None or latest.id != job.id or file.state != FileState.QUEUED.value:
-            raise InvalidTransition(
-                f"transfer {tid} is {job.status} and file {file.id} is {file.state}: only the latest failed "
-                "transfer of a QUEUED file can be retried",
-                currentState=job.status,
-            )
+        facts = await job_facts(session, job, file)
+        transfer_rules.check(actor, TransferAction.RETRY, facts)
         fresh = await _new_job(session, file, job)
         session.add(fresh)
         await session.flush()
@@ -177,14 +259,22 @@ async def retry_transfer(db: SessionFactory, actor: Actor, transfer_id: str) -> 
 async def report_progress(
     db: SessionFactory, actor: Actor, transfer_id: str, bytes_transferred: int, rate: float | None = None
 ) -> TransferJob:
-    """Progress is light: it updates the job row and NOTIFYs, but writes no audit row and no outbox event."""
+    """Progress is light: it updates the job row and NOTIFYs, but writes no audit row and no outbox event.
+    Only who may complete the job reports its progress (a HUB job's bar moves with its agent's bytes alone)."""
     tid = parse_id(transfer_id, "transfer")
     async with db() as session, session.begin():
         job = await transfers_repo.lock(session, tid)
         codes = await sites_repo.site_codes(session, job.destination_site_id)
-        if not has_capability(actor, Capability.RUN_TRANSFERS, codes[job.destination_site_id]):
-            raise Forbidden(f"{actor.name} may not report progress for transfer {tid}")
-        if job.status != "RUNNING":
+        why = transfer_rules.refusal(
+            actor,
+            TransferAction.COMPLETE,
+            Transport(job.transport),
+            codes[job.destination_site_id],
+            "report progress of",
+        )
+        if why is not None:
+            raise Forbidden(f"{why} (transfer {tid})")
+        if job.status != TransferStatus.RUNNING:
             raise InvalidTransition(f"transfer {tid} is {job.status}, not RUNNING", currentState=job.status)
         if bytes_transferred < 0 or bytes_transferred > job.bytes_total:
             raise BadInput(f"bytesTransferred must be between 0 and {job.bytes_total}", field="bytesTransferred")

@@ -22,6 +22,7 @@ from app.db.models import File, Upload
 from app.domain.errors import BadInput, Conflict, Forbidden, NotFound
 from app.domain.permissions import SYSTEM, Actor, ActorKind, Capability, has_capability
 from app.domain.states import FINAL_STATES, FileState
+from app.domain.transfers import TransferStatus
 from app.repositories import files as files_repo
 from app.repositories import sites as sites_repo
 from app.repositories import transfers as transfers_repo
@@ -192,7 +193,7 @@ async def complete_upload(
         )
         # A job queued before the bytes arrived can run now: tell transferEvents followers (transfer agents).
         job = await transfers_repo.latest_for_file(session, file.id)
-        if job is not None and job.status == "PENDING":
+        if job is not None and job.status == TransferStatus.PENDING:
             await records.publish(session, "transfer", {"transferId": job.id, "fileId": file.id})
         return file
 

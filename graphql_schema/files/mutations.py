@@ -54,7 +54,11 @@ class FileMutations:
         row = await intake.queue(ctx.db, ctx.actor, id, destination_site, expected_version=expected_version)
         return File.from_row(row)
 
-    @strawberry.mutation(permission_classes=AUTHENTICATED)
+    @strawberry.mutation(
+        permission_classes=AUTHENTICATED,
+        description="Claim the file's pending transfer. A HUB transfer is started by its destination's agent "
+        "(that site's key or the global daemon key) alone; people start only EXTERNAL ones (FORBIDDEN otherwise).",
+    )
     async def start_transfer(self, info: Info, id: strawberry.ID, expected_version: int | None = None) -> File:
         ctx = info.context
         row = await transfers.start_transfer(ctx.db, ctx.actor, id, expected_version=expected_version)
@@ -62,7 +66,9 @@ class FileMutations:
 
     @strawberry.mutation(
         permission_classes=AUTHENTICATED,
-        description="A sha256 that differs from the file's fails the transfer and returns the file to QUEUED.",
+        description="Finish the running transfer with the SHA-256 of the bytes received (required: BAD_USER_INPUT "
+        "without it). A sha256 that differs from the file's fails the transfer and returns the file to QUEUED. A HUB "
+        "transfer is completed by its destination's agent alone, after verifying its download (FORBIDDEN for people).",
     )
     async def complete_transfer(
         self, info: Info, id: strawberry.ID, sha256: str | None = None, expected_version: int | None = None

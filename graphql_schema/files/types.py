@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, cast
 
@@ -10,6 +11,7 @@ from app.db.models import File as FileRow
 from app.db.models import Site as SiteRow
 from app.domain.permissions import FileFacts, can
 from app.domain.states import allowed_actions
+from app.domain.transfers import Transport
 from graphql_schema.common import CountFn, PageInfo, gid
 from graphql_schema.context import Info
 from graphql_schema.enums import FileAction, FileState
@@ -118,19 +120,31 @@ class File:
         if isinstance(site, Awaitable) or isinstance(destination, Awaitable):
 
             async def later() -> list[FileAction]:
-                return self._allowed(await settled(site), await settled(destination), info)
+                return await settled(self._allowed(await settled(site), await settled(destination), info))
 
             return cast(list[FileAction], later())
-        return self._allowed(site, destination, info)
+        return cast(list[FileAction], self._allowed(site, destination, info))
 
-    def _allowed(self, site: SiteRow | None, destination: SiteRow | None, info: Info) -> list[FileAction]:
+    def _allowed(
+        self, site: SiteRow | None, destination: SiteRow | None, info: Info
+    ) -> list[FileAction] | Awaitable[list[FileAction]]:
         facts = FileFacts(
             site_code=site.code if site else "",
             destination_code=destination.code if destination else None,
             colorist_id=self._row.colorist_id,
         )
         actor = info.context.actor
-        return [a for a in allowed_actions(FileState(self._row.state)) if can(actor, a, facts)]
+        candidates = allowed_actions(FileState(self._row.state))
+        by_transport = {
+            t: [a for a in candidates if can(actor, a, replace(facts, transport=t))] for t in (None, *Transport)
+        }
+        if by_transport[Transport.HUB] == by_transport[Transport.EXTERNAL]:
+            return by_transport[Transport.HUB]  # how the bytes travel changes nothing for this viewer
+        # Who may start or complete the transfer depends on its job's transport (the latest job is the file's).
+        return then(
+            ready(info.context.loaders.transfers_by_file, self._row.id),
+            lambda jobs: by_transport[Transport(jobs[-1].transport) if jobs else None],
+        )
 
 
 @strawberry.type

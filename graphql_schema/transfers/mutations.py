@@ -34,7 +34,18 @@ class TransferMutations:
         row = await transfers.fail_transfer(info.context.db, info.context.actor, transfer_id, error)
         return TransferJob.from_row(row)
 
-    @strawberry.mutation(permission_classes=AUTHENTICATED, description="Operator retry of a failed transfer.")
+    @strawberry.mutation(
+        permission_classes=AUTHENTICATED,
+        description="Stop a PENDING or RUNNING transfer (admins and engineers). A running one sends its file back "
+        "to QUEUED; nothing claims the job again until retryTransfer.",
+    )
+    async def cancel_transfer(self, info: Info, transfer_id: strawberry.ID, reason: str | None = None) -> TransferJob:
+        row = await transfers.cancel_transfer(info.context.db, info.context.actor, transfer_id, reason)
+        return TransferJob.from_row(row)
+
+    @strawberry.mutation(
+        permission_classes=AUTHENTICATED, description="Operator retry of a failed or cancelled transfer."
+    )
     async def retry_transfer(self, info: Info, transfer_id: strawberry.ID) -> TransferJob:
         row = await transfers.retry_transfer(info.context.db, info.context.actor, transfer_id)
         return TransferJob.from_row(row)

@@ -6,8 +6,9 @@ from app.repositories.pagination import encode_cursor
 from app.services import reads
 from graphql_schema.common import PageInfo
 from graphql_schema.context import Info
+from graphql_schema.enums import TransferStatus
 from graphql_schema.permissions import AUTHENTICATED
-from graphql_schema.transfers.types import TransferJob, TransferJobConnection, TransferJobEdge, TransferStatus
+from graphql_schema.transfers.types import TransferJob, TransferJobConnection, TransferJobEdge
 
 
 @strawberry.type

@@ -1,29 +1,25 @@
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import datetime
-from enum import Enum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
 
+from app.db.models import File as FileRow
+from app.db.models import Site as SiteRow
 from app.db.models import TransferJob as TransferRow
+from app.domain.states import FileState
+from app.domain.transfers import JobFacts, Transport, allowed_transfer_actions
 from graphql_schema.common import CountFn, PageInfo, gid
 from graphql_schema.context import Info
-from graphql_schema.loaders import ready, then
+from graphql_schema.enums import TransferAction, TransferStatus
+from graphql_schema.loaders import ready, settled, then
 from graphql_schema.scalars import BigInt
 from graphql_schema.sites.types import Site
 
 if TYPE_CHECKING:
     from graphql_schema.files.types import File
-
-
-@strawberry.enum
-class TransferStatus(Enum):
-    PENDING = "PENDING"
-    RUNNING = "RUNNING"
-    COMPLETED = "COMPLETED"
-    FAILED = "FAILED"
-    CANCELLED = "CANCELLED"
 
 
 @strawberry.type
@@ -71,7 +67,7 @@ class TransferJob:
     @strawberry.field(description="Seconds left at the current rate, while running.")
     def eta_seconds(self) -> float | None:
         rate = self._row.rate_bytes_per_second
-        if self._row.status != "RUNNING" or not rate or rate <= 0:
+        if self._row.status != TransferStatus.RUNNING or not rate or rate <= 0:
             return None
         return max(0.0, (self._row.bytes_total - self._row.bytes_transferred) / rate)
 
@@ -80,6 +76,38 @@ class TransferJob:
         from graphql_schema.files.types import File
 
         return then(ready(info.context.loaders.file, self._row.file_id), File.required)
+
+    @strawberry.field(
+        description="What the current viewer may do to this job now (drives the UI's transfer buttons). A HUB "
+        "job is started and completed by its destination's agent alone; people may fail, cancel and retry it."
+    )
+    def allowed_actions(self, info: Info) -> list[TransferAction]:
+        loaders = info.context.loaders
+        site = ready(loaders.site, self._row.destination_site_id)
+        # Only an ended job's RETRY depends on its file (latest job? file QUEUED?): a progress signal on a
+        # running job costs no extra load.
+        ended = self._row.status in (TransferStatus.FAILED, TransferStatus.CANCELLED)
+        file = ready(loaders.file, self._row.file_id) if ended else None
+        jobs = ready(loaders.transfers_by_file, self._row.file_id) if ended else []
+        if isinstance(site, Awaitable) or isinstance(file, Awaitable) or isinstance(jobs, Awaitable):
+
+            async def later() -> list[TransferAction]:
+                return self._allowed(info, await settled(site), await settled(file), await settled(jobs))
+
+            return cast(list[TransferAction], later())
+        return self._allowed(info, site, file, jobs)
+
+    def _allowed(
+        self, info: Info, site: SiteRow | None, file: FileRow | None, jobs: list[TransferRow]
+    ) -> list[TransferAction]:
+        latest = max((j.id for j in jobs), default=None)
+        facts = JobFacts(
+            status=TransferStatus(self._row.status),
+            transport=Transport(self._row.transport),
+            destination_code=site.code if site else "",
+            retryable=latest == self._row.id and file is not None and file.state == FileState.QUEUED,
+        )
+        return allowed_transfer_actions(info.context.actor, facts)
 
     @strawberry.field
     def source_site(self, info: Info) -> Site:

@@ -66,11 +66,14 @@ CASES: list[tuple[str, str, Setup, set[str]]] = [
         file_in("VALIDATED"),
         FILE_OPS,
     ),
+    # HUB transfers (tustin uploads to the hub): only the destination's (nashville's) agent starts and
+    # completes them; people are refused. A random $s is a mismatch: the agent's call fails the transfer.
+    ("startTransfer", "mutation($id:ID!){ startTransfer(id:$id){ id } }", file_in("QUEUED"), {"global", "key_dest"}),
     (
-        "startTransfer",
-        "mutation($id:ID!){ startTransfer(id:$id){ id } }",
-        file_in("QUEUED"),
-        FILE_OPS | {"global", "key_dest"},
+        "completeTransfer",
+        "mutation($id:ID!,$s:String){ completeTransfer(id:$id, sha256:$s){ id } }",
+        file_in("TRANSFERRING"),
+        {"global", "key_dest"},
     ),
     (
         "assignColorist",
@@ -103,6 +106,9 @@ CASES: list[tuple[str, str, Setup, set[str]]] = [
 ]
 
 
+TRANSFER_OPS = ("startTransfer", "completeTransfer")
+
+
 @pytest.fixture
 async def world(server: Server, db: SessionFactory, settings: Settings) -> World:
     ids = {
@@ -121,7 +127,7 @@ async def _client(server: Server, w: World, actor: str, op: str) -> Api:
     keys = {"key_own": "tustin", "key_other": "dallas", "key_dest": "nashville"}
     if actor in keys:
         # For transfer jobs "own site" is the destination's agent, for reports the source's daemon.
-        site = "nashville" if op == "startTransfer" and actor == "key_own" else keys[actor]
+        site = "nashville" if op in TRANSFER_OPS and actor == "key_own" else keys[actor]
         return Api(server.url, api_key=w.ids[f"key:{site}"])
     if actor == "global":
         return Api(server.url, api_key=GLOBAL_KEY)
@@ -135,7 +141,7 @@ async def _client(server: Server, w: World, actor: str, op: str) -> Api:
 async def test_role_by_operation(
     server: Server, world: World, name: str, document: str, setup: Setup, allowed: set[str]
 ) -> None:
-    if name == "startTransfer":
+    if name in TRANSFER_OPS:
         allowed = (allowed - {"key_dest"}) | {"key_own"}  # key_own means the destination (nashville) key here
     outcomes: dict[str, str] = {}
     clients = {actor: await _client(server, world, actor, name) for actor in ACTORS}

@@ -34,18 +34,19 @@ async def test_file_walks_the_whole_lifecycle(server: Server, db: SessionFactory
     assert file["state"] == "DETECTED" and file["sha256"] == sha and file["sizeBytes"] == 5_000_000_000
     fid = file["id"]
 
-    async with Api(server.url) as eng:
+    async with Api(server.url) as eng, Api(server.url, api_key=GLOBAL_KEY) as agent:
         await make_user(db, "eddie", Role.ENGINEER)
         await eng.login("eddie")
+        # The engineer routes; the destination's agent (here the global daemon key) moves and verifies the bytes.
         steps = [
-            ("validateFile(id:$id)", "VALIDATED"),
-            ('queueFile(id:$id, destinationSite:"nashville")', "QUEUED"),
-            ("startTransfer(id:$id)", "TRANSFERRING"),
-            (f'completeTransfer(id:$id, sha256:"{sha}")', "TRANSFERRED"),
-            (f'assignColorist(id:$id, coloristId:"{colorist_id}")', "COLORIST_ASSIGNED"),
+            (eng, "validateFile(id:$id)", "VALIDATED"),
+            (eng, 'queueFile(id:$id, destinationSite:"nashville")', "QUEUED"),
+            (agent, "startTransfer(id:$id)", "TRANSFERRING"),
+            (agent, f'completeTransfer(id:$id, sha256:"{sha}")', "TRANSFERRED"),
+            (eng, f'assignColorist(id:$id, coloristId:"{colorist_id}")', "COLORIST_ASSIGNED"),
         ]
-        for call, state in steps:
-            data = await eng.gql(f"mutation($id: ID!){{ r: {call} {{ {FILE_FIELDS} }} }}", {"id": fid})
+        for api, call, state in steps:
+            data = await api.gql(f"mutation($id: ID!){{ r: {call} {{ {FILE_FIELDS} }} }}", {"id": fid})
             assert data["r"]["state"] == state, call
 
     async with Api(server.url) as carla:
@@ -76,7 +77,13 @@ async def test_file_walks_the_whole_lifecycle(server: Server, db: SessionFactory
         "DELIVER",
         "ARCHIVE",
     ]
-    assert [a["actor"] for a in audit][:2] == ["daemon:global-key", "eddie"]
+    assert [a["actor"] for a in audit][:5] == [
+        "daemon:global-key",
+        "eddie",
+        "eddie",
+        "daemon:global-key",
+        "daemon:global-key",
+    ]
     assert audit[6]["actor"] == "carla"
     # The audit trail replays to the current state.
     assert all(a["fromState"] == b["toState"] for a, b in zip(audit[1:], audit, strict=False))

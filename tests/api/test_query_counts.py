@@ -12,7 +12,7 @@ from app.domain.permissions import SYSTEM, Role
 from app.services import lifecycle, transfers
 from app.services.reporting import FileReport, report_file
 from tests.conftest import Server
-from tests.support import GLOBAL_KEY, Api, make_user, random_sha
+from tests.support import GLOBAL_KEY, Api, destination_agent, make_user, random_sha
 
 NESTED = """
 query($n: Int){ files(first: $n){ edges { node { id state site { code } destinationSite { code }
@@ -28,8 +28,9 @@ async def _seed(db: SessionFactory, settings: Settings, n: int) -> None:
         fid = str(f.id)
         await lifecycle.validate_file(db, settings, SYSTEM, fid)
         await lifecycle.queue_file(db, SYSTEM, fid, "nashville" if i % 2 else "dallas")
-        await transfers.start_transfer(db, SYSTEM, fid)
-        await transfers.complete_transfer(db, SYSTEM, fid, sha)
+        agent = destination_agent("nashville" if i % 2 else "dallas")
+        await transfers.start_transfer(db, agent, fid)
+        await transfers.complete_transfer(db, agent, fid, sha)
         await lifecycle.assign_colorist(db, SYSTEM, fid, colorists[i % 3])
 
 

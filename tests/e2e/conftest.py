@@ -170,7 +170,7 @@ class Server:
         filename = name or f"E2E_{uuid.uuid4().hex[:8].upper()}.mov"
         data = self.gql(
             """mutation($input: ReportFileInput!) {
-                 reportFile(input: $input) { id filename state version }
+                 reportFile(input: $input) { id filename state version sha256 }
                }""",
             {
                 "input": {
@@ -193,6 +193,7 @@ class UserApi:
     """A signed-in HTTP client (cookie session), like the browser's but driven from the test."""
 
     def __init__(self, server: Server, username: str) -> None:
+        self.server = server
         self.http = httpx.Client(base_url=server.base, timeout=30)
         self.gql(
             "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { id } }",
@@ -215,21 +216,24 @@ class UserApi:
         return str(next(u["id"] for u in users if u["username"] == username))
 
     def advance(self, file_id: str, to_state: str, colorist: str = "alice") -> dict[str, Any]:
-        """Take a DETECTED file through the lifecycle (as an admin would) until it is in ``to_state``."""
+        """Take a DETECTED file through the lifecycle until it is in ``to_state``: this user routes and grades,
+        Nashville's agent (the daemon key) starts and completes the HUB transfer with the file's hash, as only
+        it may."""
+        sha = self.gql("query($id: ID!) { file(id: $id) { sha256 } }", {"id": file_id})["file"]["sha256"]
         steps = [
-            ("VALIDATED", "validateFile(id: $id)"),
-            ("QUEUED", 'queueFile(id: $id, destinationSite: "nashville")'),
-            ("TRANSFERRING", "startTransfer(id: $id)"),
-            ("TRANSFERRED", "completeTransfer(id: $id)"),
-            ("COLORIST_ASSIGNED", "assignColorist(id: $id, coloristId: $c)"),
-            ("IN_PROGRESS", "startWork(id: $id)"),
+            ("VALIDATED", "validateFile(id: $id)", self.gql),
+            ("QUEUED", 'queueFile(id: $id, destinationSite: "nashville")', self.gql),
+            ("TRANSFERRING", "startTransfer(id: $id)", self.server.gql),
+            ("TRANSFERRED", f'completeTransfer(id: $id, sha256: "{sha}")', self.server.gql),
+            ("COLORIST_ASSIGNED", "assignColorist(id: $id, coloristId: $c)", self.gql),
+            ("IN_PROGRESS", "startWork(id: $id)", self.gql),
         ]
-        for target, call in steps:
+        for target, call, run in steps:
             variables: dict[str, Any] = {"id": file_id}
             if "$c" in call:
                 variables["c"] = self.user_id(colorist)
             args = ", ".join(f"${k}: ID!" for k in variables)
-            data = self.gql(f"mutation({args}) {{ f: {call} {{ id state version }} }}", variables)
+            data = run(f"mutation({args}) {{ f: {call} {{ id state version }} }}", variables)
             assert data["f"]["state"] == target, data
             if target == to_state:
                 return dict(data["f"])

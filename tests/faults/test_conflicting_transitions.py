@@ -1,4 +1,5 @@
-"""100 conflicting transitions on one file, sent at once over HTTP (100 connections) by an engineer.
+"""100 conflicting transitions on one file, sent at once over HTTP (100 connections) by an engineer and, for the
+transfer starts, by the destination's agent (the daemon key: people may not start a HUB transfer).
 
 Validations, queues, rejections and transfer starts, some pinned to a version with ``expectedVersion`` (right,
 stale or from the future), race for the same row. The row lock serialises them; this checks the outcome:
@@ -72,9 +73,10 @@ def _plan(n: int, seed: int = 8) -> list[Attempt]:
     return plan[:n]
 
 
-async def _send(client: httpx.AsyncClient, file_id: str, attempt: Attempt, start: asyncio.Event) -> None:
+async def _send(clients: dict[str, httpx.AsyncClient], file_id: str, attempt: Attempt, start: asyncio.Event) -> None:
     await start.wait()
     body = {"query": MUTATIONS[attempt.action], "variables": {"id": file_id, "v": attempt.expected}}
+    client = clients["agent" if attempt.action is FileAction.START_TRANSFER else "engineer"]
     r = await client.post("/graphql", json=body)
     attempt.status = r.status_code
     doc = r.json()
@@ -92,10 +94,14 @@ async def test_a_hundred_conflicting_transitions_on_one_file(server: Server, db:
         plan = _plan(100)
         start = asyncio.Event()
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
-        async with httpx.AsyncClient(
-            base_url=server.url, cookies=engineer.http.cookies, limits=limits, timeout=60
-        ) as client:
-            tasks = [asyncio.create_task(_send(client, file["id"], a, start)) for a in plan]
+        async with (
+            httpx.AsyncClient(base_url=server.url, cookies=engineer.http.cookies, limits=limits, timeout=60) as eng,
+            httpx.AsyncClient(
+                base_url=server.url, headers={"X-API-Key": GLOBAL_KEY}, limits=limits, timeout=60
+            ) as agent,
+        ):
+            clients = {"engineer": eng, "agent": agent}
+            tasks = [asyncio.create_task(_send(clients, file["id"], a, start)) for a in plan]
             await asyncio.sleep(0.05)
             start.set()
             await asyncio.wait_for(asyncio.gather(*tasks), timeout=120)

@@ -19,7 +19,7 @@ from app.domain.permissions import SYSTEM
 from app.services import transfers
 from app.services.reporting import Heartbeat, heartbeat
 from tests.conftest import Server
-from tests.support import Api, GraphQLFailure, file_in_state
+from tests.support import Api, GraphQLFailure, destination_agent, file_in_state
 
 STALL = 2.0  # the server's lease in these tests: its sweep runs every STALL / 4 seconds
 
@@ -103,7 +103,7 @@ async def test_heartbeats_or_progress_keep_the_lease_and_only_hub_jobs_are_swept
     assert await transfers.fail_silent_transfers(db, stall) == [], "the destination site is alive"
 
     await asyncio.sleep(1.2)
-    await transfers.report_progress(db, SYSTEM, str(progressing.id), 100)
+    await transfers.report_progress(db, destination_agent("nashville"), str(progressing.id), 100)
     failed = await transfers.fail_silent_transfers(db, stall)
     assert [j.id for j in failed] == [beating.id], "progress keeps its job; heartbeat is stale now"
     assert (await _job(db, external.id)).status == "RUNNING", "an EXTERNAL job is its mover's to fail"

@@ -17,7 +17,7 @@ import * as types from './graphql';
 type Documents = {
     "\n  fragment SiteFields on Site {\n    id\n    code\n    name\n    online\n    lastHeartbeatAt\n    daemonVersion\n    watchPath\n    queueDepth\n    diskFreeBytes\n  }\n": typeof types.SiteFieldsFragmentDoc,
     "\n  fragment UserFields on User {\n    id\n    username\n    displayName\n    role\n    active\n    activeFiles\n    site {\n      id\n      code\n      name\n    }\n  }\n": typeof types.UserFieldsFragmentDoc,
-    "\n  fragment TransferFields on TransferJob {\n    id\n    status\n    transport\n    bytesTotal\n    bytesTransferred\n    rateBytesPerSecond\n    etaSeconds\n    attempts\n    error\n    createdAt\n    startedAt\n    completedAt\n    file {\n      id\n      filename\n    }\n    sourceSite {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n  }\n": typeof types.TransferFieldsFragmentDoc,
+    "\n  fragment TransferFields on TransferJob {\n    id\n    status\n    allowedActions\n    transport\n    bytesTotal\n    bytesTransferred\n    rateBytesPerSecond\n    etaSeconds\n    attempts\n    error\n    createdAt\n    startedAt\n    completedAt\n    file {\n      id\n      filename\n    }\n    sourceSite {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n  }\n": typeof types.TransferFieldsFragmentDoc,
     "\n  fragment FileSummary on File {\n    id\n    filename\n    path\n    sizeBytes\n    sha256\n    state\n    version\n    detectedAt\n    updatedAt\n    rejectionReason\n    mamAssetId\n    mamError\n    allowedActions\n    site {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n    colorist {\n      id\n      username\n      displayName\n    }\n  }\n": typeof types.FileSummaryFragmentDoc,
     "\n  fragment AuditFields on AuditEntry {\n    id\n    cursor\n    at\n    actor\n    action\n    fromState\n    toState\n    details\n    file {\n      id\n      filename\n    }\n  }\n": typeof types.AuditFieldsFragmentDoc,
     "\n  query Me {\n    me {\n      ...UserFields\n    }\n  }\n": typeof types.MeDocument,
@@ -44,6 +44,7 @@ type Documents = {
     "\n  mutation CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      ...UserFields\n    }\n  }\n": typeof types.CreateUserDocument,
     "\n  mutation UpdateUser($id: ID!, $input: UpdateUserInput!) {\n    updateUser(id: $id, input: $input) {\n      ...UserFields\n    }\n  }\n": typeof types.UpdateUserDocument,
     "\n  mutation FailTransfer($transferId: ID!, $error: String!) {\n    failTransfer(transferId: $transferId, error: $error) {\n      ...TransferFields\n      file {\n        ...FileSummary\n      }\n    }\n  }\n": typeof types.FailTransferDocument,
+    "\n  mutation CancelTransfer($transferId: ID!, $reason: String) {\n    cancelTransfer(transferId: $transferId, reason: $reason) {\n      ...TransferFields\n      file {\n        ...FileSummary\n      }\n    }\n  }\n": typeof types.CancelTransferDocument,
     "\n  fragment RoutingRuleFields on RoutingRule {\n    id\n    name\n    priority\n    enabled\n    pattern\n    minSizeBytes\n    maxSizeBytes\n    autoValidate\n    autoQueue\n    autoAssign\n    updatedAt\n    sourceSite {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n  }\n": typeof types.RoutingRuleFieldsFragmentDoc,
     "\n  query RoutingRules {\n    routingRules {\n      ...RoutingRuleFields\n    }\n  }\n": typeof types.RoutingRulesDocument,
     "\n  query SimulateRouting($site: String!, $path: String!, $sizeBytes: BigInt) {\n    simulateRouting(site: $site, path: $path, sizeBytes: $sizeBytes) {\n      matched\n      ruleName\n      destinationSite\n      autoValidate\n      autoQueue\n      autoAssign\n      wouldAssignTo {\n        id\n        username\n        displayName\n        activeFiles\n      }\n    }\n  }\n": typeof types.SimulateRoutingDocument,
@@ -69,7 +70,7 @@ type Documents = {
 const documents: Documents = {
     "\n  fragment SiteFields on Site {\n    id\n    code\n    name\n    online\n    lastHeartbeatAt\n    daemonVersion\n    watchPath\n    queueDepth\n    diskFreeBytes\n  }\n": types.SiteFieldsFragmentDoc,
     "\n  fragment UserFields on User {\n    id\n    username\n    displayName\n    role\n    active\n    activeFiles\n    site {\n      id\n      code\n      name\n    }\n  }\n": types.UserFieldsFragmentDoc,
-    "\n  fragment TransferFields on TransferJob {\n    id\n    status\n    transport\n    bytesTotal\n    bytesTransferred\n    rateBytesPerSecond\n    etaSeconds\n    attempts\n    error\n    createdAt\n    startedAt\n    completedAt\n    file {\n      id\n      filename\n    }\n    sourceSite {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n  }\n": types.TransferFieldsFragmentDoc,
+    "\n  fragment TransferFields on TransferJob {\n    id\n    status\n    allowedActions\n    transport\n    bytesTotal\n    bytesTransferred\n    rateBytesPerSecond\n    etaSeconds\n    attempts\n    error\n    createdAt\n    startedAt\n    completedAt\n    file {\n      id\n      filename\n    }\n    sourceSite {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n  }\n": types.TransferFieldsFragmentDoc,
     "\n  fragment FileSummary on File {\n    id\n    filename\n    path\n    sizeBytes\n    sha256\n    state\n    version\n    detectedAt\n    updatedAt\n    rejectionReason\n    mamAssetId\n    mamError\n    allowedActions\n    site {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n    colorist {\n      id\n      username\n      displayName\n    }\n  }\n": types.FileSummaryFragmentDoc,
     "\n  fragment AuditFields on AuditEntry {\n    id\n    cursor\n    at\n    actor\n    action\n    fromState\n    toState\n    details\n    file {\n      id\n      filename\n    }\n  }\n": types.AuditFieldsFragmentDoc,
     "\n  query Me {\n    me {\n      ...UserFields\n    }\n  }\n": types.MeDocument,
@@ -96,6 +97,7 @@ const documents: Documents = {
     "\n  mutation CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      ...UserFields\n    }\n  }\n": types.CreateUserDocument,
     "\n  mutation UpdateUser($id: ID!, $input: UpdateUserInput!) {\n    updateUser(id: $id, input: $input) {\n      ...UserFields\n    }\n  }\n": types.UpdateUserDocument,
     "\n  mutation FailTransfer($transferId: ID!, $error: String!) {\n    failTransfer(transferId: $transferId, error: $error) {\n      ...TransferFields\n      file {\n        ...FileSummary\n      }\n    }\n  }\n": types.FailTransferDocument,
+    "\n  mutation CancelTransfer($transferId: ID!, $reason: String) {\n    cancelTransfer(transferId: $transferId, reason: $reason) {\n      ...TransferFields\n      file {\n        ...FileSummary\n      }\n    }\n  }\n": types.CancelTransferDocument,
     "\n  fragment RoutingRuleFields on RoutingRule {\n    id\n    name\n    priority\n    enabled\n    pattern\n    minSizeBytes\n    maxSizeBytes\n    autoValidate\n    autoQueue\n    autoAssign\n    updatedAt\n    sourceSite {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n  }\n": types.RoutingRuleFieldsFragmentDoc,
     "\n  query RoutingRules {\n    routingRules {\n      ...RoutingRuleFields\n    }\n  }\n": types.RoutingRulesDocument,
     "\n  query SimulateRouting($site: String!, $path: String!, $sizeBytes: BigInt) {\n    simulateRouting(site: $site, path: $path, sizeBytes: $sizeBytes) {\n      matched\n      ruleName\n      destinationSite\n      autoValidate\n      autoQueue\n      autoAssign\n      wouldAssignTo {\n        id\n        username\n        displayName\n        activeFiles\n      }\n    }\n  }\n": types.SimulateRoutingDocument,
@@ -130,7 +132,7 @@ export function graphql(source: "\n  fragment UserFields on User {\n    id\n    
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment TransferFields on TransferJob {\n    id\n    status\n    transport\n    bytesTotal\n    bytesTransferred\n    rateBytesPerSecond\n    etaSeconds\n    attempts\n    error\n    createdAt\n    startedAt\n    completedAt\n    file {\n      id\n      filename\n    }\n    sourceSite {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n  }\n"): typeof import('./graphql').TransferFieldsFragmentDoc;
+export function graphql(source: "\n  fragment TransferFields on TransferJob {\n    id\n    status\n    allowedActions\n    transport\n    bytesTotal\n    bytesTransferred\n    rateBytesPerSecond\n    etaSeconds\n    attempts\n    error\n    createdAt\n    startedAt\n    completedAt\n    file {\n      id\n      filename\n    }\n    sourceSite {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n  }\n"): typeof import('./graphql').TransferFieldsFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -235,6 +237,10 @@ export function graphql(source: "\n  mutation UpdateUser($id: ID!, $input: Updat
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation FailTransfer($transferId: ID!, $error: String!) {\n    failTransfer(transferId: $transferId, error: $error) {\n      ...TransferFields\n      file {\n        ...FileSummary\n      }\n    }\n  }\n"): typeof import('./graphql').FailTransferDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CancelTransfer($transferId: ID!, $reason: String) {\n    cancelTransfer(transferId: $transferId, reason: $reason) {\n      ...TransferFields\n      file {\n        ...FileSummary\n      }\n    }\n  }\n"): typeof import('./graphql').CancelTransferDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -19,6 +19,7 @@ export type CreateUserInput = {
 export type FileAction =
   | 'ARCHIVE'
   | 'ASSIGN'
+  | 'CANCEL_TRANSFER'
   | 'COMPLETE_TRANSFER'
   | 'DELIVER'
   | 'FAIL_TRANSFER'
@@ -68,6 +69,14 @@ export type RoutingRuleInput = {
   sourceSite?: string | null | undefined;
 };
 
+/** A move of a transfer job (TransferJob.allowedActions): START/COMPLETE startTransfer and completeTransfer of its file, FAIL failTransfer, CANCEL cancelTransfer, RETRY retryTransfer. */
+export type TransferAction =
+  | 'CANCEL'
+  | 'COMPLETE'
+  | 'FAIL'
+  | 'RETRY'
+  | 'START';
+
 export type TransferStatus =
   | 'CANCELLED'
   | 'COMPLETED'
@@ -95,7 +104,7 @@ export type SiteFieldsFragment = { id: string, code: string, name: string, onlin
 
 export type UserFieldsFragment = { id: string, username: string, displayName: string, role: Role, active: boolean, activeFiles: number, site: { id: string, code: string, name: string } | null };
 
-export type TransferFieldsFragment = { id: string, status: TransferStatus, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } };
+export type TransferFieldsFragment = { id: string, status: TransferStatus, allowedActions: Array<TransferAction>, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } };
 
 export type FileSummaryFragment = { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null };
 
@@ -151,7 +160,7 @@ export type FileDetailQueryVariables = Exact<{
 }>;
 
 
-export type FileDetailQuery = { file: { contentAvailable: boolean, modifiedAt: string | null, id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, previousVersion: { id: string, filename: string, sha256: string } | null, transfers: Array<{ id: string, status: TransferStatus, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } }>, auditTrail: Array<{ id: string, cursor: string | null, at: string, actor: string, action: string, fromState: FileState | null, toState: FileState | null, details: unknown, file: { id: string, filename: string } | null }>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } | null };
+export type FileDetailQuery = { file: { contentAvailable: boolean, modifiedAt: string | null, id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, previousVersion: { id: string, filename: string, sha256: string } | null, transfers: Array<{ id: string, status: TransferStatus, allowedActions: Array<TransferAction>, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } }>, auditTrail: Array<{ id: string, cursor: string | null, at: string, actor: string, action: string, fromState: FileState | null, toState: FileState | null, details: unknown, file: { id: string, filename: string } | null }>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } | null };
 
 export type TransfersQueryVariables = Exact<{
   status?: TransferStatus | null | undefined;
@@ -160,7 +169,7 @@ export type TransfersQueryVariables = Exact<{
 }>;
 
 
-export type TransfersQuery = { transfers: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, status: TransferStatus, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type TransfersQuery = { transfers: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, status: TransferStatus, allowedActions: Array<TransferAction>, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type UsersQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -258,7 +267,7 @@ export type RetryTransferMutationVariables = Exact<{
 }>;
 
 
-export type RetryTransferMutation = { retryTransfer: { id: string, status: TransferStatus, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } };
+export type RetryTransferMutation = { retryTransfer: { id: string, status: TransferStatus, allowedActions: Array<TransferAction>, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } };
 
 export type CreateUserMutationVariables = Exact<{
   input: CreateUserInput;
@@ -281,7 +290,15 @@ export type FailTransferMutationVariables = Exact<{
 }>;
 
 
-export type FailTransferMutation = { failTransfer: { id: string, status: TransferStatus, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } };
+export type FailTransferMutation = { failTransfer: { id: string, status: TransferStatus, allowedActions: Array<TransferAction>, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } };
+
+export type CancelTransferMutationVariables = Exact<{
+  transferId: string | number;
+  reason?: string | null | undefined;
+}>;
+
+
+export type CancelTransferMutation = { cancelTransfer: { id: string, status: TransferStatus, allowedActions: Array<TransferAction>, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } };
 
 export type RoutingRuleFieldsFragment = { id: string, name: string, priority: number, enabled: boolean, pattern: string, minSizeBytes: number | string | null, maxSizeBytes: number | string | null, autoValidate: boolean, autoQueue: boolean, autoAssign: AssignStrategy, updatedAt: string | null, sourceSite: { id: string, code: string, name: string } | null, destinationSite: { id: string, code: string, name: string } | null };
 
@@ -404,7 +421,7 @@ export type TransferEventsSubscriptionVariables = Exact<{
 }>;
 
 
-export type TransferEventsSubscription = { transferEvents: { eventCursor: string | null, id: string, status: TransferStatus, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } };
+export type TransferEventsSubscription = { transferEvents: { eventCursor: string | null, id: string, status: TransferStatus, allowedActions: Array<TransferAction>, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } };
 
 export type AuditEventsSubscriptionVariables = Exact<{
   after?: string | null | undefined;
@@ -463,6 +480,7 @@ export const TransferFieldsFragmentDoc = new TypedDocumentString(`
     fragment TransferFields on TransferJob {
   id
   status
+  allowedActions
   transport
   bytesTotal
   bytesTransferred
@@ -731,6 +749,7 @@ export const FileDetailDocument = new TypedDocumentString(`
     fragment TransferFields on TransferJob {
   id
   status
+  allowedActions
   transport
   bytesTotal
   bytesTransferred
@@ -819,6 +838,7 @@ export const TransfersDocument = new TypedDocumentString(`
     fragment TransferFields on TransferJob {
   id
   status
+  allowedActions
   transport
   bytesTotal
   bytesTransferred
@@ -1234,6 +1254,7 @@ export const RetryTransferDocument = new TypedDocumentString(`
     fragment TransferFields on TransferJob {
   id
   status
+  allowedActions
   transport
   bytesTotal
   bytesTransferred
@@ -1309,6 +1330,7 @@ export const FailTransferDocument = new TypedDocumentString(`
     fragment TransferFields on TransferJob {
   id
   status
+  allowedActions
   transport
   bytesTotal
   bytesTransferred
@@ -1364,6 +1386,74 @@ fragment FileSummary on File {
     displayName
   }
 }`) as unknown as TypedDocumentString<FailTransferMutation, FailTransferMutationVariables>;
+export const CancelTransferDocument = new TypedDocumentString(`
+    mutation CancelTransfer($transferId: ID!, $reason: String) {
+  cancelTransfer(transferId: $transferId, reason: $reason) {
+    ...TransferFields
+    file {
+      ...FileSummary
+    }
+  }
+}
+    fragment TransferFields on TransferJob {
+  id
+  status
+  allowedActions
+  transport
+  bytesTotal
+  bytesTransferred
+  rateBytesPerSecond
+  etaSeconds
+  attempts
+  error
+  createdAt
+  startedAt
+  completedAt
+  file {
+    id
+    filename
+  }
+  sourceSite {
+    id
+    code
+    name
+  }
+  destinationSite {
+    id
+    code
+    name
+  }
+}
+fragment FileSummary on File {
+  id
+  filename
+  path
+  sizeBytes
+  sha256
+  state
+  version
+  detectedAt
+  updatedAt
+  rejectionReason
+  mamAssetId
+  mamError
+  allowedActions
+  site {
+    id
+    code
+    name
+  }
+  destinationSite {
+    id
+    code
+    name
+  }
+  colorist {
+    id
+    username
+    displayName
+  }
+}`) as unknown as TypedDocumentString<CancelTransferMutation, CancelTransferMutationVariables>;
 export const RoutingRulesDocument = new TypedDocumentString(`
     query RoutingRules {
   routingRules {
@@ -1677,6 +1767,7 @@ export const TransferEventsDocument = new TypedDocumentString(`
     fragment TransferFields on TransferJob {
   id
   status
+  allowedActions
   transport
   bytesTotal
   bytesTransferred

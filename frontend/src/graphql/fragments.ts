@@ -34,6 +34,7 @@ export const TransferFieldsFragment = graphql(`
   fragment TransferFields on TransferJob {
     id
     status
+    allowedActions
     transport
     bytesTotal
     bytesTransferred

@@ -240,3 +240,14 @@ export const FailTransferMutation = graphql(`
     }
   }
 `);
+
+export const CancelTransferMutation = graphql(`
+  mutation CancelTransfer($transferId: ID!, $reason: String) {
+    cancelTransfer(transferId: $transferId, reason: $reason) {
+      ...TransferFields
+      file {
+        ...FileSummary
+      }
+    }
+  }
+`);

@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { FileAction, FileSummaryFragment } from "@/gql/graphql";
 import {
   ArchiveFileMutation,
+  CancelTransferMutation,
   AssignColoristMutation,
   CompleteTransferMutation,
   DeliverToMamMutation,
@@ -21,7 +22,7 @@ export interface ActionInput {
   sha256?: string | null;
   coloristId?: string;
   reason?: string;
-  /** FAIL_TRANSFER acts on the file's running transfer job. */
+  /** FAIL_TRANSFER and CANCEL_TRANSFER act on the file's running transfer job. */
   transferId?: string | null;
   error?: string;
 }
@@ -44,13 +45,18 @@ export async function runFileAction({ action, file, input = {} }: FileActionRequ
     case "START_TRANSFER":
       return (await gqlRequest(StartTransferMutation, base)).startTransfer;
     case "COMPLETE_TRANSFER":
-      return (await gqlRequest(CompleteTransferMutation, { ...base, sha256: input.sha256 || null })).completeTransfer;
+      if (!input.sha256?.trim()) throw new Error("The SHA-256 of the bytes received is required");
+      return (await gqlRequest(CompleteTransferMutation, { ...base, sha256: input.sha256.trim() })).completeTransfer;
     case "FAIL_TRANSFER": {
       if (!input.transferId) throw new Error("This file has no running transfer");
       if (!input.error?.trim()) throw new Error("Say what went wrong");
       const job = (await gqlRequest(FailTransferMutation, { transferId: input.transferId, error: input.error.trim() }))
         .failTransfer;
       return job.file;
+    }
+    case "CANCEL_TRANSFER": {
+      if (!input.transferId) throw new Error("This file has no running transfer");
+      return (await gqlRequest(CancelTransferMutation, { transferId: input.transferId })).cancelTransfer.file;
     }
     case "ASSIGN":
       if (!input.coloristId) throw new Error("Choose a colorist");

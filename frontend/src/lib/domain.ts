@@ -1,4 +1,4 @@
-import type { FileAction, FileState, Role, TransferStatus } from "@/gql/graphql";
+import type { FileAction, FileState, Role, TransferAction, TransferStatus } from "@/gql/graphql";
 
 export const FILE_STATES: readonly FileState[] = [
   "DETECTED",
@@ -24,6 +24,7 @@ export const ACTION_ORDER: readonly FileAction[] = [
   "START_TRANSFER",
   "COMPLETE_TRANSFER",
   "FAIL_TRANSFER",
+  "CANCEL_TRANSFER",
   "ASSIGN",
   "START",
   "DELIVER",
@@ -37,11 +38,23 @@ export const ACTION_LABELS: Record<FileAction, string> = {
   START_TRANSFER: "Start transfer",
   COMPLETE_TRANSFER: "Complete transfer",
   FAIL_TRANSFER: "Fail transfer",
+  CANCEL_TRANSFER: "Cancel transfer",
   ASSIGN: "Assign colorist",
   START: "Start work",
   DELIVER: "Deliver to MAM",
   ARCHIVE: "Archive",
   REJECT: "Reject",
+};
+
+/** Button order on a transfer's row: the job's own moves, then what comes after one ended. */
+export const TRANSFER_ACTION_ORDER: readonly TransferAction[] = ["START", "COMPLETE", "FAIL", "CANCEL", "RETRY"];
+
+export const TRANSFER_ACTION_LABELS: Record<TransferAction, string> = {
+  START: "Start",
+  COMPLETE: "Complete",
+  FAIL: "Fail",
+  CANCEL: "Cancel",
+  RETRY: "Retry",
 };
 
 /** Tailwind classes per state; also used for chart bars (hex). */
@@ -74,10 +87,6 @@ export const TRANSFER_STYLES: Record<TransferStatus, string> = {
   FAILED: "bg-red-500/15 text-red-800 dark:text-red-300 ring-red-500/30",
   CANCELLED: "bg-zinc-500/15 text-zinc-700 dark:text-zinc-300 ring-zinc-500/30",
 };
-
-export function canManageTransfers(role: Role | undefined): boolean {
-  return role === "ADMIN" || role === "ENGINEER";
-}
 
 /** createRoutingRule and friends: admins and engineers (everyone signed in may read the rules). */
 export function canManageRouting(role: Role | undefined): boolean {

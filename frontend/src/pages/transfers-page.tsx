@@ -1,26 +1,19 @@
 import { useState } from "react";
 import { Link } from "wouter";
-import { ArrowLeftRight, Loader2, RotateCcw } from "lucide-react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { ArrowLeftRight } from "lucide-react";
 import type { TransferFieldsFragment, TransferStatus } from "@/gql/graphql";
 import { TransferStatusBadge } from "@/components/common/badges";
 import { LoadMoreFooter } from "@/components/common/load-more";
 import { EmptyState, Loading, QueryError } from "@/components/common/states";
 import { PageBody, PageHeader } from "@/components/layout/app-shell";
+import { TransferActions } from "@/components/transfers/transfer-actions";
 import { TransferProgress, transferEta } from "@/components/transfers/transfer-progress";
-import { Alert } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
-import { RetryTransferMutation } from "@/graphql/operations";
-import { useCurrentUser } from "@/hooks/use-current-user";
 import { useTransfers } from "@/hooks/use-data";
 import { flattenPages } from "@/lib/cache";
-import { canManageTransfers } from "@/lib/domain";
 import { formatDuration, formatRate } from "@/lib/format";
-import { errorMessage, gqlRequest } from "@/lib/graphql-client";
-import { applyTransfer } from "@/lib/live-updates";
 
 const TABS: { value: TransferStatus | "ALL"; label: string }[] = [
   { value: "ALL", label: "All" },
@@ -35,7 +28,8 @@ export function TransfersPage() {
   const transfers = useTransfers(tab === "ALL" ? null : tab);
   const rows = flattenPages(transfers.data);
   const total = transfers.data?.pages[0]?.totalCount ?? 0;
-  const canRetry = canManageTransfers(useCurrentUser().role);
+  // An actions column when the server offers this viewer anything on the rows loaded.
+  const hasActions = rows.some((job) => job.allowedActions.length > 0);
 
   return (
     <>
@@ -72,12 +66,12 @@ export function TransfersPage() {
                       <TableHead className="text-right">Rate</TableHead>
                       <TableHead className="text-right">ETA</TableHead>
                       <TableHead className="text-right">Attempts</TableHead>
-                      {canRetry && <TableHead className="sr-only">Actions</TableHead>}
+                      {hasActions && <TableHead className="sr-only">Actions</TableHead>}
                     </TableRow>
                   </TableHeader>
                   <TableBody>
                     {rows.map((job) => (
-                      <TransferRow key={job.id} job={job} canRetry={canRetry} />
+                      <TransferRow key={job.id} job={job} hasActions={hasActions} />
                     ))}
                   </TableBody>
                 </Table>
@@ -100,12 +94,7 @@ export function TransfersPage() {
   );
 }
 
-function TransferRow({ job, canRetry }: { job: TransferFieldsFragment; canRetry: boolean }) {
-  const queryClient = useQueryClient();
-  const retry = useMutation({
-    mutationFn: () => gqlRequest(RetryTransferMutation, { transferId: job.id }),
-    onSuccess: (data) => applyTransfer(queryClient, data.retryTransfer),
-  });
+function TransferRow({ job, hasActions }: { job: TransferFieldsFragment; hasActions: boolean }) {
   return (
     <TableRow data-testid="transfer-row" data-transfer-id={job.id}>
       <TableCell className="max-w-64">
@@ -117,7 +106,6 @@ function TransferRow({ job, canRetry }: { job: TransferFieldsFragment; canRetry:
             {job.error}
           </p>
         )}
-        {retry.isError && <Alert className="mt-1 py-1 text-xs">{errorMessage(retry.error)}</Alert>}
       </TableCell>
       <TableCell className="whitespace-nowrap text-sm">
         {job.sourceSite.code} → {job.destinationSite.code}
@@ -133,14 +121,9 @@ function TransferRow({ job, canRetry }: { job: TransferFieldsFragment; canRetry:
       </TableCell>
       <TableCell className="text-right text-sm tabular-nums">{formatDuration(transferEta(job))}</TableCell>
       <TableCell className="text-right text-sm tabular-nums">{job.attempts}</TableCell>
-      {canRetry && (
+      {hasActions && (
         <TableCell className="text-right">
-          {job.status === "FAILED" && (
-            <Button size="sm" variant="outline" onClick={() => retry.mutate()} disabled={retry.isPending}>
-              {retry.isPending ? <Loader2 className="animate-spin" aria-hidden /> : <RotateCcw aria-hidden />}
-              Retry
-            </Button>
-          )}
+          <TransferActions job={job} />
         </TableCell>
       )}
     </TableRow>

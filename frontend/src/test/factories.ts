@@ -37,6 +37,7 @@ export function makeTransfer(overrides: Partial<TransferFieldsFragment> = {}): T
   return {
     id: overrides.id ?? nextId(),
     status: "RUNNING",
+    allowedActions: [],
     transport: "HUB",
     bytesTotal: 1000,
     bytesTransferred: 250,

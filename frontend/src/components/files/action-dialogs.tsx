@@ -206,23 +206,24 @@ export function AssignDialog({
 
 export function CompleteTransferDialog(props: BaseProps) {
   const [sha256, setSha256] = useState("");
-  const valid = sha256 === "" || /^[0-9a-fA-F]{64}$/.test(sha256.trim());
+  const valid = /^[0-9a-fA-F]{64}$/.test(sha256.trim());
   return (
     <ActionDialog
       {...props}
       title="Complete transfer"
-      description="For transfers moved outside the hub. A hash that differs from the file's fails the transfer."
+      description="For transfers moved outside the hub: give the SHA-256 of the bytes at the destination. A hash that differs from the file's fails the transfer."
       submitLabel="Complete transfer"
       canSubmit={valid}
-      onSubmit={() => props.onSubmit({ sha256: sha256.trim() || null })}
+      onSubmit={() => props.onSubmit({ sha256: sha256.trim() })}
     >
       <div className="space-y-2">
-        <Label htmlFor="complete-sha">SHA-256 at destination (optional)</Label>
+        <Label htmlFor="complete-sha">SHA-256 at destination</Label>
         <Input
           id="complete-sha"
           className="font-mono text-xs"
+          required
           value={sha256}
-          aria-invalid={!valid || undefined}
+          aria-invalid={(sha256 !== "" && !valid) || undefined}
           onChange={(e) => setSha256(e.target.value)}
           placeholder="64 hex characters"
         />

@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { FileActions, orderedActions, shownOnFile } from "./file-actions";
-import { makeFile } from "@/test/factories";
+import type { FileAction } from "@/gql/graphql";
+import { ACTION_ORDER } from "@/lib/domain";
+import { makeFile, makeTransfer } from "@/test/factories";
 import { mockGraphQL, renderWithClient } from "@/test/render";
 
 afterEach(() => vi.unstubAllGlobals());
@@ -20,6 +22,48 @@ describe("FileActions", () => {
         .map((b) => b.textContent),
     ).toEqual(["Validate", "Reject"]);
     expect(orderedActions(["ARCHIVE", "QUEUE", "ASSIGN"])).toEqual(["QUEUE", "ASSIGN", "ARCHIVE"]);
+  });
+
+  it("has a place in the button order for every FileAction, so none the server allows is hidden", () => {
+    const every: Record<FileAction, true> = {
+      VALIDATE: true,
+      QUEUE: true,
+      START_TRANSFER: true,
+      COMPLETE_TRANSFER: true,
+      FAIL_TRANSFER: true,
+      CANCEL_TRANSFER: true,
+      ASSIGN: true,
+      START: true,
+      DELIVER: true,
+      ARCHIVE: true,
+      REJECT: true,
+    };
+    expect([...ACTION_ORDER].sort()).toEqual(Object.keys(every).sort());
+  });
+
+  it("cancels the file's running transfer without a dialog", async () => {
+    const fetchMock = mockGraphQL((body) =>
+      body.query.includes("cancelTransfer")
+        ? {
+            data: {
+              cancelTransfer: {
+                ...makeTransfer({ id: "77", status: "CANCELLED" }),
+                file: makeFile({ id: "8", state: "QUEUED", allowedActions: [] }),
+              },
+            },
+          }
+        : { data: sites },
+    );
+    const file = makeFile({ id: "8", state: "TRANSFERRING", allowedActions: ["FAIL_TRANSFER", "CANCEL_TRANSFER"] });
+    renderWithClient(<FileActions file={file} activeTransferId="77" />);
+    await userEvent.click(screen.getByRole("button", { name: "Cancel transfer" }));
+    await waitFor(() =>
+      expect(
+        fetchMock.mock.calls.map((c) => JSON.parse(String(c[1]?.body))).find((b) => b.query.includes("cancelTransfer"))
+          ?.variables,
+      ).toEqual({ transferId: "77" }),
+    );
+    expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
   });
 
   it("shows no buttons when the viewer may do nothing (READONLY)", () => {

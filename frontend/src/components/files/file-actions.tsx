@@ -32,7 +32,7 @@ export function orderedActions(allowed: readonly FileAction[]): FileAction[] {
 
 interface FileActionsProps {
   file: FileSummaryFragment;
-  /** The job FAIL_TRANSFER acts on: the file's latest pending or running transfer. */
+  /** The job FAIL_TRANSFER and CANCEL_TRANSFER act on: the file's latest pending or running transfer. */
   activeTransferId?: string | null;
 }
 
@@ -50,7 +50,7 @@ export function FileActions({ file, activeTransferId = null }: FileActionsProps)
   const open = (action: FileAction) => {
     mutation.reset();
     if (NEEDS_DIALOG.has(action)) setDialog(action);
-    else run(action);
+    else run(action, action === "CANCEL_TRANSFER" ? { transferId: activeTransferId } : undefined);
   };
 
   const dialogProps = {
@@ -80,7 +80,13 @@ export function FileActions({ file, activeTransferId = null }: FileActionsProps)
           <Button
             key={action}
             size="sm"
-            variant={action === "REJECT" ? "destructive" : action === actions[0] ? "default" : "secondary"}
+            variant={
+              action === "REJECT" || action === "CANCEL_TRANSFER"
+                ? "destructive"
+                : action === actions[0]
+                  ? "default"
+                  : "secondary"
+            }
             disabled={mutation.isPending}
             onClick={() => open(action)}
             data-action={action}
