@@ -195,10 +195,9 @@ async def test_a_socket_opened_before_the_change_loses_its_powers(
 
             started = time.monotonic()
             await change(admin, victim, victim_id)
+            await assert_ended(sock, started, close_code)  # pushed: no operation on the socket prompted it
             await sock.send("user", CREATE_ADMIN)
             await sock.send("key", CREATE_KEY)
-
-            await assert_ended(sock, started, close_code)
             assert refused(await answer_or_none(sock, "user"), "UNAUTHENTICATED", "FORBIDDEN")
             assert refused(await answer_or_none(sock, "key"), "UNAUTHENTICATED", "FORBIDDEN")
         users = await admin.gql("{ users { username } }")
@@ -219,10 +218,9 @@ async def _key_socket_scenario(server: Server, revoke: Callable[[Api, str], Awai
 
             started = time.monotonic()
             await revoke(admin, key_id)
+            await assert_ended(sock, started, 4401)
             await sock.send("beat", HEARTBEAT)
             await sock.send("report", REPORT, {"sha": random_sha()})
-
-            await assert_ended(sock, started, 4401)
             assert refused(await answer_or_none(sock, "beat"), "UNAUTHENTICATED")
             assert refused(await answer_or_none(sock, "report"), "UNAUTHENTICATED")
         files = await admin.gql("{ files { totalCount } }")
