@@ -162,6 +162,8 @@ class _TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
                 raise
             log_unavailable(exc)
             return GraphQLError(UNAVAILABLE_MESSAGE, extensions={"code": SERVICE_UNAVAILABLE, "retryable": True})
+        if self._ended is not None:  # revoked while we looked
+            return _unauthenticated(self._ended)
         if not standing.actor.is_authenticated:
             return _unauthenticated("your session has ended; log in again")
         self.context.actor, self.context.standing = standing.actor, standing

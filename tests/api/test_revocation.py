@@ -188,7 +188,11 @@ async def test_a_socket_opened_before_the_change_loses_its_powers(
     async with Api(server.url) as admin, Api(server.url) as victim:
         await admin.login("root")
         await victim.login("eve")
-        async with socket(server.url, cookie=victim.http.cookies.get("colorroute_session")) as sock:
+        bystander_cookie = admin.http.cookies.get("colorroute_session")
+        async with (
+            socket(server.url, cookie=victim.http.cookies.get("colorroute_session")) as sock,
+            socket(server.url, cookie=bystander_cookie) as bystander,
+        ):
             await sock.send("before", CREATE_KEY)  # the socket has the admin's powers before the change
             assert (await sock.result("before"))["data"]["createApiKey"]["secret"]
             await live_subscription(sock, server.url)
@@ -200,6 +204,10 @@ async def test_a_socket_opened_before_the_change_loses_its_powers(
             await sock.send("key", CREATE_KEY)
             assert refused(await answer_or_none(sock, "user"), "UNAUTHENTICATED", "FORBIDDEN")
             assert refused(await answer_or_none(sock, "key"), "UNAUTHENTICATED", "FORBIDDEN")
+
+            await bystander.send("still", "{ users { username } }")  # another user's socket is untouched
+            assert (await bystander.result("still"))["data"]["users"]
+            assert not bystander.closed.is_set()
         users = await admin.gql("{ users { username } }")
         assert "mallory" not in [u["username"] for u in users["users"]]
         keys = await admin.gql("{ apiKeys { id } }")
