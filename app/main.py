@@ -23,11 +23,13 @@ from app.config import Settings
 from app.db.engine import make_engine, make_session_factory, plain_url, resolve_database_url
 from app.domain.permissions import SYSTEM
 from app.events.hub import EventHub
+from app.events.revocations import Revocations
 from app.guards import BodyLimit, OriginGuard
 from app.integrations.mam import mam_adapter
 from app.observability.metrics import RequestMetrics, refresh_state, render
 from app.services.periodic import every
 from app.services.reads import compact_state_counts
+from app.services.records import REVOCATION_TOPIC
 from app.services.reporting import sweep_offline
 from app.services.routing import invalidate_rules
 from app.services.security import LoginLimiter, PasswordChecks, configure_password_cost
@@ -81,11 +83,19 @@ def create_app(settings: Settings, database_url: str | None = None) -> Starlette
     db = make_session_factory(engine)
     hub = EventHub(plain_url(url), queue_size=settings.subscriber_queue_size, poll_seconds=settings.event_poll_seconds)
     hub.on_topic("routing", lambda _event: invalidate_rules())
+    revocations = Revocations()
+    hub.on_topic(REVOCATION_TOPIC, revocations.heard)
     limiter = LoginLimiter(
         settings.login_max_attempts, settings.login_window_seconds, PasswordChecks(settings.password_checks)
     )
     graphql = ColorRouteGraphQL(
-        build_schema(settings), settings=settings, db=db, hub=hub, limiter=limiter, mam=mam_adapter(settings)
+        build_schema(settings),
+        settings=settings,
+        db=db,
+        hub=hub,
+        limiter=limiter,
+        mam=mam_adapter(settings),
+        revocations=revocations,
     )
 
     offline_after = timedelta(seconds=settings.site_offline_after_seconds)

@@ -15,6 +15,7 @@ from app.db.engine import SessionFactory
 from app.domain.permissions import Actor
 from app.events.hub import EventHub
 from app.integrations.mam import MamAdapter
+from app.services.auth import Standing
 from app.services.security import LoginLimiter
 
 if TYPE_CHECKING:
@@ -33,6 +34,8 @@ class Context:
     request: Request | WebSocket
     response: Response | WebSocket | None
     session_token: str | None = None
+    #: The caller's identity as last checked, with its session or key id (a socket re-checks it per operation).
+    standing: Standing | None = None
     connection_params: dict[str, Any] | None = None
 
     @property

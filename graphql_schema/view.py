@@ -10,10 +10,13 @@ Strawberry answers a request it cannot execute (invalid JSON, a batch, no query,
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from typing import Any
+from typing import Any, cast
 
 from cross_web import HTTPException
+from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.websockets import WebSocket
@@ -21,16 +24,19 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
-from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler, Operation
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage, SubscribeMessage
+from strawberry.types.execution import ExecutionResult
 
 from app.config import Settings
 from app.db.engine import SessionFactory
 from app.domain.errors import Unauthenticated
-from app.domain.permissions import ANONYMOUS, Actor
+from app.domain.permissions import ANONYMOUS
 from app.events.hub import EventHub
+from app.events.revocations import Credential, Revocation, Revocations
 from app.integrations.mam import MamAdapter
 from app.services import auth
+from app.services.auth import Standing
 from app.services.security import LoginLimiter
 from graphql_schema.context import Context
 from graphql_schema.errors import SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE, database_unavailable, log_unavailable
@@ -93,13 +99,31 @@ def unavailable() -> JSONResponse:
 
 #: RFC 6455 close code 1013 "Try Again Later": clients reconnect with backoff (4403 would read as "Forbidden").
 WS_TRY_AGAIN_LATER = 1013
+#: A socket whose identity was revoked: 4401 when it no longer authenticates (graphql-ws does not retry it),
+#: 4403 when it does but with another role (graphql-ws retries it; the new socket gets the new role).
+WS_SIGNED_OUT = 4401
+WS_ROLE_CHANGED = 4403
 
 
 class _TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
-    """``connection_init`` checks a cookie or site key in the database. With the database away, Strawberry let the
-    error escape the socket (a 1011 close and a traceback per reconnect); close with 1013 and the code instead."""
+    """graphql-transport-ws with the identity checked per operation, not only at ``connection_init``.
+
+    ``connection_init`` checks a cookie or site key in the database; each later operation re-reads that
+    credential's standing (one statement) and runs with the current role, or is refused UNAUTHENTICATED and the
+    socket closed. A revocation heard from any replica (``app.events.revocations``) ends the socket's
+    subscriptions with UNAUTHENTICATED and closes it, within the time an event takes to arrive."""
+
+    _credential: Credential | None = None
+    _ended: str | None = None  # why this socket was signed out, once it was
+    _ending: asyncio.Task[None] | None = None
+
+    @property
+    def _view(self) -> ColorRouteGraphQL:
+        return cast("ColorRouteGraphQL", self.view)
 
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        """With the database away, Strawberry let the error escape the socket (a 1011 close and a traceback per
+        reconnect); close with 1013 and the code instead."""
         try:
             await super().handle_connection_init(message)
         except Exception as exc:
@@ -107,6 +131,87 @@ class _TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
                 raise
             log_unavailable(exc)
             await self.websocket.close(code=WS_TRY_AGAIN_LATER, reason=SERVICE_UNAVAILABLE)
+            return
+        standing = self.context.standing
+        if self.connection_acknowledged and standing is not None and standing.revocable:
+            actor = standing.actor
+            self._credential = Credential(actor.user_id, standing.session_id, standing.api_key_id)
+            self._view.revocations.hold(self, self._credential)
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        if self.connection_acknowledged and self._credential is not None:
+            refusal = await self._recheck()
+            if refusal is not None:
+                await self.send_message({"id": message["id"], "type": "error", "payload": [refusal.formatted]})
+                if refusal.extensions and refusal.extensions.get("code") == "UNAUTHENTICATED":
+                    await self._end(refusal.message, WS_SIGNED_OUT)
+                return
+        await super().handle_subscribe(message)
+
+    async def _recheck(self) -> GraphQLError | None:
+        """The socket's standing now: the actor of this operation (and of later events), or why it is refused."""
+        if self._ended is not None:
+            return _unauthenticated(self._ended)
+        try:
+            standing = await self._view.standing(self.context.request, self.context.connection_params)
+        except Unauthenticated as exc:
+            return _unauthenticated(exc.message)
+        except Exception as exc:
+            if not database_unavailable(exc):
+                raise
+            log_unavailable(exc)
+            return GraphQLError(UNAVAILABLE_MESSAGE, extensions={"code": SERVICE_UNAVAILABLE, "retryable": True})
+        if self._ended is not None:  # revoked while we looked
+            return _unauthenticated(self._ended)
+        if not standing.actor.is_authenticated:
+            return _unauthenticated("your session has ended; log in again")
+        self.context.actor, self.context.standing = standing.actor, standing
+        return None
+
+    def revoked(self, revocation: Revocation) -> None:
+        """Called by the revocation registry, for this socket's user, session or key."""
+        if self._ending is None:
+            code = WS_SIGNED_OUT if revocation.signed_out else WS_ROLE_CHANGED
+            self._ending = asyncio.create_task(self._end(revocation.message, code), name="socket-revoked")
+
+    async def _end(self, message: str, close_code: int) -> None:
+        """Subscriptions end as an expired session ends them (a ``next`` with UNAUTHENTICATED, then
+        ``complete``); queries and mutations in flight end with the socket."""
+        if self._ended is not None:
+            return
+        self._ended = message
+        error = _unauthenticated(message)
+        for operation in list(self.operations.values()):
+            if not _is_subscription(operation):
+                continue
+            with contextlib.suppress(Exception):
+                await operation.send_next(ExecutionResult(data=None, errors=[error]))
+                await operation.send_operation_message({"id": operation.id, "type": "complete"})
+            if operation.task is not None:
+                operation.task.cancel()
+        await self._close(close_code, message)
+
+    async def _close(self, code: int, reason: str) -> None:
+        with contextlib.suppress(Exception):  # already closing or gone
+            await self.websocket.close(code=code, reason=reason[:120])
+
+    async def shutdown(self) -> None:
+        if self._credential is not None:
+            self._view.revocations.release(self, self._credential)
+        await super().shutdown()
+
+
+def _unauthenticated(message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": "UNAUTHENTICATED"})
+
+
+def _is_subscription(operation: Operation[Context, None]) -> bool:
+    """Parsed again only when a revocation arrives (rare), so operations pay nothing for it."""
+    try:
+        found = get_operation_ast(parse(operation.query), operation.operation_name)
+    except GraphQLError:
+        return False
+    return found is not None and found.operation is OperationType.SUBSCRIPTION
 
 
 class ColorRouteGraphQL(GraphQL[Context, None]):
@@ -121,6 +226,7 @@ class ColorRouteGraphQL(GraphQL[Context, None]):
         hub: EventHub,
         limiter: LoginLimiter,
         mam: MamAdapter,
+        revocations: Revocations,
     ) -> None:
         super().__init__(
             schema,
@@ -136,6 +242,7 @@ class ColorRouteGraphQL(GraphQL[Context, None]):
         self.hub = hub
         self.limiter = limiter
         self.mam = mam
+        self.revocations = revocations
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -188,40 +295,48 @@ class ColorRouteGraphQL(GraphQL[Context, None]):
             raise HTTPException(400, 'The request body must be a JSON object with a "query"')
         return parsed
 
-    async def _actor(self, request: Request | WebSocket, api_key: str | None) -> tuple[Actor, str | None]:
+    async def _standing(self, request: Request | WebSocket, api_key: str | None) -> Standing:
         client = request.client.host if request.client else None
         if api_key:
-            return await auth.actor_for_api_key(self.db, self.settings, api_key, client), None
+            return await auth.api_key_standing(self.db, self.settings, api_key, client)
         token = request.cookies.get(self.settings.session_cookie)
         if token:
-            return await auth.actor_for_session(self.db, self.settings, token, client), token
-        return ANONYMOUS, None
+            return await auth.session_standing(self.db, self.settings, token, client)
+        return Standing(ANONYMOUS)
+
+    async def standing(self, request: Request | WebSocket, params: dict[str, Any] | None) -> Standing:
+        """A WebSocket's identity: a daemon key in the ``connection_init`` payload, else the cookie."""
+        key = (params or {}).get("apiKey") or (params or {}).get("X-API-Key") or (params or {}).get("x-api-key")
+        return await self._standing(request, str(key) if key else None)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        actor, token = ANONYMOUS, None
+        standing = Standing(ANONYMOUS)
         if isinstance(request, Request):
-            actor, token = await self._actor(request, request.headers.get("x-api-key"))
+            standing = await self._standing(request, request.headers.get("x-api-key"))
         return Context(
             settings=self.settings,
             db=self.db,
             hub=self.hub,
             limiter=self.limiter,
             mam=self.mam,
-            actor=actor,
+            actor=standing.actor,
             loaders=build_loaders(self.db),
             request=request,
             response=response,
-            session_token=token,
+            session_token=request.cookies.get(self.settings.session_cookie)
+            if standing.session_id is not None
+            else None,
+            standing=standing,
         )
 
     async def on_ws_connect(self, context: Context) -> dict[str, object] | None:
         """WebSockets authenticate at ``connection_init``: a daemon key in the payload, else the cookie."""
-        params = context.connection_params or {}
-        key = params.get("apiKey") or params.get("X-API-Key") or params.get("x-api-key")
         try:
-            actor, token = await self._actor(context.request, str(key) if key else None)
+            standing = await self.standing(context.request, context.connection_params)
         except Unauthenticated as exc:
             raise ConnectionRejectionError({"message": exc.message, "code": exc.code}) from None
-        context.actor = actor
-        context.session_token = token
+        context.actor, context.standing = standing.actor, standing
+        context.session_token = (
+            context.request.cookies.get(self.settings.session_cookie) if standing.session_id else None
+        )
         return None

@@ -15,7 +15,6 @@ from app.db.models import Session as DbSession
 from app.db.models import User
 from app.domain.errors import RateLimited, Unauthenticated
 from app.domain.permissions import ANONYMOUS, Actor, ActorKind, Role
-from app.repositories import sites as sites_repo
 from app.repositories import users as users_repo
 from app.services import records
 from app.services.lifecycle import now
@@ -99,9 +98,12 @@ async def logout(db: SessionFactory, actor: Actor, token: str | None) -> bool:
     if not token:
         return False
     async with db() as session, session.begin():
-        result = await session.execute(delete(DbSession).where(DbSession.token_hash == token_hash(token)))
-        if result.rowcount:  # type: ignore[attr-defined]
+        ended = await session.scalar(
+            delete(DbSession).where(DbSession.token_hash == token_hash(token)).returning(DbSession.id)
+        )
+        if ended is not None:
             await records.audit(session, actor, "LOGOUT")
+            await records.revoke(session, records.Revoked.LOGOUT, session_id=ended)  # its open sockets close
             return True
     return False
 
@@ -113,20 +115,40 @@ _SESSION_LOOKUP = text(
     " AND s.last_seen_at > now() - make_interval(secs => :idle)),"
     " touched AS (UPDATE sessions SET last_seen_at = now() WHERE id IN (SELECT id FROM live)"
     " AND last_seen_at < now() - interval '60 seconds')"
-    " SELECT user_id AS id, username, role FROM live"
+    " SELECT id AS session_id, user_id AS id, username, role FROM live"
 )
 
 
-async def actor_for_session(db: SessionFactory, settings: Settings, token: str, client_addr: str | None) -> Actor:
-    """One statement: find a live session and its user; touch it for the idle timeout at most once a minute
-    (so reads do not turn every request into a write)."""
+@dataclass(frozen=True)
+class Standing:
+    """An identity as one lookup found it, with the id of the credential proving it: a WebSocket re-checks its
+    standing per operation and is ended when that user, session or key is revoked."""
+
+    actor: Actor
+    session_id: int | None = None
+    api_key_id: int | None = None
+
+    @property
+    def revocable(self) -> bool:
+        """Whether a revocation can end it (the global ``DAEMON_API_KEY`` lives in configuration, not here)."""
+        return self.session_id is not None or self.api_key_id is not None
+
+
+async def session_standing(db: SessionFactory, settings: Settings, token: str, client_addr: str | None) -> Standing:
+    """One statement: find a live session and its user (anonymous when there is none); touch it for the idle
+    timeout at most once a minute (so reads do not turn every request into a write)."""
     async with reader(db)() as session:
         row = (
             await session.execute(_SESSION_LOOKUP, {"h": token_hash(token), "idle": settings.session_idle_hours * 3600})
         ).first()
     if row is None:
-        return ANONYMOUS
-    return Actor(kind=ActorKind.USER, name=row.username, user_id=row.id, role=Role(row.role), client_addr=client_addr)
+        return Standing(ANONYMOUS)
+    actor = Actor(kind=ActorKind.USER, name=row.username, user_id=row.id, role=Role(row.role), client_addr=client_addr)
+    return Standing(actor, session_id=row.session_id)
+
+
+async def actor_for_session(db: SessionFactory, settings: Settings, token: str, client_addr: str | None) -> Actor:
+    return (await session_standing(db, settings, token, client_addr)).actor
 
 
 async def session_alive(db: SessionFactory, settings: Settings, token: str) -> bool:
@@ -149,19 +171,24 @@ _KEY_LOOKUP = text(
     "WITH k AS (SELECT id, site_id, last_used_at FROM api_keys WHERE key_hash = :h AND revoked_at IS NULL),"
     " touched AS (UPDATE api_keys SET last_used_at = now() WHERE id IN (SELECT id FROM k)"
     " AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds'))"
-    " SELECT id, site_id FROM k"
+    " SELECT k.id, sites.code FROM k JOIN sites ON sites.id = k.site_id"
 )
 
 
-async def actor_for_api_key(db: SessionFactory, settings: Settings, key: str, client_addr: str | None) -> Actor:
+async def api_key_standing(db: SessionFactory, settings: Settings, key: str, client_addr: str | None) -> Standing:
+    """One statement for a per-site key (the global key is checked against the configuration, no statement)."""
     if settings.daemon_api_key and hmac.compare_digest(key.encode(), settings.daemon_api_key.encode()):
-        return Actor(kind=ActorKind.SITE, name="daemon:global-key", client_addr=client_addr)
+        return Standing(Actor(kind=ActorKind.SITE, name="daemon:global-key", client_addr=client_addr))
     async with reader(db)() as session:
         row = (await session.execute(_KEY_LOOKUP, {"h": token_hash(key)})).first()
-        if row is None:
-            raise Unauthenticated("invalid or revoked API key")
-        code = (await sites_repo.site_codes(session, row.site_id))[row.site_id]
-    return Actor(kind=ActorKind.SITE, name=f"site:{code}", site_code=code, client_addr=client_addr)
+    if row is None:
+        raise Unauthenticated("invalid or revoked API key")
+    actor = Actor(kind=ActorKind.SITE, name=f"site:{row.code}", site_code=row.code, client_addr=client_addr)
+    return Standing(actor, api_key_id=row.id)
+
+
+async def actor_for_api_key(db: SessionFactory, settings: Settings, key: str, client_addr: str | None) -> Actor:
+    return (await api_key_standing(db, settings, key, client_addr)).actor
 
 
 async def end_sessions(session: AsyncSession, user_id: int) -> None:

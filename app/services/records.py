@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
@@ -14,6 +15,19 @@ from app.domain.permissions import Actor
 
 EVENTS_CHANNEL = "colorroute_events"
 PROGRESS_CHANNEL = "colorroute_progress"
+#: Outbox topic of revocations: no subscription carries it; each replica's hub hands it to the sockets it ends.
+REVOCATION_TOPIC = "revocation"
+
+
+class Revoked(StrEnum):
+    """Why a credential lost its standing (the ``reason`` of a revocation event)."""
+
+    LOGOUT = "LOGOUT"
+    DEACTIVATED = "DEACTIVATED"
+    PASSWORD_CHANGED = "PASSWORD_CHANGED"
+    ROLE_CHANGED = "ROLE_CHANGED"  # still signed in, with another role
+    KEY_REVOKED = "KEY_REVOKED"
+
 
 #: Staged, not inserted into ``events``: a deferred trigger (migration 0006) gives the event its id under the
 #: events lock while the transaction commits, so ids become visible in id order and a reader's ``id > last_seen``
@@ -24,6 +38,21 @@ _STAGE = text("INSERT INTO pending_events (topic, payload) VALUES (:topic, CAST(
 async def publish(session: AsyncSession, topic: str, payload: dict[str, Any]) -> None:
     """Record an outbox event; it gets its id and is announced when (and only if) the transaction commits."""
     await session.execute(_STAGE, {"topic": topic, "payload": json.dumps(payload)})
+
+
+async def revoke(
+    session: AsyncSession,
+    reason: Revoked,
+    *,
+    user_id: int | None = None,
+    session_id: int | None = None,
+    api_key_id: int | None = None,
+) -> None:
+    """Announce, in the revoking transaction, that a user's, a session's or a key's standing changed. It is an
+    outbox event rather than a bare NOTIFY so that a replica whose listener was reconnecting still reads it."""
+    ids = {"userId": user_id, "sessionId": session_id, "apiKeyId": api_key_id}
+    payload = {"reason": reason.value, **{k: v for k, v in ids.items() if v is not None}}
+    await publish(session, REVOCATION_TOPIC, payload)
 
 
 @lru_cache(maxsize=64)

@@ -98,6 +98,7 @@ async def update_user(db: SessionFactory, actor: Actor, user_id: str, changes: U
             if actor.user_id == user.id:
                 raise BadInput("you cannot change your own role", field="role")
             diff["role"], user.role = changes.role.value, changes.role.value
+            await records.revoke(session, records.Revoked.ROLE_CHANGED, user_id=user.id)
         if changes.site_code is not None:
             if changes.site_code == "":
                 user.site_id = None
@@ -113,6 +114,7 @@ async def update_user(db: SessionFactory, actor: Actor, user_id: str, changes: U
             diff["active"], user.active = changes.active, changes.active
             if not changes.active:
                 await end_sessions(session, user.id)
+                await records.revoke(session, records.Revoked.DEACTIVATED, user_id=user.id)
         user.updated_at = now()
         await records.audit(session, actor, "USER_UPDATED", details={"userId": str(user.id), **diff})
         return user
@@ -139,6 +141,7 @@ async def change_password(db: SessionFactory, limiter: LoginLimiter, actor: Acto
             user.password_hash = fresh
             user.updated_at = now()
             await end_sessions(session, user.id)  # every session, this one included, must log in again
+            await records.revoke(session, records.Revoked.PASSWORD_CHANGED, user_id=user.id)
             await records.audit(session, actor, "PASSWORD_CHANGED", details={"userId": str(user.id)})
             await limiter.succeeded(session, keys)
             return True
@@ -184,6 +187,7 @@ async def revoke_api_key(db: SessionFactory, actor: Actor, key_id: str) -> ApiKe
         if key.revoked_at is None:
             key.revoked_at = now()
             await records.audit(session, actor, "API_KEY_REVOKED", details={"keyId": str(key.id), "prefix": key.prefix})
+            await records.revoke(session, records.Revoked.KEY_REVOKED, api_key_id=key.id)
         return key
 
 

@@ -110,7 +110,7 @@ async def test_an_unexpected_error_before_execution_is_a_masked_json_500(
     async def broken(*_args: object) -> None:
         raise RuntimeError("secret detail at /work/app/services/auth.py")
 
-    monkeypatch.setattr(auth, "actor_for_api_key", broken)
+    monkeypatch.setattr(auth, "api_key_standing", broken)
     async with Api(server.url, api_key="a-site-key") as daemon:
         error = _error(
             await daemon.http.post("/graphql", json={"query": "{ __typename }"}), 500, "INTERNAL_SERVER_ERROR"
