@@ -87,9 +87,7 @@ class Settings(BaseSettings):
     #: recorded) and the upload's lock is released, so the client can resume.
     upload_idle_seconds: float = Field(default=60.0, gt=0)
 
-    @field_validator(
-        "allowed_extensions", "allowed_origins", "trusted_proxies", "webhook_allow_private", mode="before"
-    )
+    @field_validator("allowed_extensions", "allowed_origins", "trusted_proxies", "webhook_allow_private", mode="before")
     @classmethod
     def _split_csv(cls, value: object) -> object:
         if isinstance(value, str):

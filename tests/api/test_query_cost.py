@@ -17,17 +17,19 @@ from tests.bench.test_api_bench import NESTED
 from tests.conftest import Server
 from tests.support import GLOBAL_KEY, Api, make_user, random_sha, report
 
-PROBE = "{ " + " ".join(
-    f"f{i}: files(first: 500) {{ edges {{ node {{ id filename state auditTrail {{ id actor action details }} "
-    f"transfers {{ id status bytesTransferred }} }} }} }}"
-    for i in range(64)
-) + " }"
+PROBE = (
+    "{ "
+    + " ".join(
+        f"f{i}: files(first: 500) {{ edges {{ node {{ id filename state auditTrail {{ id actor action details }} "
+        f"transfers {{ id status bytesTransferred }} }} }} }}"
+        for i in range(64)
+    )
+    + " }"
+)
 #: Twenty aliases of one transition, each selecting audit trails three levels deep: costly, and a side effect.
 NESTED_TRAIL = "auditTrail { file { auditTrail { file { auditTrail { id } } } } }"
 COSTLY_MUTATION = (
-    "mutation($id: ID!) { "
-    + " ".join(f"v{i}: validateFile(id: $id) {{ {NESTED_TRAIL} }}" for i in range(20))
-    + " }"
+    "mutation($id: ID!) { " + " ".join(f"v{i}: validateFile(id: $id) {{ {NESTED_TRAIL} }}" for i in range(20)) + " }"
 )
 #: The variables the UI sends with its paged documents (frontend/src/hooks: PAGE_SIZE, DELIVERY_LOG_SIZE).
 UI_VARIABLES: dict[str, dict[str, Any]] = {
