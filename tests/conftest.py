@@ -96,7 +96,7 @@ async def server(settings: Settings, db_url: str) -> AsyncIterator[Server]:
     from app.main import create_app
 
     app = create_app(settings, db_url)
-    async with on_loopback(app) as url:
+    async with on_loopback(app, settings) as url:
         yield Server(url=url, app=app, settings=settings, db_url=db_url)
 
 
