@@ -65,6 +65,7 @@ def settings(tmp_path: Path) -> Settings:
         login_window_seconds=60,
         password_rounds=4,
         webhook_poll_seconds=3600,  # tests drive dispatch_once themselves
+        webhook_allow_private=("127.0.0.0/8", "::1"),  # the tests' receivers listen on loopback
     )
 
 
