@@ -9,6 +9,7 @@ short reason of ours, never the endpoint's answer."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from app.services.periodic import every
 
 log = logging.getLogger(__name__)
 _BATCH = 100
+_LOOKUP_SECONDS = 10.0
 
 
 def _require(actor: Actor) -> None:
@@ -48,13 +50,13 @@ class NewSubscription:
 async def _check_target(url: str, egress: EgressPolicy) -> None:
     try:
         _target, host, port = parse_target(url)
-        await egress.resolve(host, port)
+        await asyncio.wait_for(egress.resolve(host, port), _LOOKUP_SECONDS)
     except (ValueError, httpx.InvalidURL):
         raise BadInput("url must be an http(s) URL", field="url") from None
-    except EgressRefused as exc:
+    except (EgressRefused, Unresolvable) as exc:
         raise BadInput(f"url: {exc}", field="url") from None
-    except Unresolvable as exc:
-        raise BadInput(f"url: {exc}", field="url") from None
+    except TimeoutError:
+        raise BadInput(f"url: its host did not resolve within {_LOOKUP_SECONDS:g} s", field="url") from None
 
 
 async def create_subscription(
