@@ -55,6 +55,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     from app.main import create_app, tune_gc_for_serving
+    from app.serving import uvicorn_options
 
     settings = _settings()
     url = resolve_database_url(settings)
@@ -65,12 +66,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
         port=args.port or settings.port,
         log_level=settings.log_level.lower(),
         log_config=None,  # keep our JSON logging
-        ws="websockets-sansio",
-        # Event messages are a few hundred bytes: deflating each one for each subscriber cost more CPU than
-        # any bandwidth it saved (fan-out to 1,000 subscribers is CPU-bound). A TLS proxy may compress.
-        ws_per_message_deflate=False,
-        timeout_graceful_shutdown=10,
-        proxy_headers=True,
+        # trusted proxies, header/body timeouts, the connection limit, WebSocket options
+        **uvicorn_options(settings),
     )
     if workers > 1:
         # Worker processes share nothing but the database (events travel through it), exactly like replicas

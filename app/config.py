@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from typing import Annotated, Literal
@@ -75,8 +76,28 @@ class Settings(BaseSettings):
     #: Delete stored blobs of ARCHIVED or REJECTED files this many days after their last change (and tus
     #: uploads left unfinished as long). None keeps everything.
     blob_retention_days: float | None = Field(default=None, gt=0)
+    #: Largest estimated answer (objects a query may return: page sizes multiplied through nested lists)
+    #: accepted before execution; above it, ``QUERY_TOO_COMPLEX``. The UI's and daemons' documents stay far under.
+    max_query_cost: int = Field(default=20_000, ge=100)
+    #: When set, ``/metrics`` answers only ``Authorization: Bearer <token>``.
+    metrics_token: str | None = None
+    #: Addresses or CIDRs of reverse proxies whose ``X-Forwarded-For``/``-Proto`` are believed. Empty: none.
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
+    #: Webhook targets allowed although not public (CIDRs, addresses or host names). Empty: public only.
+    webhook_allow_private: Annotated[tuple[str, ...], NoDecode] = ()
+    #: A connection must deliver a request's complete headers within this many seconds of opening (or of
+    #: its previous response), and a request body may pause at most ``body_timeout_seconds``.
+    header_timeout_seconds: float = Field(default=15.0, gt=0)
+    body_timeout_seconds: float = Field(default=60.0, gt=0)
+    #: Idle keep-alive connections close after this many seconds.
+    keep_alive_seconds: int = Field(default=5, ge=1)
+    #: Connections (HTTP and WebSocket) per process; requests beyond get 503.
+    max_connections: int = Field(default=4096, ge=16)
+    #: A tus PATCH that receives nothing for this long ends: the bytes that arrived are kept (the offset is
+    #: recorded) and the upload's lock is released, so the client can resume.
+    upload_idle_seconds: float = Field(default=60.0, gt=0)
 
-    @field_validator("allowed_extensions", "allowed_origins", mode="before")
+    @field_validator("allowed_extensions", "allowed_origins", "trusted_proxies", "webhook_allow_private", mode="before")
     @classmethod
     def _split_csv(cls, value: object) -> object:
         if isinstance(value, str):
@@ -87,6 +108,21 @@ class Settings(BaseSettings):
     @classmethod
     def _dotted(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(v.lower() if v.startswith(".") else f".{v.lower()}" for v in value)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for item in value:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"{item!r} is not an IP address or CIDR") from None
+        return value
+
+    @field_validator("webhook_allow_private")
+    @classmethod
+    def _lowercase(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(v.lower().strip("[]") for v in value)
 
     @model_validator(mode="after")
     def _production_guards(self) -> Settings:

@@ -26,7 +26,7 @@ from app.events.hub import EventHub
 from app.events.revocations import Revocations
 from app.guards import BodyLimit, OriginGuard
 from app.integrations.mam import mam_adapter
-from app.observability.metrics import RequestMetrics, refresh_state, render
+from app.observability.metrics import RequestMetrics, metrics_endpoint
 from app.services.periodic import every
 from app.services.reads import compact_state_counts
 from app.services.records import REVOCATION_TOPIC
@@ -137,13 +137,6 @@ def create_app(settings: Settings, database_url: str | None = None) -> Starlette
             limiter.passwords.close()
             await engine.dispose()
 
-    async def metrics(request: Request) -> Response:
-        try:
-            await asyncio.wait_for(refresh_state(db, hub), timeout=5)
-        except Exception:  # the scrape still reports latency histograms and listener health
-            log.warning("metrics: database snapshot failed", exc_info=True)
-        return Response(render(), media_type="text/plain; version=0.0.4; charset=utf-8")
-
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
@@ -160,7 +153,7 @@ def create_app(settings: Settings, database_url: str | None = None) -> Starlette
     routes: list[Route | Mount | WebSocketRoute] = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
-        Route("/metrics", metrics),
+        Route("/metrics", metrics_endpoint(settings, db, hub)),
         Route("/graphql", graphql),  # every method: the view answers non-POST with a coded JSON 405
         WebSocketRoute("/graphql", graphql),
         *transfer_routes(settings, db),  # /uploads/ (tus) and /blobs/{file_id}, before the UI catch-all

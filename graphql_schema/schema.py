@@ -23,7 +23,7 @@ from graphql_schema.errors import ErrorCodes, log_unexpected
 from graphql_schema.files.mutations import FileMutations
 from graphql_schema.files.queries import FileQueries
 from graphql_schema.files.subscriptions import FileSubscriptions
-from graphql_schema.hardening import limits_extension
+from graphql_schema.hardening import cost_extension, limits_extension
 from graphql_schema.routing.mutations import RoutingMutations
 from graphql_schema.routing.queries import RoutingQueries
 from graphql_schema.scalars import SCALARS
@@ -80,6 +80,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             ErrorCodes,
             _ParserCache,
             ValidationCache,
+            cost_extension(s),  # after ValidationCache: it estimates only valid documents
         ],
     )
 

@@ -65,6 +65,7 @@ def settings(tmp_path: Path) -> Settings:
         login_window_seconds=60,
         password_rounds=4,
         webhook_poll_seconds=3600,  # tests drive dispatch_once themselves
+        webhook_allow_private=("127.0.0.0/8", "::1"),  # the tests' receivers listen on loopback
     )
 
 
@@ -96,7 +97,7 @@ async def server(settings: Settings, db_url: str) -> AsyncIterator[Server]:
     from app.main import create_app
 
     app = create_app(settings, db_url)
-    async with on_loopback(app) as url:
+    async with on_loopback(app, settings) as url:
         yield Server(url=url, app=app, settings=settings, db_url=db_url)
 
 

@@ -123,12 +123,14 @@ def free_port() -> int:
 
 
 @asynccontextmanager
-async def on_loopback(app: Any) -> AsyncIterator[str]:
-    """Serve an ASGI app with a real uvicorn on 127.0.0.1 in this event loop; yields its base URL."""
+async def on_loopback(app: Any, settings: Any = None) -> AsyncIterator[str]:
+    """Serve an ASGI app with a real uvicorn on 127.0.0.1 in this event loop; yields its base URL. With the
+    app's ``settings``, uvicorn is configured as ``colorroute serve`` configures it (app.serving)."""
+    from app.serving import uvicorn_options
+
     port = free_port()
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio", lifespan="on"
-    )
+    options = uvicorn_options(settings) if settings is not None else {"ws": "websockets-sansio"}
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", **options)
     srv = uvicorn.Server(config)
     task = asyncio.create_task(srv.serve())
     for _ in range(500):

@@ -1,15 +1,20 @@
 """Outgoing webhooks for integrators: subscriptions (admin), and the dispatcher that delivers events to them
 in order, signed, with retries, leaving a delivery log. Each subscription's cursor advances only past events
 that were delivered (or that it did not ask for), so an endpoint that is down gets everything once it is back.
-Replicas share the work safely: a subscription is claimed with ``FOR UPDATE SKIP LOCKED``."""
+Replicas share the work safely: a subscription is claimed with ``FOR UPDATE SKIP LOCKED``.
+
+Targets must be public addresses unless ``COLORROUTE_WEBHOOK_ALLOW_PRIVATE`` lists them, checked at creation and
+again, after resolving, at every delivery (``app.integrations.egress``). The delivery log keeps the status and a
+short reason of ours, never the endpoint's answer."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
+import httpx
 from sqlalchemy import func, select
 
 from app.config import Settings
@@ -18,13 +23,16 @@ from app.db.models import Event, WebhookDelivery, WebhookSubscription
 from app.domain.errors import BadInput, Forbidden, NotFound
 from app.domain.notifications import TOPICS, topics_for
 from app.domain.permissions import Actor, Capability, has_capability
+from app.integrations.egress import EgressPolicy, EgressRefused, Unresolvable, parse_target
 from app.integrations.http import signed_post
+from app.repositories.pagination import check_first
 from app.services import records
 from app.services.lifecycle import now, parse_id
 from app.services.periodic import every
 
 log = logging.getLogger(__name__)
 _BATCH = 100
+_LOOKUP_SECONDS = 10.0
 
 
 def _require(actor: Actor) -> None:
@@ -39,11 +47,25 @@ class NewSubscription:
     topics: Sequence[str]
 
 
-async def create_subscription(db: SessionFactory, actor: Actor, new: NewSubscription) -> WebhookSubscription:
+async def _check_target(url: str, egress: EgressPolicy) -> None:
+    try:
+        _target, host, port = parse_target(url)
+        await asyncio.wait_for(egress.resolve(host, port), _LOOKUP_SECONDS)
+    except (ValueError, httpx.InvalidURL):
+        raise BadInput("url must be an http(s) URL", field="url") from None
+    except (EgressRefused, Unresolvable) as exc:
+        raise BadInput(f"url: {exc}", field="url") from None
+    except TimeoutError:
+        raise BadInput(f"url: its host did not resolve within {_LOOKUP_SECONDS:g} s", field="url") from None
+
+
+async def create_subscription(
+    db: SessionFactory, actor: Actor, new: NewSubscription, egress: EgressPolicy
+) -> WebhookSubscription:
     _require(actor)
-    parts = urlsplit(new.url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise BadInput("url must be an http(s) URL", field="url")
+    if len(new.url) > 2000:
+        raise BadInput("url must be at most 2000 characters", field="url")
+    await _check_target(new.url, egress)
     if len(new.secret) < 16:
         raise BadInput("secret must be at least 16 characters", field="secret")
     unknown = sorted(set(new.topics) - set(TOPICS))
@@ -102,7 +124,7 @@ async def list_deliveries(db: SessionFactory, actor: Actor, sub_id: str, first: 
             select(WebhookDelivery)
             .where(WebhookDelivery.subscription_id == sid)
             .order_by(WebhookDelivery.id.desc())
-            .limit(max(1, min(first, 500)))
+            .limit(check_first(first))
         )
         return (await session.scalars(stmt)).all()
 
@@ -110,14 +132,15 @@ async def list_deliveries(db: SessionFactory, actor: Actor, sub_id: str, first: 
 async def dispatch_once(db: SessionFactory, settings: Settings) -> int:
     """One pass over every active subscription; returns how many notifications were delivered."""
     delivered = 0
+    egress = EgressPolicy(settings.webhook_allow_private)
     async with db() as session:
         ids = list((await session.scalars(select(WebhookSubscription.id).where(WebhookSubscription.active))).all())
     for sid in ids:
-        delivered += await _dispatch_subscription(db, settings, sid)
+        delivered += await _dispatch_subscription(db, settings, egress, sid)
     return delivered
 
 
-async def _dispatch_subscription(db: SessionFactory, settings: Settings, sid: int) -> int:
+async def _dispatch_subscription(db: SessionFactory, settings: Settings, egress: EgressPolicy, sid: int) -> int:
     delivered = 0
     async with db() as session, session.begin():
         sub = await session.scalar(
@@ -140,6 +163,7 @@ async def _dispatch_subscription(db: SessionFactory, settings: Settings, sid: in
                     retries=settings.mam_retries,
                     backoff=settings.mam_backoff_seconds,
                     headers={"X-ColorRoute-Event": topic},
+                    egress=egress,
                 )
                 session.add(
                     WebhookDelivery(
@@ -148,7 +172,7 @@ async def _dispatch_subscription(db: SessionFactory, settings: Settings, sid: in
                         topic=topic,
                         status_code=result.status_code,
                         attempts=result.attempts,
-                        error=result.error,
+                        error=result.reason,  # ours, short: never the endpoint's answer
                         delivered=result.ok,
                         at=now(),
                     )

@@ -11,7 +11,9 @@ writes through ``app.services.uploads``. Protocol notes for client writers are i
 - ``DELETE /uploads/<id>`` -> ``204`` (termination).
 
 The body streams to disk in batches handed to a worker thread (write + running SHA-256, overlapping the next
-receive), never buffered whole. Requests for one upload are serialised in this process.
+receive), never buffered whole. Requests for one upload are serialised in this process; a PATCH whose client
+goes silent for ``COLORROUTE_UPLOAD_IDLE_SECONDS`` ends with 408, keeping the bytes that arrived, so it does not
+hold the upload's lock.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from app.observability.metrics import BYTES_MOVED
 from app.services import uploads
 from app.transfers.blobstore import BlobStore, PartialWriter
 from app.transfers.http import domain_error_response, error_response, request_actor
+from app.transfers.idle import IdleWatch
 
 log = logging.getLogger("colorroute.tus")
 
@@ -355,10 +358,14 @@ class TusApp:
         batch: list[bytes] = []
         batched = 0
         received = 0
-        disconnected = overrun = False
+        disconnected = overrun = stalled = False
+        watch = IdleWatch(self.settings.upload_idle_seconds)
         try:
             while True:
-                message = await request.receive()
+                message = await watch.receive(request)
+                if message is None:  # the client stopped sending: keep what came, free the upload
+                    disconnected = stalled = True
+                    break
                 if message["type"] == "http.disconnect":
                     disconnected = True
                     break
@@ -379,6 +386,7 @@ class TusApp:
                 if not message.get("more_body", False):
                     break
         finally:
+            watch.close()
             # Both must be over before the file is closed, whatever happened; the first failure wins. No new
             # checkpoint starts from here on (the end of the request records its own offset).
             closing = True
@@ -396,6 +404,8 @@ class TusApp:
             await asyncio.to_thread(writer.rollback, mark)
             if overrun:
                 return _error(413, "PAYLOAD_TOO_LARGE", f"body runs past Upload-Length ({view.length})")
+            if stalled:
+                return _stalled(self.settings.upload_idle_seconds, view.offset)
             return _empty(400)  # nobody is listening any more
         if checksum is not None and body_digest is not None and body_digest.digest() != checksum.digest:
             await asyncio.to_thread(writer.rollback, mark)
@@ -409,6 +419,10 @@ class TusApp:
             return _empty(204, **{"Upload-Offset": str(view.length)})
         if writer.offset != durable:
             durable = await save(durable, writer.offset)
+        if stalled:
+            idle = self.settings.upload_idle_seconds
+            log.info("upload %s: no bytes for %g s, kept offset %d", view.id, idle, durable)
+            return _stalled(idle, durable)
         if disconnected:
             log.info("upload %s: client went away at offset %d", view.id, durable)
         return _empty(204, **{"Upload-Offset": str(durable)})
@@ -439,6 +453,12 @@ class TusApp:
         await uploads.complete_upload(self.db, actor, self.blobs, view.id, durable, received_sha256)
         log.info("upload %s complete: file %s content available", view.id, view.file_id)
         return None
+
+
+def _stalled(idle_seconds: float, offset: int) -> Response:
+    """408 with the offset kept: the client resumes there with a new PATCH."""
+    message = f"no bytes received for {idle_seconds:g} s; resume at Upload-Offset {offset}"
+    return _tus(error_response(408, "REQUEST_TIMEOUT", message, {"Upload-Offset": str(offset)}, {"offset": offset}))
 
 
 def _offset_conflict(sent: int, current: int) -> Response:

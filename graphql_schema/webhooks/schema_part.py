@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from app.integrations.egress import EgressPolicy
 from app.services import webhooks
 from graphql_schema.context import Info
 from graphql_schema.permissions import AUTHENTICATED
@@ -27,11 +28,16 @@ class WebhookQueries:
 
 @strawberry.type
 class WebhookMutations:
-    @strawberry.mutation(permission_classes=AUTHENTICATED, description="Admin: deliveries start with the next event.")
+    @strawberry.mutation(
+        permission_classes=AUTHENTICATED,
+        description="Admin: deliveries start with the next event. The URL must lead to a public address unless "
+        "COLORROUTE_WEBHOOK_ALLOW_PRIVATE allows it (BAD_USER_INPUT, field url).",
+    )
     async def create_webhook_subscription(self, info: Info, input: WebhookSubscriptionInput) -> WebhookSubscription:
         new = webhooks.NewSubscription(url=input.url, secret=input.secret, topics=input.topics)
+        egress = EgressPolicy(info.context.settings.webhook_allow_private)
         return WebhookSubscription.from_row(
-            await webhooks.create_subscription(info.context.db, info.context.actor, new)
+            await webhooks.create_subscription(info.context.db, info.context.actor, new, egress)
         )
 
     @strawberry.mutation(permission_classes=AUTHENTICATED, description="Admin.")

@@ -105,6 +105,7 @@ class Server:
             "COLORROUTE_DATA_DIR": str(data_dir),
             "COLORROUTE_FRONTEND_DIST": str(DIST),
             "DAEMON_API_KEY": DAEMON_KEY,
+            "COLORROUTE_WEBHOOK_ALLOW_PRIVATE": "127.0.0.0/8",  # the webhook receiver listens on loopback
         }
         if mam_url:
             # One quick retry: a failing MAM answers the click within a second.
