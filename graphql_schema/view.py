@@ -17,7 +17,7 @@ from typing import Any, cast
 
 from cross_web import HTTPException
 from graphql import GraphQLError, OperationType, get_operation_ast, parse
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -252,8 +252,12 @@ class ColorRouteGraphQL(GraphQL[Context, None]):
         response = self._refuse(request)
         if response is None:
             # Read the body before the catch-all below: the body limit (app.guards) interrupts the read with its
-            # own exception and must see it to answer 413. Strawberry then reads the cached body.
-            await request.body()
+            # own exception and must see it to answer 413. Strawberry then reads the cached body. A client gone
+            # mid-body gets no answer (there is nobody to send it to) and is not an error worth a traceback.
+            try:
+                await request.body()
+            except ClientDisconnect:
+                return
             response = await self._answer(request)
         await response(scope, receive, send)
 
