@@ -10,6 +10,7 @@ from app.db.models import File as FileRow
 from app.db.models import Site as SiteRow
 from app.domain.permissions import FileFacts, can
 from app.domain.states import allowed_actions
+from app.events.hub import Delivery
 from graphql_schema.common import CountFn, PageInfo, gid
 from graphql_schema.context import Info
 from graphql_schema.enums import FileAction, FileState
@@ -150,15 +151,21 @@ class FileConnection:
         return await self._count()
 
 
-@strawberry.type
+@strawberry.type(
+    description="One committed change to a file. cursor, action, fromState, toState, actor and at are as at the "
+    "event. file is the file as it is when the event is delivered, not as it was at the event: read once after "
+    "the event committed (every subscriber of that delivery sees the same row), so a replayed or late event shows "
+    "the file's current state and allowedActions, and toState is the state this event left it in."
+)
 class FileEvent:
-    cursor: str
-    file: File
-    action: str
-    from_state: FileState | None
-    to_state: FileState | None
-    actor: str
-    at: datetime
+    cursor: str = strawberry.field(description="As at the event: pass it back as after: to resume after it.")
+    file: File = strawberry.field(description="As now (when delivered), not as at the event: see FileEvent.")
+    action: str = strawberry.field(description="As at the event.")
+    from_state: FileState | None = strawberry.field(description="As at the event.")
+    to_state: FileState | None = strawberry.field(description="As at the event.")
+    actor: str = strawberry.field(description="As at the event.")
+    at: datetime = strawberry.field(description="As at the event: when it committed.")
+    delivery: strawberry.Private[Delivery | None] = None
 
 
 @strawberry.input
