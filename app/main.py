@@ -80,7 +80,7 @@ def create_app(settings: Settings, database_url: str | None = None) -> Starlette
     engine = make_engine(url, settings.db_pool_size)
     db = make_session_factory(engine)
     hub = EventHub(plain_url(url), queue_size=settings.subscriber_queue_size, poll_seconds=settings.event_poll_seconds)
-    hub.on_topic("routing", lambda _event: invalidate_rules())
+    hub.on_topic("routing", lambda _event: invalidate_rules(db))  # a rule changed on any replica
     limiter = LoginLimiter(settings.login_max_attempts, settings.login_window_seconds)
     graphql = ColorRouteGraphQL(
         build_schema(settings), settings=settings, db=db, hub=hub, limiter=limiter, mam=mam_adapter(settings)
