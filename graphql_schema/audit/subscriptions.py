@@ -27,7 +27,10 @@ async def _prepare(delivery: Delivery, db: SessionFactory, audit_id: int) -> Aud
 
 @strawberry.type
 class AuditSubscriptions:
-    @strawberry.subscription(permission_classes=AUTHENTICATED, description="Every audit entry as it is written.")
+    @strawberry.subscription(
+        permission_classes=AUTHENTICATED,
+        description="Every audit entry as it is written (an entry never changes; its file is as when delivered).",
+    )
     async def audit_events(self, info: Info, after: str | None = None) -> AsyncGenerator[AuditEntry, None]:
         if not has_capability(info.context.actor, Capability.READ):
             raise Forbidden(f"{info.context.actor.name} may not read the audit trail")
