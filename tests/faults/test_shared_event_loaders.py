@@ -1,6 +1,7 @@
 """An event's delivery (its DataLoaders and rendered results) is shared by every subscriber handling it
-(app/events/hub.py, graphql_schema/live.py). Two ways that sharing once broke subscriptions, both found by test_postgres_restart.py (intermittently) and pinned here
-deterministically by slowing or failing the file lookup in-process:
+(app/events/hub.py, graphql_schema/live.py). Two ways that sharing once broke subscriptions, both found by
+test_postgres_restart.py (intermittently) and pinned here deterministically by holding or failing the file lookup
+in-process:
 
 * a database error while loading an event's file stayed in the shared DataLoader cache, so every later replay of
   that event failed too, long after the database was back (until 256 newer events evicted it);
