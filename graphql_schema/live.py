@@ -9,6 +9,7 @@ answers that from the delivery's memo, so a thousand identical subscribers cost 
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
@@ -81,16 +82,17 @@ class DeliveryExecution(StrawberryGraphQLCoreExecutionContext):
     ``execution_context_class``). For a payload that came through the hub, the copy executes with the event's
     DataLoaders and asks the delivery for the result first: subscribers with the same render key share it."""
 
-    _render_key: tuple[object, ...] | None = None
+    _render_key: str | None = None
 
     def build_per_event_executor(self, payload: Any) -> Any:
         if self._render_key is None:  # once per subscription; every per-event executor is a copy
             self._render_key = self._key()
         return super().build_per_event_executor(payload)
 
-    def _key(self) -> tuple[object, ...]:
+    def _key(self) -> str:
         """What makes two renderings of one event differ: the document (operation and fragments), the variables
-        used inside the selection (the root field's arguments only choose events), and the viewer."""
+        used inside the selection (the root field's arguments only choose events), and the viewer. One string,
+        so its hash is computed once per subscription, not once per event."""
         operation = self.operation
         fragments = list(self.fragment_definitions.values())
         if operation.loc is not None:
@@ -107,23 +109,35 @@ class DeliveryExecution(StrawberryGraphQLCoreExecutionContext):
         for fragment in fragments:
             visit(fragment, collector)
         coerced = self.variable_values.coerced
-        used = json.dumps({name: coerced.get(name) for name in sorted(collector.names)}, default=str)
+        used = {name: coerced.get(name) for name in sorted(collector.names)}
         context = self.context_value
         viewer = _viewer(context.actor) if isinstance(context, Context) else None
-        return (document, used, viewer)
+        return json.dumps([document, used, viewer], default=str)
 
     def execute_operation(self, serially: bool | None = None) -> Any:
         delivery = getattr(self.root_value, "delivery", None)
         context = self.context_value
         if not isinstance(delivery, Delivery) or not isinstance(context, Context) or self._render_key is None:
             return super().execute_operation(serially)
-        return delivery.once(("render", self._render_key), lambda: self._render(delivery, context, serially))
+        rendered = delivery.once(self._render_key, lambda: self._render(delivery, context, serially))
+        if isinstance(rendered, asyncio.Future) and rendered.done():
+            return rendered.result()  # every subscriber after the first: no await at all
+        return rendered
 
-    async def _render(self, delivery: Delivery, context: Context, serially: bool | None) -> ExecutionResult:
-        """Runs for every subscriber with the same key, so it reads through the event's loaders."""
+    def _render(self, delivery: Delivery, context: Context, serially: bool | None) -> Awaitable[ExecutionResult]:
+        """Runs for every subscriber with the same key, so it reads through the event's loaders. A selection
+        whose fields all resolve at once renders here and now (a done future), with no task to wait for."""
         self.context_value = dataclasses.replace(context, loaders=event_loaders(delivery, context.db))
         result = super().execute_operation(serially)
-        if isinstance(result, Awaitable):
-            result = await result
-        assert isinstance(result, ExecutionResult)  # a subscription event never streams incrementally
-        return result
+        if isinstance(result, ExecutionResult):
+            done: asyncio.Future[ExecutionResult] = asyncio.get_running_loop().create_future()
+            done.set_result(result)
+            return done
+        assert isinstance(result, Awaitable)  # a subscription event never streams incrementally
+        return _settled(result)
+
+
+async def _settled(pending: Awaitable[Any]) -> ExecutionResult:
+    result = await pending
+    assert isinstance(result, ExecutionResult)  # a subscription event never streams incrementally
+    return result

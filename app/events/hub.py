@@ -67,9 +67,10 @@ class Delivery:
         return value
 
     def once(self, key: Hashable, work: Callable[[], Awaitable[T]]) -> Awaitable[T]:
-        """``work()`` run once for this delivery, in its own task, whoever asks first; everyone waits for the same
-        outcome (a failure included: the next delivery of the event, a replay, tries again). A subscriber that
-        leaves (its task is cancelled) stops waiting without cancelling the work for the others."""
+        """``work()`` started once for this delivery, whoever asks first, in its own task (unless it hands back a
+        future, possibly done already); everyone waits for the same outcome (a failure included: the next
+        delivery of the event, a replay, tries again). A subscriber that leaves (its task is cancelled) stops
+        waiting without cancelling the work for the others."""
         task: asyncio.Future[T] = self.shared(key, lambda: asyncio.ensure_future(work()))
         return task if task.done() else asyncio.shield(task)
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from dataclasses import dataclass
 from functools import partial
 
 import strawberry
@@ -20,21 +19,13 @@ def _state(value: str | None) -> FileState | None:
     return FileState(value) if value else None
 
 
-@dataclass(frozen=True)
-class _Prepared:
-    payload: FileEvent
-    sites: frozenset[str]  # the file's site and destination: what a per-site key may see
-
-
-async def _prepare(delivery: Delivery, db: SessionFactory) -> _Prepared | None:
-    """Once per delivery, for every fileEvents subscriber: the file's row (as now) and the payload."""
-    event, loaders = delivery.event, event_loaders(delivery, db)
-    row = await loaders.file.load(int(event.payload["fileId"]))
+async def _prepare(delivery: Delivery, db: SessionFactory) -> FileEvent | None:
+    """Once per delivery, for every fileEvents subscriber: the file's row (as when delivered) and the payload."""
+    event = delivery.event
+    row = await event_loaders(delivery, db).file.load(int(event.payload["fileId"]))
     if row is None:
         return None
-    site_ids = [row.site_id] + ([row.destination_site_id] if row.destination_site_id else [])
-    sites = await loaders.site.load_many(site_ids)
-    payload = FileEvent(
+    return FileEvent(
         cursor=str(event.id),
         file=File.from_row(row),
         action=str(event.payload["action"]),
@@ -44,7 +35,14 @@ async def _prepare(delivery: Delivery, db: SessionFactory) -> _Prepared | None:
         at=event.at or row.updated_at,
         delivery=delivery,
     )
-    return _Prepared(payload, frozenset(site.code for site in sites if site))
+
+
+async def _sites(delivery: Delivery, db: SessionFactory, payload: FileEvent) -> frozenset[str]:
+    """Once per delivery, only if a per-site key subscribes: the file's site and destination, what it may see."""
+    row = payload.file._row
+    ids = [row.site_id] + ([row.destination_site_id] if row.destination_site_id else [])
+    sites = await event_loaders(delivery, db).site.load_many(ids)
+    return frozenset(site.code for site in sites if site)
 
 
 @strawberry.type
@@ -62,6 +60,8 @@ class FileSubscriptions:
         async for delivery in deliveries(info, {"file"}, after):
             if wanted is not None and int(delivery.event.payload["fileId"]) != wanted:
                 continue
-            prepared = await delivery.once(_prepare, partial(_prepare, delivery, db))
-            if prepared is not None and (scope is None or scope in prepared.sites):
-                yield prepared.payload
+            payload = await delivery.once(_prepare, partial(_prepare, delivery, db))
+            if payload is None:
+                continue
+            if scope is None or scope in await delivery.once(_sites, partial(_sites, delivery, db, payload)):
+                yield payload
