@@ -17,6 +17,7 @@ import contextlib
 import json
 import logging
 import time
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -47,12 +48,13 @@ class Event:
 
 class Delivery:
     """One event on its way to this process's subscribers. The hub makes one per event and hands the same one to
-    every subscriber of the event's topic (a replay makes one per replaying subscriber). Work that is the same for
+    every subscriber of the event's topic, and to every replay of the event while any of them still holds it (a
+    thousand subscribers resuming after a restart replay each event once). Work that is the same for
     all of them is done once, through ``shared``/``once``; it lives exactly as long as the delivery: when the
     last subscriber is done with the event it is dropped (and unfinished work cancelled), so nothing outlives the
     event and nothing is keyed by anything but this object."""
 
-    __slots__ = ("_holders", "_memo", "event")
+    __slots__ = ("__weakref__", "_holders", "_memo", "event")
 
     def __init__(self, event: Event, holders: int = 0) -> None:
         self.event = event
@@ -113,6 +115,8 @@ class EventHub:
         self.healthy = False
         self._listening: asyncpg.Connection | None = None
         self._callbacks: dict[str, list[Callable[[Event], None]]] = {}
+        #: Deliveries some subscriber still holds, by event id: gone with the last holder's reference.
+        self._in_flight: weakref.WeakValueDictionary[int, Delivery] = weakref.WeakValueDictionary()
         self.last_dispatch_lag_seconds = 0.0
 
     @property
@@ -211,7 +215,7 @@ class EventHub:
                 callback(event)
             except Exception:
                 log.warning("event callback for %s failed", event.topic, exc_info=True)
-        delivery = Delivery(event)
+        delivery = self.delivery(event)
         for sub in list(self._subscribers):
             if event.topic not in sub.topics or sub.overflowed:
                 continue
@@ -221,6 +225,16 @@ class EventHub:
             except asyncio.QueueFull:
                 sub.overflowed = True
             sub.wake.set()
+
+    def delivery(self, event: Event) -> Delivery:
+        """The event's delivery in this process: the one in flight if a subscriber still holds it, else a new one
+        (progress signals have no id and are dispatched once: always new)."""
+        if not event.id:
+            return Delivery(event)
+        found = self._in_flight.get(event.id)
+        if found is None:
+            found = self._in_flight[event.id] = Delivery(event)
+        return found
 
     def subscribe(self, topics: Iterable[str]) -> Subscriber:
         sub = Subscriber(topics=frozenset(topics), queue=asyncio.Queue(maxsize=self._queue_size))
@@ -274,7 +288,8 @@ class EventHub:
             if last is not None:
                 async for event in self.read_after(last, wanted - {PROGRESS_TOPIC}):
                     last = event.id
-                    replayed = Delivery(event, holders=1)
+                    replayed = self.delivery(event)
+                    replayed.hold()
                     try:
                         yield replayed
                     finally:

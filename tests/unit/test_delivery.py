@@ -55,3 +55,17 @@ async def test_the_hub_hands_every_subscriber_of_the_topic_the_same_delivery() -
     assert not mine.released, "the idle subscriber has not taken it yet"
     hub.unsubscribe(idle)  # leaves without taking it: counts as done
     assert mine.released
+
+
+async def test_replays_of_an_event_join_its_delivery_while_someone_holds_it() -> None:
+    hub = EventHub("postgresql://unused")
+    live = hub.subscribe({"file"})
+    event = Event(id=9, topic="file", payload={"fileId": 1})
+    hub._dispatch(event)
+    held = live.queue.get_nowait()
+    assert hub.delivery(Event(id=9, topic="file", payload={"fileId": 1})) is held, "a replay joins the live one"
+    assert hub.delivery(Event(id=10, topic="file", payload={})) is not held
+    assert hub.delivery(Event(id=0, topic="progress", payload={})) is not hub.delivery(Event(0, "progress", {}))
+    held.done()
+    del held
+    assert hub.delivery(event).released, "nobody held it: a new delivery, nothing left of the old one"
