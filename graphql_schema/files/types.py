@@ -68,7 +68,7 @@ class File:
         return cls.from_row(row)
 
     # Related rows resolve synchronously when the request's loaders already hold them (the files page
-    # prefetches them; a shared event's loaders hold them after the first subscriber), else via the loader.
+    # prefetches them; an event delivery's loaders hold them for every render after the first), else via the loader.
 
     @strawberry.field
     def site(self, info: Info) -> Site:
