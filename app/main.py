@@ -82,7 +82,7 @@ def create_app(settings: Settings, database_url: str | None = None) -> Starlette
     engine = make_engine(url, settings.db_pool_size)
     db = make_session_factory(engine)
     hub = EventHub(plain_url(url), queue_size=settings.subscriber_queue_size, poll_seconds=settings.event_poll_seconds)
-    hub.on_topic("routing", lambda _event: invalidate_rules())
+    hub.on_topic("routing", lambda _event: invalidate_rules(db))  # a rule changed on any replica
     revocations = Revocations()
     hub.on_topic(REVOCATION_TOPIC, revocations.heard)
     limiter = LoginLimiter(

@@ -1,14 +1,29 @@
-"""Shared plumbing for subscriptions: session re-checks and fresh loaders per event."""
+"""The one path every subscription takes: the hub's deliveries for this socket, the event's DataLoaders, and each
+event rendered once per (document, variables the selection uses, viewer) for all the subscribers it reaches.
+
+A subscription resolver reads ``deliveries(info, topics, after)``, prepares what it needs from the event once per
+delivery (``delivery.once``: the row, the payload), filters per subscriber, and yields a payload that carries its
+delivery. graphql-core then executes the selection on that payload for each subscriber; ``DeliveryExecution``
+answers that from the delivery's memo, so a thousand identical subscribers cost one execution per event.
+"""
 
 from __future__ import annotations
 
-from collections import OrderedDict
+import asyncio
+import dataclasses
+import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from typing import Any
 
-from app.domain.permissions import ActorKind, Capability, has_capability
-from app.events.hub import Event
+from graphql import ExecutionResult, VariableNode, print_ast, visit
+from graphql.language import Visitor
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from app.db.engine import SessionFactory
+from app.domain.permissions import Actor, ActorKind, Capability, has_capability
+from app.events.hub import Delivery
 from app.services.auth import session_alive
-from graphql_schema.context import Info
+from graphql_schema.context import Context, Info
 from graphql_schema.loaders import Loaders, build_loaders
 
 
@@ -24,32 +39,18 @@ def _alive_check(info: Info) -> Callable[[], Awaitable[bool]] | None:
     return alive
 
 
-_SHARED: OrderedDict[tuple[int, int], Loaders] = OrderedDict()
-_SHARED_MAX = 256
-
-
-def _loaders_for(info: Info, event: Event) -> Loaders:
-    """One DataLoader set per event, shared by every subscriber handling it: a thousand subscribers cost one
-    batched query per event, not a thousand. Loaders hold rows only; who may see what is decided afterwards,
-    per subscriber. Keyed by event id (by identity for cursor-less progress signals, which reach every
-    subscriber as the same object)."""
-    key = (id(info.context.hub), event.id or id(event))
-    loaders = _SHARED.get(key)
-    if loaders is None:
-        loaders = _SHARED[key] = build_loaders(info.context.db)
-        while len(_SHARED) > _SHARED_MAX:
-            _SHARED.popitem(last=False)
-    return loaders
-
-
-async def events(info: Info, topics: Iterable[str], after: str | None = None) -> AsyncIterator[Event]:
-    """The hub's stream for this socket, with the event's DataLoaders set before each event (a WebSocket
-    context lives as long as the socket; loaders kept across events would serve stale rows)."""
+def deliveries(info: Info, topics: Iterable[str], after: str | None = None) -> AsyncIterator[Delivery]:
+    """The hub's deliveries for this subscription: the replay after ``after``, then live."""
     ctx = info.context
     recheck = ctx.settings.session_recheck_seconds
-    async for event in ctx.hub.stream(topics, after, alive=_alive_check(info), check_every=recheck):
-        ctx.loaders = _loaders_for(info, event)
-        yield event
+    return ctx.hub.stream(topics, after, alive=_alive_check(info), check_every=recheck)
+
+
+def event_loaders(delivery: Delivery, db: SessionFactory) -> Loaders:
+    """Fresh DataLoaders for this event, shared by everything that renders it (a WebSocket context lives as long
+    as the socket; loaders kept across events would serve stale rows). Rows only: who may see what is decided
+    afterwards, per viewer."""
+    return delivery.shared(build_loaders, lambda: build_loaders(db))
 
 
 def site_scope(info: Info) -> str | None:
@@ -58,3 +59,85 @@ def site_scope(info: Info) -> str | None:
     if has_capability(actor, Capability.READ):
         return None
     return actor.site_code
+
+
+class _Variables(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def enter_variable(self, node: VariableNode, *_: Any) -> None:
+        self.names.add(node.name.value)
+
+
+def _viewer(actor: Actor) -> tuple[object, ...]:
+    """Who asks, as far as rendering can tell (``allowedActions`` and field permissions depend on it); not the
+    client address, which differs per connection and renders nothing."""
+    return (actor.kind, actor.name, actor.role, actor.user_id, actor.site_code)
+
+
+class DeliveryExecution(StrawberryGraphQLCoreExecutionContext):
+    """graphql-core executes a subscription's selection on each event with a copy of the subscription's executor
+    (``build_per_event_executor``, its documented hook for per-event execution; Strawberry's
+    ``execution_context_class``). For a payload that came through the hub, the copy executes with the event's
+    DataLoaders and asks the delivery for the result first: subscribers with the same render key share it."""
+
+    _render_key: str | None = None
+
+    def build_per_event_executor(self, payload: Any) -> Any:
+        if self._render_key is None:  # once per subscription; every per-event executor is a copy
+            self._render_key = self._key()
+        return super().build_per_event_executor(payload)
+
+    def _key(self) -> str:
+        """What makes two renderings of one event differ: the document (operation and fragments), the variables
+        used inside the selection (the root field's arguments only choose events), and the viewer. One string,
+        so its hash is computed once per subscription, not once per event."""
+        operation = self.operation
+        fragments = list(self.fragment_definitions.values())
+        if operation.loc is not None:
+            document = f"{operation.loc.start}:{operation.loc.source.body}"
+        else:
+            document = "\n".join(print_ast(node) for node in (operation, *fragments))
+        collector = _Variables()
+        for selection in operation.selection_set.selections:
+            for directive in selection.directives or ():
+                visit(directive, collector)
+            selection_set = getattr(selection, "selection_set", None)
+            if selection_set is not None:
+                visit(selection_set, collector)
+        for fragment in fragments:
+            visit(fragment, collector)
+        coerced = self.variable_values.coerced
+        used = {name: coerced.get(name) for name in sorted(collector.names)}
+        context = self.context_value
+        viewer = _viewer(context.actor) if isinstance(context, Context) else None
+        return json.dumps([document, used, viewer], default=str)
+
+    def execute_operation(self, serially: bool | None = None) -> Any:
+        delivery = getattr(self.root_value, "delivery", None)
+        context = self.context_value
+        if not isinstance(delivery, Delivery) or not isinstance(context, Context) or self._render_key is None:
+            return super().execute_operation(serially)
+        rendered = delivery.once(self._render_key, lambda: self._render(delivery, context, serially))
+        if isinstance(rendered, asyncio.Future) and rendered.done():
+            return rendered.result()  # every subscriber after the first: no await at all
+        return rendered
+
+    def _render(self, delivery: Delivery, context: Context, serially: bool | None) -> Awaitable[ExecutionResult]:
+        """Runs for every subscriber with the same key, so it reads through the event's loaders. A selection
+        whose fields all resolve at once renders here and now (a done future), with no task to wait for."""
+        self.context_value = dataclasses.replace(context, loaders=event_loaders(delivery, context.db))
+        result = super().execute_operation(serially)
+        if isinstance(result, ExecutionResult):
+            done: asyncio.Future[ExecutionResult] = asyncio.get_running_loop().create_future()
+            done.set_result(result)
+            return done
+        assert isinstance(result, Awaitable)  # a subscription event never streams incrementally
+        return _settled(result)
+
+
+async def _settled(pending: Awaitable[Any]) -> ExecutionResult:
+    result = await pending
+    assert isinstance(result, ExecutionResult)  # a subscription event never streams incrementally
+    return result

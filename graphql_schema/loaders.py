@@ -1,16 +1,14 @@
-"""One DataLoader per access path, built per request (per event on WebSockets); each batch opens its own
-short session, because an AsyncSession must not be shared by concurrent resolvers."""
+"""One DataLoader per access path, built per request (per event delivery on WebSockets: graphql_schema/live.py);
+each batch opens its own short session, because an AsyncSession must not be shared by concurrent resolvers."""
 
 from __future__ import annotations
 
-import asyncio
-from asyncio import Future
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TypeVar, cast
 
-from strawberry.dataloader import DataLoader, DefaultCache
+from strawberry.dataloader import DataLoader
 
 from app.db.engine import SessionFactory, reader
 from app.db.models import AuditLog, File, Site, TransferJob, User
@@ -50,28 +48,6 @@ def _grouped(
     return load
 
 
-class _ForgetFailures(DefaultCache[K, R]):
-    """A load that failed (the database was away) is not served from the cache: the next ``load`` tries again.
-    Matters for the per-event loaders that subscribers share (live.py): they outlive any one request, and a
-    cached failure would fail every later replay of that event."""
-
-    def get(self, key: K) -> Future[R] | None:
-        future = super().get(key)
-        if future is not None and future.done() and not future.cancelled() and future.exception() is not None:
-            self.delete(key)
-            return None
-        return future
-
-
-class _SharedLoader(DataLoader[K, R]):
-    """``load`` hands out a shielded future. Per-event loaders are shared by subscribers (live.py), so callers
-    wait on the same future; a caller that is cancelled (a subscriber disconnecting) would otherwise cancel it
-    for all of them, and their streams would end silently."""
-
-    def load(self, key: K) -> Awaitable[R]:
-        return asyncio.shield(super().load(key))
-
-
 def ready(loader: DataLoader[K, R], key: K) -> R | Awaitable[R]:
     """The loaded value itself when the loader already holds it, else ``load``'s awaitable. A resolver that
     returns a plain value costs graphql-core no coroutine and no task; that is what makes a prefetched page of
@@ -103,7 +79,7 @@ def then(value: R | Awaitable[R], convert: Callable[[R], T]) -> T:
 
 
 def _loader(load: Callable[[list[int]], Awaitable[list[R]]]) -> DataLoader[int, R]:
-    return _SharedLoader(load, cache_map=_ForgetFailures())
+    return DataLoader(load)
 
 
 @dataclass
@@ -116,8 +92,6 @@ class Loaders:
     transfers_by_file: DataLoader[int, list[TransferJob]]
     audit_by_file: DataLoader[int, list[AuditLog]]
     active_files_by_user: DataLoader[int, int]
-    #: Subscription payloads built once per shared event (by subscription kind), not once per subscriber.
-    payloads: dict[str, object] = field(default_factory=dict)
 
 
 def build_loaders(db: SessionFactory) -> Loaders:

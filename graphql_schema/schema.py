@@ -24,10 +24,10 @@ from graphql_schema.files.mutations import FileMutations
 from graphql_schema.files.queries import FileQueries
 from graphql_schema.files.subscriptions import FileSubscriptions
 from graphql_schema.hardening import cost_extension, limits_extension
+from graphql_schema.live import DeliveryExecution
 from graphql_schema.routing.mutations import RoutingMutations
 from graphql_schema.routing.queries import RoutingQueries
 from graphql_schema.scalars import SCALARS
-from graphql_schema.sharing import SharedEventExecution
 from graphql_schema.sites.mutations import SiteMutations
 from graphql_schema.sites.queries import SiteQueries
 from graphql_schema.sites.subscriptions import SiteSubscriptions
@@ -72,7 +72,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         config=StrawberryConfig(scalar_map=SCALARS),
-        execution_context_class=SharedEventExecution,
+        execution_context_class=DeliveryExecution,
         extensions=[
             # Factories, not instances: each operation gets its own extension objects.
             limits_extension(s),

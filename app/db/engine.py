@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from weakref import WeakKeyDictionary
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -43,8 +44,22 @@ def make_engine(url: str, pool_size: int = 10) -> AsyncEngine:
     )
 
 
+_MEMORY = "colorroute.memory"
+
+
 def make_session_factory(engine: AsyncEngine) -> SessionFactory:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    """``create_app`` makes one per app, and with it the app's memory (see ``memory``)."""
+    return async_sessionmaker(engine, expire_on_commit=False, info={_MEMORY: {}})
+
+
+def memory(of: SessionFactory | AsyncSession) -> dict[type, Any]:
+    """What the app remembers between requests about rows that rarely or never change (the site directory,
+    the routing rules), one entry per kind, keyed by its class. It belongs to the session factory the app
+    built, and travels with it (and with each session it opens), so two apps in one process never share it
+    and nothing is kept at module level. Who keeps something here also says what invalidates it."""
+    info = of.info if isinstance(of, AsyncSession) else of.kw["info"]
+    found: dict[type, Any] = info[_MEMORY]
+    return found
 
 
 _READERS: WeakKeyDictionary[SessionFactory, SessionFactory] = WeakKeyDictionary()
@@ -57,6 +72,6 @@ def reader(db: SessionFactory) -> SessionFactory:
     if found is None:
         bind = db.kw["bind"]
         found = _READERS[db] = async_sessionmaker(
-            bind.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
+            bind.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False, info=db.kw["info"]
         )
     return found

@@ -5,6 +5,9 @@ One listener connection per process wakes on NOTIFY (or a slow poll, or a reconn
 ``id > last_seen`` in order, so a lost notification or a dropped connection delays an event, never loses it.
 Each subscriber has a bounded queue: a subscriber that falls behind is cut off with an error (and can
 resume with ``after:``) instead of stalling the others.
+
+Each event reaches its subscribers as one ``Delivery``: whatever rendering the event costs (rows read, payloads
+built, results per document and viewer) is done once for all of them, and dropped when the last one is done.
 """
 
 from __future__ import annotations
@@ -14,10 +17,11 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 
@@ -27,6 +31,7 @@ from app.services.records import EVENTS_CHANNEL, PROGRESS_CHANNEL
 log = logging.getLogger(__name__)
 PROGRESS_TOPIC = "progress"
 _BATCH = 500
+T = TypeVar("T")
 
 
 class SubscriberTooSlow(DomainError):
@@ -41,10 +46,58 @@ class Event:
     at: datetime | None = None
 
 
+class Delivery:
+    """One event on its way to this process's subscribers. The hub makes one per event and hands the same one to
+    every subscriber of the event's topic, and to every replay of the event while any of them still holds it (a
+    thousand subscribers resuming after a restart replay each event once). Work that is the same for
+    all of them is done once, through ``shared``/``once``; it lives exactly as long as the delivery: when the
+    last subscriber is done with the event it is dropped (and unfinished work cancelled), so nothing outlives the
+    event and nothing is keyed by anything but this object."""
+
+    __slots__ = ("__weakref__", "_holders", "_memo", "event")
+
+    def __init__(self, event: Event, holders: int = 0) -> None:
+        self.event = event
+        self._holders = holders
+        self._memo: dict[Hashable, Any] = {}
+
+    def shared(self, key: Hashable, make: Callable[[], T]) -> T:
+        """``make()`` the first time ``key`` is asked for in this delivery; the same object after."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        value: T = self._memo[key]
+        return value
+
+    def once(self, key: Hashable, work: Callable[[], Awaitable[T]]) -> Awaitable[T]:
+        """``work()`` started once for this delivery, whoever asks first, in its own task (unless it hands back a
+        future, possibly done already); everyone waits for the same outcome (a failure included: the next
+        delivery of the event, a replay, tries again). A subscriber that leaves (its task is cancelled) stops
+        waiting without cancelling the work for the others."""
+        task: asyncio.Future[T] = self.shared(key, lambda: asyncio.ensure_future(work()))
+        return task if task.done() else asyncio.shield(task)
+
+    def hold(self) -> None:
+        self._holders += 1
+
+    def done(self) -> None:
+        """One subscriber is finished with the event; the last one releases what rendering it built."""
+        self._holders -= 1
+        if self._holders > 0:
+            return
+        for value in self._memo.values():
+            if isinstance(value, asyncio.Future) and not value.done():
+                value.cancel()
+        self._memo.clear()
+
+    @property
+    def released(self) -> bool:
+        return self._holders <= 0 and not self._memo
+
+
 @dataclass(eq=False)
 class Subscriber:
     topics: frozenset[str]
-    queue: asyncio.Queue[Event]
+    queue: asyncio.Queue[Delivery]
     overflowed: bool = False
     wake: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -62,6 +115,8 @@ class EventHub:
         self.healthy = False
         self._listening: asyncpg.Connection | None = None
         self._callbacks: dict[str, list[Callable[[Event], None]]] = {}
+        #: Deliveries some subscriber still holds, by event id: gone with the last holder's reference.
+        self._in_flight: weakref.WeakValueDictionary[int, Delivery] = weakref.WeakValueDictionary()
         self.last_dispatch_lag_seconds = 0.0
 
     @property
@@ -160,14 +215,26 @@ class EventHub:
                 callback(event)
             except Exception:
                 log.warning("event callback for %s failed", event.topic, exc_info=True)
+        delivery = self.delivery(event)
         for sub in list(self._subscribers):
             if event.topic not in sub.topics or sub.overflowed:
                 continue
             try:
-                sub.queue.put_nowait(event)
+                sub.queue.put_nowait(delivery)
+                delivery.hold()
             except asyncio.QueueFull:
                 sub.overflowed = True
             sub.wake.set()
+
+    def delivery(self, event: Event) -> Delivery:
+        """The event's delivery in this process: the one in flight if a subscriber still holds it, else a new one
+        (progress signals have no id and are dispatched once: always new)."""
+        if not event.id:
+            return Delivery(event)
+        found = self._in_flight.get(event.id)
+        if found is None:
+            found = self._in_flight[event.id] = Delivery(event)
+        return found
 
     def subscribe(self, topics: Iterable[str]) -> Subscriber:
         sub = Subscriber(topics=frozenset(topics), queue=asyncio.Queue(maxsize=self._queue_size))
@@ -176,6 +243,8 @@ class EventHub:
 
     def unsubscribe(self, sub: Subscriber) -> None:
         self._subscribers.discard(sub)
+        while not sub.queue.empty():  # deliveries it will never take: let the others release them
+            sub.queue.get_nowait().done()
 
     async def read_after(self, after: int, topics: Iterable[str]) -> AsyncIterator[Event]:
         """Replay committed events after a cursor, in order, in bounded batches."""
@@ -206,10 +275,11 @@ class EventHub:
         *,
         alive: Callable[[], Awaitable[bool]] | None = None,
         check_every: float = 30.0,
-    ) -> AsyncIterator[Event]:
-        """Events for ``topics``: first the replay after ``after`` (if given), then live, without gaps or
-        duplicates (the live subscription is registered before the replay is read). ``alive`` is re-checked
-        every ``check_every`` seconds; when it turns false the stream ends with UNAUTHENTICATED."""
+    ) -> AsyncIterator[Delivery]:
+        """Deliveries for ``topics``: first the replay after ``after`` (if given), then live, without gaps or
+        duplicates (the live subscription is registered before the replay is read). A delivery is the
+        subscriber's until it asks for the next one (or leaves). ``alive`` is re-checked every ``check_every``
+        seconds; when it turns false the stream ends with UNAUTHENTICATED."""
         wanted = frozenset(topics)
         last = parse_cursor(after)
         sub = self.subscribe(wanted)
@@ -218,7 +288,12 @@ class EventHub:
             if last is not None:
                 async for event in self.read_after(last, wanted - {PROGRESS_TOPIC}):
                     last = event.id
-                    yield event
+                    replayed = self.delivery(event)
+                    replayed.hold()
+                    try:
+                        yield replayed
+                    finally:
+                        replayed.done()
             while self._running:
                 if sub.overflowed and sub.queue.empty():
                     raise SubscriberTooSlow(
@@ -235,12 +310,16 @@ class EventHub:
                         if not await alive():
                             raise Unauthenticated("session expired; log in again")
                     continue
-                event = sub.queue.get_nowait()
-                if event.id and last is not None and event.id <= last:
-                    continue
-                if event.id:
-                    last = event.id
-                yield event
+                delivery = sub.queue.get_nowait()
+                try:
+                    event = delivery.event
+                    if event.id and last is not None and event.id <= last:
+                        continue
+                    if event.id:
+                        last = event.id
+                    yield delivery
+                finally:
+                    delivery.done()
         finally:
             self.unsubscribe(sub)
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db.engine import memory
 from app.db.models import Site
 
 
@@ -36,29 +37,42 @@ async def mark_stale_offline(session: AsyncSession, older_than: datetime) -> Seq
     return (await session.scalars(stmt)).all()
 
 
-_IDS: dict[str, int] = {}
-_CODES: dict[int, str] = {}
+class SiteDirectory:
+    """Site code <-> id. Neither changes once a site exists, so the app remembers both directions (per app:
+    ``app.db.engine.memory``); a miss reads every site at once (there are a handful), which is also how a
+    site added by another replica becomes known here."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.codes: dict[int, str] = {}
+
+    async def learn(self, session: AsyncSession) -> None:
+        for sid, scode in (await session.execute(select(Site.id, Site.code))).all():
+            self.ids[scode], self.codes[sid] = sid, scode
 
 
-async def _remember(session: AsyncSession, *, code: str | None = None, site_id: int | None = None) -> None:
-    """A site's id and code never change once it exists, so both directions are remembered per process;
-    a miss reads every site at once (there are a handful)."""
-    if (code is not None and code in _IDS) or (site_id is not None and site_id in _CODES):
-        return
-    for sid, scode in (await session.execute(select(Site.id, Site.code))).all():
-        _IDS[scode], _CODES[sid] = sid, scode
+def directory(session: AsyncSession) -> SiteDirectory:
+    remembered = memory(session)
+    found = remembered.get(SiteDirectory)
+    if found is None:
+        found = remembered[SiteDirectory] = SiteDirectory()
+    assert isinstance(found, SiteDirectory)
+    return found
 
 
 async def id_for_code(session: AsyncSession, code: str) -> int | None:
     """Site code -> id (None for an unknown site)."""
     key = code.strip().lower()
-    await _remember(session, code=key)
-    return _IDS.get(key)
+    known = directory(session)
+    if key not in known.ids:
+        await known.learn(session)
+    return known.ids.get(key)
 
 
 async def site_codes(session: AsyncSession, *site_ids: int | None) -> dict[int, str]:
     """Site id -> code for the given ids (``None`` entries are skipped)."""
     ids = [i for i in site_ids if i is not None]
-    for site_id in ids:
-        await _remember(session, site_id=site_id)
-    return {i: _CODES[i] for i in ids if i in _CODES}
+    known = directory(session)
+    if any(i not in known.codes for i in ids):
+        await known.learn(session)
+    return {i: known.codes[i] for i in ids if i in known.codes}

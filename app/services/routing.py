@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
-from app.db.engine import SessionFactory
+from app.db.engine import SessionFactory, memory
 from app.db.models import File, RoutingRule
 from app.domain.errors import BadInput, Conflict, DomainError, Forbidden, NotFound
 from app.domain.permissions import Actor, Capability, has_capability, routing_actor
@@ -59,7 +59,7 @@ async def _site_id(session: AsyncSession, code: str | None, field: str) -> int |
 
 
 async def _changed(session: AsyncSession) -> None:
-    invalidate_rules()
+    invalidate_rules(session)
     await records.publish(session, "routing", {"changed": True})
 
 
@@ -182,29 +182,42 @@ async def simulate(db: SessionFactory, actor: Actor, site: str, path: str, size:
     return Simulation(rule=rule, colorist_id=chosen.user_id if chosen else None)
 
 
-_CACHE: dict[str, tuple[float, list[Rule]]] = {}
-_CACHE_SECONDS = 30.0
+class RuleCache:
+    """Every report consults the routing rules, so the app keeps them (per app: ``app.db.engine.memory``).
+    A change clears them here at once and, through the ``routing`` event, on every other replica
+    (``create_app`` wires that); the short expiry only covers a replica whose event listener is down."""
+
+    SECONDS = 30.0
+
+    def __init__(self) -> None:
+        self.rules: list[Rule] | None = None
+        self.loaded_at = 0.0
+
+    async def current(self, db: SessionFactory) -> list[Rule]:
+        if self.rules is not None and time.monotonic() - self.loaded_at < self.SECONDS:
+            return self.rules
+        async with db() as session:
+            rules = await routing_repo.as_domain(session, await routing_repo.all_rules(session))
+        self.rules, self.loaded_at = rules, time.monotonic()
+        return rules
 
 
-def invalidate_rules() -> None:
+def rule_cache(of: SessionFactory | AsyncSession) -> RuleCache:
+    remembered = memory(of)
+    found = remembered.get(RuleCache)
+    if found is None:
+        found = remembered[RuleCache] = RuleCache()
+    assert isinstance(found, RuleCache)
+    return found
+
+
+def invalidate_rules(of: SessionFactory | AsyncSession) -> None:
     """Called on every rule change here and, through the ``routing`` event, on every other replica."""
-    _CACHE.clear()
-
-
-async def _current_rules(db: SessionFactory) -> list[Rule]:
-    """Every report consults the rules, so they are cached; changes invalidate the cache (the short expiry
-    only covers a replica whose event listener is down)."""
-    cached = _CACHE.get("rules")
-    if cached is not None and time.monotonic() - cached[0] < _CACHE_SECONDS:
-        return cached[1]
-    async with db() as session:
-        rules = await routing_repo.as_domain(session, await routing_repo.all_rules(session))
-    _CACHE["rules"] = (time.monotonic(), rules)
-    return rules
+    rule_cache(of).rules = None
 
 
 async def matching_rule(db: SessionFactory, file: File, site_code: str) -> Rule | None:
-    return first_match(await _current_rules(db), site_code, file.path, file.size_bytes)
+    return first_match(await rule_cache(db).current(db), site_code, file.path, file.size_bytes)
 
 
 async def route_new_file(db: SessionFactory, settings: Settings, file: File, site_code: str) -> File:

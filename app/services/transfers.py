@@ -285,7 +285,10 @@ async def report_progress(
         job.bytes_transferred = bytes_transferred
         job.rate_bytes_per_second = rate
         job.updated_at = t
-        await records.notify_ephemeral(session, {"transferId": job.id, "fileId": job.file_id, "at": time.time()})
+        # The values themselves travel with the signal: a subscriber shows this report, not whatever the row
+        # holds by the time the signal is delivered (transferEvents).
+        signal = {"transferId": job.id, "fileId": job.file_id, "at": time.time(), "bytesTransferred": bytes_transferred}
+        await records.notify_ephemeral(session, {**signal, "rateBytesPerSecond": rate})
         return job
 
 

@@ -8,6 +8,7 @@ from strawberry.scalars import JSON
 
 from app.db.models import AuditLog
 from app.domain.permissions import ANONYMOUS, may_read_audit_identity
+from app.events.hub import Delivery
 from graphql_schema.common import CountFn, PageInfo, gid
 from graphql_schema.context import Info
 from graphql_schema.enums import FileState
@@ -32,6 +33,7 @@ class AuditEntry:
     cursor: str | None = strawberry.field(
         default=None, description="Event cursor when delivered by auditEvents: pass it back as after:."
     )
+    delivery: strawberry.Private[Delivery | None] = None  # set on subscription payloads (graphql_schema/live.py)
 
     @classmethod
     def from_row(cls, row: AuditLog, cursor: str | None = None) -> AuditEntry:

@@ -1,60 +1,67 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from typing import cast
+from functools import partial
 
 import strawberry
 
+from app.db.engine import SessionFactory
+from app.events.hub import Delivery
 from app.services.lifecycle import parse_id
 from graphql_schema.context import Info
 from graphql_schema.enums import FileState
 from graphql_schema.files.types import File, FileEvent
-from graphql_schema.live import events, site_scope
-from graphql_schema.loaders import ready, settled
+from graphql_schema.live import deliveries, event_loaders, site_scope
 from graphql_schema.permissions import AUTHENTICATED
-from graphql_schema.sharing import shared
 
 
 def _state(value: str | None) -> FileState | None:
     return FileState(value) if value else None
 
 
+async def _prepare(delivery: Delivery, db: SessionFactory) -> FileEvent | None:
+    """Once per delivery, for every fileEvents subscriber: the file's row (as when delivered) and the payload."""
+    event = delivery.event
+    row = await event_loaders(delivery, db).file.load(int(event.payload["fileId"]))
+    if row is None:
+        return None
+    return FileEvent(
+        cursor=str(event.id),
+        file=File.from_row(row),
+        action=str(event.payload["action"]),
+        from_state=_state(event.payload.get("fromState")),
+        to_state=_state(event.payload.get("toState")),
+        actor=str(event.payload.get("actor", "")),
+        at=event.at or row.updated_at,
+        delivery=delivery,
+    )
+
+
+async def _sites(delivery: Delivery, db: SessionFactory, payload: FileEvent) -> frozenset[str]:
+    """Once per delivery, only if a per-site key subscribes: the file's site and destination, what it may see."""
+    row = payload.file._row
+    ids = [row.site_id] + ([row.destination_site_id] if row.destination_site_id else [])
+    sites = await event_loaders(delivery, db).site.load_many(ids)
+    return frozenset(site.code for site in sites if site)
+
+
 @strawberry.type
 class FileSubscriptions:
     @strawberry.subscription(
         permission_classes=AUTHENTICATED,
-        description="Every file change in commit order; pass the last cursor as after: to resume without gaps.",
+        description="Every file change in commit order; pass the last cursor as after: to resume without gaps. "
+        "Each FileEvent's own fields are as at the event; its file is as when delivered (see FileEvent).",
     )
     async def file_events(
         self, info: Info, file_id: strawberry.ID | None = None, after: str | None = None
     ) -> AsyncGenerator[FileEvent, None]:
         wanted = parse_id(file_id) if file_id is not None else None
-        scope = site_scope(info)
-        async for event in events(info, {"file"}, after):
-            fid = int(event.payload["fileId"])
-            if wanted is not None and fid != wanted:
+        scope, db = site_scope(info), info.context.db
+        async for delivery in deliveries(info, {"file"}, after):
+            if wanted is not None and int(delivery.event.payload["fileId"]) != wanted:
                 continue
-            loaders = info.context.loaders
-            row = await settled(ready(loaders.file, fid))
-            if row is None:
-                continue
-            if scope is not None:
-                site = await settled(ready(loaders.site, row.site_id))
-                dest = await settled(ready(loaders.site, row.destination_site_id)) if row.destination_site_id else None
-                if scope not in {site.code if site else None, dest.code if dest else None}:
-                    continue
-            payload = loaders.payloads.get("fileEvents")
+            payload = await delivery.once(_prepare, partial(_prepare, delivery, db))
             if payload is None:
-                payload = loaders.payloads["fileEvents"] = shared(
-                    FileEvent(
-                        cursor=str(event.id),
-                        file=File.from_row(row),
-                        action=str(event.payload["action"]),
-                        from_state=_state(event.payload.get("fromState")),
-                        to_state=_state(event.payload.get("toState")),
-                        actor=str(event.payload.get("actor", "")),
-                        at=event.at or row.updated_at,
-                    ),
-                    ("file", event.id),
-                )
-            yield cast(FileEvent, payload)
+                continue
+            if scope is None or scope in await delivery.once(_sites, partial(_sites, delivery, db, payload)):
+                yield payload

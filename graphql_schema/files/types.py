@@ -12,6 +12,7 @@ from app.db.models import Site as SiteRow
 from app.domain.permissions import FileFacts, can
 from app.domain.states import allowed_actions
 from app.domain.transfers import Transport
+from app.events.hub import Delivery
 from graphql_schema.common import CountFn, PageInfo, gid
 from graphql_schema.context import Info
 from graphql_schema.enums import FileAction, FileState
@@ -69,7 +70,7 @@ class File:
         return cls.from_row(row)
 
     # Related rows resolve synchronously when the request's loaders already hold them (the files page
-    # prefetches them; a shared event's loaders hold them after the first subscriber), else via the loader.
+    # prefetches them; an event delivery's loaders hold them for every render after the first), else via the loader.
 
     @strawberry.field
     def site(self, info: Info) -> Site:
@@ -164,15 +165,21 @@ class FileConnection:
         return await self._count()
 
 
-@strawberry.type
+@strawberry.type(
+    description="One committed change to a file. cursor, action, fromState, toState, actor and at are as at the "
+    "event. file is the file as it is when the event is delivered, not as it was at the event: read once after "
+    "the event committed (every subscriber of that delivery sees the same row), so a replayed or late event shows "
+    "the file's current state and allowedActions, and toState is the state this event left it in."
+)
 class FileEvent:
-    cursor: str
-    file: File
-    action: str
-    from_state: FileState | None
-    to_state: FileState | None
-    actor: str
-    at: datetime
+    cursor: str = strawberry.field(description="As at the event: pass it back as after: to resume after it.")
+    file: File = strawberry.field(description="As now (when delivered), not as at the event: see FileEvent.")
+    action: str = strawberry.field(description="As at the event.")
+    from_state: FileState | None = strawberry.field(description="As at the event.")
+    to_state: FileState | None = strawberry.field(description="As at the event.")
+    actor: str = strawberry.field(description="As at the event.")
+    at: datetime = strawberry.field(description="As at the event: when it committed.")
+    delivery: strawberry.Private[Delivery | None] = None
 
 
 @strawberry.input

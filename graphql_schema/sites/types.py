@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import strawberry
 
 from app.db.models import Site as SiteRow
+from app.events.hub import Delivery
 from graphql_schema.common import gid
 from graphql_schema.scalars import BigInt
 
@@ -23,6 +24,7 @@ class Site:
     metadata_only: bool = strawberry.field(
         description="Its daemon uploads no bytes (--metadata-only): its files move with the EXTERNAL transport."
     )
+    delivery: strawberry.Private[Delivery | None] = None  # set on subscription payloads (graphql_schema/live.py)
 
     @strawberry.field(description="Seconds since the last heartbeat, as of this response.")
     def heartbeat_age_seconds(self) -> float | None:

@@ -1,23 +1,54 @@
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncGenerator
+from dataclasses import dataclass
+from functools import partial
 
 import strawberry
 
-from app.events.hub import PROGRESS_TOPIC
+from app.db.engine import SessionFactory
+from app.events.hub import PROGRESS_TOPIC, Delivery
 from app.services.lifecycle import parse_id
 from graphql_schema.context import Info
-from graphql_schema.live import events, site_scope
+from graphql_schema.live import deliveries, event_loaders, site_scope
 from graphql_schema.permissions import AUTHENTICATED
-from graphql_schema.sharing import shared
+from graphql_schema.scalars import BigInt
 from graphql_schema.transfers.types import TransferJob
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    payload: TransferJob
+    sites: frozenset[str]  # source and destination codes
+
+
+async def _prepare(delivery: Delivery, db: SessionFactory) -> _Prepared | None:
+    """Once per delivery: the job's row when delivered, its sites, and the payload. A progress signal carries the
+    values it reported, and those are what it shows: the row may already hold a later report's."""
+    event, loaders = delivery.event, event_loaders(delivery, db)
+    row = await loaders.transfer.load(int(event.payload["transferId"]))
+    if row is None:
+        return None
+    sites = await loaders.site.load_many([row.source_site_id, row.destination_site_id])
+    job = TransferJob.from_row(row, event_cursor=str(event.id) if event.id else None)
+    if event.topic == PROGRESS_TOPIC and "bytesTransferred" in event.payload:
+        job = dataclasses.replace(
+            job,
+            bytes_transferred=BigInt(int(event.payload["bytesTransferred"])),
+            rate_bytes_per_second=event.payload.get("rateBytesPerSecond"),
+        )
+    job.delivery = delivery
+    return _Prepared(job, frozenset(site.code for site in sites if site))
 
 
 @strawberry.type
 class TransferSubscriptions:
     @strawberry.subscription(
         permission_classes=AUTHENTICATED,
-        description="Job changes (durable, resumable with after:) and progress (live only: bytes, rate, ETA).",
+        description="Job changes (durable, resumable with after:) and progress (live only: bytes, rate, ETA). A job "
+        "change delivers the job as it is when delivered; a progress signal delivers bytesTransferred and "
+        "rateBytesPerSecond as that signal reported them (every report, in order), the rest as when delivered.",
     )
     async def transfer_events(
         self,
@@ -27,20 +58,11 @@ class TransferSubscriptions:
         after: str | None = None,
     ) -> AsyncGenerator[TransferJob, None]:
         wanted = parse_id(transfer_id, "transfer") if transfer_id is not None else None
-        scope = site_scope(info)
+        scope, db = site_scope(info), info.context.db
         sites = {c for c in (scope, site_code.lower() if site_code else None) if c}
-        async for event in events(info, {"transfer", PROGRESS_TOPIC}, after):
-            tid = int(event.payload["transferId"])
-            if wanted is not None and tid != wanted:
+        async for delivery in deliveries(info, {"transfer", PROGRESS_TOPIC}, after):
+            if wanted is not None and int(delivery.event.payload["transferId"]) != wanted:
                 continue
-            row = await info.context.loaders.transfer.load(tid)
-            if row is None:
-                continue
-            if sites:
-                src = await info.context.loaders.site.load(row.source_site_id)
-                dst = await info.context.loaders.site.load(row.destination_site_id)
-                codes = {s.code for s in (src, dst) if s}
-                if not sites <= codes:
-                    continue
-            job = TransferJob.from_row(row, event_cursor=str(event.id) if event.id else None)
-            yield shared(job, ("transfer", event.id)) if event.id else job  # progress signals have no id
+            prepared = await delivery.once(_prepare, partial(_prepare, delivery, db))
+            if prepared is not None and sites <= prepared.sites:
+                yield prepared.payload

@@ -11,6 +11,7 @@ from app.db.models import Site as SiteRow
 from app.db.models import TransferJob as TransferRow
 from app.domain.states import FileState
 from app.domain.transfers import JobFacts, Transport, allowed_transfer_actions
+from app.events.hub import Delivery
 from graphql_schema.common import CountFn, PageInfo, gid
 from graphql_schema.context import Info
 from graphql_schema.enums import TransferAction, TransferStatus
@@ -45,6 +46,7 @@ class TransferJob:
         description="On transferEvents deliveries of job changes: the event's cursor, to resume with after:. "
         "Null on queries and on progress signals (those are live only).",
     )
+    delivery: strawberry.Private[Delivery | None] = None  # set on subscription payloads (graphql_schema/live.py)
 
     @classmethod
     def from_row(cls, row: TransferRow, event_cursor: str | None = None) -> TransferJob:
@@ -66,10 +68,10 @@ class TransferJob:
 
     @strawberry.field(description="Seconds left at the current rate, while running.")
     def eta_seconds(self) -> float | None:
-        rate = self._row.rate_bytes_per_second
-        if self._row.status != TransferStatus.RUNNING or not rate or rate <= 0:
+        rate = self.rate_bytes_per_second
+        if self.status is not TransferStatus.RUNNING or not rate or rate <= 0:
             return None
-        return max(0.0, (self._row.bytes_total - self._row.bytes_transferred) / rate)
+        return max(0.0, (self.bytes_total - self.bytes_transferred) / rate)
 
     @strawberry.field
     def file(self, info: Info) -> Annotated[File, strawberry.lazy("graphql_schema.files.types")]:

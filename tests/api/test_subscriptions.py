@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Sequence
 from typing import Any
 
+import asyncpg
 import pytest
 from gql import Client, GraphQLRequest
 from gql.transport.exceptions import TransportConnectionFailed, TransportQueryError
 from gql.transport.websockets import WebsocketsTransport
+from sqlalchemy import select
 
+from app.db.engine import SessionFactory
+from app.db.models import TransferJob
+from app.domain.permissions import SYSTEM, Role
+from app.repositories import transfers as transfers_repo
+from app.services import lifecycle, transfers
+from tests.api.waits import subscribed
 from tests.conftest import Server
-from tests.support import GLOBAL_KEY, Api, report
+from tests.support import GLOBAL_KEY, Api, destination_agent, file_in_state, make_user, report
 
 FILE_EVENTS = """
 subscription($after: String){ fileEvents(after: $after){ cursor action fromState toState actor file { id state } } }
@@ -46,7 +55,7 @@ async def test_events_in_order_then_resume_after_disconnect(server: Server) -> N
         ready = asyncio.Event()
         first = asyncio.create_task(_collect(server, 3, None, ready))
         await asyncio.wait_for(ready.wait(), 10)
-        await asyncio.sleep(0.3)  # the subscription is registered server-side
+        await subscribed(server, 1)
         reported = [await report(daemon, path=f"A/{i}.mov") for i in range(3)]
         events = await asyncio.wait_for(first, 10)
         assert [e["file"]["id"] for e in events] == [f["id"] for f in reported]
@@ -60,7 +69,7 @@ async def test_events_in_order_then_resume_after_disconnect(server: Server) -> N
         ready2 = asyncio.Event()
         second = asyncio.create_task(_collect(server, 6, events[-1]["cursor"], ready2))
         await asyncio.wait_for(ready2.wait(), 10)
-        await asyncio.sleep(0.3)
+        await subscribed(server, 1)
         live = await report(daemon, path="C/live.mov")
         resumed = await asyncio.wait_for(second, 10)
     assert [e["file"]["id"] for e in resumed] == [f["id"] for f in missed] + [live["id"]]
@@ -99,7 +108,7 @@ async def test_heartbeat_brings_site_online_and_emits_site_event(server: Server)
                     return
 
     task = asyncio.create_task(listen())
-    await asyncio.sleep(0.5)
+    await subscribed(server, 1)
     async with Api(server.url, api_key=GLOBAL_KEY) as daemon:
         data = await daemon.gql(
             'mutation { heartbeat(input:{site:"nashville", daemonVersion:"1.2.3", queueDepth: 4, '
@@ -108,3 +117,82 @@ async def test_heartbeat_brings_site_online_and_emits_site_event(server: Server)
     assert data["heartbeat"] == {"code": "nashville", "online": True, "queueDepth": 4, "diskFreeBytes": 9000000000}
     await asyncio.wait_for(task, 10)
     assert got == [{"code": "nashville", "online": True, "daemonVersion": "1.2.3"}]
+
+
+async def test_event_fields_are_as_at_the_event_and_the_file_as_when_delivered(
+    server: Server, db: SessionFactory
+) -> None:
+    """Both changes commit before the events are delivered (a replay), so this is the same every run: the ASSIGN
+    event still says what happened then; its file is the file now, REJECTED, with nothing left to do."""
+    colorist = await make_user(db, "alice", Role.COLORIST, "nashville")
+    fid = await file_in_state(db, "TRANSFERRED")
+    before = await _max_cursor(server)
+    await lifecycle.assign_colorist(db, SYSTEM, fid, str(colorist))
+    await lifecycle.reject_file(db, SYSTEM, fid, "wrong grade")
+    query = (
+        "subscription($after: String){ fileEvents(after: $after){ "
+        "cursor action fromState toState actor file { id state allowedActions } } }"
+    )
+    got: list[dict[str, Any]] = []
+    async with ws_client(server) as session:
+        gen = session.subscribe(GraphQLRequest(query, variable_values={"after": before}))
+        async with contextlib.aclosing(gen):
+            async for result in gen:
+                got.append(result["fileEvents"])
+                if len(got) == 2:
+                    break
+    assign, reject = got
+    assert (assign["action"], assign["fromState"], assign["toState"]) == ("ASSIGN", "TRANSFERRED", "COLORIST_ASSIGNED")
+    assert (reject["action"], reject["fromState"], reject["toState"]) == ("REJECT", "COLORIST_ASSIGNED", "REJECTED")
+    assert assign["actor"] == reject["actor"] == "system"
+    assert int(before) < int(assign["cursor"]) < int(reject["cursor"])
+    assert assign["file"] == reject["file"] == {"id": fid, "state": "REJECTED", "allowedActions": []}
+
+
+async def _max_cursor(server: Server) -> str:
+    conn = await asyncpg.connect(server.db_url)
+    try:
+        return str(await conn.fetchval("SELECT coalesce(max(id), 0) FROM events"))
+    finally:
+        await conn.close()
+
+
+async def test_progress_reaches_a_live_subscriber_with_every_value_in_order(
+    server: Server, db: SessionFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rendering is held back until every report has committed, so the job's row already says the last value
+    when the first signal is delivered: each delivery must still show its own report, never a later (or an
+    earlier) one."""
+    fid = await file_in_state(db, "TRANSFERRING")
+    async with db() as session:
+        job = await session.scalar(select(TransferJob).where(TransferJob.file_id == int(fid)))
+    assert job is not None and job.status == "RUNNING"
+    values = [job.bytes_total * i // 10 for i in range(1, 11)]
+    reported = asyncio.Event()
+    real = transfers_repo.by_ids
+
+    async def after_the_reports(session: Any, ids: Sequence[int]) -> Any:
+        await reported.wait()
+        return await real(session, ids)
+
+    monkeypatch.setattr(transfers_repo, "by_ids", after_the_reports)
+    query = "subscription($id: ID){ transferEvents(transferId: $id){ id status bytesTransferred eventCursor } }"
+    got: list[dict[str, Any]] = []
+
+    async def listen() -> None:
+        async with ws_client(server) as session:
+            gen = session.subscribe(GraphQLRequest(query, variable_values={"id": str(job.id)}))
+            async with contextlib.aclosing(gen):
+                async for result in gen:
+                    got.append(result["transferEvents"])
+                    if len(got) == len(values):
+                        return
+
+    task = asyncio.create_task(listen())
+    await subscribed(server, 1)
+    for value in values:
+        await transfers.report_progress(db, destination_agent("nashville"), str(job.id), value, rate=float(value))
+    reported.set()
+    await asyncio.wait_for(task, 30)
+    assert [int(e["bytesTransferred"]) for e in got] == values
+    assert all(e["status"] == "RUNNING" and e["eventCursor"] is None for e in got)

@@ -1,6 +1,7 @@
-"""The DataLoaders built per event are shared by every subscriber handling it (graphql_schema/live.py). Two ways
-that sharing broke subscriptions, both found by test_postgres_restart.py (intermittently) and pinned here
-deterministically by slowing or failing the file lookup in-process:
+"""An event's delivery (its DataLoaders and rendered results) is shared by every subscriber handling it
+(app/events/hub.py, graphql_schema/live.py). Two ways that sharing once broke subscriptions, both found by
+test_postgres_restart.py (intermittently) and pinned here deterministically by holding or failing the file lookup
+in-process:
 
 * a database error while loading an event's file stayed in the shared DataLoader cache, so every later replay of
   that event failed too, long after the database was back (until 256 newer events evicted it);
@@ -21,6 +22,7 @@ from gql.transport.exceptions import TransportQueryError
 from gql.transport.websockets import WebsocketsTransport
 
 from app.repositories import files as files_repo
+from tests.api.waits import subscribed
 from tests.conftest import Server
 from tests.faults.live import FILE_EVENTS, max_event_id
 from tests.faults.reconcile import reconcile
@@ -79,21 +81,25 @@ async def test_one_subscriber_leaving_does_not_end_another(server: Server, monke
     start = await max_event_id(server.db_url)
     real = files_repo.by_ids
 
+    loading, release = asyncio.Event(), asyncio.Event()
+
     async def slow(session: Any, ids: Sequence[int]) -> Any:
-        await asyncio.sleep(1.0)
+        loading.set()
+        await release.wait()
         return await real(session, ids)
 
     monkeypatch.setattr(files_repo, "by_ids", slow)
     leaving = asyncio.create_task(_replay(server, start, 1))
     staying = asyncio.create_task(_replay(server, start, 2))
-    await asyncio.sleep(0.5)  # both subscribed, nothing to replay yet
+    await subscribed(server, 2)  # both subscribed, nothing to replay yet
     async with Api(server.url, api_key=GLOBAL_KEY) as daemon:
         first = await report(daemon, path="blip/first.mov")
-        await asyncio.sleep(0.3)  # both are now waiting on the same (slow) load of the first file
+        await asyncio.wait_for(loading.wait(), 30)  # both wait on the same (held) load of the first file
         leaving.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await leaving
+        release.set()
         second = await report(daemon, path="blip/second.mov")
-    with contextlib.suppress(asyncio.CancelledError):
-        await leaving
     got = await asyncio.wait_for(staying, 20)
     assert [e["file"]["id"] for e in got] == [first["id"], second["id"]]
     await reconcile(server.db_url, prefix="blip/", expect_files=2)
