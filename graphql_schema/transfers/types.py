@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
@@ -10,7 +10,7 @@ from app.db.models import File as FileRow
 from app.db.models import Site as SiteRow
 from app.db.models import TransferJob as TransferRow
 from app.domain.states import FileState
-from app.domain.transfers import JobFacts, Transport, allowed_transfer_actions
+from app.domain.transfers import JobFacts, Transport, allowed_transfer_actions, stalled
 from graphql_schema.common import CountFn, PageInfo, gid
 from graphql_schema.context import Info
 from graphql_schema.enums import TransferAction, TransferStatus
@@ -39,6 +39,10 @@ class TransferJob:
     created_at: datetime
     started_at: datetime | None
     completed_at: datetime | None
+    last_progress_at: datetime | None = strawberry.field(
+        description="When its bytes last moved: the start, or a progress report that changed bytesTransferred. "
+        "The lease follows this, not the destination site's heartbeat."
+    )
     _row: strawberry.Private[TransferRow]
     event_cursor: str | None = strawberry.field(
         default=None,
@@ -60,6 +64,7 @@ class TransferJob:
             created_at=row.created_at,
             started_at=row.started_at,
             completed_at=row.completed_at,
+            last_progress_at=row.last_progress_at,
             _row=row,
             event_cursor=event_cursor,
         )
@@ -70,6 +75,24 @@ class TransferJob:
         if self._row.status != TransferStatus.RUNNING or not rate or rate <= 0:
             return None
         return max(0.0, (self._row.bytes_total - self._row.bytes_transferred) / rate)
+
+    @strawberry.field(
+        description="RUNNING with no progress for COLORROUTE_TRANSFER_STALL_WARN_SECONDS (the server's clock): "
+        "whatever should move its bytes is not. transferEvents delivers the job when it stalls, and again when "
+        "progress resumes; a HUB job with no progress for COLORROUTE_TRANSFER_STALL_SECONDS is failed."
+    )
+    def stalled(self, info: Info) -> bool:
+        warn = info.context.settings.transfer_stall_warn_seconds
+        return stalled(TransferStatus(self._row.status), self._row.last_progress_at, datetime.now(UTC), warn)
+
+    @strawberry.field(
+        description="Seconds since lastProgressAt by the server's clock when this was answered (null unless "
+        'RUNNING): add the time since you received it for a live "last progress N s ago" free of clock skew.'
+    )
+    def seconds_since_progress(self) -> float | None:
+        if self._row.status != TransferStatus.RUNNING or self._row.last_progress_at is None:
+            return None
+        return max(0.0, (datetime.now(UTC) - self._row.last_progress_at).total_seconds())
 
     @strawberry.field
     def file(self, info: Info) -> Annotated[File, strawberry.lazy("graphql_schema.files.types")]:
