@@ -32,6 +32,7 @@ describe("FileActions", () => {
       COMPLETE_TRANSFER: true,
       FAIL_TRANSFER: true,
       CANCEL_TRANSFER: true,
+      REROUTE: true,
       ASSIGN: true,
       START: true,
       DELIVER: true,
