@@ -120,9 +120,7 @@ function TransferRow({ job, hasActions }: { job: TransferFieldsFragment; hasActi
       <TableCell>
         <TransferProgress job={job} compact />
       </TableCell>
-      <TableCell className="text-right text-sm tabular-nums">
-        {formatRate(currentRate(job))}
-      </TableCell>
+      <TableCell className="text-right text-sm tabular-nums">{formatRate(currentRate(job))}</TableCell>
       <TableCell className="text-right text-sm tabular-nums">{formatDuration(transferEta(job))}</TableCell>
       <TableCell className="text-right text-sm tabular-nums">{job.attempts}</TableCell>
       {hasActions && (

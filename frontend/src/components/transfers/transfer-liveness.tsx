@@ -45,7 +45,10 @@ export function TransferLiveness({ job }: { job: Job }) {
   if (job.status !== "RUNNING") return null;
   const age = progressAge(job.secondsSinceProgress, receivedAt, now);
   return (
-    <span className="inline-flex items-center gap-1.5 text-[11px] text-muted-foreground" data-testid="transfer-liveness">
+    <span
+      className="inline-flex items-center gap-1.5 text-[11px] text-muted-foreground"
+      data-testid="transfer-liveness"
+    >
       {job.stalled && <StalledBadge />}
       <span className="tabular-nums" data-testid="last-progress">
         {age === null ? "no progress yet" : `last progress ${formatDuration(age)} ago`}
