@@ -113,7 +113,7 @@ async def lock_silent(session: AsyncSession, silent_since: datetime, limit: int)
 
 
 def _last_progress() -> Any:
-    # Rows from before progress was recorded fall back to their last update.
+    # Rows from before progress was recorded fall back to their start (as TransferJob.lastProgressAt shows).
     return func.coalesce(TransferJob.last_progress_at, TransferJob.started_at, TransferJob.updated_at)
 
 

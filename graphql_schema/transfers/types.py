@@ -22,6 +22,12 @@ if TYPE_CHECKING:
     from graphql_schema.files.types import File
 
 
+def last_progress(row: TransferRow) -> datetime | None:
+    """Its start counts as progress (jobs started before progress was recorded have only that): the same
+    fallback the sweep uses, so the flag shown and the stall announced agree."""
+    return row.last_progress_at or row.started_at
+
+
 @strawberry.type
 class TransferJob:
     id: strawberry.ID
@@ -64,7 +70,7 @@ class TransferJob:
             created_at=row.created_at,
             started_at=row.started_at,
             completed_at=row.completed_at,
-            last_progress_at=row.last_progress_at,
+            last_progress_at=last_progress(row),
             _row=row,
             event_cursor=event_cursor,
         )
@@ -83,16 +89,17 @@ class TransferJob:
     )
     def stalled(self, info: Info) -> bool:
         warn = info.context.settings.transfer_stall_warn_seconds
-        return stalled(TransferStatus(self._row.status), self._row.last_progress_at, datetime.now(UTC), warn)
+        return stalled(TransferStatus(self._row.status), last_progress(self._row), datetime.now(UTC), warn)
 
     @strawberry.field(
         description="Seconds since lastProgressAt by the server's clock when this was answered (null unless "
         'RUNNING): add the time since you received it for a live "last progress N s ago" free of clock skew.'
     )
     def seconds_since_progress(self) -> float | None:
-        if self._row.status != TransferStatus.RUNNING or self._row.last_progress_at is None:
+        last = last_progress(self._row)
+        if self._row.status != TransferStatus.RUNNING or last is None:
             return None
-        return max(0.0, (datetime.now(UTC) - self._row.last_progress_at).total_seconds())
+        return max(0.0, (datetime.now(UTC) - last).total_seconds())
 
     @strawberry.field
     def file(self, info: Info) -> Annotated[File, strawberry.lazy("graphql_schema.files.types")]:
