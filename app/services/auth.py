@@ -161,7 +161,7 @@ async def actor_for_api_key(db: SessionFactory, settings: Settings, key: str, cl
         if row is None:
             raise Unauthenticated("invalid or revoked API key")
         code = (await sites_repo.site_codes(session, row.site_id))[row.site_id]
-    return Actor(kind=ActorKind.SITE, name=f"site:{code}", site_code=code, client_addr=client_addr)
+    return Actor(kind=ActorKind.SITE, name=f"site:{code}", site_code=code, client_addr=client_addr, api_key_id=row.id)
 
 
 async def end_sessions(session: AsyncSession, user_id: int) -> None:
