@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-
 from datetime import datetime
 
 from sqlalchemy import func, select, update
