@@ -21,6 +21,7 @@ from app.domain.permissions import Actor, Capability, has_capability
 from app.integrations.http import signed_post
 from app.services import records
 from app.services.lifecycle import now, parse_id
+from app.services.notification_payloads import notification_data
 from app.services.periodic import every
 
 log = logging.getLogger(__name__)
@@ -131,7 +132,8 @@ async def _dispatch_subscription(db: SessionFactory, settings: Settings, sid: in
         for event in events:
             wanted = [t for t in topics_for(event.topic, event.payload) if t in sub.topics]
             for topic in wanted:
-                body = {"topic": topic, "eventId": str(event.id), "at": event.at.isoformat(), "data": event.payload}
+                data = await notification_data(session, event.payload)
+                body = {"topic": topic, "eventId": str(event.id), "at": event.at.isoformat(), "data": data}
                 result = await signed_post(
                     sub.url,
                     body,
