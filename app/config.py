@@ -40,9 +40,11 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("DAEMON_API_KEY", "COLORROUTE_DAEMON_API_KEY")
     )
     site_offline_after_seconds: float = Field(default=90.0, gt=0)
-    #: A RUNNING hub transfer is failed (file back to QUEUED) once neither its progress nor its destination
-    #: site's heartbeat has been heard for this long: its agent died and may never come back.
+    #: A RUNNING hub transfer is failed (file back to QUEUED) once its bytes have not moved for this long: its
+    #: agent died, hangs or never claimed it. Its site's heartbeat does not keep it alive.
     transfer_stall_seconds: float = Field(default=300.0, gt=0)
+    #: A RUNNING transfer whose bytes have not moved for this long is shown as stalled (``TransferJob.stalled``).
+    transfer_stall_warn_seconds: float = Field(default=60.0, gt=0)
     allowed_extensions: Annotated[tuple[str, ...], NoDecode] = DEFAULT_VIDEO_EXTENSIONS
     frontend_dist: Path = Path(__file__).resolve().parent.parent / "frontend" / "dist"
     #: Browser origins allowed to use cookies over HTTP and to open WebSockets. Empty: same host only.

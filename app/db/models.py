@@ -147,6 +147,10 @@ class TransferJob(Base):
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_now())
+    #: When its bytes last moved (the start, or a report that advanced them): what the lease follows.
+    last_progress_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: When the sweep announced that this job stalled (a ``transfer`` event), so it is announced once per stall.
+    stall_reported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class AuditLog(Base):

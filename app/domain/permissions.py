@@ -52,6 +52,8 @@ class Actor:
     role: Role | None = None
     site_code: str | None = None  # site a key acts for; None for the global key
     client_addr: str | None = None
+    #: The per-site API key that authenticated this actor (its "last used" follows the daemon's heartbeats).
+    api_key_id: int | None = None
 
     @property
     def is_authenticated(self) -> bool:

@@ -35,6 +35,9 @@ class FileAction(StrEnum):
     #: A person stops the running transfer (``cancelTransfer``): the file waits in QUEUED again, like after a
     #: failure, but nothing went wrong, so it is audited as what it was.
     CANCEL_TRANSFER = "CANCEL_TRANSFER"
+    #: Send a QUEUED file (its job waiting, failed or cancelled) to another site instead (``rerouteFile``): the
+    #: old destination's job ends, a fresh one is made for the new. The state stays QUEUED; audited as itself.
+    REROUTE = "REROUTE"
     ASSIGN = "ASSIGN"
     START = "START"
     DELIVER = "DELIVER"
@@ -51,6 +54,7 @@ _FORWARD: dict[tuple[FileState, FileAction], FileState] = {
     (FileState.TRANSFERRING, FileAction.COMPLETE_TRANSFER): FileState.TRANSFERRED,
     (FileState.TRANSFERRING, FileAction.FAIL_TRANSFER): FileState.QUEUED,
     (FileState.TRANSFERRING, FileAction.CANCEL_TRANSFER): FileState.QUEUED,
+    (FileState.QUEUED, FileAction.REROUTE): FileState.QUEUED,
     (FileState.TRANSFERRED, FileAction.ASSIGN): FileState.COLORIST_ASSIGNED,
     # Reassignment before work starts: the colorist changes, the state does not.
     (FileState.COLORIST_ASSIGNED, FileAction.ASSIGN): FileState.COLORIST_ASSIGNED,

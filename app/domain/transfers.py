@@ -17,6 +17,7 @@ Who moves a job:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from app.domain.errors import Forbidden, InvalidTransition
@@ -149,3 +150,11 @@ def allowed_transfer_actions(actor: Actor, job: JobFacts) -> list[TransferAction
         for a in TransferAction
         if (job.status, a) in TRANSITIONS and (a is not TransferAction.RETRY or job.retryable) and may(actor, a, job)
     ]
+
+
+def stalled(status: TransferStatus, last_progress_at: datetime | None, at: datetime, after_seconds: float) -> bool:
+    """A RUNNING job whose bytes have not moved for ``after_seconds``: whatever should move them (an agent that
+    died, hangs or never really claimed it) is not doing so. Its site's heartbeat says nothing about that."""
+    if status is not TransferStatus.RUNNING or last_progress_at is None:
+        return False
+    return (at - last_progress_at).total_seconds() >= after_seconds

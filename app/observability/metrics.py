@@ -40,7 +40,7 @@ KNOWN_OPERATIONS = frozenset(
         "CompleteTransfer",
         "CreateApiKey", "CreateRoutingRule", "CreateUser", "CreateWebhookSubscription", "DeleteRoutingRule",
         "DeleteWebhookSubscription", "DeliverToMam", "FailTransfer", "FileDetail", "FileEvents", "Files", "Login",
-        "Logout", "Me", "QueueFile", "RejectFile", "ReorderRoutingRules", "RetryTransfer", "RevokeApiKey",
+        "Logout", "Me", "QueueFile", "RejectFile", "ReorderRoutingRules", "RerouteFile", "RetryTransfer", "RevokeApiKey",
         "RoutingRules", "SetWebhookSubscriptionActive", "SimulateRouting", "SiteEvents", "Sites", "StartTransfer",
         "StartWork", "Stats", "TransferEvents", "Transfers", "UpdateRoutingRule", "UpdateUser", "Users",
         "ValidateFile", "WebhookDeliveries", "WebhookSubscriptions",

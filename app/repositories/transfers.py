@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import File, Site, TransferJob
@@ -88,27 +89,45 @@ async def transport_for(session: AsyncSession, file: File) -> str:
     return EXTERNAL if metadata_only and not file.content_available else HUB
 
 
-async def lock_silent(
-    session: AsyncSession, silent_since: datetime, limit: int
-) -> Sequence[tuple[TransferJob, File, datetime | None]]:
-    """RUNNING hub jobs with no progress and no heartbeat from their destination site since ``silent_since``,
-    with their files, both rows locked. SKIP LOCKED: a job another replica's sweep (or any transition) holds
-    is left to it, so two sweepers never fail the same job and the sweep never waits behind a transfer.
-    The conditions are evaluated on the locked rows, so a job that moved on meanwhile is not returned."""
+async def lock_silent(session: AsyncSession, silent_since: datetime, limit: int) -> Sequence[tuple[TransferJob, File]]:
+    """RUNNING hub jobs whose bytes have not moved since ``silent_since``, with their files, both rows locked.
+    Only the job's own progress counts: its destination site may keep beating while no agent moves it.
+    SKIP LOCKED: a job another replica's sweep (or any transition) holds is left to it, so two sweepers never
+    fail the same job and the sweep never waits behind a transfer. The conditions are evaluated on the locked
+    rows, so a job that moved on meanwhile is not returned."""
     stmt = (
-        select(TransferJob, File, Site.last_heartbeat_at)
+        select(TransferJob, File)
         .join(File, File.id == TransferJob.file_id)
-        .join(Site, Site.id == TransferJob.destination_site_id)
         .where(
             TransferJob.status == TransferStatus.RUNNING.value,
             TransferJob.transport == HUB,
-            TransferJob.updated_at < silent_since,
+            _last_progress() < silent_since,
             File.state == FileState.TRANSFERRING.value,
-            or_(Site.last_heartbeat_at.is_(None), Site.last_heartbeat_at < silent_since),
         )
         .order_by(TransferJob.id)
         .limit(limit)
         .with_for_update(of=[TransferJob, File], skip_locked=True)
         .execution_options(populate_existing=True)
     )
-    return [(job, file, beat) for job, file, beat in (await session.execute(stmt)).all()]
+    return [(job, file) for job, file in (await session.execute(stmt)).all()]
+
+
+def _last_progress() -> Any:
+    # Rows from before progress was recorded fall back to their start (as TransferJob.lastProgressAt shows).
+    return func.coalesce(TransferJob.last_progress_at, TransferJob.started_at, TransferJob.updated_at)
+
+
+async def mark_stalled(session: AsyncSession, stalled_since: datetime, at: datetime) -> Sequence[tuple[int, int]]:
+    """Mark RUNNING jobs (either transport) whose bytes have not moved since ``stalled_since`` and whose stall
+    was not announced yet; (job id, file id) of each. One UPDATE: replicas sweeping at once mark each once."""
+    stmt = (
+        update(TransferJob)
+        .where(
+            TransferJob.status == TransferStatus.RUNNING.value,
+            _last_progress() < stalled_since,
+            TransferJob.stall_reported_at.is_(None),
+        )
+        .values(stall_reported_at=at)
+        .returning(TransferJob.id, TransferJob.file_id)
+    )
+    return [(tid, fid) for tid, fid in (await session.execute(stmt)).all()]

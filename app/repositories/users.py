@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import File, User
+from app.db.models import ApiKey, File, User
 from app.domain.states import FileState
 
 ACTIVE_WORK = (FileState.COLORIST_ASSIGNED.value, FileState.IN_PROGRESS.value)
@@ -30,3 +31,7 @@ async def active_file_counts(session: AsyncSession, user_ids: Sequence[int]) -> 
         .group_by(File.colorist_id)
     )
     return {uid: n for uid, n in (await session.execute(stmt)).all() if uid is not None}
+
+
+async def touch_api_key(session: AsyncSession, key_id: int, at: datetime | None) -> None:
+    await session.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=at))

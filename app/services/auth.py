@@ -183,7 +183,9 @@ async def api_key_standing(db: SessionFactory, settings: Settings, key: str, cli
         row = (await session.execute(_KEY_LOOKUP, {"h": token_hash(key)})).first()
     if row is None:
         raise Unauthenticated("invalid or revoked API key")
-    actor = Actor(kind=ActorKind.SITE, name=f"site:{row.code}", site_code=row.code, client_addr=client_addr)
+    actor = Actor(
+        kind=ActorKind.SITE, name=f"site:{row.code}", site_code=row.code, client_addr=client_addr, api_key_id=row.id
+    )
     return Standing(actor, api_key_id=row.id)
 
 

@@ -15,6 +15,7 @@ from app.domain.permissions import Actor, Capability, has_capability
 from app.domain.states import FileState
 from app.repositories import files as files_repo
 from app.repositories import sites as sites_repo
+from app.repositories import users as users_repo
 from app.services import records
 from app.services.lifecycle import now
 
@@ -134,6 +135,9 @@ async def heartbeat(db: SessionFactory, actor: Actor, beat: Heartbeat) -> Site:
         site.disk_free_bytes = beat.disk_free_bytes
         if beat.metadata_only is not None:
             site.metadata_only = beat.metadata_only
+        if actor.api_key_id is not None:
+            # A daemon authenticates once per WebSocket and then only beats: its key's "last used" follows that.
+            await users_repo.touch_api_key(session, actor.api_key_id, site.last_heartbeat_at)
         if came_online:
             await records.audit(session, actor, "SITE_ONLINE", details={"site": code}, emit=False)
         await records.publish(session, "site", {"siteId": site.id, "online": True, "changed": came_online})

@@ -91,6 +91,8 @@ async def start_transfer(db: SessionFactory, actor: Actor, file_id: str, **kw: A
             job.attempts += 1
             job.started_at = now()
             job.updated_at = now()
+            job.last_progress_at = job.started_at  # the claim is where progress starts counting from
+            job.stall_reported_at = None
             job.error = None
             job.bytes_transferred = 0
             return {"transferId": str(job.id), "attempt": job.attempts}
@@ -282,6 +284,10 @@ async def report_progress(
         if rate is None and job.started_at is not None:
             elapsed = max((t - job.started_at).total_seconds(), 1e-3)
             rate = bytes_transferred / elapsed
+        if bytes_transferred != job.bytes_transferred:
+            # Bytes moved: the lease and the stalled flag follow this, and a stall announced before is over.
+            job.last_progress_at = t
+            job.stall_reported_at = None
         job.bytes_transferred = bytes_transferred
         job.rate_bytes_per_second = rate
         job.updated_at = t
@@ -293,26 +299,45 @@ async def report_progress(
 
 
 async def fail_silent_transfers(db: SessionFactory, stall: timedelta, limit: int = 50) -> list[TransferJob]:
-    """The lease: fail RUNNING hub jobs whose agent has been silent (no progress, no heartbeat from the
-    destination site) for ``stall``, through the same path as any failed transfer (job FAILED and kept, file
-    back to QUEUED, audit row, events), so the job can be retried. Safe on every replica at once: each job is
-    picked under a SKIP LOCKED row lock and re-checked on the locked row."""
+    """The lease: fail RUNNING hub jobs whose bytes have not moved for ``stall`` (its agent died, hangs, or
+    never claimed it; the destination site's heartbeat does not keep a job alive), through the transfer table
+    and the same path as any failed transfer (job FAILED and kept, file back to QUEUED, audit row, events), so
+    the job can be retried. Safe on every replica at once: each job is picked under a SKIP LOCKED row lock and
+    re-checked on the locked row."""
     failed: list[TransferJob] = []
     async with db() as session, session.begin():
         t = now()
-        for job, file, heartbeat in await transfers_repo.lock_silent(session, t - stall, limit):
-            last_heard: datetime = max(job.updated_at, heartbeat) if heartbeat else job.updated_at
-            silent = int((t - last_heard).total_seconds())
-            details = {"reason": "AGENT_SILENT", "silentSeconds": silent, "lastHeardAt": last_heard.isoformat()}
-            await _fail(session, LEASE_ACTOR, file, job, f"agent silent for {silent} s", details)
+        for job, file in await transfers_repo.lock_silent(session, t - stall, limit):
+            transfer_rules.check(LEASE_ACTOR, TransferAction.FAIL, await job_facts(session, job, file))
+            last: datetime = job.last_progress_at or job.started_at or job.updated_at
+            silent = int((t - last).total_seconds())
+            details = {"reason": "NO_PROGRESS", "silentSeconds": silent, "lastProgressAt": last.isoformat()}
+            await _fail(session, LEASE_ACTOR, file, job, f"no progress for {silent} s", details)
             failed.append(job)
     for job in failed:
         log.warning("transfer %s failed: %s (file %s back to QUEUED)", job.id, job.error, job.file_id)
     return failed
 
 
+async def announce_stalls(db: SessionFactory, warn: timedelta) -> list[int]:
+    """Tell ``transferEvents`` subscribers when a RUNNING job stalls (no progress for ``warn``): ``stalled`` is
+    read from the clock, so nothing else would push the change. Once per stall; progress re-arms it."""
+    async with db() as session, session.begin():
+        t = now()
+        marked = await transfers_repo.mark_stalled(session, t - warn, t)
+        for tid, fid in marked:
+            await records.publish(session, "transfer", {"transferId": tid, "fileId": fid, "stalled": True})
+    return [tid for tid, _ in marked]
+
+
 async def lease_loop(db: SessionFactory, settings: Settings) -> None:
-    """Run the lease sweep for the app's lifetime, a few times per stall period."""
+    """Announce stalls and run the lease for the app's lifetime, a few times per warning and stall period."""
     stall = timedelta(seconds=settings.transfer_stall_seconds)
-    period = min(30.0, settings.transfer_stall_seconds / 4)
-    await every(period, lambda: fail_silent_transfers(db, stall), "transfer lease sweep")
+    warn = timedelta(seconds=settings.transfer_stall_warn_seconds)
+    period = min(30.0, settings.transfer_stall_seconds / 4, settings.transfer_stall_warn_seconds / 4)
+
+    async def sweep() -> None:
+        await announce_stalls(db, warn)
+        await fail_silent_transfers(db, stall)
+
+    await every(period, sweep, "transfer lease sweep")

@@ -40,6 +40,11 @@ class UserChanges:
     active: bool | None = None
 
 
+#: Work is routed to a colorist by site (files go to the site where they grade), so one without a site could be
+#: assigned nothing sensibly.
+_COLORIST_SITE = "a colorist must have a site: the site where they grade, which files are routed to"
+
+
 def _require(actor: Actor, cap: Capability) -> None:
     if not has_capability(actor, cap):
         raise Forbidden(f"{actor.name} may not {cap.value.lower().replace('_', ' ')}")
@@ -51,6 +56,8 @@ async def create_user(db: SessionFactory, actor: Actor, new: NewUser) -> User:
         raise BadInput("username: 2-64 letters, digits, '.', '_' or '-'", field="username")
     check_password(new.password)
     display = (new.display_name or new.username).strip()[:128] or new.username
+    if new.role is Role.COLORIST and not (new.site_code or "").strip():
+        raise BadInput(_COLORIST_SITE, field="siteCode")
     async with db() as session, session.begin():
         if await users_repo.by_username(session, new.username) is not None:
             raise Conflict(f"user {new.username} already exists", field="username")
@@ -108,6 +115,8 @@ async def update_user(db: SessionFactory, actor: Actor, user_id: str, changes: U
                     raise BadInput(f"unknown site {changes.site_code!r}", field="siteCode")
                 user.site_id = site.id
             diff["site"] = changes.site_code or None
+        if user.role == Role.COLORIST.value and user.site_id is None:
+            raise BadInput(_COLORIST_SITE, field="siteCode")
         if changes.active is not None and changes.active != user.active:
             if actor.user_id == user.id and not changes.active:
                 raise BadInput("you cannot deactivate yourself", field="active")

@@ -28,6 +28,7 @@ from app.integrations.http import signed_post
 from app.repositories.pagination import check_first
 from app.services import records
 from app.services.lifecycle import now, parse_id
+from app.services.notification_payloads import notification_data
 from app.services.periodic import every
 
 log = logging.getLogger(__name__)
@@ -154,7 +155,8 @@ async def _dispatch_subscription(db: SessionFactory, settings: Settings, egress:
         for event in events:
             wanted = [t for t in topics_for(event.topic, event.payload) if t in sub.topics]
             for topic in wanted:
-                body = {"topic": topic, "eventId": str(event.id), "at": event.at.isoformat(), "data": event.payload}
+                data = await notification_data(session, event.payload)
+                body = {"topic": topic, "eventId": str(event.id), "at": event.at.isoformat(), "data": data}
                 result = await signed_post(
                     sub.url,
                     body,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from app.domain.states import FileAction
-from app.services import delivery, intake, lifecycle, reporting, transfers
+from app.services import delivery, intake, lifecycle, reporting, rerouting, transfers
 from graphql_schema.context import Info
 from graphql_schema.files.types import File, ReportFileInput
 from graphql_schema.permissions import AUTHENTICATED
@@ -52,6 +52,27 @@ class FileMutations:
     ) -> File:
         ctx = info.context
         row = await intake.queue(ctx.db, ctx.actor, id, destination_site, expected_version=expected_version)
+        return File.from_row(row)
+
+    @strawberry.mutation(
+        permission_classes=AUTHENTICATED,
+        description="Send a QUEUED file (its transfer pending, failed or cancelled) to another site (admins and "
+        "engineers; audited as REROUTE with the reason). A pending job for the old destination is cancelled, a "
+        "fresh one made for the new. NOT_FOUND: no such site; BAD_USER_INPUT: the file's own site or its current "
+        "destination, or no reason; INVALID_TRANSITION: the file is not QUEUED (cancel a running transfer first).",
+    )
+    async def reroute_file(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        destination_site: str,
+        reason: str,
+        expected_version: int | None = None,
+    ) -> File:
+        ctx = info.context
+        row = await rerouting.reroute_file(
+            ctx.db, ctx.actor, id, destination_site, reason, expected_version=expected_version
+        )
         return File.from_row(row)
 
     @strawberry.mutation(

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
@@ -10,7 +10,7 @@ from app.db.models import File as FileRow
 from app.db.models import Site as SiteRow
 from app.db.models import TransferJob as TransferRow
 from app.domain.states import FileState
-from app.domain.transfers import JobFacts, Transport, allowed_transfer_actions
+from app.domain.transfers import JobFacts, Transport, allowed_transfer_actions, stalled
 from app.events.hub import Delivery
 from graphql_schema.common import CountFn, PageInfo, gid
 from graphql_schema.context import Info
@@ -21,6 +21,12 @@ from graphql_schema.sites.types import Site
 
 if TYPE_CHECKING:
     from graphql_schema.files.types import File
+
+
+def last_progress(row: TransferRow) -> datetime | None:
+    """Its start counts as progress (jobs started before progress was recorded have only that): the same
+    fallback the sweep uses, so the flag shown and the stall announced agree."""
+    return row.last_progress_at or row.started_at
 
 
 @strawberry.type
@@ -40,6 +46,10 @@ class TransferJob:
     created_at: datetime
     started_at: datetime | None
     completed_at: datetime | None
+    last_progress_at: datetime | None = strawberry.field(
+        description="When its bytes last moved: the start, or a progress report that changed bytesTransferred. "
+        "The lease follows this, not the destination site's heartbeat."
+    )
     _row: strawberry.Private[TransferRow]
     event_cursor: str | None = strawberry.field(
         default=None,
@@ -62,6 +72,7 @@ class TransferJob:
             created_at=row.created_at,
             started_at=row.started_at,
             completed_at=row.completed_at,
+            last_progress_at=last_progress(row),
             _row=row,
             event_cursor=event_cursor,
         )
@@ -72,6 +83,25 @@ class TransferJob:
         if self.status is not TransferStatus.RUNNING or not rate or rate <= 0:
             return None
         return max(0.0, (self.bytes_total - self.bytes_transferred) / rate)
+
+    @strawberry.field(
+        description="RUNNING with no progress for COLORROUTE_TRANSFER_STALL_WARN_SECONDS (the server's clock): "
+        "whatever should move its bytes is not. transferEvents delivers the job when it stalls, and again when "
+        "progress resumes; a HUB job with no progress for COLORROUTE_TRANSFER_STALL_SECONDS is failed."
+    )
+    def stalled(self, info: Info) -> bool:
+        warn = info.context.settings.transfer_stall_warn_seconds
+        return stalled(TransferStatus(self._row.status), last_progress(self._row), datetime.now(UTC), warn)
+
+    @strawberry.field(
+        description="Seconds since lastProgressAt by the server's clock when this was answered (null unless "
+        'RUNNING): add the time since you received it for a live "last progress N s ago" free of clock skew.'
+    )
+    def seconds_since_progress(self) -> float | None:
+        last = last_progress(self._row)
+        if self._row.status != TransferStatus.RUNNING or last is None:
+            return None
+        return max(0.0, (datetime.now(UTC) - last).total_seconds())
 
     @strawberry.field
     def file(self, info: Info) -> Annotated[File, strawberry.lazy("graphql_schema.files.types")]:

@@ -314,7 +314,7 @@ def test_an_agent_frozen_mid_download_loses_its_job_to_the_lease_and_copes_when_
                 failed = wait_until(
                     lambda: (job := operator.latest_job(file_id))["status"] == "FAILED" and job, 60, what="the lease"
                 )
-                assert failed["error"].startswith("agent silent for ")
+                assert failed["error"].startswith("no progress for ")
                 assert operator.file(file_id)["state"] == "QUEUED"
             finally:
                 agent.proc.send_signal(signal.SIGCONT)

@@ -201,8 +201,8 @@ async def test_allowed_actions_of_a_transfer_per_viewer(
 
     try:
         assert await seen() == {
-            "ADMIN": (["CANCEL"], ["REJECT"]),
-            "ENGINEER": (["CANCEL"], ["REJECT"]),
+            "ADMIN": (["CANCEL"], ["REROUTE", "REJECT"]),
+            "ENGINEER": (["CANCEL"], ["REROUTE", "REJECT"]),
             "COLORIST": ([], []),
             "READONLY": ([], []),
             "nashville": (["START"], ["START_TRANSFER"]),

@@ -1,12 +1,13 @@
-"""The transfer lease: a RUNNING hub job whose agent went silent (no progress, no heartbeat from its destination
-site) is failed like any failed transfer, exactly once even with several replicas sweeping, and the agent that
+"""The transfer lease: a RUNNING hub job whose bytes stopped moving (its destination site's heartbeat does not
+count) is failed like any failed transfer, exactly once even with several replicas sweeping, and the agent that
 comes back late gets clear errors instead of a second life for its old job."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -28,6 +29,8 @@ PROGRESS = """mutation($id: ID!, $b: BigInt!) {
   reportTransferProgress(transferId: $id, bytesTransferred: $b) { id status } }"""
 COMPLETE = "mutation($id: ID!, $sha: String!) { completeTransfer(id: $id, sha256: $sha) { id state } }"
 FAIL = 'mutation($id: ID!) { failTransfer(transferId: $id, error: "late") { id } }'
+JOB_PROGRESS = """query($id: ID!) { transfer(id: $id) {
+  id status error lastProgressAt stalled file { id state } } }"""
 START = "mutation($id: ID!) { startTransfer(id: $id) { id state transfers { id status attempts } } }"
 
 
@@ -73,7 +76,7 @@ async def test_a_silent_agents_job_fails_through_the_service_path_and_can_be_ret
     fid, job = await _running(db)
     await _until_failed(db, job.id)
     row = await _job(db, job.id)
-    assert row.error is not None and row.error.startswith("agent silent for ") and row.error.endswith(" s")
+    assert row.error is not None and row.error.startswith("no progress for ") and row.error.endswith(" s")
     assert int(row.error.split()[3]) >= STALL
     async with db() as session:
         file = await session.get(FileRow, int(fid))
@@ -82,7 +85,7 @@ async def test_a_silent_agents_job_fails_through_the_service_path_and_can_be_ret
     assert file is not None and file.state == "QUEUED"
     [entry] = [e for e in trail if e.action == "FAIL_TRANSFER"]
     assert (entry.actor, entry.from_state, entry.to_state) == ("system:transfer-lease", "TRANSFERRING", "QUEUED")
-    assert entry.details is not None and entry.details["reason"] == "AGENT_SILENT"
+    assert entry.details is not None and entry.details["reason"] == "NO_PROGRESS"
     assert entry.details["transferId"] == str(job.id) and entry.details["silentSeconds"] >= STALL
     assert [e.payload["transferId"] for e in events].count(job.id) >= 3  # queued, started, failed
 
@@ -91,21 +94,23 @@ async def test_a_silent_agents_job_fails_through_the_service_path_and_can_be_ret
     assert (await _job(db, job.id)).status == "FAILED", "the failed job is kept"
 
 
-async def test_heartbeats_or_progress_keep_the_lease_and_only_hub_jobs_are_swept(db: SessionFactory) -> None:
+async def test_progress_keeps_the_lease_a_heartbeat_does_not_and_only_hub_jobs_are_swept(db: SessionFactory) -> None:
     stall = timedelta(seconds=1)
     _, beating = await _running(db)  # destination nashville
     _, progressing = await _running(db)
+    _, repeating = await _running(db)
     _, external = await _running(db)
     async with db() as session, session.begin():
         (await session.get(TransferJob, external.id)).transport = "EXTERNAL"  # type: ignore[union-attr]
+    agent = destination_agent("nashville")
+    await transfers.report_progress(db, agent, str(repeating.id), 100)
     await asyncio.sleep(1.2)
     await heartbeat(db, SYSTEM, Heartbeat(site="nashville"))
-    assert await transfers.fail_silent_transfers(db, stall) == [], "the destination site is alive"
-
-    await asyncio.sleep(1.2)
-    await transfers.report_progress(db, destination_agent("nashville"), str(progressing.id), 100)
+    await transfers.report_progress(db, agent, str(progressing.id), 100)
+    await transfers.report_progress(db, agent, str(repeating.id), 100)  # the same bytes again: no progress
     failed = await transfers.fail_silent_transfers(db, stall)
-    assert [j.id for j in failed] == [beating.id], "progress keeps its job; heartbeat is stale now"
+    assert sorted(j.id for j in failed) == sorted([beating.id, repeating.id]), "the site beats; only bytes count"
+    assert (await _job(db, progressing.id)).status == "RUNNING"
     assert (await _job(db, external.id)).status == "RUNNING", "an EXTERNAL job is its mover's to fail"
 
 
@@ -154,4 +159,36 @@ async def test_the_agent_coming_back_late_gets_clear_errors_and_may_claim_afresh
         with pytest.raises(GraphQLFailure) as lost:
             await agent.gql(START, {"id": fid})
         assert lost.value.code == "INVALID_TRANSITION"
-        assert (await agent.gql(JOB, {"id": str(job.id)}))["transfer"]["error"].startswith("agent silent for ")
+        assert (await agent.gql(JOB, {"id": str(job.id)}))["transfer"]["error"].startswith("no progress for ")
+
+
+async def test_a_job_whose_site_keeps_beating_but_whose_bytes_stopped_is_failed_over_the_api(
+    server: Server, db: SessionFactory, keys: dict[str, str]
+) -> None:
+    """The field report: the destination's daemon heartbeats on while nothing moves the job's bytes (an agent
+    killed at 76 %, or one that never claimed it): the lease follows the job's progress, so it fails."""
+    fid = await file_in_state(db, "QUEUED")
+    async with Api(server.url, api_key=keys["nashville"]) as agent:
+        tid = (await agent.gql(START, {"id": fid}))["startTransfer"]["transfers"][-1]["id"]
+        await agent.gql(PROGRESS, {"id": tid, "b": 3100})
+        beat = 'mutation { heartbeat(input: {site: "nashville"}) { lastHeartbeatAt } }'
+        job: dict[str, Any] = {}
+        for _ in range(300):  # the site stays alive throughout: a heartbeat every 0.1 s
+            await agent.gql(beat)
+            job = (await agent.gql(JOB_PROGRESS, {"id": tid}))["transfer"]
+            if job["status"] == "FAILED":
+                break
+            await asyncio.sleep(0.1)
+        last_beat = (await agent.gql(beat))["heartbeat"]["lastHeartbeatAt"]
+    assert job["status"] == "FAILED", "the lease must fail a job whose bytes stopped, heartbeats or not"
+    assert job["error"].startswith("no progress for ") and job["file"]["state"] == "QUEUED"
+    assert job["lastProgressAt"] is not None and job["stalled"] is False
+    assert datetime.fromisoformat(last_beat) - datetime.fromisoformat(job["lastProgressAt"]) > timedelta(seconds=STALL)
+    async with db() as session:
+        [entry] = (
+            await session.scalars(
+                select(AuditLog).where(AuditLog.file_id == int(fid), AuditLog.action == "FAIL_TRANSFER")
+            )
+        ).all()
+    assert entry.actor == "system:transfer-lease" and entry.details is not None
+    assert entry.details["reason"] == "NO_PROGRESS" and entry.details["lastProgressAt"] == job["lastProgressAt"]

@@ -17,7 +17,7 @@ import * as types from './graphql';
 type Documents = {
     "\n  fragment SiteFields on Site {\n    id\n    code\n    name\n    online\n    lastHeartbeatAt\n    daemonVersion\n    watchPath\n    queueDepth\n    diskFreeBytes\n  }\n": typeof types.SiteFieldsFragmentDoc,
     "\n  fragment UserFields on User {\n    id\n    username\n    displayName\n    role\n    active\n    activeFiles\n    site {\n      id\n      code\n      name\n    }\n  }\n": typeof types.UserFieldsFragmentDoc,
-    "\n  fragment TransferFields on TransferJob {\n    id\n    status\n    allowedActions\n    transport\n    bytesTotal\n    bytesTransferred\n    rateBytesPerSecond\n    etaSeconds\n    attempts\n    error\n    createdAt\n    startedAt\n    completedAt\n    file {\n      id\n      filename\n    }\n    sourceSite {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n  }\n": typeof types.TransferFieldsFragmentDoc,
+    "\n  fragment TransferFields on TransferJob {\n    id\n    status\n    allowedActions\n    transport\n    bytesTotal\n    bytesTransferred\n    rateBytesPerSecond\n    etaSeconds\n    lastProgressAt\n    secondsSinceProgress\n    stalled\n    attempts\n    error\n    createdAt\n    startedAt\n    completedAt\n    file {\n      id\n      filename\n    }\n    sourceSite {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n  }\n": typeof types.TransferFieldsFragmentDoc,
     "\n  fragment FileSummary on File {\n    id\n    filename\n    path\n    sizeBytes\n    sha256\n    state\n    version\n    detectedAt\n    updatedAt\n    rejectionReason\n    mamAssetId\n    mamError\n    allowedActions\n    site {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n    colorist {\n      id\n      username\n      displayName\n    }\n  }\n": typeof types.FileSummaryFragmentDoc,
     "\n  fragment AuditFields on AuditEntry {\n    id\n    cursor\n    at\n    actor\n    action\n    fromState\n    toState\n    details\n    file {\n      id\n      filename\n    }\n  }\n": typeof types.AuditFieldsFragmentDoc,
     "\n  query Me {\n    me {\n      ...UserFields\n    }\n  }\n": typeof types.MeDocument,
@@ -33,6 +33,7 @@ type Documents = {
     "\n  query Audit($fileId: ID, $action: String, $first: Int, $after: String) {\n    audit(fileId: $fileId, action: $action, first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...AuditFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.AuditDocument,
     "\n  mutation ValidateFile($id: ID!, $expectedVersion: Int) {\n    validateFile(id: $id, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": typeof types.ValidateFileDocument,
     "\n  mutation QueueFile($id: ID!, $destinationSite: String, $expectedVersion: Int) {\n    queueFile(id: $id, destinationSite: $destinationSite, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": typeof types.QueueFileDocument,
+    "\n  mutation RerouteFile($id: ID!, $destinationSite: String!, $reason: String!, $expectedVersion: Int) {\n    rerouteFile(id: $id, destinationSite: $destinationSite, reason: $reason, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": typeof types.RerouteFileDocument,
     "\n  mutation StartTransfer($id: ID!, $expectedVersion: Int) {\n    startTransfer(id: $id, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": typeof types.StartTransferDocument,
     "\n  mutation CompleteTransfer($id: ID!, $sha256: String, $expectedVersion: Int) {\n    completeTransfer(id: $id, sha256: $sha256, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": typeof types.CompleteTransferDocument,
     "\n  mutation AssignColorist($id: ID!, $coloristId: ID!, $expectedVersion: Int) {\n    assignColorist(id: $id, coloristId: $coloristId, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": typeof types.AssignColoristDocument,
@@ -70,7 +71,7 @@ type Documents = {
 const documents: Documents = {
     "\n  fragment SiteFields on Site {\n    id\n    code\n    name\n    online\n    lastHeartbeatAt\n    daemonVersion\n    watchPath\n    queueDepth\n    diskFreeBytes\n  }\n": types.SiteFieldsFragmentDoc,
     "\n  fragment UserFields on User {\n    id\n    username\n    displayName\n    role\n    active\n    activeFiles\n    site {\n      id\n      code\n      name\n    }\n  }\n": types.UserFieldsFragmentDoc,
-    "\n  fragment TransferFields on TransferJob {\n    id\n    status\n    allowedActions\n    transport\n    bytesTotal\n    bytesTransferred\n    rateBytesPerSecond\n    etaSeconds\n    attempts\n    error\n    createdAt\n    startedAt\n    completedAt\n    file {\n      id\n      filename\n    }\n    sourceSite {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n  }\n": types.TransferFieldsFragmentDoc,
+    "\n  fragment TransferFields on TransferJob {\n    id\n    status\n    allowedActions\n    transport\n    bytesTotal\n    bytesTransferred\n    rateBytesPerSecond\n    etaSeconds\n    lastProgressAt\n    secondsSinceProgress\n    stalled\n    attempts\n    error\n    createdAt\n    startedAt\n    completedAt\n    file {\n      id\n      filename\n    }\n    sourceSite {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n  }\n": types.TransferFieldsFragmentDoc,
     "\n  fragment FileSummary on File {\n    id\n    filename\n    path\n    sizeBytes\n    sha256\n    state\n    version\n    detectedAt\n    updatedAt\n    rejectionReason\n    mamAssetId\n    mamError\n    allowedActions\n    site {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n    colorist {\n      id\n      username\n      displayName\n    }\n  }\n": types.FileSummaryFragmentDoc,
     "\n  fragment AuditFields on AuditEntry {\n    id\n    cursor\n    at\n    actor\n    action\n    fromState\n    toState\n    details\n    file {\n      id\n      filename\n    }\n  }\n": types.AuditFieldsFragmentDoc,
     "\n  query Me {\n    me {\n      ...UserFields\n    }\n  }\n": types.MeDocument,
@@ -86,6 +87,7 @@ const documents: Documents = {
     "\n  query Audit($fileId: ID, $action: String, $first: Int, $after: String) {\n    audit(fileId: $fileId, action: $action, first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...AuditFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.AuditDocument,
     "\n  mutation ValidateFile($id: ID!, $expectedVersion: Int) {\n    validateFile(id: $id, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": types.ValidateFileDocument,
     "\n  mutation QueueFile($id: ID!, $destinationSite: String, $expectedVersion: Int) {\n    queueFile(id: $id, destinationSite: $destinationSite, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": types.QueueFileDocument,
+    "\n  mutation RerouteFile($id: ID!, $destinationSite: String!, $reason: String!, $expectedVersion: Int) {\n    rerouteFile(id: $id, destinationSite: $destinationSite, reason: $reason, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": types.RerouteFileDocument,
     "\n  mutation StartTransfer($id: ID!, $expectedVersion: Int) {\n    startTransfer(id: $id, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": types.StartTransferDocument,
     "\n  mutation CompleteTransfer($id: ID!, $sha256: String, $expectedVersion: Int) {\n    completeTransfer(id: $id, sha256: $sha256, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": types.CompleteTransferDocument,
     "\n  mutation AssignColorist($id: ID!, $coloristId: ID!, $expectedVersion: Int) {\n    assignColorist(id: $id, coloristId: $coloristId, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": types.AssignColoristDocument,
@@ -132,7 +134,7 @@ export function graphql(source: "\n  fragment UserFields on User {\n    id\n    
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment TransferFields on TransferJob {\n    id\n    status\n    allowedActions\n    transport\n    bytesTotal\n    bytesTransferred\n    rateBytesPerSecond\n    etaSeconds\n    attempts\n    error\n    createdAt\n    startedAt\n    completedAt\n    file {\n      id\n      filename\n    }\n    sourceSite {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n  }\n"): typeof import('./graphql').TransferFieldsFragmentDoc;
+export function graphql(source: "\n  fragment TransferFields on TransferJob {\n    id\n    status\n    allowedActions\n    transport\n    bytesTotal\n    bytesTransferred\n    rateBytesPerSecond\n    etaSeconds\n    lastProgressAt\n    secondsSinceProgress\n    stalled\n    attempts\n    error\n    createdAt\n    startedAt\n    completedAt\n    file {\n      id\n      filename\n    }\n    sourceSite {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n  }\n"): typeof import('./graphql').TransferFieldsFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -193,6 +195,10 @@ export function graphql(source: "\n  mutation ValidateFile($id: ID!, $expectedVe
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation QueueFile($id: ID!, $destinationSite: String, $expectedVersion: Int) {\n    queueFile(id: $id, destinationSite: $destinationSite, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n"): typeof import('./graphql').QueueFileDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RerouteFile($id: ID!, $destinationSite: String!, $reason: String!, $expectedVersion: Int) {\n    rerouteFile(id: $id, destinationSite: $destinationSite, reason: $reason, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n"): typeof import('./graphql').RerouteFileDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -40,6 +40,9 @@ export const TransferFieldsFragment = graphql(`
     bytesTransferred
     rateBytesPerSecond
     etaSeconds
+    lastProgressAt
+    secondsSinceProgress
+    stalled
     attempts
     error
     createdAt

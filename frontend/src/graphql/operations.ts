@@ -150,6 +150,14 @@ export const QueueFileMutation = graphql(`
   }
 `);
 
+export const RerouteFileMutation = graphql(`
+  mutation RerouteFile($id: ID!, $destinationSite: String!, $reason: String!, $expectedVersion: Int) {
+    rerouteFile(id: $id, destinationSite: $destinationSite, reason: $reason, expectedVersion: $expectedVersion) {
+      ...FileSummary
+    }
+  }
+`);
+
 export const StartTransferMutation = graphql(`
   mutation StartTransfer($id: ID!, $expectedVersion: Int) {
     startTransfer(id: $id, expectedVersion: $expectedVersion) {

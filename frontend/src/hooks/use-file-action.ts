@@ -9,12 +9,14 @@ import {
   FailTransferMutation,
   QueueFileMutation,
   RejectFileMutation,
+  RerouteFileMutation,
   StartTransferMutation,
   StartWorkMutation,
   ValidateFileMutation,
 } from "@/graphql/operations";
 import { gqlRequest } from "@/lib/graphql-client";
 import { applyFileEverywhere } from "@/lib/live-updates";
+import { queryKeys } from "@/lib/query-keys";
 
 /** Extra input some actions need; collected by their dialogs. */
 export interface ActionInput {
@@ -58,6 +60,12 @@ export async function runFileAction({ action, file, input = {} }: FileActionRequ
       if (!input.transferId) throw new Error("This file has no running transfer");
       return (await gqlRequest(CancelTransferMutation, { transferId: input.transferId })).cancelTransfer.file;
     }
+    case "REROUTE": {
+      if (!input.destinationSite) throw new Error("Choose the new destination site");
+      if (!input.reason?.trim()) throw new Error("A reason is required");
+      const variables = { ...base, destinationSite: input.destinationSite, reason: input.reason.trim() };
+      return (await gqlRequest(RerouteFileMutation, variables)).rerouteFile;
+    }
     case "ASSIGN":
       if (!input.coloristId) throw new Error("Choose a colorist");
       return (await gqlRequest(AssignColoristMutation, { ...base, coloristId: input.coloristId })).assignColorist;
@@ -77,6 +85,10 @@ export function useFileAction() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: runFileAction,
-    onSuccess: (file) => applyFileEverywhere(queryClient, file),
+    onSuccess: (file, { action }) => {
+      applyFileEverywhere(queryClient, file);
+      // A re-route ends one job and makes another: the panel's transfer list is read afresh.
+      if (action === "REROUTE") void queryClient.invalidateQueries({ queryKey: queryKeys.file(file.id) });
+    },
   });
 }

@@ -7,7 +7,8 @@ import { LoadMoreFooter } from "@/components/common/load-more";
 import { EmptyState, Loading, QueryError } from "@/components/common/states";
 import { PageBody, PageHeader } from "@/components/layout/app-shell";
 import { TransferActions } from "@/components/transfers/transfer-actions";
-import { TransferProgress, transferEta } from "@/components/transfers/transfer-progress";
+import { TransferLiveness } from "@/components/transfers/transfer-liveness";
+import { TransferProgress, currentRate, transferEta } from "@/components/transfers/transfer-progress";
 import { Card } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
@@ -111,14 +112,15 @@ function TransferRow({ job, hasActions }: { job: TransferFieldsFragment; hasActi
         {job.sourceSite.code} → {job.destinationSite.code}
       </TableCell>
       <TableCell>
-        <TransferStatusBadge status={job.status} />
+        <div className="flex flex-col items-start gap-1">
+          <TransferStatusBadge status={job.status} />
+          <TransferLiveness job={job} />
+        </div>
       </TableCell>
       <TableCell>
         <TransferProgress job={job} compact />
       </TableCell>
-      <TableCell className="text-right text-sm tabular-nums">
-        {job.status === "RUNNING" ? formatRate(job.rateBytesPerSecond) : "—"}
-      </TableCell>
+      <TableCell className="text-right text-sm tabular-nums">{formatRate(currentRate(job))}</TableCell>
       <TableCell className="text-right text-sm tabular-nums">{formatDuration(transferEta(job))}</TableCell>
       <TableCell className="text-right text-sm tabular-nums">{job.attempts}</TableCell>
       {hasActions && (

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { UserFieldsFragment } from "@/gql/graphql";
-import { sortColorists } from "./action-dialogs";
+import { rerouteChoices, sortColorists } from "./action-dialogs";
 
 const user = (id: string, over: Partial<UserFieldsFragment>): UserFieldsFragment => ({
   id,
@@ -23,5 +23,24 @@ describe("sortColorists", () => {
       user("eng", { role: "ENGINEER" }),
     ];
     expect(sortColorists(users, "nashville").map((u) => u.id)).toEqual(["bea", "amy", "zoe"]);
+  });
+});
+
+describe("rerouteChoices", () => {
+  it("offers every site but the file's own and the one it is bound for", () => {
+    const site = (code: string) => ({
+      id: code,
+      code,
+      name: code,
+      online: true,
+      lastHeartbeatAt: null,
+      daemonVersion: null,
+      watchPath: null,
+      queueDepth: null,
+      diskFreeBytes: null,
+    });
+    const sites = ["tustin", "nashville", "dallas", "atlanta"].map(site);
+    expect(rerouteChoices(sites, "tustin", "nashville").map((s) => s.code)).toEqual(["dallas", "atlanta"]);
+    expect(rerouteChoices(sites, "tustin", null).map((s) => s.code)).toEqual(["nashville", "dallas", "atlanta"]);
   });
 });

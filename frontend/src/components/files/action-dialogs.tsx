@@ -149,6 +149,72 @@ export function QueueDialog({
   );
 }
 
+/** Where a re-route may send a file: any other site than its own and the one it is bound for now. */
+export function rerouteChoices(
+  sites: readonly SiteFieldsFragment[],
+  sourceSiteCode: string,
+  destinationCode: string | null,
+): SiteFieldsFragment[] {
+  return sites.filter((s) => s.code !== sourceSiteCode && s.code !== destinationCode);
+}
+
+export function RerouteDialog({
+  filename,
+  sites,
+  sourceSiteCode,
+  destinationCode,
+  ...props
+}: BaseProps & {
+  filename: string;
+  sites: SiteFieldsFragment[];
+  sourceSiteCode: string;
+  destinationCode: string | null;
+}) {
+  const [destination, setDestination] = useState("");
+  const [reason, setReason] = useState("");
+  return (
+    <ActionDialog
+      {...props}
+      title="Re-route file"
+      description={
+        <>
+          Send <strong>{filename}</strong> to another site instead of {destinationCode ?? "its destination"}. Its
+          waiting transfer there is cancelled and a new one is made for the site you choose.
+        </>
+      }
+      submitLabel="Re-route"
+      canSubmit={destination !== "" && reason.trim().length > 0}
+      onSubmit={() => props.onSubmit({ destinationSite: destination, reason: reason.trim() })}
+    >
+      <div className="space-y-2">
+        <Label htmlFor="reroute-destination">New destination site</Label>
+        <Select value={destination} onValueChange={setDestination}>
+          <SelectTrigger id="reroute-destination" aria-label="New destination site">
+            <SelectValue placeholder="Choose a site" />
+          </SelectTrigger>
+          <SelectContent>
+            {rerouteChoices(sites, sourceSiteCode, destinationCode).map((s) => (
+              <SelectItem key={s.id} value={s.code}>
+                {s.name} ({s.code})
+              </SelectItem>
+            ))}
+          </SelectContent>
+        </Select>
+      </div>
+      <div className="space-y-2">
+        <Label htmlFor="reroute-reason">Reason</Label>
+        <Textarea
+          id="reroute-reason"
+          required
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          placeholder="e.g. wrong destination, graded in Dallas"
+        />
+      </div>
+    </ActionDialog>
+  );
+}
+
 /** Colorist picker: active colorists, those at the destination site first, then by workload. */
 export function sortColorists(users: UserFieldsFragment[], destinationCode: string | null): UserFieldsFragment[] {
   return users

@@ -4,7 +4,7 @@ import userEvent from "@testing-library/user-event";
 import { FileActions, orderedActions, shownOnFile } from "./file-actions";
 import type { FileAction } from "@/gql/graphql";
 import { ACTION_ORDER } from "@/lib/domain";
-import { makeFile, makeTransfer } from "@/test/factories";
+import { makeFile, makeSite, makeTransfer } from "@/test/factories";
 import { mockGraphQL, renderWithClient } from "@/test/render";
 
 afterEach(() => vi.unstubAllGlobals());
@@ -32,6 +32,7 @@ describe("FileActions", () => {
       COMPLETE_TRANSFER: true,
       FAIL_TRANSFER: true,
       CANCEL_TRANSFER: true,
+      REROUTE: true,
       ASSIGN: true,
       START: true,
       DELIVER: true,
@@ -126,5 +127,55 @@ describe("FileActions", () => {
     expect(screen.queryByTestId("action-error")).not.toBeInTheDocument();
     // Any other refusal still shows next to the buttons.
     expect(shownOnFile(new Error(refusal), { mamError: refusal })).toBe(false);
+  });
+
+  it("re-routes a queued file: picks a site other than its own and its current one, with a reason", async () => {
+    const sitesData = {
+      sites: [
+        makeSite({ id: "1", code: "tustin", name: "Tustin" }),
+        makeSite({ id: "2", code: "nashville", name: "Nashville" }),
+        makeSite({ id: "3", code: "dallas", name: "Dallas" }),
+      ],
+    };
+    const nashville = { id: "2", code: "nashville", name: "Nashville" };
+    const file = makeFile({
+      id: "9",
+      state: "QUEUED",
+      version: 4,
+      destinationSite: nashville,
+      allowedActions: ["REROUTE"],
+    });
+    const fetchMock = mockGraphQL((body) =>
+      body.query.includes("rerouteFile")
+        ? {
+            data: {
+              rerouteFile: { ...file, version: 5, destinationSite: { id: "3", code: "dallas", name: "Dallas" } },
+            },
+          }
+        : { data: sitesData },
+    );
+    renderWithClient(<FileActions file={file} />);
+    await userEvent.click(screen.getByRole("button", { name: "Re-route" }));
+    const dialog = await screen.findByRole("dialog", { name: "Re-route file" });
+    const submit = within(dialog).getByRole("button", { name: "Re-route" });
+    expect(submit).toBeDisabled();
+    const picker = within(dialog).getByRole("combobox", { name: "New destination site" });
+    picker.focus();
+    await userEvent.keyboard("{Enter}");
+    expect((await screen.findAllByRole("option")).map((o) => o.textContent)).toEqual(["Dallas (dallas)"]);
+    await userEvent.click(screen.getByRole("option", { name: "Dallas (dallas)" }));
+    expect(submit).toBeDisabled(); // a reason is required
+    await userEvent.type(within(dialog).getByLabelText("Reason"), "wrong destination");
+    await userEvent.click(submit);
+    await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument());
+    const call = fetchMock.mock.calls
+      .map(([, init]) => JSON.parse(String(init?.body)) as { query: string; variables: Record<string, unknown> })
+      .find((b) => b.query.includes("rerouteFile"));
+    expect(call?.variables).toEqual({
+      id: "9",
+      expectedVersion: 4,
+      destinationSite: "dallas",
+      reason: "wrong destination",
+    });
   });
 });

@@ -7,13 +7,21 @@ import { useSites, useUsers } from "@/hooks/use-data";
 import { useFileAction, type ActionInput } from "@/hooks/use-file-action";
 import { ACTION_LABELS, ACTION_ORDER } from "@/lib/domain";
 import { errorMessage, GraphQLRequestError } from "@/lib/graphql-client";
-import { AssignDialog, CompleteTransferDialog, FailTransferDialog, QueueDialog, RejectDialog } from "./action-dialogs";
+import {
+  AssignDialog,
+  CompleteTransferDialog,
+  FailTransferDialog,
+  QueueDialog,
+  RejectDialog,
+  RerouteDialog,
+} from "./action-dialogs";
 
 const NEEDS_DIALOG: ReadonlySet<FileAction> = new Set([
   "QUEUE",
   "ASSIGN",
   "COMPLETE_TRANSFER",
   "FAIL_TRANSFER",
+  "REROUTE",
   "REJECT",
 ]);
 
@@ -104,6 +112,16 @@ export function FileActions({ file, activeTransferId = null }: FileActionsProps)
       {dialog === "REJECT" && <RejectDialog open filename={file.filename} {...dialogProps} />}
       {dialog === "QUEUE" && (
         <QueueDialog open sites={sites.data?.sites ?? []} sourceSiteCode={file.site.code} {...dialogProps} />
+      )}
+      {dialog === "REROUTE" && (
+        <RerouteDialog
+          open
+          filename={file.filename}
+          sites={sites.data?.sites ?? []}
+          sourceSiteCode={file.site.code}
+          destinationCode={file.destinationSite?.code ?? null}
+          {...dialogProps}
+        />
       )}
       {dialog === "ASSIGN" && (
         <AssignDialog

@@ -5,6 +5,7 @@ import type { FileDetailQuery } from "@/gql/graphql";
 import { StateBadge, TransferStatusBadge } from "@/components/common/badges";
 import { Loading, QueryError } from "@/components/common/states";
 import { ActivityItem } from "@/components/dashboard/activity-feed";
+import { TransferActions } from "@/components/transfers/transfer-actions";
 import { TransferProgress } from "@/components/transfers/transfer-progress";
 import { Alert } from "@/components/ui/alert";
 import { DialogDescription, DialogTitle } from "@/components/ui/dialog";
@@ -186,6 +187,7 @@ function TransferList({ transfers }: { transfers: FileDetail["transfers"] }) {
               <RotateCcw className="size-3" aria-hidden /> {t.error}
             </p>
           )}
+          <TransferActions job={t} only={["RETRY"]} />
         </li>
       ))}
     </ul>

@@ -16,6 +16,7 @@ import type { ActionInput } from "@/hooks/use-file-action";
 import { TRANSFER_ACTION_LABELS, TRANSFER_ACTION_ORDER } from "@/lib/domain";
 import { errorMessage, gqlRequest } from "@/lib/graphql-client";
 import { applyFileEverywhere, applyTransfer } from "@/lib/live-updates";
+import { queryKeys } from "@/lib/query-keys";
 
 type Job = Pick<TransferFieldsFragment, "id" | "allowedActions" | "file">;
 
@@ -55,7 +56,8 @@ export async function runTransferAction(job: Job, action: TransferAction, input:
   }
 }
 
-export function TransferActions({ job }: { job: Job }) {
+/** `only` narrows the buttons (the file panel offers RETRY here; its own bar already fails and cancels). */
+export function TransferActions({ job, only }: { job: Job; only?: readonly TransferAction[] }) {
   const queryClient = useQueryClient();
   const [dialog, setDialog] = useState<TransferAction | null>(null);
   const mutation = useMutation({
@@ -64,10 +66,12 @@ export function TransferActions({ job }: { job: Job }) {
     onSuccess: ({ job: changed, file }) => {
       if (changed) applyTransfer(queryClient, changed);
       if (file) applyFileEverywhere(queryClient, file);
+      // A retry or re-route changes what the file's other jobs offer (only the latest is retryable).
+      void queryClient.invalidateQueries({ queryKey: queryKeys.file(job.file.id) });
       setDialog(null);
     },
   });
-  const actions = orderedTransferActions(job.allowedActions);
+  const actions = orderedTransferActions(job.allowedActions).filter((a) => !only || only.includes(a));
   if (actions.length === 0) return null;
 
   const open = (action: TransferAction) => {

@@ -1,15 +1,30 @@
 import type { TransferFieldsFragment } from "@/gql/graphql";
 import { Progress } from "@/components/ui/progress";
 import { formatBytes, formatDuration, formatRate, percent, toNumber } from "@/lib/format";
+import { TransferLiveness } from "./transfer-liveness";
 
 type Job = Pick<
   TransferFieldsFragment,
-  "status" | "bytesTotal" | "bytesTransferred" | "rateBytesPerSecond" | "etaSeconds" | "file"
+  | "id"
+  | "status"
+  | "bytesTotal"
+  | "bytesTransferred"
+  | "rateBytesPerSecond"
+  | "etaSeconds"
+  | "file"
+  | "stalled"
+  | "lastProgressAt"
+  | "secondsSinceProgress"
 >;
 
-/** ETA from the server, else derived from rate and remaining bytes. */
-export function transferEta(job: Job): number | null {
-  if (job.status !== "RUNNING") return null;
+/** The rate is current only while bytes move: a stalled job's last rate would promise an ETA it will not keep. */
+export function currentRate(job: Pick<Job, "status" | "stalled" | "rateBytesPerSecond">): number | null {
+  return job.status === "RUNNING" && !job.stalled ? (job.rateBytesPerSecond ?? null) : null;
+}
+
+/** ETA from the server, else derived from rate and remaining bytes; none while stalled. */
+export function transferEta(job: Omit<Job, "id" | "lastProgressAt" | "secondsSinceProgress">): number | null {
+  if (job.status !== "RUNNING" || job.stalled) return null;
   if (job.etaSeconds !== null && job.etaSeconds !== undefined) return job.etaSeconds;
   const rate = job.rateBytesPerSecond ?? 0;
   if (rate <= 0) return null;
@@ -31,12 +46,13 @@ export function TransferProgress({ job, compact = false }: { job: Job; compact?:
         <span>
           {Math.round(pct)}% · {formatBytes(job.bytesTransferred)} / {formatBytes(job.bytesTotal)}
         </span>
-        {!compact && job.status === "RUNNING" && (
+        {!compact && job.status === "RUNNING" && !job.stalled && (
           <span>
             {formatRate(job.rateBytesPerSecond)} · ETA {formatDuration(transferEta(job))}
           </span>
         )}
       </div>
+      {!compact && <TransferLiveness job={job} />}
     </div>
   );
 }
