@@ -75,6 +75,8 @@ class Settings(BaseSettings):
     #: Delete stored blobs of ARCHIVED or REJECTED files this many days after their last change (and tus
     #: uploads left unfinished as long). None keeps everything.
     blob_retention_days: float | None = Field(default=None, gt=0)
+    #: The most files one ``bulkFileAction`` may name or match; above it the call is refused, nothing applied.
+    bulk_max_files: int = Field(default=10_000, ge=1, le=100_000)
 
     @field_validator("allowed_extensions", "allowed_origins", mode="before")
     @classmethod
