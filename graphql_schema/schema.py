@@ -20,7 +20,7 @@ from app.observability.metrics import GraphQLTiming
 from graphql_schema.audit.queries import AuditQueries
 from graphql_schema.audit.subscriptions import AuditSubscriptions
 from graphql_schema.errors import ErrorCodes, log_unexpected
-from graphql_schema.files.bulk import BulkMutations, DeliveryQueries
+from graphql_schema.files.bulk import BulkMutations, ConfigurationQueries
 from graphql_schema.files.mutations import FileMutations
 from graphql_schema.files.queries import FileQueries
 from graphql_schema.files.subscriptions import FileSubscriptions
@@ -49,7 +49,7 @@ Query = merge_types(
         AuditQueries,
         RoutingQueries,
         WebhookQueries,
-        DeliveryQueries,
+        ConfigurationQueries,
     ),
 )
 Mutation = merge_types(

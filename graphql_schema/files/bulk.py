@@ -78,7 +78,9 @@ class BulkMutations:
 
 
 @strawberry.type
-class DeliveryQueries:
+class ConfigurationQueries:
+    """What the server is configured to accept and do, for the UI's wording and the daemons' choices."""
+
     @strawberry.field(
         permission_classes=AUTHENTICATED,
         description="Whether a MAM is configured (COLORROUTE_MAM_URL). Without one, deliverToMam changes the "
@@ -86,3 +88,11 @@ class DeliveryQueries:
     )
     def mam_configured(self, info: Info) -> bool:
         return bool(info.context.settings.mam_url)
+
+    @strawberry.field(
+        permission_classes=AUTHENTICATED,
+        description="The file extensions validateFile accepts (COLORROUTE_ALLOWED_EXTENSIONS), lowercase with "
+        "their dot. A site daemon reports a file of any other extension but does not upload its bytes.",
+    )
+    def allowed_extensions(self, info: Info) -> list[str]:
+        return list(info.context.settings.allowed_extensions)
