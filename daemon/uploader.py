@@ -39,7 +39,7 @@ import httpx
 
 from daemon.backoff import Backoff, LinkGate
 from daemon.fileinfo import FileStat, probe
-from daemon.logs import event
+from daemon.logs import event, progress_bar
 from daemon.transferstate import TransferState, UploadStatus, UploadWork
 
 TUS_HEADERS = {"Tus-Resumable": "1.0.0"}
@@ -555,7 +555,12 @@ class Uploader:
     async def _send(self, work: UploadWork, path: Path, url: str, offset: int, stat: FileStat) -> None:
         event("upload.started", path=work.path, file_id=work.file_id, size=work.size, offset=offset)
         t0 = time.monotonic()
-        sent = await self._tus.send(url, path, offset, work.size, expect=stat)
+        with progress_bar(f"upload {Path(work.path).name}", work.size) as bar:
+            if bar is not None:
+                bar.to(offset)
+            sent = await self._tus.send(
+                url, path, offset, work.size, expect=stat, on_progress=bar.to if bar is not None else None
+            )
         seconds = time.monotonic() - t0
         await self._state.set_upload(work, "done", url=url)
         self.uploaded += 1
