@@ -171,5 +171,15 @@ def hash_progress(label: str, total: int) -> Iterator[HashProgress | None]:
                 progress.stop()
 
 
-#: Hashing, uploads and downloads share the one terminal progress display.
-progress_bar = hash_progress
+#: Below this an upload or download is done within two 8 MiB blocks: a bar would never move.
+TRANSFER_BAR_MIN_BYTES = 16 * 1024 * 1024
+
+
+@contextmanager
+def progress_bar(label: str, total: int) -> Iterator[HashProgress | None]:
+    """An upload's or download's bar, on the same display as the hashes'; ``None`` off a terminal or when small."""
+    if total < TRANSFER_BAR_MIN_BYTES:
+        yield None
+        return
+    with hash_progress(label, total) as bar:
+        yield bar
