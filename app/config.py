@@ -98,6 +98,8 @@ class Settings(BaseSettings):
     #: A tus PATCH that receives nothing for this long ends: the bytes that arrived are kept (the offset is
     #: recorded) and the upload's lock is released, so the client can resume.
     upload_idle_seconds: float = Field(default=60.0, gt=0)
+    #: The most files one ``bulkFileAction`` may name or match; above it the call is refused, nothing applied.
+    bulk_max_files: int = Field(default=10_000, ge=1, le=100_000)
 
     @field_validator("allowed_extensions", "allowed_origins", "trusted_proxies", "webhook_allow_private", mode="before")
     @classmethod

@@ -37,7 +37,7 @@ from gql import GraphQLRequest
 from daemon.backoff import Backoff
 from daemon.client import AuthRejectedError, OrchestratorClient, OrchestratorUnavailableError, ReportRejectedError
 from daemon.downloader import BlobDownloader, DownloadError, DownloadLinkError, Fetched
-from daemon.logs import event
+from daemon.logs import event, progress_bar
 from daemon.transferstate import AgentJob, TransferState
 
 PARTIAL_DIR = ".colorroute-partial"
@@ -501,11 +501,21 @@ class TransferAgent:
 
     async def _download(self, f: FileToFetch, partial: Path, progress: _Progress) -> Fetched | None:
         """Fetch until complete, resuming after every cut; ``None`` when the orchestrator stopped the job."""
+        with progress_bar(f"download {PurePosixPath(f.path).name}", f.size) as bar:
+
+            def moved(position: int) -> None:
+                progress.update(position)
+                if bar is not None:  # the terminal's bar, beside the orchestrator's progress
+                    bar.to(position)
+
+            return await self._fetch_until_done(f, partial, progress, moved)
+
+    async def _fetch_until_done(
+        self, f: FileToFetch, partial: Path, progress: _Progress, moved: Callable[[int], None]
+    ) -> Fetched | None:
         backoff = Backoff(base=1.0, cap=30.0)
         while True:
-            fetch = asyncio.create_task(
-                self._downloader.fetch(f.file_id, partial, f.size, f.sha256, on_progress=progress.update)
-            )
+            fetch = asyncio.create_task(self._downloader.fetch(f.file_id, partial, f.size, f.sha256, on_progress=moved))
             gone = asyncio.create_task(progress.gone.wait())
             try:
                 await asyncio.wait({fetch, gone}, return_when=asyncio.FIRST_COMPLETED)

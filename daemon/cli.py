@@ -61,8 +61,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--send-concurrency", type=int, default=4, help="report operations in flight at once (4)")
     p.add_argument("--report-batch", type=int, default=16, help="files per report operation (16, max 64)")
     p.add_argument("--retry-failed", action="store_true", help="resend reports the orchestrator once rejected")
-    p.add_argument("--log-format", choices=["auto", "text", "json", "rich"], default="auto")
-    p.add_argument("--log-level", default=os.environ.get("COLORROUTE_DAEMON_LOG_LEVEL", "info"))
+    p.add_argument(
+        "--log-format",
+        choices=["auto", "text", "json", "rich"],
+        default="auto",
+        help="rich: lines and progress bars for a terminal; text: key=value lines; json: one object per line;"
+        " auto: rich on a terminal, else text (auto)",
+    )
+    p.add_argument(
+        "--log-level",
+        default=os.environ.get("COLORROUTE_DAEMON_LOG_LEVEL", "info"),
+        help="debug, info, warning or error; debug adds every HTTP request (info, env COLORROUTE_DAEMON_LOG_LEVEL)",
+    )
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return p
 

@@ -15,6 +15,7 @@ import functools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from gql import Client, GraphQLRequest
@@ -205,8 +206,16 @@ class OrchestratorClient:
                         self._reject(f"the orchestrator refused this API key: {rejection}")
                     delay = self._reconnect.next_delay()
                     failures += 1
-                    level = logging.WARNING if failures == 1 and rejection is None else logging.DEBUG
-                    event("orchestrator.connect_failed", level, url=self.url, error=repr(exc), retry_in=delay)
+                    level = logging.WARNING if failures == 1 and rejection is None else logging.INFO
+                    event(
+                        "orchestrator.connect_failed",
+                        level,
+                        url=self.url,
+                        error=repr(exc),
+                        retry_in=delay,
+                        next_attempt_at=(datetime.now(UTC) + timedelta(seconds=delay)).isoformat(timespec="seconds"),
+                        failures=failures,
+                    )
                     await asyncio.sleep(delay)
                 else:
                     self._reconnect.reset()

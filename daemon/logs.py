@@ -130,7 +130,8 @@ def configure(fmt: LogFormat = "auto", level: str = "info") -> None:
     root.addHandler(handler)
     root.setLevel(numeric)
     quiet = logging.DEBUG if numeric <= logging.DEBUG else logging.WARNING
-    for name in ("gql", "websockets", "watchdog", "asyncio"):
+    # httpx logs every request at INFO ("HTTP Request: PATCH ..."): noise on a terminal, shown at debug.
+    for name in ("gql", "websockets", "watchdog", "asyncio", "httpx", "httpcore"):
         logging.getLogger(name).setLevel(quiet)
 
 
@@ -144,10 +145,15 @@ class HashProgress:
     def advance(self, nbytes: int) -> None:
         self._progress.update(self._task, advance=nbytes)
 
+    def to(self, position: int) -> None:
+        """Set the bar to an absolute offset (uploads and downloads report where they are, resumes included)."""
+        self._progress.update(self._task, completed=position)
+
 
 @contextmanager
 def hash_progress(label: str, total: int) -> Iterator[HashProgress | None]:
-    """Yield a bar when running on a terminal, else ``None`` (the log lines already tell the story)."""
+    """Yield a bar when running on a terminal, else ``None`` (the log lines already tell the story). Uploads and
+    downloads use the same bars (``progress_bar``)."""
     progress = _progress
     if progress is None:
         yield None
@@ -163,3 +169,17 @@ def hash_progress(label: str, total: int) -> Iterator[HashProgress | None]:
             progress.remove_task(task)
             if not progress.tasks:
                 progress.stop()
+
+
+#: Below this an upload or download is done within two 8 MiB blocks: a bar would never move.
+TRANSFER_BAR_MIN_BYTES = 16 * 1024 * 1024
+
+
+@contextmanager
+def progress_bar(label: str, total: int) -> Iterator[HashProgress | None]:
+    """An upload's or download's bar, on the same display as the hashes'; ``None`` off a terminal or when small."""
+    if total < TRANSFER_BAR_MIN_BYTES:
+        yield None
+        return
+    with hash_progress(label, total) as bar:
+        yield bar

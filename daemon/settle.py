@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 from daemon.fileinfo import FileStat, Problem, probe
+from daemon.logs import event
 
 Dropped = Literal["vanished", "known", "directory"] | Problem
 
@@ -126,6 +127,8 @@ class Settler:
                 self._ready(cand, result, now)
             else:
                 cand.changes += 1
+                if cand.changes == 1:  # once per file: it is still being written
+                    event("file.growing", path=cand.rel, size=result.size, settle_seconds=self._window)
                 self._observe(cand, result, now)
         if fresh:
             keep = await self._filter_new([(c.rel, st) for c, st in fresh])

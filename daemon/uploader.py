@@ -39,7 +39,7 @@ import httpx
 
 from daemon.backoff import Backoff, LinkGate
 from daemon.fileinfo import FileStat, probe
-from daemon.logs import event
+from daemon.logs import event, progress_bar
 from daemon.transferstate import TransferState, UploadStatus, UploadWork
 
 TUS_HEADERS = {"Tus-Resumable": "1.0.0"}
@@ -121,6 +121,18 @@ class TusClient:
         self._base = base_url
         self._chunk = chunk_size
         self._rate = rate_limit  # bytes per second; 0 = as fast as possible
+
+    async def accepted_extensions(self) -> frozenset[str] | None:
+        """The extensions ``validateFile`` accepts, as the orchestrator says; None when it cannot say now (no
+        link, an older orchestrator): then every file goes up, as before."""
+        try:
+            response = await self._http.post(
+                self._base.rstrip("/") + "/graphql", json={"query": "{ allowedExtensions }"}
+            )
+            found = response.json()["data"]["allowedExtensions"]
+        except (httpx.HTTPError, ValueError, KeyError, TypeError):
+            return None
+        return frozenset(str(e).lower() for e in found) if isinstance(found, list) else None
 
     async def _request(self, method: str, url: str, **kw: object) -> httpx.Response:
         try:
@@ -411,6 +423,7 @@ class Uploader:
         self._notified: list[str] = []
         self._wake = asyncio.Event()
         self._gate = LinkGate(Backoff(base=0.5, cap=10.0))
+        self._accepted: frozenset[str] | None = None
         self.uploaded = 0
 
     def reported(self, report_ids: Sequence[str]) -> None:
@@ -495,6 +508,12 @@ class Uploader:
         if now.size != work.size or now.mtime_ns != work.mtime_ns:
             await self._stale(work, work.url, "changed since it was reported")
             return
+        if work.url is None and not await self._accepts(work.path):
+            # validateFile will reject it: its bytes would cross the link only to be deleted.
+            why = f"extension {Path(work.path).suffix.lower() or '(none)'} is not accepted by the orchestrator"
+            await self._state.set_upload(work, "skipped", url=None, error=why)
+            event("upload.skipped", logging.WARNING, path=work.path, file_id=work.file_id, reason=why)
+            return
         url = work.url
         try:
             for _ in range(2):  # a second round only when the upload vanished under us
@@ -527,10 +546,21 @@ class Uploader:
         except UploadServerError as exc:
             await self._later(work, url, exc)
 
+    async def _accepts(self, path: str) -> bool:
+        """Whether the orchestrator's validation takes this file's extension (asked once per run; unknown: yes)."""
+        if self._accepted is None:
+            self._accepted = await self._tus.accepted_extensions()
+        return self._accepted is None or Path(path).suffix.lower() in self._accepted
+
     async def _send(self, work: UploadWork, path: Path, url: str, offset: int, stat: FileStat) -> None:
         event("upload.started", path=work.path, file_id=work.file_id, size=work.size, offset=offset)
         t0 = time.monotonic()
-        sent = await self._tus.send(url, path, offset, work.size, expect=stat)
+        with progress_bar(f"upload {Path(work.path).name}", work.size) as bar:
+            if bar is not None:
+                bar.to(offset)
+            sent = await self._tus.send(
+                url, path, offset, work.size, expect=stat, on_progress=bar.to if bar is not None else None
+            )
         seconds = time.monotonic() - t0
         await self._state.set_upload(work, "done", url=url)
         self.uploaded += 1

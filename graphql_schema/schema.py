@@ -20,6 +20,7 @@ from app.observability.metrics import GraphQLTiming
 from graphql_schema.audit.queries import AuditQueries
 from graphql_schema.audit.subscriptions import AuditSubscriptions
 from graphql_schema.errors import ErrorCodes, log_unexpected
+from graphql_schema.files.bulk import BulkMutations, ConfigurationQueries
 from graphql_schema.files.mutations import FileMutations
 from graphql_schema.files.queries import FileQueries
 from graphql_schema.files.subscriptions import FileSubscriptions
@@ -39,10 +40,29 @@ from graphql_schema.users.queries import UserQueries
 from graphql_schema.webhooks.schema_part import WebhookMutations, WebhookQueries
 
 Query = merge_types(
-    "Query", (UserQueries, FileQueries, SiteQueries, TransferQueries, AuditQueries, RoutingQueries, WebhookQueries)
+    "Query",
+    (
+        UserQueries,
+        FileQueries,
+        SiteQueries,
+        TransferQueries,
+        AuditQueries,
+        RoutingQueries,
+        WebhookQueries,
+        ConfigurationQueries,
+    ),
 )
 Mutation = merge_types(
-    "Mutation", (UserMutations, FileMutations, SiteMutations, TransferMutations, RoutingMutations, WebhookMutations)
+    "Mutation",
+    (
+        UserMutations,
+        FileMutations,
+        SiteMutations,
+        TransferMutations,
+        RoutingMutations,
+        WebhookMutations,
+        BulkMutations,
+    ),
 )
 Subscription = merge_types(
     "Subscription", (FileSubscriptions, SiteSubscriptions, TransferSubscriptions, AuditSubscriptions)

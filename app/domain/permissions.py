@@ -158,6 +158,18 @@ def can(actor: Actor, action: FileAction, file: FileFacts) -> bool:
     return False
 
 
+def may_ever(actor: Actor, action: FileAction) -> bool:
+    """Whether ``actor`` could make ``action`` on some file: the coarse gate of a bulk action, so a role that
+    may never take this step is refused once (FORBIDDEN) rather than once per file."""
+    if actor.kind is ActorKind.SYSTEM:
+        return True
+    if actor.kind is ActorKind.USER:
+        if actor.role in (Role.ADMIN, Role.ENGINEER):
+            return True
+        return actor.role is Role.COLORIST and action in _COLORIST_OWN
+    return False
+
+
 #: Audit entries that hold what someone typed as a username, often a password typed into the wrong box.
 LOGIN_FAILURE_ACTIONS = frozenset({"LOGIN_FAILED", "LOGIN_RATE_LIMITED"})
 

@@ -36,14 +36,14 @@ log = logging.getLogger("colorroute")
 KNOWN_OPERATIONS = frozenset(
     {
         # web UI
-        "ApiKeys", "ArchiveFile", "AssignColorist", "Audit", "AuditEvents", "CancelTransfer", "ChangePassword",
-        "CompleteTransfer",
-        "CreateApiKey", "CreateRoutingRule", "CreateUser", "CreateWebhookSubscription", "DeleteRoutingRule",
-        "DeleteWebhookSubscription", "DeliverToMam", "FailTransfer", "FileDetail", "FileEvents", "Files", "Login",
-        "Logout", "Me", "QueueFile", "RejectFile", "ReorderRoutingRules", "RerouteFile", "RetryTransfer", "RevokeApiKey",
-        "RoutingRules", "SetWebhookSubscriptionActive", "SimulateRouting", "SiteEvents", "Sites", "StartTransfer",
-        "StartWork", "Stats", "TransferEvents", "Transfers", "UpdateRoutingRule", "UpdateUser", "Users",
-        "ValidateFile", "WebhookDeliveries", "WebhookSubscriptions",
+        "ApiKeys", "ArchiveFile", "AssignColorist", "Audit", "AuditEvents", "BulkFileAction", "CancelTransfer",
+        "ChangePassword", "CompleteTransfer", "CreateApiKey", "CreateRoutingRule", "CreateUser",
+        "CreateWebhookSubscription", "DeleteRoutingRule", "DeleteWebhookSubscription", "DeliverToMam", "FailTransfer",
+        "FileDetail", "FileEvents", "Files", "Login", "Logout", "MamConfigured", "Me", "QueueFile", "RejectFile",
+        "ReorderRoutingRules", "RerouteFile", "RetryTransfer", "RevokeApiKey", "RoutingRules",
+        "SetWebhookSubscriptionActive", "SimulateRouting", "SiteEvents", "Sites", "StartTransfer", "StartWork",
+        "Stats", "TransferEvents", "Transfers", "UpdateRoutingRule", "UpdateUser", "Users", "ValidateFile",
+        "WebhookDeliveries", "WebhookSubscriptions",
         # site daemon
         "Heartbeat", "ReportFile", "ReportFiles", "TransferJobs", "TransferProgress",
     }

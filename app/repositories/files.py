@@ -54,6 +54,12 @@ async def count(session: AsyncSession, q: FileQuery) -> int:
     return int(await session.scalar(stmt) or 0)
 
 
+async def matching_ids(session: AsyncSession, q: FileQuery, limit: int) -> list[int]:
+    """Ids of the files a filter matches, newest first, at most ``limit`` of them."""
+    stmt = _filtered(q).with_only_columns(File.id).order_by(File.id.desc()).limit(limit)
+    return list((await session.scalars(stmt)).all())
+
+
 async def by_ids(session: AsyncSession, ids: Sequence[int]) -> Sequence[File]:
     return (await session.scalars(select(File).where(File.id.in_(ids)))).all()
 

@@ -87,3 +87,8 @@ def test_site_is_required() -> None:
     r = _run("-w", "/tmp")
     assert r.returncode == 2
     assert "--site" in r.stderr
+
+
+def test_every_flag_says_what_it_does() -> None:
+    undocumented = [a.option_strings for a in build_parser()._actions if a.option_strings and not a.help]
+    assert undocumented == []

@@ -45,6 +45,7 @@ def test_mam_failure_shows_live_and_the_retry_delivers(
         expect(page.get_by_test_id("file-state")).to_have_text("In progress")
         deliver = page.get_by_test_id("file-actions").get_by_role("button", name="Deliver to MAM")
         deliver.click()
+        page.get_by_role("alertdialog").get_by_role("button", name="Deliver").click()
 
         # The refusal lands on the file (mamError, from the file event) and is said once, not twice; the file keeps
         # its state and the audit trail records the failed delivery.
@@ -71,6 +72,7 @@ def test_mam_failure_shows_live_and_the_retry_delivers(
         # The MAM recovers; the same button delivers and clears the error, in both browsers.
         mam.failing.discard(fid)
         deliver.click()
+        page.get_by_role("alertdialog").get_by_role("button", name="Deliver").click()
         expect(page.get_by_test_id("file-state")).to_have_text("Delivered to MAM")
         expect(page.get_by_test_id("file-mam-asset")).to_have_text(f"MAM-E2E-{fid}")
         expect(page.get_by_test_id("file-mam-error")).to_have_count(0)

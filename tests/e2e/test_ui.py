@@ -112,10 +112,21 @@ def test_one_file_through_the_whole_lifecycle_with_the_buttons(page: Page, serve
     actions.get_by_role("button", name="Start work").click()
     expect_state(page, "In progress")
 
+    # Delivery and archiving cannot be taken back: each asks first (Cancel leaves the file where it is).
     actions.get_by_role("button", name="Deliver to MAM").click()
+    confirm = page.get_by_role("alertdialog")
+    expect(confirm).to_contain_text("sends")
+    confirm.get_by_role("button", name="Cancel").click()
+    expect(confirm).to_have_count(0)
+    expect_state(page, "In progress")
+    actions.get_by_role("button", name="Deliver to MAM").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Deliver").click()
     expect_state(page, "Delivered to MAM")
 
     actions.get_by_role("button", name="Archive").click()
+    confirm = page.get_by_role("alertdialog")
+    expect(confirm).to_contain_text("final")
+    confirm.get_by_role("button", name="Archive").click()
     expect_state(page, "Archived")
     expect(page.get_by_test_id("no-actions")).to_be_visible()
 

@@ -46,6 +46,8 @@ type Documents = {
     "\n  mutation UpdateUser($id: ID!, $input: UpdateUserInput!) {\n    updateUser(id: $id, input: $input) {\n      ...UserFields\n    }\n  }\n": typeof types.UpdateUserDocument,
     "\n  mutation FailTransfer($transferId: ID!, $error: String!) {\n    failTransfer(transferId: $transferId, error: $error) {\n      ...TransferFields\n      file {\n        ...FileSummary\n      }\n    }\n  }\n": typeof types.FailTransferDocument,
     "\n  mutation CancelTransfer($transferId: ID!, $reason: String) {\n    cancelTransfer(transferId: $transferId, reason: $reason) {\n      ...TransferFields\n      file {\n        ...FileSummary\n      }\n    }\n  }\n": typeof types.CancelTransferDocument,
+    "\n  mutation BulkFileAction($input: BulkFileActionInput!) {\n    bulkFileAction(input: $input) {\n      succeeded {\n        ...FileSummary\n      }\n      failed {\n        fileId\n        code\n        message\n      }\n    }\n  }\n": typeof types.BulkFileActionDocument,
+    "\n  query MamConfigured {\n    mamConfigured\n  }\n": typeof types.MamConfiguredDocument,
     "\n  fragment RoutingRuleFields on RoutingRule {\n    id\n    name\n    priority\n    enabled\n    pattern\n    minSizeBytes\n    maxSizeBytes\n    autoValidate\n    autoQueue\n    autoAssign\n    updatedAt\n    sourceSite {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n  }\n": typeof types.RoutingRuleFieldsFragmentDoc,
     "\n  query RoutingRules {\n    routingRules {\n      ...RoutingRuleFields\n    }\n  }\n": typeof types.RoutingRulesDocument,
     "\n  query SimulateRouting($site: String!, $path: String!, $sizeBytes: BigInt) {\n    simulateRouting(site: $site, path: $path, sizeBytes: $sizeBytes) {\n      matched\n      ruleName\n      destinationSite\n      autoValidate\n      autoQueue\n      autoAssign\n      wouldAssignTo {\n        id\n        username\n        displayName\n        activeFiles\n      }\n    }\n  }\n": typeof types.SimulateRoutingDocument,
@@ -100,6 +102,8 @@ const documents: Documents = {
     "\n  mutation UpdateUser($id: ID!, $input: UpdateUserInput!) {\n    updateUser(id: $id, input: $input) {\n      ...UserFields\n    }\n  }\n": types.UpdateUserDocument,
     "\n  mutation FailTransfer($transferId: ID!, $error: String!) {\n    failTransfer(transferId: $transferId, error: $error) {\n      ...TransferFields\n      file {\n        ...FileSummary\n      }\n    }\n  }\n": types.FailTransferDocument,
     "\n  mutation CancelTransfer($transferId: ID!, $reason: String) {\n    cancelTransfer(transferId: $transferId, reason: $reason) {\n      ...TransferFields\n      file {\n        ...FileSummary\n      }\n    }\n  }\n": types.CancelTransferDocument,
+    "\n  mutation BulkFileAction($input: BulkFileActionInput!) {\n    bulkFileAction(input: $input) {\n      succeeded {\n        ...FileSummary\n      }\n      failed {\n        fileId\n        code\n        message\n      }\n    }\n  }\n": types.BulkFileActionDocument,
+    "\n  query MamConfigured {\n    mamConfigured\n  }\n": types.MamConfiguredDocument,
     "\n  fragment RoutingRuleFields on RoutingRule {\n    id\n    name\n    priority\n    enabled\n    pattern\n    minSizeBytes\n    maxSizeBytes\n    autoValidate\n    autoQueue\n    autoAssign\n    updatedAt\n    sourceSite {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n  }\n": types.RoutingRuleFieldsFragmentDoc,
     "\n  query RoutingRules {\n    routingRules {\n      ...RoutingRuleFields\n    }\n  }\n": types.RoutingRulesDocument,
     "\n  query SimulateRouting($site: String!, $path: String!, $sizeBytes: BigInt) {\n    simulateRouting(site: $site, path: $path, sizeBytes: $sizeBytes) {\n      matched\n      ruleName\n      destinationSite\n      autoValidate\n      autoQueue\n      autoAssign\n      wouldAssignTo {\n        id\n        username\n        displayName\n        activeFiles\n      }\n    }\n  }\n": types.SimulateRoutingDocument,
@@ -247,6 +251,14 @@ export function graphql(source: "\n  mutation FailTransfer($transferId: ID!, $er
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation CancelTransfer($transferId: ID!, $reason: String) {\n    cancelTransfer(transferId: $transferId, reason: $reason) {\n      ...TransferFields\n      file {\n        ...FileSummary\n      }\n    }\n  }\n"): typeof import('./graphql').CancelTransferDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BulkFileAction($input: BulkFileActionInput!) {\n    bulkFileAction(input: $input) {\n      succeeded {\n        ...FileSummary\n      }\n      failed {\n        fileId\n        code\n        message\n      }\n    }\n  }\n"): typeof import('./graphql').BulkFileActionDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MamConfigured {\n    mamConfigured\n  }\n"): typeof import('./graphql').MamConfiguredDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -8,6 +8,21 @@ export type AssignStrategy =
   | 'LEAST_LOADED'
   | 'NONE';
 
+/** Exactly one of ids and filter (BAD_USER_INPUT otherwise). */
+export type BulkFileActionInput = {
+  /** VALIDATE, QUEUE, ASSIGN or REJECT. */
+  action: FileAction;
+  /** ASSIGN: required. */
+  coloristId?: string | number | null | undefined;
+  /** QUEUE: a site code; without one, each file's matching routing rule decides. */
+  destinationSite?: string | null | undefined;
+  /** Every file this filter matches when the request runs. */
+  filter?: FileFilter | null | undefined;
+  ids?: Array<string | number> | null | undefined;
+  /** REJECT: required. */
+  reason?: string | null | undefined;
+};
+
 export type CreateUserInput = {
   displayName?: string | null | undefined;
   password: string;
@@ -310,6 +325,18 @@ export type CancelTransferMutationVariables = Exact<{
 
 
 export type CancelTransferMutation = { cancelTransfer: { id: string, status: TransferStatus, allowedActions: Array<TransferAction>, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, lastProgressAt: string | null, secondsSinceProgress: number | null, stalled: boolean, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } };
+
+export type BulkFileActionMutationVariables = Exact<{
+  input: BulkFileActionInput;
+}>;
+
+
+export type BulkFileActionMutation = { bulkFileAction: { succeeded: Array<{ id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null }>, failed: Array<{ fileId: string, code: string, message: string }> } };
+
+export type MamConfiguredQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MamConfiguredQuery = { mamConfigured: boolean };
 
 export type RoutingRuleFieldsFragment = { id: string, name: string, priority: number, enabled: boolean, pattern: string, minSizeBytes: number | string | null, maxSizeBytes: number | string | null, autoValidate: boolean, autoQueue: boolean, autoAssign: AssignStrategy, updatedAt: string | null, sourceSite: { id: string, code: string, name: string } | null, destinationSite: { id: string, code: string, name: string } | null };
 
@@ -1524,6 +1551,54 @@ fragment FileSummary on File {
     displayName
   }
 }`) as unknown as TypedDocumentString<CancelTransferMutation, CancelTransferMutationVariables>;
+export const BulkFileActionDocument = new TypedDocumentString(`
+    mutation BulkFileAction($input: BulkFileActionInput!) {
+  bulkFileAction(input: $input) {
+    succeeded {
+      ...FileSummary
+    }
+    failed {
+      fileId
+      code
+      message
+    }
+  }
+}
+    fragment FileSummary on File {
+  id
+  filename
+  path
+  sizeBytes
+  sha256
+  state
+  version
+  detectedAt
+  updatedAt
+  rejectionReason
+  mamAssetId
+  mamError
+  allowedActions
+  site {
+    id
+    code
+    name
+  }
+  destinationSite {
+    id
+    code
+    name
+  }
+  colorist {
+    id
+    username
+    displayName
+  }
+}`) as unknown as TypedDocumentString<BulkFileActionMutation, BulkFileActionMutationVariables>;
+export const MamConfiguredDocument = new TypedDocumentString(`
+    query MamConfigured {
+  mamConfigured
+}
+    `) as unknown as TypedDocumentString<MamConfiguredQuery, MamConfiguredQueryVariables>;
 export const RoutingRulesDocument = new TypedDocumentString(`
     query RoutingRules {
   routingRules {

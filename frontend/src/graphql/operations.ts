@@ -259,3 +259,24 @@ export const CancelTransferMutation = graphql(`
     }
   }
 `);
+
+export const BulkFileActionMutation = graphql(`
+  mutation BulkFileAction($input: BulkFileActionInput!) {
+    bulkFileAction(input: $input) {
+      succeeded {
+        ...FileSummary
+      }
+      failed {
+        fileId
+        code
+        message
+      }
+    }
+  }
+`);
+
+export const MamConfiguredQuery = graphql(`
+  query MamConfigured {
+    mamConfigured
+  }
+`);

@@ -11,6 +11,7 @@ import {
   AuditQuery,
   FileDetailQuery,
   FilesQuery,
+  MamConfiguredQuery,
   SitesQuery,
   StatsQuery,
   TransfersQuery,
@@ -32,6 +33,16 @@ export function useSites() {
 
 export function useUsers(enabled = true) {
   return useQuery({ queryKey: queryKeys.users, queryFn: () => gqlRequest(UsersQuery), enabled });
+}
+
+/** Whether deliverToMam reaches a MAM or changes the state only (server configuration: fetched once). */
+export function useMamConfigured(enabled = true) {
+  return useQuery({
+    queryKey: queryKeys.mamConfigured,
+    queryFn: () => gqlRequest(MamConfiguredQuery),
+    enabled,
+    staleTime: Infinity,
+  });
 }
 
 export function useFile(id: string | null) {

@@ -17,6 +17,7 @@ export const queryKeys = {
   stats: ["stats"] as const,
   sites: ["sites"] as const,
   users: ["users"] as const,
+  mamConfigured: ["mamConfigured"] as const,
   filesRoot: ["files"] as const,
   files: (filter: FileFilter) => ["files", filter] as const,
   fileRoot: ["file"] as const,

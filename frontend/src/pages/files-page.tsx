@@ -1,4 +1,4 @@
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { useLocation, useParams } from "wouter";
 import { FileVideo } from "lucide-react";
 import type { FileFilter } from "@/gql/graphql";
@@ -8,11 +8,14 @@ import { EmptyState, Loading, QueryError } from "@/components/common/states";
 import { EMPTY_FILTERS, FileFilters, type FileFilterState } from "@/components/files/file-filters";
 import { FileDetailsPanel } from "@/components/files/file-details";
 import { FilesTable } from "@/components/files/files-table";
+import { BulkToolbar } from "@/components/files/bulk-toolbar";
 import { Card } from "@/components/ui/card";
 import { Dialog, SheetContent } from "@/components/ui/dialog";
 import { useFiles, useSites, useUsers } from "@/hooks/use-data";
 import { useDebounced } from "@/hooks/use-debounced";
+import { useCurrentUser } from "@/hooks/use-current-user";
 import { flattenPages } from "@/lib/cache";
+import { NO_SELECTION, selectAllMatching, type FileSelection } from "@/lib/selection";
 
 export function toFileFilter(state: FileFilterState): FileFilter {
   const filter: FileFilter = {};
@@ -36,12 +39,25 @@ export function FilesPage() {
   const colorists = users.data ? users.data.users.filter((u) => u.role === "COLORIST") : null;
   const rows = flattenPages(files.data);
   const total = files.data?.pages[0]?.totalCount ?? 0;
+  // Read-only viewers take no step, so they get no tick boxes; a new filter starts a new selection.
+  const canAct = useCurrentUser().role !== "READONLY";
+  const [selection, setSelection] = useState<FileSelection>(NO_SELECTION);
+  useEffect(() => setSelection(NO_SELECTION), [filter]);
 
   return (
     <>
       <PageHeader title="Files" description="Every file the site daemons have reported, newest first." />
       <PageBody>
         <FileFilters value={filters} onChange={setFilters} sites={sites.data?.sites ?? []} colorists={colorists} />
+        {canAct && (
+          <BulkToolbar
+            selection={selection}
+            total={total}
+            shown={rows.length}
+            onSelectAllMatching={() => setSelection(selectAllMatching(filter, total))}
+            onClear={() => setSelection(NO_SELECTION)}
+          />
+        )}
         <Card>
           {files.isPending ? (
             <div className="px-5">
@@ -56,7 +72,13 @@ export function FilesPage() {
               Files appear here the moment a site daemon reports them.
             </EmptyState>
           ) : (
-            <FilesTable files={rows} selectedId={selectedId} onOpen={(id) => navigate(`/files/${id}`)} />
+            <FilesTable
+              files={rows}
+              selectedId={selectedId}
+              onOpen={(id) => navigate(`/files/${id}`)}
+              selection={canAct ? selection : undefined}
+              onSelectionChange={setSelection}
+            />
           )}
         </Card>
         {files.data && (

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { FileActions, orderedActions, shownOnFile } from "./file-actions";
+import { confirmText, FileActions, orderedActions, shownOnFile } from "./file-actions";
 import type { FileAction } from "@/gql/graphql";
 import { ACTION_ORDER } from "@/lib/domain";
 import { makeFile, makeSite, makeTransfer } from "@/test/factories";
@@ -120,6 +120,7 @@ describe("FileActions", () => {
     const file = makeFile({ id: "5", state: "IN_PROGRESS", allowedActions: ["DELIVER", "REJECT"] });
     const { rerender } = renderWithClient(<FileActions file={file} />);
     await userEvent.click(screen.getByRole("button", { name: "Deliver to MAM" }));
+    await userEvent.click(within(await screen.findByRole("alertdialog")).getByRole("button", { name: "Deliver" }));
     // Before the file event: the click's answer is all there is.
     expect(await screen.findByTestId("action-error")).toHaveTextContent(refusal);
     // The file event brings mamError (shown by the details panel): no second copy here.
@@ -177,5 +178,37 @@ describe("FileActions", () => {
       destinationSite: "dallas",
       reason: "wrong destination",
     });
+  });
+
+  it.each([
+    ["DELIVER", "Deliver to MAM", "Deliver", "deliverToMam"],
+    ["ARCHIVE", "Archive", "Archive", "archiveFile"],
+  ] as const)("asks before %s, and sends nothing when cancelled", async (action, button, confirm, mutation) => {
+    const fetchMock = mockGraphQL((body) =>
+      body.query.includes(mutation)
+        ? { data: { [mutation]: makeFile({ id: "6", state: "ARCHIVED", allowedActions: [] }) } }
+        : { data: { mamConfigured: true } },
+    );
+    const calls = () => fetchMock.mock.calls.filter((c) => String(c[1]?.body).includes(mutation));
+    renderWithClient(<FileActions file={makeFile({ id: "6", state: "IN_PROGRESS", allowedActions: [action] })} />);
+    await userEvent.click(screen.getByRole("button", { name: button }));
+    let dialog = await screen.findByRole("alertdialog");
+    await userEvent.click(within(dialog).getByRole("button", { name: "Cancel" }));
+    await waitFor(() => expect(screen.queryByRole("alertdialog")).not.toBeInTheDocument());
+    expect(calls()).toHaveLength(0);
+
+    await userEvent.click(screen.getByRole("button", { name: button }));
+    dialog = await screen.findByRole("alertdialog");
+    await userEvent.click(within(dialog).getByRole("button", { name: confirm }));
+    await waitFor(() => expect(calls()).toHaveLength(1));
+  });
+
+  it("says delivery is state only when no MAM is configured, in the panel and in the confirmation", async () => {
+    mockGraphQL(() => ({ data: { mamConfigured: false } }));
+    renderWithClient(<FileActions file={makeFile({ id: "7", state: "IN_PROGRESS", allowedActions: ["DELIVER"] })} />);
+    expect(await screen.findByTestId("mam-state-only")).toHaveTextContent("delivery is state only");
+    await userEvent.click(screen.getByRole("button", { name: "Deliver to MAM" }));
+    expect(await screen.findByRole("alertdialog")).toHaveTextContent("No MAM is configured");
+    expect(confirmText("DELIVER", "x.mov", true).description).toContain("sends x.mov to the MAM");
   });
 });

@@ -3,7 +3,8 @@ import { Loader2 } from "lucide-react";
 import type { FileAction, FileSummaryFragment } from "@/gql/graphql";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { useSites, useUsers } from "@/hooks/use-data";
+import { ConfirmDialog } from "@/components/common/confirm-dialog";
+import { useMamConfigured, useSites, useUsers } from "@/hooks/use-data";
 import { useFileAction, type ActionInput } from "@/hooks/use-file-action";
 import { ACTION_LABELS, ACTION_ORDER } from "@/lib/domain";
 import { errorMessage, GraphQLRequestError } from "@/lib/graphql-client";
@@ -24,6 +25,32 @@ const NEEDS_DIALOG: ReadonlySet<FileAction> = new Set([
   "REROUTE",
   "REJECT",
 ]);
+
+/** Steps that cannot be taken back: asked once more before they run. */
+const NEEDS_CONFIRM: ReadonlySet<FileAction> = new Set(["DELIVER", "ARCHIVE"]);
+
+/** What the confirmation says; `mamConfigured` false means delivery changes the state only. */
+export function confirmText(
+  action: "DELIVER" | "ARCHIVE",
+  filename: string,
+  mamConfigured: boolean | undefined,
+): { title: string; description: string; confirmLabel: string } {
+  if (action === "ARCHIVE") {
+    return {
+      title: "Archive file?",
+      description: `Archiving ${filename} is final: it leaves the active work and no further step can be taken on it.`,
+      confirmLabel: "Archive",
+    };
+  }
+  return {
+    title: "Deliver to MAM?",
+    description:
+      mamConfigured === false
+        ? `No MAM is configured: this only marks ${filename} delivered (state only); nothing is sent anywhere.`
+        : `This sends ${filename} to the MAM; the file is marked delivered once the MAM accepts it.`,
+    confirmLabel: "Deliver",
+  };
+}
 
 /**
  * A refused MAM delivery is recorded on the file (`mamError`), which the details panel shows under the buttons:
@@ -47,7 +74,9 @@ interface FileActionsProps {
 export function FileActions({ file, activeTransferId = null }: FileActionsProps) {
   const mutation = useFileAction();
   const [dialog, setDialog] = useState<FileAction | null>(null);
+  const [confirming, setConfirming] = useState<"DELIVER" | "ARCHIVE" | null>(null);
   const actions = orderedActions(file.allowedActions);
+  const mam = useMamConfigured(actions.includes("DELIVER"));
   const sites = useSites();
   const users = useUsers(dialog === "ASSIGN");
 
@@ -58,6 +87,7 @@ export function FileActions({ file, activeTransferId = null }: FileActionsProps)
   const open = (action: FileAction) => {
     mutation.reset();
     if (NEEDS_DIALOG.has(action)) setDialog(action);
+    else if (NEEDS_CONFIRM.has(action)) setConfirming(action as "DELIVER" | "ARCHIVE");
     else run(action, action === "CANCEL_TRANSFER" ? { transferId: activeTransferId } : undefined);
   };
 
@@ -106,6 +136,24 @@ export function FileActions({ file, activeTransferId = null }: FileActionsProps)
           </Button>
         ))}
       </div>
+      {actions.includes("DELIVER") && mam.data?.mamConfigured === false && (
+        <p className="text-xs text-muted-foreground" data-testid="mam-state-only">
+          No MAM is configured: delivery is state only.
+        </p>
+      )}
+      {confirming && (
+        <ConfirmDialog
+          open
+          onOpenChange={(o) => !o && setConfirming(null)}
+          {...confirmText(confirming, file.filename, mam.data?.mamConfigured)}
+          onConfirm={() => {
+            setConfirming(null);
+            run(confirming);
+          }}
+          pending={false}
+          error={null}
+        />
+      )}
       {mutation.isError && !dialog && !shownOnFile(mutation.error, file) && (
         <Alert data-testid="action-error">{errorMessage(mutation.error)}</Alert>
       )}

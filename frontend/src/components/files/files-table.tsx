@@ -2,23 +2,38 @@ import { Link } from "wouter";
 import { ArrowRight } from "lucide-react";
 import type { FileSummaryFragment } from "@/gql/graphql";
 import { StateBadge } from "@/components/common/badges";
+import { Checkbox } from "@/components/ui/checkbox";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useNow } from "@/hooks/use-now";
 import { formatAge, formatBytes } from "@/lib/format";
+import { isSelected, shownState, toggleFile, toggleShown, type FileSelection } from "@/lib/selection";
 import { cn } from "@/lib/utils";
 
 interface Props {
   files: FileSummaryFragment[];
   selectedId: string | null;
   onOpen: (id: string) => void;
+  /** Multi-select for bulk actions: a tick box per row and one for all shown rows (absent: no column). */
+  selection?: FileSelection;
+  onSelectionChange?: (selection: FileSelection) => void;
 }
 
-export function FilesTable({ files, selectedId, onOpen }: Props) {
+export function FilesTable({ files, selectedId, onOpen, selection, onSelectionChange }: Props) {
   const now = useNow(5000);
+  const shownIds = files.map((f) => f.id);
   return (
     <Table aria-label="Files" data-testid="files-table">
       <TableHeader>
         <TableRow className="hover:bg-transparent">
+          {selection && onSelectionChange && (
+            <TableHead className="w-8">
+              <Checkbox
+                aria-label="Select all shown files"
+                checked={shownState(selection, shownIds)}
+                onCheckedChange={() => onSelectionChange(toggleShown(selection, shownIds))}
+              />
+            </TableHead>
+          )}
           <TableHead>File</TableHead>
           <TableHead>State</TableHead>
           <TableHead>Route</TableHead>
@@ -37,6 +52,15 @@ export function FilesTable({ files, selectedId, onOpen }: Props) {
             className={cn("cursor-pointer")}
             onClick={() => onOpen(file.id)}
           >
+            {selection && onSelectionChange && (
+              <TableCell className="w-8" onClick={(e) => e.stopPropagation()}>
+                <Checkbox
+                  aria-label={`Select ${file.filename}`}
+                  checked={isSelected(selection, file.id)}
+                  onCheckedChange={() => onSelectionChange(toggleFile(selection, file.id, shownIds))}
+                />
+              </TableCell>
+            )}
             <TableCell className="max-w-72">
               <Link
                 href={`/files/${file.id}`}
