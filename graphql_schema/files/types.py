@@ -13,6 +13,7 @@ from app.domain.states import allowed_actions
 from graphql_schema.common import CountFn, PageInfo, gid
 from graphql_schema.context import Info
 from graphql_schema.enums import FileAction, FileState
+from graphql_schema.files.media import MediaInfo
 from graphql_schema.loaders import ready, settled, then
 from graphql_schema.scalars import BigInt
 from graphql_schema.sites.types import Site
@@ -68,6 +69,10 @@ class File:
 
     # Related rows resolve synchronously when the request's loaders already hold them (the files page
     # prefetches them; a shared event's loaders hold them after the first subscriber), else via the loader.
+
+    @strawberry.field(description="What the site daemon probed; null until it arrives (or for non-media files).")
+    def media(self) -> MediaInfo | None:
+        return MediaInfo.from_json(self._row.media) if self._row.media is not None else None
 
     @strawberry.field
     def site(self, info: Info) -> Site:
@@ -167,6 +172,8 @@ class FileFilter:
     site_code: str | None = None
     colorist_id: strawberry.ID | None = None
     search: str | None = None
+    codecs: list[str] | None = strawberry.field(default=None, description="Media codec names (any of), e.g. prores.")
+    min_width: int | None = strawberry.field(default=None, description="Only files at least this many pixels wide.")
 
 
 @strawberry.input
