@@ -29,7 +29,11 @@ export type FileAction =
   | 'VALIDATE';
 
 export type FileFilter = {
+  /** Media codec names (any of), e.g. prores. */
+  codecs?: Array<string> | null | undefined;
   coloristId?: string | number | null | undefined;
+  /** Only files at least this many pixels wide. */
+  minWidth?: number | null | undefined;
   search?: string | null | undefined;
   siteCode?: string | null | undefined;
   states?: Array<FileState> | null | undefined;
@@ -57,10 +61,14 @@ export type RoutingRuleInput = {
   autoAssign?: AssignStrategy;
   autoQueue?: boolean;
   autoValidate?: boolean;
+  /** Match media codecs (any of), case-insensitive: "prores" any profile, "prores 4444" that profile. A rule with media conditions is judged when the file's media info arrives. */
+  codecs?: Array<string> | null | undefined;
   destinationSite?: string | null | undefined;
   enabled?: boolean;
   maxSizeBytes?: number | string | null | undefined;
+  minHeight?: number | null | undefined;
   minSizeBytes?: number | string | null | undefined;
+  minWidth?: number | null | undefined;
   name: string;
   pattern?: string;
   priority?: number;
@@ -97,7 +105,7 @@ export type UserFieldsFragment = { id: string, username: string, displayName: st
 
 export type TransferFieldsFragment = { id: string, status: TransferStatus, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } };
 
-export type FileSummaryFragment = { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null };
+export type FileSummaryFragment = { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null };
 
 export type AuditFieldsFragment = { id: string, cursor: string | null, at: string, actor: string, action: string, fromState: FileState | null, toState: FileState | null, details: unknown, file: { id: string, filename: string } | null };
 
@@ -144,14 +152,14 @@ export type FilesQueryVariables = Exact<{
 }>;
 
 
-export type FilesQuery = { files: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type FilesQuery = { files: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type FileDetailQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type FileDetailQuery = { file: { contentAvailable: boolean, modifiedAt: string | null, id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, previousVersion: { id: string, filename: string, sha256: string } | null, transfers: Array<{ id: string, status: TransferStatus, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } }>, auditTrail: Array<{ id: string, cursor: string | null, at: string, actor: string, action: string, fromState: FileState | null, toState: FileState | null, details: unknown, file: { id: string, filename: string } | null }>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } | null };
+export type FileDetailQuery = { file: { contentAvailable: boolean, modifiedAt: string | null, id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, previousVersion: { id: string, filename: string, sha256: string } | null, transfers: Array<{ id: string, status: TransferStatus, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } }>, auditTrail: Array<{ id: string, cursor: string | null, at: string, actor: string, action: string, fromState: FileState | null, toState: FileState | null, details: unknown, file: { id: string, filename: string } | null }>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } | null };
 
 export type TransfersQueryVariables = Exact<{
   status?: TransferStatus | null | undefined;
@@ -183,7 +191,7 @@ export type ValidateFileMutationVariables = Exact<{
 }>;
 
 
-export type ValidateFileMutation = { validateFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type ValidateFileMutation = { validateFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type QueueFileMutationVariables = Exact<{
   id: string | number;
@@ -192,7 +200,7 @@ export type QueueFileMutationVariables = Exact<{
 }>;
 
 
-export type QueueFileMutation = { queueFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type QueueFileMutation = { queueFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type StartTransferMutationVariables = Exact<{
   id: string | number;
@@ -200,7 +208,7 @@ export type StartTransferMutationVariables = Exact<{
 }>;
 
 
-export type StartTransferMutation = { startTransfer: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type StartTransferMutation = { startTransfer: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type CompleteTransferMutationVariables = Exact<{
   id: string | number;
@@ -209,7 +217,7 @@ export type CompleteTransferMutationVariables = Exact<{
 }>;
 
 
-export type CompleteTransferMutation = { completeTransfer: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type CompleteTransferMutation = { completeTransfer: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type AssignColoristMutationVariables = Exact<{
   id: string | number;
@@ -218,7 +226,7 @@ export type AssignColoristMutationVariables = Exact<{
 }>;
 
 
-export type AssignColoristMutation = { assignColorist: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type AssignColoristMutation = { assignColorist: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type StartWorkMutationVariables = Exact<{
   id: string | number;
@@ -226,7 +234,7 @@ export type StartWorkMutationVariables = Exact<{
 }>;
 
 
-export type StartWorkMutation = { startWork: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type StartWorkMutation = { startWork: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type DeliverToMamMutationVariables = Exact<{
   id: string | number;
@@ -234,7 +242,7 @@ export type DeliverToMamMutationVariables = Exact<{
 }>;
 
 
-export type DeliverToMamMutation = { deliverToMam: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type DeliverToMamMutation = { deliverToMam: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type ArchiveFileMutationVariables = Exact<{
   id: string | number;
@@ -242,7 +250,7 @@ export type ArchiveFileMutationVariables = Exact<{
 }>;
 
 
-export type ArchiveFileMutation = { archiveFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type ArchiveFileMutation = { archiveFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type RejectFileMutationVariables = Exact<{
   id: string | number;
@@ -251,7 +259,7 @@ export type RejectFileMutationVariables = Exact<{
 }>;
 
 
-export type RejectFileMutation = { rejectFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type RejectFileMutation = { rejectFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type RetryTransferMutationVariables = Exact<{
   transferId: string | number;
@@ -281,7 +289,7 @@ export type FailTransferMutationVariables = Exact<{
 }>;
 
 
-export type FailTransferMutation = { failTransfer: { id: string, status: TransferStatus, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } };
+export type FailTransferMutation = { failTransfer: { id: string, status: TransferStatus, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } };
 
 export type RoutingRuleFieldsFragment = { id: string, name: string, priority: number, enabled: boolean, pattern: string, minSizeBytes: number | string | null, maxSizeBytes: number | string | null, autoValidate: boolean, autoQueue: boolean, autoAssign: AssignStrategy, updatedAt: string | null, sourceSite: { id: string, code: string, name: string } | null, destinationSite: { id: string, code: string, name: string } | null };
 
@@ -392,7 +400,7 @@ export type FileEventsSubscriptionVariables = Exact<{
 }>;
 
 
-export type FileEventsSubscription = { fileEvents: { cursor: string, action: string, fromState: FileState | null, toState: FileState | null, actor: string, at: string, file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } } };
+export type FileEventsSubscription = { fileEvents: { cursor: string, action: string, fromState: FileState | null, toState: FileState | null, actor: string, at: string, file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } } };
 
 export type SiteEventsSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
@@ -504,6 +512,22 @@ export const FileSummaryFragmentDoc = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
   site {
     id
     code
@@ -693,6 +717,22 @@ export const FilesDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
   site {
     id
     code
@@ -770,6 +810,22 @@ fragment FileSummary on File {
   mamAssetId
   mamError
   allowedActions
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
   site {
     id
     code
@@ -913,6 +969,22 @@ export const ValidateFileDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
   site {
     id
     code
@@ -953,6 +1025,22 @@ export const QueueFileDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
   site {
     id
     code
@@ -989,6 +1077,22 @@ export const StartTransferDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
   site {
     id
     code
@@ -1025,6 +1129,22 @@ export const CompleteTransferDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
   site {
     id
     code
@@ -1065,6 +1185,22 @@ export const AssignColoristDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
   site {
     id
     code
@@ -1101,6 +1237,22 @@ export const StartWorkDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
   site {
     id
     code
@@ -1137,6 +1289,22 @@ export const DeliverToMamDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
   site {
     id
     code
@@ -1173,6 +1341,22 @@ export const ArchiveFileDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
   site {
     id
     code
@@ -1209,6 +1393,22 @@ export const RejectFileDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
   site {
     id
     code
@@ -1348,6 +1548,22 @@ fragment FileSummary on File {
   mamAssetId
   mamError
   allowedActions
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
   site {
     id
     code
@@ -1634,6 +1850,22 @@ export const FileEventsDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
   site {
     id
     code

@@ -5,6 +5,7 @@ import { StateBadge } from "@/components/common/badges";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useNow } from "@/hooks/use-now";
 import { formatAge, formatBytes } from "@/lib/format";
+import { formatClipDuration, mediaSummary, type Media } from "@/lib/media";
 import { cn } from "@/lib/utils";
 
 interface Props {
@@ -21,6 +22,7 @@ export function FilesTable({ files, selectedId, onOpen }: Props) {
         <TableRow className="hover:bg-transparent">
           <TableHead>File</TableHead>
           <TableHead>State</TableHead>
+          <TableHead>Media</TableHead>
           <TableHead>Route</TableHead>
           <TableHead>Colorist</TableHead>
           <TableHead className="text-right">Size</TableHead>
@@ -52,6 +54,9 @@ export function FilesTable({ files, selectedId, onOpen }: Props) {
             <TableCell>
               <StateBadge state={file.state} />
             </TableCell>
+            <TableCell className="max-w-64 text-sm" data-testid="file-media">
+              <MediaCell media={file.media} />
+            </TableCell>
             <TableCell className="whitespace-nowrap text-sm">
               <span className="inline-flex items-center gap-1.5">
                 {file.site.code}
@@ -76,5 +81,30 @@ export function FilesTable({ files, selectedId, onOpen }: Props) {
         ))}
       </TableBody>
     </Table>
+  );
+}
+
+/** Codec · resolution · fps, and duration / start TC under it; a probe error in its place; "—" before probing. */
+export function MediaCell({ media }: { media: Media | null }) {
+  const summary = mediaSummary(media);
+  if (!media || (!summary && !media.probeError)) return <span className="text-muted-foreground">—</span>;
+  const timing = [formatClipDuration(media.durationSeconds), media.startTimecode && `TC ${media.startTimecode}`]
+    .filter(Boolean)
+    .join(" · ");
+  return (
+    <div className="min-w-0">
+      {summary && (
+        <div className="truncate whitespace-nowrap" title={summary}>
+          {summary}
+          {media.partial && <span className="text-muted-foreground"> (partial)</span>}
+        </div>
+      )}
+      {timing && <div className="truncate font-mono text-[11px] text-muted-foreground">{timing}</div>}
+      {media.probeError && (
+        <div className="truncate text-xs text-destructive" title={media.probeError}>
+          Probe: {media.probeError}
+        </div>
+      )}
+    </div>
   );
 }
