@@ -291,12 +291,12 @@ export type FailTransferMutationVariables = Exact<{
 
 export type FailTransferMutation = { failTransfer: { id: string, status: TransferStatus, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } };
 
-export type RoutingRuleFieldsFragment = { id: string, name: string, priority: number, enabled: boolean, pattern: string, minSizeBytes: number | string | null, maxSizeBytes: number | string | null, autoValidate: boolean, autoQueue: boolean, autoAssign: AssignStrategy, updatedAt: string | null, sourceSite: { id: string, code: string, name: string } | null, destinationSite: { id: string, code: string, name: string } | null };
+export type RoutingRuleFieldsFragment = { id: string, name: string, priority: number, enabled: boolean, pattern: string, minSizeBytes: number | string | null, maxSizeBytes: number | string | null, codecs: Array<string>, minWidth: number | null, minHeight: number | null, autoValidate: boolean, autoQueue: boolean, autoAssign: AssignStrategy, updatedAt: string | null, sourceSite: { id: string, code: string, name: string } | null, destinationSite: { id: string, code: string, name: string } | null };
 
 export type RoutingRulesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type RoutingRulesQuery = { routingRules: Array<{ id: string, name: string, priority: number, enabled: boolean, pattern: string, minSizeBytes: number | string | null, maxSizeBytes: number | string | null, autoValidate: boolean, autoQueue: boolean, autoAssign: AssignStrategy, updatedAt: string | null, sourceSite: { id: string, code: string, name: string } | null, destinationSite: { id: string, code: string, name: string } | null }> };
+export type RoutingRulesQuery = { routingRules: Array<{ id: string, name: string, priority: number, enabled: boolean, pattern: string, minSizeBytes: number | string | null, maxSizeBytes: number | string | null, codecs: Array<string>, minWidth: number | null, minHeight: number | null, autoValidate: boolean, autoQueue: boolean, autoAssign: AssignStrategy, updatedAt: string | null, sourceSite: { id: string, code: string, name: string } | null, destinationSite: { id: string, code: string, name: string } | null }> };
 
 export type SimulateRoutingQueryVariables = Exact<{
   site: string;
@@ -312,7 +312,7 @@ export type CreateRoutingRuleMutationVariables = Exact<{
 }>;
 
 
-export type CreateRoutingRuleMutation = { createRoutingRule: { id: string, name: string, priority: number, enabled: boolean, pattern: string, minSizeBytes: number | string | null, maxSizeBytes: number | string | null, autoValidate: boolean, autoQueue: boolean, autoAssign: AssignStrategy, updatedAt: string | null, sourceSite: { id: string, code: string, name: string } | null, destinationSite: { id: string, code: string, name: string } | null } };
+export type CreateRoutingRuleMutation = { createRoutingRule: { id: string, name: string, priority: number, enabled: boolean, pattern: string, minSizeBytes: number | string | null, maxSizeBytes: number | string | null, codecs: Array<string>, minWidth: number | null, minHeight: number | null, autoValidate: boolean, autoQueue: boolean, autoAssign: AssignStrategy, updatedAt: string | null, sourceSite: { id: string, code: string, name: string } | null, destinationSite: { id: string, code: string, name: string } | null } };
 
 export type UpdateRoutingRuleMutationVariables = Exact<{
   id: string | number;
@@ -320,7 +320,7 @@ export type UpdateRoutingRuleMutationVariables = Exact<{
 }>;
 
 
-export type UpdateRoutingRuleMutation = { updateRoutingRule: { id: string, name: string, priority: number, enabled: boolean, pattern: string, minSizeBytes: number | string | null, maxSizeBytes: number | string | null, autoValidate: boolean, autoQueue: boolean, autoAssign: AssignStrategy, updatedAt: string | null, sourceSite: { id: string, code: string, name: string } | null, destinationSite: { id: string, code: string, name: string } | null } };
+export type UpdateRoutingRuleMutation = { updateRoutingRule: { id: string, name: string, priority: number, enabled: boolean, pattern: string, minSizeBytes: number | string | null, maxSizeBytes: number | string | null, codecs: Array<string>, minWidth: number | null, minHeight: number | null, autoValidate: boolean, autoQueue: boolean, autoAssign: AssignStrategy, updatedAt: string | null, sourceSite: { id: string, code: string, name: string } | null, destinationSite: { id: string, code: string, name: string } | null } };
 
 export type DeleteRoutingRuleMutationVariables = Exact<{
   id: string | number;
@@ -334,7 +334,7 @@ export type ReorderRoutingRulesMutationVariables = Exact<{
 }>;
 
 
-export type ReorderRoutingRulesMutation = { reorderRoutingRules: Array<{ id: string, name: string, priority: number, enabled: boolean, pattern: string, minSizeBytes: number | string | null, maxSizeBytes: number | string | null, autoValidate: boolean, autoQueue: boolean, autoAssign: AssignStrategy, updatedAt: string | null, sourceSite: { id: string, code: string, name: string } | null, destinationSite: { id: string, code: string, name: string } | null }> };
+export type ReorderRoutingRulesMutation = { reorderRoutingRules: Array<{ id: string, name: string, priority: number, enabled: boolean, pattern: string, minSizeBytes: number | string | null, maxSizeBytes: number | string | null, codecs: Array<string>, minWidth: number | null, minHeight: number | null, autoValidate: boolean, autoQueue: boolean, autoAssign: AssignStrategy, updatedAt: string | null, sourceSite: { id: string, code: string, name: string } | null, destinationSite: { id: string, code: string, name: string } | null }> };
 
 export type ApiKeyFieldsFragment = { id: string, name: string, prefix: string, siteCode: string, createdAt: string, createdBy: string, lastUsedAt: string | null, revokedAt: string | null };
 
@@ -570,6 +570,9 @@ export const RoutingRuleFieldsFragmentDoc = new TypedDocumentString(`
   pattern
   minSizeBytes
   maxSizeBytes
+  codecs
+  minWidth
+  minHeight
   autoValidate
   autoQueue
   autoAssign
@@ -1594,6 +1597,9 @@ export const RoutingRulesDocument = new TypedDocumentString(`
   pattern
   minSizeBytes
   maxSizeBytes
+  codecs
+  minWidth
+  minHeight
   autoValidate
   autoQueue
   autoAssign
@@ -1641,6 +1647,9 @@ export const CreateRoutingRuleDocument = new TypedDocumentString(`
   pattern
   minSizeBytes
   maxSizeBytes
+  codecs
+  minWidth
+  minHeight
   autoValidate
   autoQueue
   autoAssign
@@ -1670,6 +1679,9 @@ export const UpdateRoutingRuleDocument = new TypedDocumentString(`
   pattern
   minSizeBytes
   maxSizeBytes
+  codecs
+  minWidth
+  minHeight
   autoValidate
   autoQueue
   autoAssign
@@ -1704,6 +1716,9 @@ export const ReorderRoutingRulesDocument = new TypedDocumentString(`
   pattern
   minSizeBytes
   maxSizeBytes
+  codecs
+  minWidth
+  minHeight
   autoValidate
   autoQueue
   autoAssign

@@ -10,6 +10,9 @@ export const RoutingRuleFieldsFragment = graphql(`
     pattern
     minSizeBytes
     maxSizeBytes
+    codecs
+    minWidth
+    minHeight
     autoValidate
     autoQueue
     autoAssign
