@@ -302,10 +302,14 @@ export type SimulateRoutingQueryVariables = Exact<{
   site: string;
   path: string;
   sizeBytes?: number | string | null | undefined;
+  codec?: string | null | undefined;
+  profile?: string | null | undefined;
+  width?: number | null | undefined;
+  height?: number | null | undefined;
 }>;
 
 
-export type SimulateRoutingQuery = { simulateRouting: { matched: boolean, ruleName: string | null, destinationSite: string | null, autoValidate: boolean, autoQueue: boolean, autoAssign: AssignStrategy, wouldAssignTo: { id: string, username: string, displayName: string, activeFiles: number } | null } };
+export type SimulateRoutingQuery = { simulateRouting: { matched: boolean, waitingForMedia: boolean, reasons: Array<string>, ruleName: string | null, destinationSite: string | null, autoValidate: boolean, autoQueue: boolean, autoAssign: AssignStrategy, wouldAssignTo: { id: string, username: string, displayName: string, activeFiles: number } | null } };
 
 export type CreateRoutingRuleMutationVariables = Exact<{
   input: RoutingRuleInput;
@@ -1616,9 +1620,19 @@ export const RoutingRulesDocument = new TypedDocumentString(`
   }
 }`) as unknown as TypedDocumentString<RoutingRulesQuery, RoutingRulesQueryVariables>;
 export const SimulateRoutingDocument = new TypedDocumentString(`
-    query SimulateRouting($site: String!, $path: String!, $sizeBytes: BigInt) {
-  simulateRouting(site: $site, path: $path, sizeBytes: $sizeBytes) {
+    query SimulateRouting($site: String!, $path: String!, $sizeBytes: BigInt, $codec: String, $profile: String, $width: Int, $height: Int) {
+  simulateRouting(
+    site: $site
+    path: $path
+    sizeBytes: $sizeBytes
+    codec: $codec
+    profile: $profile
+    width: $width
+    height: $height
+  ) {
     matched
+    waitingForMedia
+    reasons
     ruleName
     destinationSite
     autoValidate

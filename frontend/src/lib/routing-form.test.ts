@@ -9,6 +9,7 @@ import {
   formatSizeInput,
   moveRule,
   nextPriority,
+  parseSimulatedMedia,
   parseSize,
   ruleToForm,
   ruleToInput,
@@ -143,6 +144,19 @@ describe("media conditions", () => {
       "prores 4444 ≥ 3840×2160",
     );
     expect(describeMediaConditions({ codecs: [], minWidth: null, minHeight: null })).toBeNull();
+  });
+});
+
+describe("parseSimulatedMedia", () => {
+  it("splits codec from profile and reads WxH", () => {
+    expect(parseSimulatedMedia(" ProRes 4444 XQ ", "3840x2160")).toEqual({
+      codec: "prores",
+      profile: "4444 xq",
+      width: 3840,
+      height: 2160,
+    });
+    expect(parseSimulatedMedia("", "")).toEqual({ codec: null, profile: null, width: null, height: null });
+    expect(parseSimulatedMedia("h264", "wide")).toBeUndefined();
   });
 });
 

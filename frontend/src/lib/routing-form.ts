@@ -261,3 +261,25 @@ export function describeMediaConditions(
   else if (rule.minHeight !== null) parts.push(`≥ ${rule.minHeight} high`);
   return parts.length ? parts.join(" ") : null;
 }
+
+export interface SimulatedMedia {
+  codec: string | null;
+  profile: string | null;
+  width: number | null;
+  height: number | null;
+}
+
+/** The simulator's optional media: "prores 4444" → codec + profile; "3840x2160" → width + height. */
+export function parseSimulatedMedia(codecText: string, sizeText: string): SimulatedMedia | undefined {
+  const [codec, ...profile] = codecText.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  const size = sizeText.trim();
+  let width: number | null = null;
+  let height: number | null = null;
+  if (size !== "") {
+    const m = /^(\d{1,5})\s*[x×]\s*(\d{1,5})$/i.exec(size);
+    if (!m) return undefined;
+    width = Number(m[1]);
+    height = Number(m[2]);
+  }
+  return { codec: codec ?? null, profile: profile.length ? profile.join(" ") : null, width, height };
+}
