@@ -36,6 +36,7 @@ class DaemonConfig:
     retry_failed: bool = False
     max_transfer_attempts: int = 3
     transfer_rate_limit: float = 0.0  # MB/s per upload or download; 0 = unlimited
+    probe: bool = True  # probe media files and send their media info (--no-probe: off)
     probe_workers: int = 1
     probe_timeout: float = 60.0
     extra_skip_dirs: tuple[Path, ...] = field(default=())

@@ -31,6 +31,7 @@ REPORT_MEDIA = GraphQLRequest(
 )
 _PAGE = 64
 _MAX_DELAY = 300.0
+_YIELD_AT_MOST = 5.0  # background work waits for the foreground, but not forever during a long burst
 
 
 class MediaReporter:
@@ -44,7 +45,9 @@ class MediaReporter:
         pool: ProbePool,
         workers: int,
         ready: asyncio.Event,
+        busy: Callable[[], bool] = lambda: False,
     ) -> None:
+        self._busy = busy
         self._state = state
         self._client = client
         self._root = root
@@ -70,10 +73,11 @@ class MediaReporter:
         workers: int,
         probe_seconds: float,
         ready: asyncio.Event,
+        busy: Callable[[], bool] = lambda: False,
     ) -> MediaReporter:
         state = await MediaState.open(outbox_path)
         pool = ProbePool(workers, probe_seconds)
-        return cls(state, client, root, site=site, pool=pool, workers=workers, ready=ready)
+        return cls(state, client, root, site=site, pool=pool, workers=workers, ready=ready, busy=busy)
 
     def recorded(self) -> None:
         """The outbox has new rows: there may be something to probe."""
@@ -90,6 +94,12 @@ class MediaReporter:
         await self._pool.close()
         await self._state.close()
 
+    async def _yield_to_foreground(self) -> None:
+        """Hashing and reporting come first: while files are in flight, wait (a few seconds at most)."""
+        deadline = time.monotonic() + _YIELD_AT_MOST
+        while self._busy() and time.monotonic() < deadline:  # noqa: ASYNC110 -- polls a callable, no event
+            await asyncio.sleep(0.1)
+
     # -- probing ----------------------------------------------------------------------------------------
 
     async def _probe_loop(self) -> None:
@@ -102,6 +112,7 @@ class MediaReporter:
                 await self._probe_wake.wait()
                 continue
             cursor = rows[-1].seq
+            await self._yield_to_foreground()
             not_media = [(w.report_id, "none", None) for w in rows if kind_of(w.path) is None]
             media = [w for w in rows if kind_of(w.path) is not None]
             if not_media:
@@ -148,6 +159,7 @@ class MediaReporter:
             self._send_wake.clear()
             rows = await self._state.sendable(time.time(), _PAGE)
             for row in rows:
+                await self._yield_to_foreground()
                 await self._send(row)
             if rows:
                 continue

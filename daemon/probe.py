@@ -151,6 +151,7 @@ def _first_frame(container: Any, info: MediaInfo) -> MediaInfo:
     """Decode one frame: a clip whose header parses but whose pictures do not is not ready for a colorist."""
     import av
 
+    container.streams.video[0].codec_context.thread_count = 1  # one frame: threads cost more than they save
     try:
         for _frame in container.decode(video=0):
             return info

@@ -152,6 +152,7 @@ class Service:
             workers=cfg.probe_workers,
             probe_seconds=cfg.probe_timeout,
             ready=reporter.verified,
+            busy=lambda: detector.in_flight > 0 or reporter.busy,
         )
         outbox.on_sent(media.reported)
         try:
@@ -183,7 +184,7 @@ class Service:
 
         producers = {**detector.tasks(), "watch-health": lambda: self._watch_health(watcher, detector)}
         producer_tasks = [self._spawn(name, fn) for name, fn in producers.items()]
-        senders = {**reporter.tasks(), **transfers.tasks(), **media.tasks()}
+        senders = {**reporter.tasks(), **transfers.tasks(), **(media.tasks() if cfg.probe else {})}
         sender_tasks = [self._spawn(name, fn) for name, fn in senders.items()]
         recorder = self._spawn("recorder", detector.recorder)
         marker = self._spawn("marker", reporter.marker)
