@@ -51,14 +51,15 @@ class MediaInfo:
 
 
 def _range(value: float | None, low: float, high: float, field: str) -> None:
-    if value is not None and not (math.isfinite(value) and low <= value <= high):
+    # Compare before any float conversion: a BigInt frame count may be far beyond a float's range.
+    if value is not None and not (low <= value <= high and (isinstance(value, int) or math.isfinite(value))):
         raise BadInput(f"{field} must be between {low:g} and {high:g}", field=field)
 
 
 def check_media(info: MediaInfo) -> MediaInfo:
     """Refuse values no clip has; normalise codec names to lower case (what filters and rules compare)."""
     for value, field in ((info.container, "container"), (info.codec, "codec"), (info.profile, "profile")):
-        if value is not None and not (0 < len(value) <= 64):
+        if value is not None and not (0 < len(value.strip()) and len(value) <= 64):
             raise BadInput(f"{field} must be 1-64 characters", field=field)
     _range(info.width, 1, 65_536, "width")
     _range(info.height, 1, 65_536, "height")
@@ -74,5 +75,5 @@ def check_media(info: MediaInfo) -> MediaInfo:
     if info.probe_error is not None and not (0 < len(info.probe_error) <= 1000):
         raise BadInput("probeError must be 1-1000 characters", field="probeError")
     data = info.as_json()
-    data["codec"] = info.codec.lower() if info.codec else None
+    data["codec"] = info.codec.strip().lower() if info.codec else None
     return MediaInfo(**data)

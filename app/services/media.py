@@ -8,6 +8,10 @@ now, exactly as a report would have routed it.
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from app.config import Settings
 from app.db.engine import SessionFactory
 from app.db.models import File
@@ -40,16 +44,20 @@ async def report_media(
                 "sha256 differs from the reported file's: this media info describes other bytes", field="sha256"
             )
         data = info.as_json()
-        if file.media == data:
-            return file
-        file.media = data
-        file.media_codec = info.codec
-        file.media_width = info.width
-        file.media_height = info.height
-        file.updated_at = now()
-        await session.flush()
-        details = {k: v for k, v in data.items() if v is not None and v is not False}
-        await records.transition_written(session, actor, file.id, {}, "MEDIA_PROBED", file.state, file.state, details)
-    if file.routing_rule_id is None:
+        if file.media != data:
+            await _attach(session, actor, file, info, data)
+    if file.routing_rule_id is None:  # also on a repeat: the first call may have stopped before routing
         file = await routing.route_new_file(db, settings, file, code)
     return file
+
+
+async def _attach(session: AsyncSession, actor: Actor, file: File, info: MediaInfo, data: dict[str, Any]) -> None:
+    """Store the info (the codec and size columns too, for filters and rules), audit it, announce it."""
+    file.media = data
+    file.media_codec = info.codec
+    file.media_width = info.width
+    file.media_height = info.height
+    file.updated_at = now()
+    await session.flush()
+    details = {k: v for k, v in data.items() if v is not None and v is not False}
+    await records.transition_written(session, actor, file.id, {}, "MEDIA_PROBED", file.state, file.state, details)

@@ -86,16 +86,21 @@ async def test_media_attached_idempotent_filtered(server: Server) -> None:
         ({"audioChannels": 100_000}, "audioChannels"),
         ({"codec": "x" * 65}, "codec"),
         ({"durationSeconds": -1.0}, "durationSeconds"),
+        ({"frameCount": "1" + "0" * 400}, None),  # beyond 64 bits: the BigInt scalar refuses it, not a 500
+        ({"frameCount": 10**12}, "frameCount"),
+        ({"codec": "   "}, "codec"),
     ],
 )
-async def test_absurd_values_refused_and_nothing_changes(server: Server, fields: dict[str, Any], field: str) -> None:
+async def test_absurd_values_refused_and_nothing_changes(
+    server: Server, fields: dict[str, Any], field: str | None
+) -> None:
     async with Api(server.url, api_key=GLOBAL_KEY) as daemon:
         sha = random_sha()
         f = await report(daemon, path="bad/clip.mov", sha=sha)
         with pytest.raises(GraphQLFailure) as refused:
             await daemon.gql(MEDIA, media_input(f, sha, **{**H264, **fields}))
         assert refused.value.code == "BAD_USER_INPUT"
-        assert refused.value.errors[0]["extensions"]["field"] == field
+        assert refused.value.errors[0]["extensions"].get("field") == field, refused.value.errors
         after = await daemon.gql("query($id: ID!){ file(id: $id){ media { codec } } }", {"id": f["id"]})
         assert after["file"]["media"] is None
 
