@@ -31,7 +31,7 @@ REPORT_MEDIA = GraphQLRequest(
 )
 _PAGE = 64
 _MAX_DELAY = 300.0
-_YIELD_AT_MOST = 5.0  # background work waits for the foreground, but not forever during a long burst
+_YIELD_AT_MOST = 15.0  # background work waits for the foreground, but not forever during a long burst
 
 
 class MediaReporter:
@@ -95,7 +95,7 @@ class MediaReporter:
         await self._state.close()
 
     async def _yield_to_foreground(self) -> None:
-        """Hashing and reporting come first: while files are in flight, wait (a few seconds at most)."""
+        """Hashing and reporting come first: while files are in flight, wait (15 s at most)."""
         deadline = time.monotonic() + _YIELD_AT_MOST
         while self._busy() and time.monotonic() < deadline:  # noqa: ASYNC110 -- polls a callable, no event
             await asyncio.sleep(0.1)

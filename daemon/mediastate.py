@@ -3,7 +3,8 @@
 ``media``: one row per outbox report once it has been looked at — ``none`` (not a media file), ``stale`` (the
 file changed or vanished before it could be probed: the outbox will record its new version), ``probed`` (info
 waiting to be sent), ``sent``, ``failed`` (the orchestrator refused it; never resent). The info is kept as JSON
-so a restart sends what was probed without probing again. The outbox's ``reports`` table is only read.
+so a restart sends what was probed without probing again (commits do not fsync: a result lost in a power cut is
+probed again). The outbox's ``reports`` table is only read.
 """
 
 from __future__ import annotations
@@ -97,7 +98,9 @@ class MediaState:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         try:
             conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=FULL")
+            # NORMAL, not the outbox's FULL: a probe result lost in a power cut is simply probed again (no row
+            # means "not looked at"), and not fsyncing here keeps the outbox's own commits from queueing behind ours.
+            conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA busy_timeout=10000")
             conn.executescript(_SCHEMA)
         except BaseException:

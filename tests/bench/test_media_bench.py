@@ -91,7 +91,7 @@ def test_probe_cost_per_clip_beside_hashing_it(tmp_path: Path) -> None:
 
 def _burst(orch: Orchestrator, tmp_path: Path, site: str, n: int, *extra: str) -> tuple[float, DaemonProcess]:
     watch = tmp_path / "watch"
-    watch.mkdir()
+    watch.mkdir(parents=True)
     d = DaemonProcess(
         site=site, watch=watch, state_dir=tmp_path / "state", orchestrator_url=orch.url,
         log_path=tmp_path / "daemon.log", extra=["--settle-seconds", "1", *extra],
