@@ -118,6 +118,9 @@ def test_burst_with_probing_beside_the_same_burst_without(orchestrator: Orchestr
     try:
         wait_until(lambda: len(d.events("media.reported")) >= n, 1800, interval=2.0, what=f"{n} media reports")
         media_done = max(e["t"] for e in d.events("media.reported")) - min(e["t"] for e in d.events("file.ready"))
+        last_report = max(e["t"] for e in d.events("file.reported"))
+        probed_during = sum(1 for e in d.events("media.probed") if e["t"] <= last_report)
+        sent_during = sum(1 for e in d.events("media.reported") if e["t"] <= last_report)
         assert d.stop() == 0
     finally:
         d.kill()
@@ -130,5 +133,7 @@ def test_burst_with_probing_beside_the_same_burst_without(orchestrator: Orchestr
         goal="ratio<=1.10",
         files=n,
         all_media_sent_after=f"{media_done:.1f}s",
+        probed_during_burst=probed_during,
+        media_sent_during_burst=sent_during,
         load_avg=f"{os.getloadavg()[0]:.1f}",
     )
