@@ -177,3 +177,18 @@ async def test_real_worker_process(tmp_path: Path) -> None:
         assert info is not None and (info.codec, info.width) == ("h264", 1280)
     finally:
         await pool.close()
+
+
+def test_raw_formats_ffmpeg_cannot_read_are_partial(tmp_path: Path) -> None:
+    r3d = tmp_path / "A001_C001.R3D"
+    r3d.write_bytes(b"\x00\x00\x01\x00RED2" + os.urandom(4096))
+    info = probe_file(str(r3d))
+    assert info is not None and (info.container, info.codec, info.partial) == ("r3d", "redcode", True)
+    ari = tmp_path / "A001C001.0000001.ari"
+    ari.write_bytes(b"\x12\x34\x56\x78" + os.urandom(4096))
+    info = probe_file(str(ari))
+    assert info is not None and (info.codec, info.partial, info.probe_error) == ("arriraw", True, None)
+    fake = tmp_path / "fake.r3d"
+    fake.write_bytes(os.urandom(64))
+    info = probe_file(str(fake))
+    assert info is not None and info.probe_error is not None and "not an R3D" in info.probe_error
