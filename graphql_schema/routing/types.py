@@ -104,9 +104,7 @@ class RoutingSimulation:
     waiting_for_media: bool = strawberry.field(
         description="A rule with media conditions holds the file until its media info arrives."
     )
-    reasons: list[str] = strawberry.field(
-        description="Each rule considered, in order, and why it matched or not."
-    )
+    reasons: list[str] = strawberry.field(description="Each rule considered, in order, and why it matched or not.")
     _rule_id: strawberry.Private[int | None]
     _colorist_id: strawberry.Private[int | None]
 
