@@ -60,4 +60,5 @@ async def _attach(session: AsyncSession, actor: Actor, file: File, info: MediaIn
     file.updated_at = now()
     await session.flush()
     details = {k: v for k, v in data.items() if v is not None and v is not False}
-    await records.transition_written(session, actor, file.id, {}, "MEDIA_PROBED", file.state, file.state, details)
+    # No states: it is news about the file, not a step of its lifecycle (and not a webhook's state change).
+    await records.transition_written(session, actor, file.id, {}, "MEDIA_PROBED", None, None, details)

@@ -135,7 +135,8 @@ async def test_media_arrival_is_a_file_event(server: Server) -> None:
         url=server.ws_url, subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL], init_payload={"apiKey": GLOBAL_KEY}
     )
     sub = GraphQLRequest(
-        'subscription($id: ID){ fileEvents(fileId: $id, after: "0"){ action file { id media { codec width } } } }',
+        'subscription($id: ID){ fileEvents(fileId: $id, after: "0"){ action fromState toState '
+        "file { id media { codec width } } } }",
         variable_values={"id": f["id"]},
     )
     seen: list[dict[str, Any]] = []
@@ -148,6 +149,8 @@ async def test_media_arrival_is_a_file_event(server: Server) -> None:
                     break
     assert [e["action"] for e in seen] == ["REPORT", "MEDIA_PROBED"]
     assert seen[-1]["file"]["media"] == {"codec": "prores", "width": 3840}
+    # News about the file, not a lifecycle step: no states (so no state-change webhook, no extra step in trails).
+    assert (seen[-1]["fromState"], seen[-1]["toState"]) == (None, None)
 
 
 RULE = "mutation($i: RoutingRuleInput!){ createRoutingRule(input:$i){ id codecs minWidth minHeight } }"
