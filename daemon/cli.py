@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--include", action="append", default=[], metavar="GLOB", help="only report matching files")
     p.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="never report matching paths")
     p.add_argument("--hash-workers", type=int, default=2, help="files hashed in parallel (2)")
+    p.add_argument("--no-probe", action="store_true", help="do not probe media files (no codec, size, timecode)")
+    p.add_argument("--probe-workers", type=int, default=1, help="media probes at once, one worker process each (1)")
+    p.add_argument("--probe-timeout", type=float, default=60.0, help="seconds before a hanging probe is killed (60)")
     p.add_argument("--send-concurrency", type=int, default=4, help="report operations in flight at once (4)")
     p.add_argument("--report-batch", type=int, default=16, help="files per report operation (16, max 64)")
     p.add_argument("--retry-failed", action="store_true", help="resend reports the orchestrator once rejected")
@@ -100,6 +103,9 @@ def config_from_args(args: argparse.Namespace) -> DaemonConfig:
         retry_failed=args.retry_failed,
         max_transfer_attempts=args.max_transfer_attempts,
         transfer_rate_limit=args.transfer_rate_limit,
+        probe=not args.no_probe,
+        probe_workers=args.probe_workers,
+        probe_timeout=args.probe_timeout,
     )
 
 

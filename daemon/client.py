@@ -272,6 +272,22 @@ class OrchestratorClient:
         :class:`OrchestratorUnavailableError` for try-again-later, :class:`AuthRejectedError` for a refused key."""
         return await self._execute_one(request, variables, field)
 
+    async def call_batch(
+        self, request: GraphQLRequest, variables: dict[str, Any]
+    ) -> tuple[dict[str, Any] | None, list[Any]]:
+        """``(data, errors)`` of an operation of aliased fields, for the caller to settle field by field (see
+        :meth:`classify`). A dropped link raises :class:`OrchestratorUnavailableError`, a refused key
+        :class:`AuthRejectedError`."""
+        data, errors = await self._execute(request, variables)
+        for error in errors:
+            if _error_code(error) == "UNAUTHENTICATED":
+                raise self._classify(error)
+        return data, errors
+
+    def classify(self, error: Any) -> ReportRejectedError | OrchestratorUnavailableError:
+        """What one field's GraphQL error means: not resendable (rejected) or try again later."""
+        return self._classify(error)
+
     async def subscribe(self, request: GraphQLRequest, variables: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
         """Results of one subscription on the shared session until the server completes it.
 

@@ -36,6 +36,9 @@ class DaemonConfig:
     retry_failed: bool = False
     max_transfer_attempts: int = 3
     transfer_rate_limit: float = 0.0  # MB/s per upload or download; 0 = unlimited
+    probe: bool = True  # probe media files and send their media info (--no-probe: off)
+    probe_workers: int = 1
+    probe_timeout: float = 60.0
     extra_skip_dirs: tuple[Path, ...] = field(default=())
 
     @property
@@ -80,6 +83,8 @@ class DaemonConfig:
             raise ConfigError("--report-batch must be between 1 and 64")
         if self.max_transfer_attempts < 1:
             raise ConfigError("--max-transfer-attempts must be at least 1")
+        if self.probe_workers < 1 or self.probe_timeout <= 0:
+            raise ConfigError("--probe-workers must be at least 1 and --probe-timeout positive")
         if self.transfer_rate_limit < 0:
             raise ConfigError("--transfer-rate-limit must not be negative")
         if self.incoming is not None:

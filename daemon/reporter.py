@@ -83,6 +83,11 @@ class Reporter:
     def outbox_changed(self) -> None:
         self._changed.set()
 
+    @property
+    def busy(self) -> bool:
+        """Reports are in flight (background work such as media info waits for them)."""
+        return bool(self._sending)
+
     def tasks(self) -> dict[str, Callable[[], object]]:
         named: dict[str, Callable[[], object]] = {"dispatch": self._dispatch, "heartbeat": self._heartbeat_loop}
         for i in range(self._concurrency):

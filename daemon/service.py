@@ -25,6 +25,7 @@ from daemon.client import AuthRejectedError, OrchestratorClient
 from daemon.config import ConfigError, DaemonConfig
 from daemon.filters import PathFilter
 from daemon.logs import event
+from daemon.media import MediaReporter
 from daemon.outbox import Outbox
 from daemon.pipeline import Detector
 from daemon.reporter import Reporter, SiteRejectedError
@@ -106,6 +107,11 @@ class Service:
             **{f"outbox_{k}": v for k, v in counts.items()},
         )
         client = OrchestratorClient(cfg.graphql_ws_url, cfg.api_key)
+
+        def recorded() -> None:  # new outbox rows: report them, and probe them
+            reporter.outbox_changed()
+            media.recorded()
+
         detector = Detector(
             root,
             outbox,
@@ -114,7 +120,7 @@ class Service:
             rescan_interval=cfg.rescan_interval,
             hash_workers=cfg.hash_workers,
             skip_dirs=cfg.skip_dirs(),
-            on_recorded=lambda: reporter.outbox_changed(),
+            on_recorded=recorded,
         )
         reporter = Reporter(
             outbox,
@@ -138,13 +144,25 @@ class Service:
         )
         transfers = await Transfers.open(cfg, client, root, ready=reporter.verified)
         outbox.on_sent(transfers.reported)
+        media = await MediaReporter.open(
+            cfg.outbox_path,
+            client,
+            root,
+            site=cfg.site,
+            workers=cfg.probe_workers,
+            probe_seconds=cfg.probe_timeout,
+            ready=reporter.verified,
+            busy=lambda: detector.in_flight > 0 or reporter.busy,
+        )
+        outbox.on_sent(media.reported)
         try:
             await client.start()
             try:
-                return await self._serve(client, detector, reporter, watcher, outbox, transfers)
+                return await self._serve(client, detector, reporter, watcher, outbox, transfers, media)
             finally:
                 await client.close()
         finally:
+            await media.close()
             await transfers.close()
 
     async def _serve(
@@ -155,6 +173,7 @@ class Service:
         watcher: Watcher,
         outbox: Outbox,
         transfers: Transfers,
+        media: MediaReporter,
     ) -> ExitCode:
         cfg = self.config
         try:
@@ -165,7 +184,8 @@ class Service:
 
         producers = {**detector.tasks(), "watch-health": lambda: self._watch_health(watcher, detector)}
         producer_tasks = [self._spawn(name, fn) for name, fn in producers.items()]
-        sender_tasks = [self._spawn(name, fn) for name, fn in {**reporter.tasks(), **transfers.tasks()}.items()]
+        senders = {**reporter.tasks(), **transfers.tasks(), **(media.tasks() if cfg.probe else {})}
+        sender_tasks = [self._spawn(name, fn) for name, fn in senders.items()]
         recorder = self._spawn("recorder", detector.recorder)
         marker = self._spawn("marker", reporter.marker)
 

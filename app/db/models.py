@@ -99,6 +99,8 @@ class File(Base):
         Index("ix_files_colorist_id_id", "colorist_id", "id"),
         Index("ix_files_updated_at", "updated_at"),
         Index("ix_files_site_sha256", "site_id", "sha256"),
+        Index("ix_files_media_codec_id", "media_codec", "id"),
+        Index("ix_files_media_width_id", "media_width", "id"),
     )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
@@ -121,6 +123,12 @@ class File(Base):
     routing_rule_id: Mapped[int | None] = mapped_column(ForeignKey("routing_rules.id", ondelete="SET NULL"))
     #: The last MAM delivery error, cleared when a delivery succeeds.
     mam_error: Mapped[str | None] = mapped_column(Text)
+    #: What the site daemon probed (``MediaInfo`` as JSON; None: not yet). Codec and size are also columns for
+    #: the list filters and routing (migration 0007).
+    media: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    media_codec: Mapped[str | None] = mapped_column(String(64))
+    media_width: Mapped[int | None] = mapped_column(Integer)
+    media_height: Mapped[int | None] = mapped_column(Integer)
     detected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_now())
 
@@ -198,6 +206,10 @@ class RoutingRule(Base):
     pattern: Mapped[str] = mapped_column(String(300), default="*")
     min_size_bytes: Mapped[int | None] = mapped_column(BigInteger)
     max_size_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    #: Media conditions (migration 0007): evaluated once the file's media info has arrived.
+    codecs: Mapped[list[str] | None] = mapped_column(ARRAY(String(64)))
+    min_width: Mapped[int | None] = mapped_column(Integer)
+    min_height: Mapped[int | None] = mapped_column(Integer)
     destination_site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
     auto_validate: Mapped[bool] = mapped_column(Boolean, default=False)
     auto_queue: Mapped[bool] = mapped_column(Boolean, default=False)

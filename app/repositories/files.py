@@ -21,6 +21,8 @@ class FileQuery:
     site_id: int | None = None
     colorist_id: int | None = None
     search: str | None = None
+    codecs: tuple[str, ...] = ()  # lower case, as stored in media_codec
+    min_width: int | None = None
     #: Restrict to files a site key may see (source or destination is this site).
     visible_to_site_id: int | None = None
 
@@ -36,6 +38,10 @@ def _filtered(q: FileQuery) -> Select[File]:
     if q.search:
         pattern = "%" + q.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         stmt = stmt.where(File.path.ilike(pattern, escape="\\"))
+    if q.codecs:
+        stmt = stmt.where(File.media_codec.in_(q.codecs))
+    if q.min_width is not None:
+        stmt = stmt.where(File.media_width >= q.min_width)
     if q.visible_to_site_id is not None:
         stmt = stmt.where((File.site_id == q.visible_to_site_id) | (File.destination_site_id == q.visible_to_site_id))
     return stmt

@@ -30,6 +30,9 @@ async def as_domain(session: AsyncSession, rows: Sequence[RoutingRule]) -> list[
             auto_assign=AssignStrategy(r.auto_assign),
             min_size_bytes=r.min_size_bytes,
             max_size_bytes=r.max_size_bytes,
+            codecs=tuple(r.codecs or ()),
+            min_width=r.min_width,
+            min_height=r.min_height,
         )
         for r in rows
     ]

@@ -45,6 +45,8 @@ class FileListQuery:
     site_code: str | None = None
     colorist_id: str | None = None
     search: str | None = None
+    codecs: tuple[str, ...] = ()
+    min_width: int | None = None
 
 
 async def file_query(db: SessionFactory, actor: Actor, q: FileListQuery) -> files_repo.FileQuery:
@@ -62,6 +64,8 @@ async def file_query(db: SessionFactory, actor: Actor, q: FileListQuery) -> file
         site_id=site_id,
         colorist_id=parse_id(q.colorist_id, "user") if q.colorist_id else None,
         search=search,
+        codecs=tuple(sorted({c.strip().lower() for c in q.codecs if c.strip()}))[:50],
+        min_width=q.min_width,
         visible_to_site_id=scope,
     )
 

@@ -78,7 +78,7 @@ async def transition_written(
     changes: dict[str, Any],
     action: str,
     from_state: str | None,
-    to_state: str,
+    to_state: str | None,
     details: dict[str, Any] | None,
 ) -> None:
     """The file's changed columns (if any), its audit row and its ``file`` event in one statement: one round

@@ -18,8 +18,9 @@ from app.config import Settings
 from app.db.engine import SessionFactory, memory
 from app.db.models import File, RoutingRule
 from app.domain.errors import BadInput, Conflict, DomainError, Forbidden, NotFound
+from app.domain.media import probed
 from app.domain.permissions import Actor, Capability, has_capability, routing_actor
-from app.domain.routing import AssignStrategy, Candidate, Rule, check_rule, first_match, least_loaded
+from app.domain.routing import AssignStrategy, Candidate, Decision, Media, Rule, check_rule, decide, least_loaded
 from app.domain.states import FileState
 from app.repositories import routing as routing_repo
 from app.repositories import sites as sites_repo
@@ -42,6 +43,9 @@ class RuleInput:
     auto_assign: AssignStrategy
     min_size_bytes: int | None = None
     max_size_bytes: int | None = None
+    codecs: tuple[str, ...] = ()
+    min_width: int | None = None
+    min_height: int | None = None
 
 
 def _require(actor: Actor) -> None:
@@ -74,6 +78,9 @@ async def _apply(session: AsyncSession, row: RoutingRule, data: RuleInput) -> No
         auto_queue=data.auto_queue,
         min_size=data.min_size_bytes,
         max_size=data.max_size_bytes,
+        codecs=data.codecs,
+        min_width=data.min_width,
+        min_height=data.min_height,
     )
     row.name = data.name.strip()
     row.priority = data.priority
@@ -86,6 +93,9 @@ async def _apply(session: AsyncSession, row: RoutingRule, data: RuleInput) -> No
     row.auto_assign = data.auto_assign.value
     row.min_size_bytes = data.min_size_bytes
     row.max_size_bytes = data.max_size_bytes
+    row.codecs = sorted({c.strip().lower() for c in data.codecs}) or None
+    row.min_width = data.min_width
+    row.min_height = data.min_height
     row.updated_at = now()
 
 
@@ -163,6 +173,7 @@ async def reorder_rules(db: SessionFactory, actor: Actor, rule_ids: Sequence[str
 class Simulation:
     rule: Rule | None
     colorist_id: int | None
+    decision: Decision | None = None
 
 
 async def _candidates(session: AsyncSession, rule: Rule) -> list[Candidate]:
@@ -172,14 +183,27 @@ async def _candidates(session: AsyncSession, rule: Rule) -> list[Candidate]:
     return await routing_repo.colorist_candidates(session, site.id) if site else []
 
 
-async def simulate(db: SessionFactory, actor: Actor, site: str, path: str, size: int | None) -> Simulation:
+async def simulate(
+    db: SessionFactory, actor: Actor, site: str, path: str, size: int | None, media: Media | None = None
+) -> Simulation:
+    """``media`` None: as when the file is reported, before its media info arrives."""
     if not has_capability(actor, Capability.READ):
         raise Forbidden(f"{actor.name} may not read routing rules")
     async with db() as session:
         rules = await routing_repo.as_domain(session, await routing_repo.all_rules(session))
-        rule = first_match(rules, site.strip().lower(), path, size)
+        decision = decide(rules, site.strip().lower(), path, size, media, media_expected=probed(path))
+        rule = decision.rule
         chosen = least_loaded(await _candidates(session, rule)) if rule else None
-    return Simulation(rule=rule, colorist_id=chosen.user_id if chosen else None)
+    return Simulation(rule=rule, colorist_id=chosen.user_id if chosen else None, decision=decision)
+
+
+def file_media(file: File) -> Media | None:
+    """What routing reads of a file's media info; None while it has not arrived."""
+    if file.media is None:
+        return None
+    return Media(
+        file.media_codec, file.media.get("profile"), file.media_width, file.media_height, file.media.get("probe_error")
+    )
 
 
 class RuleCache:
@@ -217,7 +241,10 @@ def invalidate_rules(of: SessionFactory | AsyncSession) -> None:
 
 
 async def matching_rule(db: SessionFactory, file: File, site_code: str) -> Rule | None:
-    return first_match(await rule_cache(db).current(db), site_code, file.path, file.size_bytes)
+    """The rule for this file now; None also while a media rule waits for the file's media info."""
+    media = file_media(file)
+    rules = await rule_cache(db).current(db)
+    return decide(rules, site_code, file.path, file.size_bytes, media, media_expected=probed(file.path)).rule
 
 
 async def route_new_file(db: SessionFactory, settings: Settings, file: File, site_code: str) -> File:

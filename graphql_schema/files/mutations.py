@@ -5,8 +5,9 @@ from __future__ import annotations
 import strawberry
 
 from app.domain.states import FileAction
-from app.services import delivery, intake, lifecycle, reporting, rerouting, transfers
+from app.services import delivery, intake, lifecycle, media, reporting, rerouting, transfers
 from graphql_schema.context import Info
+from graphql_schema.files.media import MediaInfoReportInput
 from graphql_schema.files.types import File, ReportFileInput
 from graphql_schema.permissions import AUTHENTICATED
 
@@ -30,6 +31,17 @@ class FileMutations:
                 modified_at=input.modified_at,
                 report_id=input.report_id,
             ),
+        )
+        return File.from_row(row)
+
+    @strawberry.mutation(
+        permission_classes=AUTHENTICATED,
+        description="Daemon: attach probed media info to a file it reported. Idempotent; new info replaces old.",
+    )
+    async def report_media_info(self, info: Info, input: MediaInfoReportInput) -> File:
+        ctx = info.context
+        row = await media.report_media(
+            ctx.db, ctx.settings, ctx.actor, input.site, input.file_id, input.sha256, input.to_domain()
         )
         return File.from_row(row)
 

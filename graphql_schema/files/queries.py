@@ -61,6 +61,8 @@ class FileQueries:
                 site_code=f.site_code,
                 colorist_id=f.colorist_id,
                 search=f.search,
+                codecs=tuple(f.codecs or ()),
+                min_width=f.min_width,
             ),
         )
         page = await reads.list_files(ctx.db, query, 50 if first is None else first, after)

@@ -16,6 +16,7 @@ from app.events.hub import Delivery
 from graphql_schema.common import CountFn, PageInfo, gid
 from graphql_schema.context import Info
 from graphql_schema.enums import FileAction, FileState
+from graphql_schema.files.media import MediaInfo
 from graphql_schema.loaders import ready, settled, then
 from graphql_schema.scalars import BigInt
 from graphql_schema.sites.types import Site
@@ -71,6 +72,10 @@ class File:
 
     # Related rows resolve synchronously when the request's loaders already hold them (the files page
     # prefetches them; an event delivery's loaders hold them for every render after the first), else via the loader.
+
+    @strawberry.field(description="What the site daemon probed; null until it arrives (or for non-media files).")
+    def media(self) -> MediaInfo | None:
+        return MediaInfo.from_json(self._row.media) if self._row.media is not None else None
 
     @strawberry.field
     def site(self, info: Info) -> Site:
@@ -188,6 +193,8 @@ class FileFilter:
     site_code: str | None = None
     colorist_id: strawberry.ID | None = None
     search: str | None = None
+    codecs: list[str] | None = strawberry.field(default=None, description="Media codec names (any of), e.g. prores.")
+    min_width: int | None = strawberry.field(default=None, description="Only files at least this many pixels wide.")
 
 
 @strawberry.input

@@ -21,6 +21,9 @@ def _data(i: RoutingRuleInput) -> routing.RuleInput:
         auto_assign=i.auto_assign,
         min_size_bytes=i.min_size_bytes,
         max_size_bytes=i.max_size_bytes,
+        codecs=tuple(i.codecs or ()),
+        min_width=i.min_width,
+        min_height=i.min_height,
     )
 
 

@@ -5,7 +5,7 @@ from datetime import datetime
 import strawberry
 
 from app.db.models import RoutingRule as RuleRow
-from app.domain.routing import AssignStrategy
+from app.domain.routing import AssignStrategy, Decision
 from app.domain.routing import Rule as DomainRule
 from graphql_schema.common import gid
 from graphql_schema.context import Info
@@ -25,6 +25,9 @@ class RoutingRule:
     pattern: str
     min_size_bytes: BigInt | None
     max_size_bytes: BigInt | None
+    codecs: list[str] = strawberry.field(description='Media codecs (any of): "prores", or codec and profile.')
+    min_width: int | None
+    min_height: int | None
     auto_validate: bool
     auto_queue: bool
     auto_assign: AssignStrategy
@@ -42,6 +45,9 @@ class RoutingRule:
             pattern=row.pattern,
             min_size_bytes=BigInt(row.min_size_bytes) if row.min_size_bytes is not None else None,
             max_size_bytes=BigInt(row.max_size_bytes) if row.max_size_bytes is not None else None,
+            codecs=list(row.codecs or []),
+            min_width=row.min_width,
+            min_height=row.min_height,
             auto_validate=row.auto_validate,
             auto_queue=row.auto_queue,
             auto_assign=AssignStrategy(row.auto_assign),
@@ -78,6 +84,13 @@ class RoutingRuleInput:
     auto_assign: AssignStrategy = AssignStrategy.NONE
     min_size_bytes: BigInt | None = None
     max_size_bytes: BigInt | None = None
+    codecs: list[str] | None = strawberry.field(
+        default=None,
+        description='Match media codecs (any of), case-insensitive: "prores" any profile, "prores 4444" that '
+        "profile. A rule with media conditions is judged when the file's media info arrives.",
+    )
+    min_width: int | None = None
+    min_height: int | None = None
 
 
 @strawberry.type
@@ -88,12 +101,20 @@ class RoutingSimulation:
     auto_validate: bool
     auto_queue: bool
     auto_assign: AssignStrategy
+    waiting_for_media: bool = strawberry.field(
+        description="A rule with media conditions holds the file until its media info arrives."
+    )
+    reasons: list[str] = strawberry.field(description="Each rule considered, in order, and why it matched or not.")
     _rule_id: strawberry.Private[int | None]
     _colorist_id: strawberry.Private[int | None]
 
     @classmethod
-    def of(cls, rule: DomainRule | None, colorist_id: int | None) -> RoutingSimulation:
+    def of(
+        cls, rule: DomainRule | None, colorist_id: int | None, decision: Decision | None = None
+    ) -> RoutingSimulation:
         return cls(
+            waiting_for_media=decision is not None and decision.waiting_for_media is not None,
+            reasons=list(decision.reasons) if decision else [],
             matched=rule is not None,
             rule_name=rule.name if rule else None,
             destination_site=rule.destination_site if rule else None,

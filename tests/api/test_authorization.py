@@ -11,6 +11,7 @@ import pytest
 from app.config import Settings
 from app.db.engine import SessionFactory
 from app.domain.permissions import SYSTEM, Role
+from app.services.reporting import FileReport, report_file
 from app.services.users import create_api_key
 from tests.conftest import Server
 from tests.support import GLOBAL_KEY, Api, GraphQLFailure, file_in_state, make_user, random_sha
@@ -39,6 +40,12 @@ def file_in(state: str) -> Setup:
     return setup
 
 
+async def reported_clip(w: World) -> dict[str, Any]:
+    sha = random_sha()
+    f = await report_file(w.db, SYSTEM, FileReport("tustin", f"M/{sha[:10]}.mov", 4096, sha))
+    return {"id": str(f.id), "sha": sha}
+
+
 READERS = {"admin", "engineer", "assigned", "other_colorist", "readonly", "global"}
 FILE_OPS = {"admin", "engineer"}
 # (name, document, setup, callers allowed; "key_own" is the tustin key, "key_other" the dallas key)
@@ -59,6 +66,13 @@ CASES: list[tuple[str, str, Setup, set[str]]] = [
         {"admin", "key_own", "global"},
     ),
     ("heartbeat", 'mutation{ heartbeat(input:{site:"tustin"}){ id } }', none, {"admin", "key_own", "global"}),
+    (
+        "reportMediaInfo",
+        'mutation($id:ID!,$sha:String!){ reportMediaInfo(input:{site:"tustin", fileId:$id, sha256:$sha, '
+        'codec:"prores", width:1920, height:1080}){ id } }',
+        reported_clip,
+        {"admin", "key_own", "global"},
+    ),
     ("validateFile", "mutation($id:ID!){ validateFile(id:$id){ id } }", file_in("DETECTED"), FILE_OPS),
     (
         "queueFile",

@@ -5,7 +5,16 @@ from datetime import UTC, datetime
 import pytest
 
 from app.domain.errors import BadInput
-from app.domain.routing import AssignStrategy, Candidate, Rule, check_rule, first_match, least_loaded
+from app.domain.routing import (
+    AssignStrategy,
+    Candidate,
+    Media,
+    Rule,
+    check_rule,
+    decide,
+    first_match,
+    least_loaded,
+)
 
 
 def rule(i: int, priority: int, pattern: str = "*.mov", source: str | None = "tustin", **kw: object) -> Rule:
@@ -72,3 +81,45 @@ def test_least_loaded_ties_broken_by_longest_idle() -> None:
 def test_nonsense_rules_are_refused(kw: dict[str, object]) -> None:
     with pytest.raises(BadInput):
         check_rule(**kw)  # type: ignore[arg-type]
+
+
+def test_media_rule_holds_a_clip_until_its_media_arrives() -> None:
+    uhd = rule(1, 10, pattern="*", codecs=("prores 4444",), min_width=3840, min_height=2160)
+    rest = rule(2, 20, pattern="*", destination_site="dallas")
+    rules = [rest, uhd]
+    held = decide(rules, "tustin", "A/clip.mov", 1, None, media_expected=True)
+    assert held.rule is None and held.waiting_for_media == uhd
+    assert held.reasons == ("r1: waits for the file's media info",)
+    # A file the daemons never probe does not wait: the media rule simply does not match it.
+    sidecar = decide(rules, "tustin", "A/clip.ale", 1, None, media_expected=False)
+    assert sidecar.rule == rest and sidecar.reasons[0] == "r1: the file has no media info"
+
+    def routed(media: Media) -> Rule | None:
+        return decide(rules, "tustin", "A/clip.mov", 1, media, media_expected=True).rule
+
+    assert routed(Media("prores", "4444", 3840, 2160)) == uhd
+    assert routed(Media("prores", "4444 XQ", 4096, 2160)) == rest  # "prores 4444" names that profile only
+    assert routed(Media("prores", "4444", 1920, 1080)) == rest
+    assert routed(Media("h264", "High", 3840, 2160)) == rest
+    assert routed(Media(None, None, None, None, probe_error="probe timed out after 60 s")) == rest
+
+
+def test_codec_alone_matches_any_profile_and_reasons_say_why_not() -> None:
+    any_prores = rule(1, 10, codecs=("prores",))
+    assert any_prores.media_mismatch(Media("prores", "422 HQ", 1920, 1080)) is None
+    assert any_prores.media_mismatch(Media("dnxhd", None, 1920, 1080)) == "codec dnxhd is not one of prores"
+    wide = rule(2, 10, min_width=3840)
+    assert wide.media_mismatch(Media("h264", None, None, None)) == "width unknown is below 3840"
+    assert rule(3, 10).needs_media is False and wide.needs_media is True
+
+
+def test_media_conditions_are_checked() -> None:
+    ok: dict[str, object] = dict(
+        name="n", pattern="*", source_site=None, destination_site=None, auto_queue=False, min_size=None, max_size=None
+    )
+    with pytest.raises(BadInput) as too_wide:
+        check_rule(**ok, min_width=100_000)  # type: ignore[arg-type]
+    assert too_wide.value.extensions["field"] == "minWidth"
+    with pytest.raises(BadInput) as empty_codec:
+        check_rule(**ok, codecs=["prores", " "])  # type: ignore[arg-type]
+    assert empty_codec.value.extensions["field"] == "codecs"

@@ -46,7 +46,11 @@ export type FileAction =
   | 'VALIDATE';
 
 export type FileFilter = {
+  /** Media codec names (any of), e.g. prores. */
+  codecs?: Array<string> | null | undefined;
   coloristId?: string | number | null | undefined;
+  /** Only files at least this many pixels wide. */
+  minWidth?: number | null | undefined;
   search?: string | null | undefined;
   siteCode?: string | null | undefined;
   states?: Array<FileState> | null | undefined;
@@ -74,10 +78,14 @@ export type RoutingRuleInput = {
   autoAssign?: AssignStrategy;
   autoQueue?: boolean;
   autoValidate?: boolean;
+  /** Match media codecs (any of), case-insensitive: "prores" any profile, "prores 4444" that profile. A rule with media conditions is judged when the file's media info arrives. */
+  codecs?: Array<string> | null | undefined;
   destinationSite?: string | null | undefined;
   enabled?: boolean;
   maxSizeBytes?: number | string | null | undefined;
+  minHeight?: number | null | undefined;
   minSizeBytes?: number | string | null | undefined;
+  minWidth?: number | null | undefined;
   name: string;
   pattern?: string;
   priority?: number;
@@ -122,7 +130,7 @@ export type UserFieldsFragment = { id: string, username: string, displayName: st
 
 export type TransferFieldsFragment = { id: string, status: TransferStatus, allowedActions: Array<TransferAction>, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, lastProgressAt: string | null, secondsSinceProgress: number | null, stalled: boolean, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } };
 
-export type FileSummaryFragment = { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null };
+export type FileSummaryFragment = { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null };
 
 export type AuditFieldsFragment = { id: string, cursor: string | null, at: string, actor: string, action: string, fromState: FileState | null, toState: FileState | null, details: unknown, file: { id: string, filename: string } | null };
 
@@ -169,14 +177,14 @@ export type FilesQueryVariables = Exact<{
 }>;
 
 
-export type FilesQuery = { files: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type FilesQuery = { files: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type FileDetailQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type FileDetailQuery = { file: { contentAvailable: boolean, modifiedAt: string | null, id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, previousVersion: { id: string, filename: string, sha256: string } | null, transfers: Array<{ id: string, status: TransferStatus, allowedActions: Array<TransferAction>, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, lastProgressAt: string | null, secondsSinceProgress: number | null, stalled: boolean, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } }>, auditTrail: Array<{ id: string, cursor: string | null, at: string, actor: string, action: string, fromState: FileState | null, toState: FileState | null, details: unknown, file: { id: string, filename: string } | null }>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } | null };
+export type FileDetailQuery = { file: { contentAvailable: boolean, modifiedAt: string | null, id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, previousVersion: { id: string, filename: string, sha256: string } | null, transfers: Array<{ id: string, status: TransferStatus, allowedActions: Array<TransferAction>, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, lastProgressAt: string | null, secondsSinceProgress: number | null, stalled: boolean, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } }>, auditTrail: Array<{ id: string, cursor: string | null, at: string, actor: string, action: string, fromState: FileState | null, toState: FileState | null, details: unknown, file: { id: string, filename: string } | null }>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } | null };
 
 export type TransfersQueryVariables = Exact<{
   status?: TransferStatus | null | undefined;
@@ -208,7 +216,7 @@ export type ValidateFileMutationVariables = Exact<{
 }>;
 
 
-export type ValidateFileMutation = { validateFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type ValidateFileMutation = { validateFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type QueueFileMutationVariables = Exact<{
   id: string | number;
@@ -217,7 +225,7 @@ export type QueueFileMutationVariables = Exact<{
 }>;
 
 
-export type QueueFileMutation = { queueFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type QueueFileMutation = { queueFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type RerouteFileMutationVariables = Exact<{
   id: string | number;
@@ -227,7 +235,7 @@ export type RerouteFileMutationVariables = Exact<{
 }>;
 
 
-export type RerouteFileMutation = { rerouteFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type RerouteFileMutation = { rerouteFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type StartTransferMutationVariables = Exact<{
   id: string | number;
@@ -235,7 +243,7 @@ export type StartTransferMutationVariables = Exact<{
 }>;
 
 
-export type StartTransferMutation = { startTransfer: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type StartTransferMutation = { startTransfer: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type CompleteTransferMutationVariables = Exact<{
   id: string | number;
@@ -244,7 +252,7 @@ export type CompleteTransferMutationVariables = Exact<{
 }>;
 
 
-export type CompleteTransferMutation = { completeTransfer: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type CompleteTransferMutation = { completeTransfer: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type AssignColoristMutationVariables = Exact<{
   id: string | number;
@@ -253,7 +261,7 @@ export type AssignColoristMutationVariables = Exact<{
 }>;
 
 
-export type AssignColoristMutation = { assignColorist: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type AssignColoristMutation = { assignColorist: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type StartWorkMutationVariables = Exact<{
   id: string | number;
@@ -261,7 +269,7 @@ export type StartWorkMutationVariables = Exact<{
 }>;
 
 
-export type StartWorkMutation = { startWork: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type StartWorkMutation = { startWork: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type DeliverToMamMutationVariables = Exact<{
   id: string | number;
@@ -269,7 +277,7 @@ export type DeliverToMamMutationVariables = Exact<{
 }>;
 
 
-export type DeliverToMamMutation = { deliverToMam: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type DeliverToMamMutation = { deliverToMam: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type ArchiveFileMutationVariables = Exact<{
   id: string | number;
@@ -277,7 +285,7 @@ export type ArchiveFileMutationVariables = Exact<{
 }>;
 
 
-export type ArchiveFileMutation = { archiveFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type ArchiveFileMutation = { archiveFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type RejectFileMutationVariables = Exact<{
   id: string | number;
@@ -286,7 +294,7 @@ export type RejectFileMutationVariables = Exact<{
 }>;
 
 
-export type RejectFileMutation = { rejectFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type RejectFileMutation = { rejectFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type RetryTransferMutationVariables = Exact<{
   transferId: string | number;
@@ -316,7 +324,7 @@ export type FailTransferMutationVariables = Exact<{
 }>;
 
 
-export type FailTransferMutation = { failTransfer: { id: string, status: TransferStatus, allowedActions: Array<TransferAction>, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, lastProgressAt: string | null, secondsSinceProgress: number | null, stalled: boolean, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } };
+export type FailTransferMutation = { failTransfer: { id: string, status: TransferStatus, allowedActions: Array<TransferAction>, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, lastProgressAt: string | null, secondsSinceProgress: number | null, stalled: boolean, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } };
 
 export type CancelTransferMutationVariables = Exact<{
   transferId: string | number;
@@ -324,42 +332,46 @@ export type CancelTransferMutationVariables = Exact<{
 }>;
 
 
-export type CancelTransferMutation = { cancelTransfer: { id: string, status: TransferStatus, allowedActions: Array<TransferAction>, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, lastProgressAt: string | null, secondsSinceProgress: number | null, stalled: boolean, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } };
+export type CancelTransferMutation = { cancelTransfer: { id: string, status: TransferStatus, allowedActions: Array<TransferAction>, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, lastProgressAt: string | null, secondsSinceProgress: number | null, stalled: boolean, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } };
 
 export type BulkFileActionMutationVariables = Exact<{
   input: BulkFileActionInput;
 }>;
 
 
-export type BulkFileActionMutation = { bulkFileAction: { succeeded: Array<{ id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null }>, failed: Array<{ fileId: string, code: string, message: string }> } };
+export type BulkFileActionMutation = { bulkFileAction: { succeeded: Array<{ id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null }>, failed: Array<{ fileId: string, code: string, message: string }> } };
 
 export type MamConfiguredQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type MamConfiguredQuery = { mamConfigured: boolean };
 
-export type RoutingRuleFieldsFragment = { id: string, name: string, priority: number, enabled: boolean, pattern: string, minSizeBytes: number | string | null, maxSizeBytes: number | string | null, autoValidate: boolean, autoQueue: boolean, autoAssign: AssignStrategy, updatedAt: string | null, sourceSite: { id: string, code: string, name: string } | null, destinationSite: { id: string, code: string, name: string } | null };
+export type RoutingRuleFieldsFragment = { id: string, name: string, priority: number, enabled: boolean, pattern: string, minSizeBytes: number | string | null, maxSizeBytes: number | string | null, codecs: Array<string>, minWidth: number | null, minHeight: number | null, autoValidate: boolean, autoQueue: boolean, autoAssign: AssignStrategy, updatedAt: string | null, sourceSite: { id: string, code: string, name: string } | null, destinationSite: { id: string, code: string, name: string } | null };
 
 export type RoutingRulesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type RoutingRulesQuery = { routingRules: Array<{ id: string, name: string, priority: number, enabled: boolean, pattern: string, minSizeBytes: number | string | null, maxSizeBytes: number | string | null, autoValidate: boolean, autoQueue: boolean, autoAssign: AssignStrategy, updatedAt: string | null, sourceSite: { id: string, code: string, name: string } | null, destinationSite: { id: string, code: string, name: string } | null }> };
+export type RoutingRulesQuery = { routingRules: Array<{ id: string, name: string, priority: number, enabled: boolean, pattern: string, minSizeBytes: number | string | null, maxSizeBytes: number | string | null, codecs: Array<string>, minWidth: number | null, minHeight: number | null, autoValidate: boolean, autoQueue: boolean, autoAssign: AssignStrategy, updatedAt: string | null, sourceSite: { id: string, code: string, name: string } | null, destinationSite: { id: string, code: string, name: string } | null }> };
 
 export type SimulateRoutingQueryVariables = Exact<{
   site: string;
   path: string;
   sizeBytes?: number | string | null | undefined;
+  codec?: string | null | undefined;
+  profile?: string | null | undefined;
+  width?: number | null | undefined;
+  height?: number | null | undefined;
 }>;
 
 
-export type SimulateRoutingQuery = { simulateRouting: { matched: boolean, ruleName: string | null, destinationSite: string | null, autoValidate: boolean, autoQueue: boolean, autoAssign: AssignStrategy, wouldAssignTo: { id: string, username: string, displayName: string, activeFiles: number } | null } };
+export type SimulateRoutingQuery = { simulateRouting: { matched: boolean, waitingForMedia: boolean, reasons: Array<string>, ruleName: string | null, destinationSite: string | null, autoValidate: boolean, autoQueue: boolean, autoAssign: AssignStrategy, wouldAssignTo: { id: string, username: string, displayName: string, activeFiles: number } | null } };
 
 export type CreateRoutingRuleMutationVariables = Exact<{
   input: RoutingRuleInput;
 }>;
 
 
-export type CreateRoutingRuleMutation = { createRoutingRule: { id: string, name: string, priority: number, enabled: boolean, pattern: string, minSizeBytes: number | string | null, maxSizeBytes: number | string | null, autoValidate: boolean, autoQueue: boolean, autoAssign: AssignStrategy, updatedAt: string | null, sourceSite: { id: string, code: string, name: string } | null, destinationSite: { id: string, code: string, name: string } | null } };
+export type CreateRoutingRuleMutation = { createRoutingRule: { id: string, name: string, priority: number, enabled: boolean, pattern: string, minSizeBytes: number | string | null, maxSizeBytes: number | string | null, codecs: Array<string>, minWidth: number | null, minHeight: number | null, autoValidate: boolean, autoQueue: boolean, autoAssign: AssignStrategy, updatedAt: string | null, sourceSite: { id: string, code: string, name: string } | null, destinationSite: { id: string, code: string, name: string } | null } };
 
 export type UpdateRoutingRuleMutationVariables = Exact<{
   id: string | number;
@@ -367,7 +379,7 @@ export type UpdateRoutingRuleMutationVariables = Exact<{
 }>;
 
 
-export type UpdateRoutingRuleMutation = { updateRoutingRule: { id: string, name: string, priority: number, enabled: boolean, pattern: string, minSizeBytes: number | string | null, maxSizeBytes: number | string | null, autoValidate: boolean, autoQueue: boolean, autoAssign: AssignStrategy, updatedAt: string | null, sourceSite: { id: string, code: string, name: string } | null, destinationSite: { id: string, code: string, name: string } | null } };
+export type UpdateRoutingRuleMutation = { updateRoutingRule: { id: string, name: string, priority: number, enabled: boolean, pattern: string, minSizeBytes: number | string | null, maxSizeBytes: number | string | null, codecs: Array<string>, minWidth: number | null, minHeight: number | null, autoValidate: boolean, autoQueue: boolean, autoAssign: AssignStrategy, updatedAt: string | null, sourceSite: { id: string, code: string, name: string } | null, destinationSite: { id: string, code: string, name: string } | null } };
 
 export type DeleteRoutingRuleMutationVariables = Exact<{
   id: string | number;
@@ -381,7 +393,7 @@ export type ReorderRoutingRulesMutationVariables = Exact<{
 }>;
 
 
-export type ReorderRoutingRulesMutation = { reorderRoutingRules: Array<{ id: string, name: string, priority: number, enabled: boolean, pattern: string, minSizeBytes: number | string | null, maxSizeBytes: number | string | null, autoValidate: boolean, autoQueue: boolean, autoAssign: AssignStrategy, updatedAt: string | null, sourceSite: { id: string, code: string, name: string } | null, destinationSite: { id: string, code: string, name: string } | null }> };
+export type ReorderRoutingRulesMutation = { reorderRoutingRules: Array<{ id: string, name: string, priority: number, enabled: boolean, pattern: string, minSizeBytes: number | string | null, maxSizeBytes: number | string | null, codecs: Array<string>, minWidth: number | null, minHeight: number | null, autoValidate: boolean, autoQueue: boolean, autoAssign: AssignStrategy, updatedAt: string | null, sourceSite: { id: string, code: string, name: string } | null, destinationSite: { id: string, code: string, name: string } | null }> };
 
 export type ApiKeyFieldsFragment = { id: string, name: string, prefix: string, siteCode: string, createdAt: string, createdBy: string, lastUsedAt: string | null, revokedAt: string | null };
 
@@ -447,7 +459,7 @@ export type FileEventsSubscriptionVariables = Exact<{
 }>;
 
 
-export type FileEventsSubscription = { fileEvents: { cursor: string, action: string, fromState: FileState | null, toState: FileState | null, actor: string, at: string, file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } } };
+export type FileEventsSubscription = { fileEvents: { cursor: string, action: string, fromState: FileState | null, toState: FileState | null, actor: string, at: string, file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } } };
 
 export type SiteEventsSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
@@ -563,6 +575,22 @@ export const FileSummaryFragmentDoc = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
   site {
     id
     code
@@ -605,6 +633,9 @@ export const RoutingRuleFieldsFragmentDoc = new TypedDocumentString(`
   pattern
   minSizeBytes
   maxSizeBytes
+  codecs
+  minWidth
+  minHeight
   autoValidate
   autoQueue
   autoAssign
@@ -752,6 +783,22 @@ export const FilesDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
   site {
     id
     code
@@ -833,6 +880,22 @@ fragment FileSummary on File {
   mamAssetId
   mamError
   allowedActions
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
   site {
     id
     code
@@ -980,6 +1043,22 @@ export const ValidateFileDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
   site {
     id
     code
@@ -1020,6 +1099,22 @@ export const QueueFileDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
   site {
     id
     code
@@ -1061,6 +1156,22 @@ export const RerouteFileDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
   site {
     id
     code
@@ -1097,6 +1208,22 @@ export const StartTransferDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
   site {
     id
     code
@@ -1133,6 +1260,22 @@ export const CompleteTransferDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
   site {
     id
     code
@@ -1173,6 +1316,22 @@ export const AssignColoristDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
   site {
     id
     code
@@ -1209,6 +1368,22 @@ export const StartWorkDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
   site {
     id
     code
@@ -1245,6 +1420,22 @@ export const DeliverToMamDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
   site {
     id
     code
@@ -1281,6 +1472,22 @@ export const ArchiveFileDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
   site {
     id
     code
@@ -1317,6 +1524,22 @@ export const RejectFileDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
   site {
     id
     code
@@ -1464,6 +1687,22 @@ fragment FileSummary on File {
   mamAssetId
   mamError
   allowedActions
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
   site {
     id
     code
@@ -1535,6 +1774,22 @@ fragment FileSummary on File {
   mamAssetId
   mamError
   allowedActions
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
   site {
     id
     code
@@ -1578,6 +1833,22 @@ export const BulkFileActionDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
   site {
     id
     code
@@ -1613,6 +1884,9 @@ export const RoutingRulesDocument = new TypedDocumentString(`
   pattern
   minSizeBytes
   maxSizeBytes
+  codecs
+  minWidth
+  minHeight
   autoValidate
   autoQueue
   autoAssign
@@ -1629,9 +1903,19 @@ export const RoutingRulesDocument = new TypedDocumentString(`
   }
 }`) as unknown as TypedDocumentString<RoutingRulesQuery, RoutingRulesQueryVariables>;
 export const SimulateRoutingDocument = new TypedDocumentString(`
-    query SimulateRouting($site: String!, $path: String!, $sizeBytes: BigInt) {
-  simulateRouting(site: $site, path: $path, sizeBytes: $sizeBytes) {
+    query SimulateRouting($site: String!, $path: String!, $sizeBytes: BigInt, $codec: String, $profile: String, $width: Int, $height: Int) {
+  simulateRouting(
+    site: $site
+    path: $path
+    sizeBytes: $sizeBytes
+    codec: $codec
+    profile: $profile
+    width: $width
+    height: $height
+  ) {
     matched
+    waitingForMedia
+    reasons
     ruleName
     destinationSite
     autoValidate
@@ -1660,6 +1944,9 @@ export const CreateRoutingRuleDocument = new TypedDocumentString(`
   pattern
   minSizeBytes
   maxSizeBytes
+  codecs
+  minWidth
+  minHeight
   autoValidate
   autoQueue
   autoAssign
@@ -1689,6 +1976,9 @@ export const UpdateRoutingRuleDocument = new TypedDocumentString(`
   pattern
   minSizeBytes
   maxSizeBytes
+  codecs
+  minWidth
+  minHeight
   autoValidate
   autoQueue
   autoAssign
@@ -1723,6 +2013,9 @@ export const ReorderRoutingRulesDocument = new TypedDocumentString(`
   pattern
   minSizeBytes
   maxSizeBytes
+  codecs
+  minWidth
+  minHeight
   autoValidate
   autoQueue
   autoAssign
@@ -1869,6 +2162,22 @@ export const FileEventsDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
   site {
     id
     code

@@ -80,6 +80,22 @@ export const FileSummaryFragment = graphql(`
     mamAssetId
     mamError
     allowedActions
+    media {
+      container
+      codec
+      profile
+      width
+      height
+      frameRate
+      frameRateExact
+      durationSeconds
+      frameCount
+      startTimecode
+      bitDepth
+      audioChannels
+      partial
+      probeError
+    }
     site {
       id
       code

@@ -10,6 +10,9 @@ export const RoutingRuleFieldsFragment = graphql(`
     pattern
     minSizeBytes
     maxSizeBytes
+    codecs
+    minWidth
+    minHeight
     autoValidate
     autoQueue
     autoAssign
@@ -36,9 +39,27 @@ export const RoutingRulesQuery = graphql(`
 `);
 
 export const SimulateRoutingQuery = graphql(`
-  query SimulateRouting($site: String!, $path: String!, $sizeBytes: BigInt) {
-    simulateRouting(site: $site, path: $path, sizeBytes: $sizeBytes) {
+  query SimulateRouting(
+    $site: String!
+    $path: String!
+    $sizeBytes: BigInt
+    $codec: String
+    $profile: String
+    $width: Int
+    $height: Int
+  ) {
+    simulateRouting(
+      site: $site
+      path: $path
+      sizeBytes: $sizeBytes
+      codec: $codec
+      profile: $profile
+      width: $width
+      height: $height
+    ) {
       matched
+      waitingForMedia
+      reasons
       ruleName
       destinationSite
       autoValidate

@@ -28,6 +28,10 @@ export function useRoutingSimulation(params: SimulationParams | null) {
         site: params?.site ?? "",
         path: params?.path ?? "",
         sizeBytes: params?.sizeBytes ?? null,
+        codec: params?.codec ?? null,
+        profile: params?.profile ?? null,
+        width: params?.width ?? null,
+        height: params?.height ?? null,
       }),
     enabled: params !== null,
   });

@@ -4,6 +4,11 @@ export interface SimulationParams {
   site: string;
   path: string;
   sizeBytes: number | null;
+  /** As if the file's media info had arrived with these values (all null: before it arrives). */
+  codec?: string | null;
+  profile?: string | null;
+  width?: number | null;
+  height?: number | null;
 }
 
 export interface AuditFilter {

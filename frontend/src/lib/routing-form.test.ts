@@ -3,11 +3,13 @@ import type { RoutingRuleFieldsFragment } from "@/gql/graphql";
 import {
   ANY_SITE,
   NO_SITE,
+  describeMediaConditions,
   describeSizeRange,
   emptyRuleForm,
   formatSizeInput,
   moveRule,
   nextPriority,
+  parseSimulatedMedia,
   parseSize,
   ruleToForm,
   ruleToInput,
@@ -20,6 +22,9 @@ const rule = (over: Partial<RoutingRuleFieldsFragment> = {}): RoutingRuleFieldsF
   priority: 20,
   enabled: true,
   pattern: "*.mov",
+  codecs: [],
+  minWidth: null,
+  minHeight: null,
   minSizeBytes: 2_000_000_000,
   maxSizeBytes: null,
   autoValidate: true,
@@ -77,6 +82,9 @@ describe("validateRuleForm", () => {
       destinationSite: "nashville",
       minSizeBytes: 2_000_000_000,
       maxSizeBytes: 10_000_000_000,
+      codecs: [],
+      minWidth: null,
+      minHeight: null,
       autoValidate: true,
       autoQueue: true,
       autoAssign: "LEAST_LOADED",
@@ -116,9 +124,46 @@ describe("validateRuleForm", () => {
   });
 });
 
+describe("media conditions", () => {
+  it("parse codecs and pixel minimums, and say what the rule needs", () => {
+    const form = { ...ruleToForm(rule()), codecs: " ProRes  4444, h264,prores 4444 ", minWidth: "3840", minHeight: "" };
+    expect(validateRuleForm(form).input).toMatchObject({
+      codecs: ["prores 4444", "h264"],
+      minWidth: 3840,
+      minHeight: null,
+    });
+    expect(validateRuleForm({ ...form, minWidth: "wide" }).errors.minWidth).toMatch(/Pixels/);
+    expect(validateRuleForm({ ...form, minHeight: "0" }).errors.minHeight).toMatch(/Pixels/);
+    expect(validateRuleForm({ ...form, codecs: "x".repeat(65) }).errors.codecs).toMatch(/64/);
+    expect(ruleToForm(rule({ codecs: ["prores", "h264"], minWidth: 1920 }))).toMatchObject({
+      codecs: "prores, h264",
+      minWidth: "1920",
+      minHeight: "",
+    });
+    expect(describeMediaConditions({ codecs: ["prores 4444"], minWidth: 3840, minHeight: 2160 })).toBe(
+      "prores 4444 ≥ 3840×2160",
+    );
+    expect(describeMediaConditions({ codecs: [], minWidth: null, minHeight: null })).toBeNull();
+  });
+});
+
+describe("parseSimulatedMedia", () => {
+  it("splits codec from profile and reads WxH", () => {
+    expect(parseSimulatedMedia(" ProRes 4444 XQ ", "3840x2160")).toEqual({
+      codec: "prores",
+      profile: "4444 xq",
+      width: 3840,
+      height: 2160,
+    });
+    expect(parseSimulatedMedia("", "")).toEqual({ codec: null, profile: null, width: null, height: null });
+    expect(parseSimulatedMedia("h264", "wide")).toBeUndefined();
+  });
+});
+
 describe("ruleToInput", () => {
   it("keeps everything but the change (enable/disable goes through updateRoutingRule)", () => {
-    expect(ruleToInput(rule(), { enabled: false })).toEqual({
+    const media = { codecs: ["prores 4444"], minWidth: 3840, minHeight: 2160 };
+    expect(ruleToInput(rule(media), { enabled: false })).toEqual({
       name: "Tustin mov",
       priority: 20,
       enabled: false,
@@ -127,6 +172,7 @@ describe("ruleToInput", () => {
       destinationSite: "nashville",
       minSizeBytes: 2_000_000_000,
       maxSizeBytes: null,
+      ...media, // toggling a rule must not drop its media conditions
       autoValidate: true,
       autoQueue: true,
       autoAssign: "LEAST_LOADED",

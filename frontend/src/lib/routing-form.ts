@@ -14,6 +14,9 @@ export const RULE_FIELDS = [
   "destinationSite",
   "minSizeBytes",
   "maxSizeBytes",
+  "codecs",
+  "minWidth",
+  "minHeight",
   "autoQueue",
   "autoAssign",
 ] as const;
@@ -28,6 +31,10 @@ export interface RuleForm {
   destinationSite: string;
   minSize: string;
   maxSize: string;
+  /** Comma-separated: "prores" (any profile) or "prores 4444" (that profile). */
+  codecs: string;
+  minWidth: string;
+  minHeight: string;
   autoValidate: boolean;
   autoQueue: boolean;
   autoAssign: AssignStrategy;
@@ -43,6 +50,9 @@ export function emptyRuleForm(priority = 100): RuleForm {
     destinationSite: NO_SITE,
     minSize: "",
     maxSize: "",
+    codecs: "",
+    minWidth: "",
+    minHeight: "",
     autoValidate: false,
     autoQueue: false,
     autoAssign: "NONE",
@@ -59,6 +69,9 @@ export function ruleToForm(rule: RoutingRuleFieldsFragment): RuleForm {
     destinationSite: rule.destinationSite?.code ?? NO_SITE,
     minSize: formatSizeInput(rule.minSizeBytes),
     maxSize: formatSizeInput(rule.maxSizeBytes),
+    codecs: rule.codecs.join(", "),
+    minWidth: rule.minWidth === null ? "" : String(rule.minWidth),
+    minHeight: rule.minHeight === null ? "" : String(rule.minHeight),
     autoValidate: rule.autoValidate,
     autoQueue: rule.autoQueue,
     autoAssign: rule.autoAssign,
@@ -79,6 +92,9 @@ export function ruleToInput(
     destinationSite: rule.destinationSite?.code ?? null,
     minSizeBytes: rule.minSizeBytes ?? null,
     maxSizeBytes: rule.maxSizeBytes ?? null,
+    codecs: rule.codecs,
+    minWidth: rule.minWidth,
+    minHeight: rule.minHeight,
     autoValidate: rule.autoValidate,
     autoQueue: rule.autoQueue,
     autoAssign: rule.autoAssign,
@@ -159,6 +175,13 @@ export function validateRuleForm(form: RuleForm): RuleValidation {
     errors.minSizeBytes = "Larger than the maximum.";
   }
 
+  const codecs = parseCodecs(form.codecs);
+  if (codecs === undefined) errors.codecs = "At most 20 names of 1-64 characters, separated by commas.";
+  const minWidth = parsePixels(form.minWidth);
+  const minHeight = parsePixels(form.minHeight);
+  if (minWidth === undefined) errors.minWidth = "Pixels, 1-65536 (e.g. 3840 for UHD).";
+  if (minHeight === undefined) errors.minHeight = "Pixels, 1-65536 (e.g. 2160 for UHD).";
+
   if (Object.keys(errors).length > 0) return { errors, input: null };
   return {
     errors,
@@ -171,6 +194,9 @@ export function validateRuleForm(form: RuleForm): RuleValidation {
       destinationSite: destination,
       minSizeBytes: min ?? null,
       maxSizeBytes: max ?? null,
+      codecs: codecs ?? [],
+      minWidth: minWidth ?? null,
+      minHeight: minHeight ?? null,
       autoValidate: form.autoValidate,
       autoQueue: form.autoQueue,
       autoAssign: form.autoAssign,
@@ -204,4 +230,56 @@ export function describeSizeRange(
   if (lo) return `≥ ${lo}`;
   if (hi) return `≤ ${hi}`;
   return null;
+}
+
+/** "ProRes 4444, h264" → ["prores 4444", "h264"]; "" → []; too many or too long → undefined. */
+export function parseCodecs(text: string): string[] | undefined {
+  const names = text
+    .split(",")
+    .map((c) => c.trim().toLowerCase().replace(/\s+/g, " "))
+    .filter((c) => c !== "");
+  if (names.length > 20 || names.some((c) => c.length > 64)) return undefined;
+  return [...new Set(names)];
+}
+
+/** "" → null (no minimum); a whole number of pixels 1-65536; anything else → undefined. */
+export function parsePixels(text: string): number | null | undefined {
+  const trimmed = text.trim();
+  if (trimmed === "") return null;
+  const n = Number(trimmed);
+  return Number.isInteger(n) && n >= 1 && n <= 65536 ? n : undefined;
+}
+
+/** "ProRes 4444 ≥ 3840×2160", "≥ 1920 wide", or null for a rule without media conditions. */
+export function describeMediaConditions(
+  rule: Pick<RoutingRuleFieldsFragment, "codecs" | "minWidth" | "minHeight">,
+): string | null {
+  const parts: string[] = [];
+  if (rule.codecs.length) parts.push(rule.codecs.join(" or "));
+  if (rule.minWidth !== null && rule.minHeight !== null) parts.push(`≥ ${rule.minWidth}×${rule.minHeight}`);
+  else if (rule.minWidth !== null) parts.push(`≥ ${rule.minWidth} wide`);
+  else if (rule.minHeight !== null) parts.push(`≥ ${rule.minHeight} high`);
+  return parts.length ? parts.join(" ") : null;
+}
+
+export interface SimulatedMedia {
+  codec: string | null;
+  profile: string | null;
+  width: number | null;
+  height: number | null;
+}
+
+/** The simulator's optional media: "prores 4444" → codec + profile; "3840x2160" → width + height. */
+export function parseSimulatedMedia(codecText: string, sizeText: string): SimulatedMedia | undefined {
+  const [codec, ...profile] = codecText.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  const size = sizeText.trim();
+  let width: number | null = null;
+  let height: number | null = null;
+  if (size !== "") {
+    const m = /^(\d{1,5})\s*[x×]\s*(\d{1,5})$/i.exec(size);
+    if (!m) return undefined;
+    width = Number(m[1]);
+    height = Number(m[2]);
+  }
+  return { codec: codec ?? null, profile: profile.length ? profile.join(" ") : null, width, height };
 }

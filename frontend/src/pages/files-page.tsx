@@ -23,6 +23,8 @@ export function toFileFilter(state: FileFilterState): FileFilter {
   if (state.state !== "ALL") filter.states = [state.state];
   if (state.siteCode !== "ALL") filter.siteCode = state.siteCode;
   if (state.coloristId !== "ALL") filter.coloristId = state.coloristId;
+  if (state.codec !== "ALL") filter.codecs = [state.codec];
+  if (state.minWidth !== "ALL") filter.minWidth = Number(state.minWidth);
   return filter;
 }
 

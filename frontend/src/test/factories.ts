@@ -29,6 +29,7 @@ export function makeFile(overrides: Partial<FileSummaryFragment> = {}): FileSumm
     site: { id: "s1", code: "tustin", name: "Tustin" },
     destinationSite: null,
     colorist: null,
+    media: null,
     ...overrides,
   };
 }

@@ -70,4 +70,39 @@ describe("FileDetailsPanel", () => {
       expect(fetchMock.mock.calls.some(([, init]) => String(init?.body).includes("retryTransfer"))).toBe(true),
     );
   });
+
+  it("shows what the daemon probed: codec, resolution, exact rate, start timecode", async () => {
+    show(
+      makeFile({
+        id: "43",
+        media: {
+          container: "mov",
+          codec: "prores",
+          profile: "4444",
+          width: 1920,
+          height: 1080,
+          frameRate: 24000 / 1001,
+          frameRateExact: "24000/1001",
+          durationSeconds: 0.125,
+          frameCount: 3,
+          startTimecode: "01:00:10:00",
+          bitDepth: 12,
+          audioChannels: 2,
+          partial: false,
+          probeError: null,
+        },
+      }),
+    );
+    const media = await screen.findByTestId("file-media-details");
+    expect(media).toHaveTextContent("ProRes 4444");
+    expect(media).toHaveTextContent("1920×1080");
+    expect(media).toHaveTextContent("23.976 fps24000/1001");
+    expect(media).toHaveTextContent("01:00:10:00");
+    expect(media).toHaveTextContent("(3 frames)");
+  });
+
+  it("says when a clip is not probed yet", async () => {
+    show(makeFile({ id: "44" }));
+    expect(await screen.findByText(/Not probed \(yet\)/)).toBeInTheDocument();
+  });
 });

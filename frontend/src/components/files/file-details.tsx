@@ -12,6 +12,7 @@ import { DialogDescription, DialogTitle } from "@/components/ui/dialog";
 import { Separator } from "@/components/ui/separator";
 import { useFile } from "@/hooks/use-data";
 import { useNow } from "@/hooks/use-now";
+import { formatClipDuration, formatCodec, formatFps, formatResolution } from "@/lib/media";
 import { formatBytes, formatDateTime } from "@/lib/format";
 import { FileActions } from "./file-actions";
 
@@ -88,6 +89,9 @@ function FileDetailsBody({ file }: { file: FileDetail }) {
               </Meta>
             )}
           </dl>
+        </Section>
+        <Section title="Media">
+          <MediaDetails media={file.media} />
         </Section>
         <Section title="SHA-256">
           <HashValue value={file.sha256} />
@@ -203,5 +207,42 @@ function AuditTrail({ entries }: { entries: FileDetail["auditTrail"] }) {
         <ActivityItem key={e.id} entry={{ ...e, file: null }} now={now} />
       ))}
     </ol>
+  );
+}
+
+function MediaDetails({ media }: { media: FileDetail["media"] }) {
+  if (!media) {
+    return (
+      <p className="text-sm text-muted-foreground">Not probed (yet): the site daemon sends it after the report.</p>
+    );
+  }
+  const dash = (v: string | number | null | undefined) => (v === null || v === undefined || v === "" ? "—" : v);
+  return (
+    <div className="space-y-2" data-testid="file-media-details">
+      {media.probeError && <Alert>Probe: {media.probeError}</Alert>}
+      <dl className="grid grid-cols-[8rem_1fr] gap-x-4 gap-y-2 text-sm">
+        <Meta label="Codec">
+          {dash(formatCodec(media))}
+          {media.partial && <span className="text-muted-foreground"> (partial: container only)</span>}
+        </Meta>
+        <Meta label="Resolution">{dash(formatResolution(media))}</Meta>
+        <Meta label="Frame rate">
+          {dash(formatFps(media))}
+          {media.frameRateExact && (
+            <span className="ml-2 font-mono text-xs text-muted-foreground">{media.frameRateExact}</span>
+          )}
+        </Meta>
+        <Meta label="Start TC">
+          <span className="font-mono">{dash(media.startTimecode)}</span>
+        </Meta>
+        <Meta label="Duration">
+          {dash(formatClipDuration(media.durationSeconds))}
+          {media.frameCount !== null && <span className="text-muted-foreground"> ({media.frameCount} frames)</span>}
+        </Meta>
+        <Meta label="Bit depth">{media.bitDepth ? `${media.bitDepth}-bit` : "—"}</Meta>
+        <Meta label="Audio">{media.audioChannels ? `${media.audioChannels} ch` : "—"}</Meta>
+        <Meta label="Container">{dash(media.container)}</Meta>
+      </dl>
+    </div>
   );
 }

@@ -6,15 +6,25 @@ import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { FILE_STATES } from "@/lib/domain";
 import { humanize } from "@/lib/format";
+import { CODEC_CHOICES, WIDTH_CHOICES } from "@/lib/media";
 
 export interface FileFilterState {
   search: string;
   state: FileState | "ALL";
   siteCode: string;
   coloristId: string;
+  codec: string;
+  minWidth: string;
 }
 
-export const EMPTY_FILTERS: FileFilterState = { search: "", state: "ALL", siteCode: "ALL", coloristId: "ALL" };
+export const EMPTY_FILTERS: FileFilterState = {
+  search: "",
+  state: "ALL",
+  siteCode: "ALL",
+  coloristId: "ALL",
+  codec: "ALL",
+  minWidth: "ALL",
+};
 
 interface Props {
   value: FileFilterState;
@@ -25,7 +35,7 @@ interface Props {
 
 export function FileFilters({ value, onChange, sites, colorists }: Props) {
   const set = <K extends keyof FileFilterState>(key: K, v: FileFilterState[K]) => onChange({ ...value, [key]: v });
-  const dirty = value.search !== "" || value.state !== "ALL" || value.siteCode !== "ALL" || value.coloristId !== "ALL";
+  const dirty = (Object.keys(EMPTY_FILTERS) as (keyof FileFilterState)[]).some((k) => value[k] !== EMPTY_FILTERS[k]);
   return (
     <div role="search" aria-label="Filter files" className="flex flex-wrap items-end gap-3">
       <div className="w-60 space-y-1.5 xl:w-72">
@@ -68,6 +78,23 @@ export function FileFilters({ value, onChange, sites, colorists }: Props) {
           ]}
         />
       )}
+      <FilterSelect
+        id="filter-codec"
+        label="Codec"
+        value={value.codec}
+        onChange={(v) => set("codec", v)}
+        options={[{ value: "ALL", label: "Any codec" }, ...CODEC_CHOICES]}
+      />
+      <FilterSelect
+        id="filter-resolution"
+        label="Resolution"
+        value={value.minWidth}
+        onChange={(v) => set("minWidth", v)}
+        options={[
+          { value: "ALL", label: "Any resolution" },
+          ...WIDTH_CHOICES.map((w) => ({ value: String(w.value), label: w.label })),
+        ]}
+      />
       {dirty && (
         <Button variant="ghost" size="sm" onClick={() => onChange(EMPTY_FILTERS)} className="mb-0.5">
           <X aria-hidden /> Clear filters

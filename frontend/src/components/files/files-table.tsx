@@ -7,6 +7,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { useNow } from "@/hooks/use-now";
 import { formatAge, formatBytes } from "@/lib/format";
 import { isSelected, shownState, toggleFile, toggleShown, type FileSelection } from "@/lib/selection";
+import { formatClipDuration, mediaSummary, type Media } from "@/lib/media";
 import { cn } from "@/lib/utils";
 
 interface Props {
@@ -36,6 +37,7 @@ export function FilesTable({ files, selectedId, onOpen, selection, onSelectionCh
           )}
           <TableHead>File</TableHead>
           <TableHead>State</TableHead>
+          <TableHead>Media</TableHead>
           <TableHead>Route</TableHead>
           <TableHead>Colorist</TableHead>
           <TableHead className="text-right">Size</TableHead>
@@ -76,6 +78,9 @@ export function FilesTable({ files, selectedId, onOpen, selection, onSelectionCh
             <TableCell>
               <StateBadge state={file.state} />
             </TableCell>
+            <TableCell className="max-w-64 text-sm" data-testid="file-media">
+              <MediaCell media={file.media} />
+            </TableCell>
             <TableCell className="whitespace-nowrap text-sm">
               <span className="inline-flex items-center gap-1.5">
                 {file.site.code}
@@ -100,5 +105,30 @@ export function FilesTable({ files, selectedId, onOpen, selection, onSelectionCh
         ))}
       </TableBody>
     </Table>
+  );
+}
+
+/** Codec · resolution · fps, and duration / start TC under it; a probe error in its place; "—" before probing. */
+export function MediaCell({ media }: { media: Media | null }) {
+  const summary = mediaSummary(media);
+  if (!media || (!summary && !media.probeError)) return <span className="text-muted-foreground">—</span>;
+  const timing = [formatClipDuration(media.durationSeconds), media.startTimecode && `TC ${media.startTimecode}`]
+    .filter(Boolean)
+    .join(" · ");
+  return (
+    <div className="min-w-0">
+      {summary && (
+        <div className="truncate whitespace-nowrap" title={summary}>
+          {summary}
+          {media.partial && <span className="text-muted-foreground"> (partial)</span>}
+        </div>
+      )}
+      {timing && <div className="truncate font-mono text-[11px] text-muted-foreground">{timing}</div>}
+      {media.probeError && (
+        <div className="truncate text-xs text-destructive" title={media.probeError}>
+          Probe: {media.probeError}
+        </div>
+      )}
+    </div>
   );
 }

@@ -43,6 +43,9 @@ const FORM_TO_FIELD: Partial<Record<keyof RuleForm, RuleField>> = {
   destinationSite: "destinationSite",
   minSize: "minSizeBytes",
   maxSize: "maxSizeBytes",
+  codecs: "codecs",
+  minWidth: "minWidth",
+  minHeight: "minHeight",
   autoQueue: "autoQueue",
   autoAssign: "autoAssign",
 };
@@ -206,6 +209,55 @@ export function RoutingRuleDialog({
                   {...fieldAria("rule-max-size", errors.fields.maxSizeBytes, true)}
                 />
               </FormField>
+              <FormField
+                id="rule-codecs"
+                label="Codecs"
+                error={errors.fields.codecs}
+                hint="Empty: any. prores (any profile), prores 4444, h264… Judged when the clip's media info arrives."
+              >
+                <Input
+                  id="rule-codecs"
+                  value={form.codecs}
+                  autoComplete="off"
+                  placeholder="prores 4444, prores 4444 xq"
+                  onChange={(e) => set("codecs", e.target.value)}
+                  {...fieldAria("rule-codecs", errors.fields.codecs, true)}
+                />
+              </FormField>
+              <div className="grid grid-cols-2 gap-3">
+                <FormField
+                  id="rule-min-width"
+                  label="Min width"
+                  error={errors.fields.minWidth}
+                  hint="Pixels; empty: any."
+                >
+                  <Input
+                    id="rule-min-width"
+                    inputMode="numeric"
+                    value={form.minWidth}
+                    autoComplete="off"
+                    placeholder="3840"
+                    onChange={(e) => set("minWidth", e.target.value)}
+                    {...fieldAria("rule-min-width", errors.fields.minWidth, true)}
+                  />
+                </FormField>
+                <FormField
+                  id="rule-min-height"
+                  label="Min height"
+                  error={errors.fields.minHeight}
+                  hint="Pixels; empty: any."
+                >
+                  <Input
+                    id="rule-min-height"
+                    inputMode="numeric"
+                    value={form.minHeight}
+                    autoComplete="off"
+                    placeholder="2160"
+                    onChange={(e) => set("minHeight", e.target.value)}
+                    {...fieldAria("rule-min-height", errors.fields.minHeight, true)}
+                  />
+                </FormField>
+              </div>
             </div>
           </fieldset>
 

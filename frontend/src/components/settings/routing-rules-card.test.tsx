@@ -18,6 +18,9 @@ const rule = (id: string, name: string, over: Partial<RoutingRuleFieldsFragment>
   priority: Number(id) * 10,
   enabled: true,
   pattern: "*.mov",
+  codecs: [],
+  minWidth: null,
+  minHeight: null,
   minSizeBytes: null,
   maxSizeBytes: null,
   autoValidate: true,
@@ -78,6 +81,8 @@ describe("RoutingRulesCard", () => {
             data: {
               simulateRouting: {
                 matched: true,
+                waitingForMedia: false,
+                reasons: ["first: matches"],
                 ruleName: "first",
                 destinationSite: "nashville",
                 autoValidate: true,
@@ -103,5 +108,42 @@ describe("RoutingRulesCard", () => {
     expect(result).toHaveTextContent("matches rule first");
     expect(result).toHaveTextContent("Automatically, for transfer to Nashville (nashville)");
     expect(result).toHaveTextContent("right now Alice (alice), 1 active file");
+    expect(screen.getByTestId("simulation-reasons")).toHaveTextContent("first: matches");
+  });
+
+  it("says a clip waits for its media info, and sends codec and resolution when given", async () => {
+    const fetchMock = mockGraphQL(({ query }) =>
+      query.includes("simulateRouting")
+        ? {
+            data: {
+              simulateRouting: {
+                matched: false,
+                waitingForMedia: true,
+                reasons: ["uhd: waits for the file's media info"],
+                ruleName: null,
+                destinationSite: null,
+                autoValidate: false,
+                autoQueue: false,
+                autoAssign: "NONE",
+                wouldAssignTo: null,
+              },
+            },
+          }
+        : { data: { routingRules: [rule("1", "uhd", { codecs: ["prores 4444"], minWidth: 3840, minHeight: 2160 })] } },
+    );
+    renderWithClient(<RoutingRulesCard sites={sites} canEdit={false} />);
+    const row = await screen.findByTestId("routing-rule-row");
+    expect(row).toHaveTextContent("prores 4444 ≥ 3840×2160");
+    await userEvent.type(screen.getByLabelText("Path"), "A001/A001_C001.mov");
+    await userEvent.type(screen.getByLabelText("Codec (optional)"), "ProRes 4444");
+    await userEvent.type(screen.getByLabelText("Resolution (optional)"), "3840x2160");
+    await userEvent.click(screen.getByRole("button", { name: "Simulate" }));
+    const result = await screen.findByTestId("simulation-result");
+    expect(result).toHaveTextContent("holds A001/A001_C001.mov");
+    expect(result).toHaveTextContent("uhd: waits for the file's media info");
+    const sent = fetchMock.mock.calls
+      .map(([, init]) => JSON.parse(String(init?.body)) as { query: string; variables: Record<string, unknown> })
+      .find((b) => b.query.includes("simulateRouting"));
+    expect(sent?.variables).toMatchObject({ codec: "prores", profile: "4444", width: 3840, height: 2160 });
   });
 });

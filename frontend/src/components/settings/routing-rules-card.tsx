@@ -15,7 +15,7 @@ import { DeleteRoutingRuleMutation, ReorderRoutingRulesMutation, UpdateRoutingRu
 import { useRoutingRules } from "@/hooks/use-settings-data";
 import { errorMessage, gqlRequest } from "@/lib/graphql-client";
 import { queryKeys } from "@/lib/query-keys";
-import { describeSizeRange, moveRule, nextPriority, ruleToInput } from "@/lib/routing-form";
+import { describeMediaConditions, describeSizeRange, moveRule, nextPriority, ruleToInput } from "@/lib/routing-form";
 import { cn } from "@/lib/utils";
 import { RoutingRuleDialog } from "./routing-rule-dialog";
 import { RoutingSimulator } from "./routing-simulator";
@@ -188,6 +188,7 @@ function RuleRow({
   onDelete: () => void;
 }) {
   const size = describeSizeRange(rule.minSizeBytes, rule.maxSizeBytes);
+  const media = describeMediaConditions(rule);
   return (
     <TableRow
       data-testid="routing-rule-row"
@@ -210,6 +211,7 @@ function RuleRow({
         <div className="mt-1 whitespace-nowrap text-xs text-muted-foreground">
           from {rule.sourceSite?.name ?? "any site"}
           {size && ` · ${size}`}
+          {media && ` · ${media}`}
         </div>
       </TableCell>
       <TableCell className="text-sm">

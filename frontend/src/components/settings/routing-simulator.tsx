@@ -10,7 +10,7 @@ import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@
 import { useRoutingSimulation } from "@/hooks/use-settings-data";
 import { formatBytes } from "@/lib/format";
 import type { SimulationParams } from "@/lib/query-keys";
-import { parseSize } from "@/lib/routing-form";
+import { parseSimulatedMedia, parseSize } from "@/lib/routing-form";
 
 type Simulation = SimulateRoutingQuery["simulateRouting"];
 
@@ -19,22 +19,26 @@ export function RoutingSimulator({ sites }: { sites: SiteFieldsFragment[] }) {
   const [site, setSite] = useState("");
   const [path, setPath] = useState("");
   const [size, setSize] = useState("");
+  const [codec, setCodec] = useState("");
+  const [pixels, setPixels] = useState("");
   const [submitted, setSubmitted] = useState(false);
   const [params, setParams] = useState<SimulationParams | null>(null);
   const result = useRoutingSimulation(params);
 
   const siteCode = site || sites[0]?.code || "";
   const sizeBytes = parseSize(size);
+  const media = parseSimulatedMedia(codec, pixels);
   const errors = {
     path: submitted && path.trim() === "" ? "A path such as A001/A001_C003.mov." : undefined,
     size: sizeBytes === undefined ? "A size such as 500 MB or 2 GB, or empty." : undefined,
+    pixels: media === undefined ? "Width × height, such as 3840x2160, or empty." : undefined,
   };
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setSubmitted(true);
-    if (path.trim() === "" || sizeBytes === undefined || siteCode === "") return;
-    setParams({ site: siteCode, path: path.trim(), sizeBytes });
+    if (path.trim() === "" || sizeBytes === undefined || media === undefined || siteCode === "") return;
+    setParams({ site: siteCode, path: path.trim(), sizeBytes, ...media });
   };
 
   const siteName = (code: string | null) => {
@@ -53,7 +57,11 @@ export function RoutingSimulator({ sites }: { sites: SiteFieldsFragment[] }) {
           What would happen to a file reported at a site with this path? Nothing is changed.
         </p>
       </div>
-      <form className="grid grid-cols-[11rem_1fr_9rem_auto] items-start gap-3" onSubmit={submit} noValidate>
+      <form
+        className="grid grid-cols-[11rem_1fr_8rem] xl:grid-cols-[11rem_1fr_8rem_8rem_9rem_auto] items-start gap-3"
+        onSubmit={submit}
+        noValidate
+      >
         <FormField id="simulate-site" label="Site">
           <Select value={siteCode} onValueChange={setSite}>
             <SelectTrigger id="simulate-site">
@@ -89,6 +97,25 @@ export function RoutingSimulator({ sites }: { sites: SiteFieldsFragment[] }) {
             {...fieldAria("simulate-size", errors.size)}
           />
         </FormField>
+        <FormField id="simulate-codec" label="Codec (optional)">
+          <Input
+            id="simulate-codec"
+            value={codec}
+            autoComplete="off"
+            placeholder="prores 4444"
+            onChange={(e) => setCodec(e.target.value)}
+          />
+        </FormField>
+        <FormField id="simulate-pixels" label="Resolution (optional)" error={errors.pixels}>
+          <Input
+            id="simulate-pixels"
+            value={pixels}
+            autoComplete="off"
+            placeholder="3840x2160"
+            onChange={(e) => setPixels(e.target.value)}
+            {...fieldAria("simulate-pixels", errors.pixels)}
+          />
+        </FormField>
         <Button type="submit" variant="outline" className="mt-5" disabled={result.isFetching}>
           {result.isFetching ? <Loader2 className="animate-spin" aria-hidden /> : <FlaskConical aria-hidden />}
           Simulate
@@ -117,10 +144,27 @@ function SimulationResult({
       {params.sizeBytes !== null && <> ({formatBytes(params.sizeBytes)})</>}
     </>
   );
+  const reasons = sim.reasons.length > 0 && (
+    <ul className="list-inside list-disc text-xs text-muted-foreground" data-testid="simulation-reasons">
+      {sim.reasons.map((r) => (
+        <li key={r}>{r}</li>
+      ))}
+    </ul>
+  );
   if (!sim.matched) {
     return (
-      <div data-testid="simulation-result" data-matched="false">
-        <Alert variant="info">No rule matches {subject}: the file would wait in Detected for an engineer.</Alert>
+      <div data-testid="simulation-result" data-matched="false" className="space-y-2">
+        <Alert variant="info">
+          {sim.waitingForMedia ? (
+            <>
+              A rule with media conditions holds {subject} until the site daemon sends its media info (codec,
+              resolution); give a codec and resolution to see where it would go then.
+            </>
+          ) : (
+            <>No rule matches {subject}: the file would wait in Detected for an engineer.</>
+          )}
+        </Alert>
+        {reasons}
       </div>
     );
   }
@@ -131,6 +175,7 @@ function SimulationResult({
       <p className="text-sm">
         {subject} matches rule <strong data-testid="simulation-rule">{sim.ruleName}</strong>.
       </p>
+      {reasons}
       <dl className="grid grid-cols-[8rem_1fr] gap-x-4 gap-y-1.5 text-sm">
         <dt className="text-muted-foreground">Destination</dt>
         <dd>{destination ?? "None: an engineer chooses when queueing"}</dd>
