@@ -10,6 +10,7 @@ a quick look. Best of two runs each.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import hashlib
 import os
@@ -26,7 +27,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.bench.test_transfer_bench import ADMIN_PASSWORD, KEY, ROOT, bench, free_port, gql, new_upload
+from tests.bench.test_transfer_bench import ADMIN_PASSWORD, KEY, ROOT, TUS, bench, free_port, gql
 from tests.transfers.seaweed import ACCESS_KEY, REGION, SECRET_KEY, Seaweed, seaweed
 
 __all__ = ["seaweed"]
@@ -102,6 +103,14 @@ def big_file() -> Iterator[tuple[Path, list[str]]]:
         shas.append(hashlib.file_digest(path.open("rb"), "sha256").hexdigest())
     yield path, shas
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def new_upload(url: str, file_id: str) -> str:
+    meta = "fileId " + base64.b64encode(file_id.encode()).decode()
+    headers = {**TUS, "X-API-Key": KEY, "Upload-Length": str(SIZE), "Upload-Metadata": meta}
+    r = httpx.post(f"{url}/uploads/", headers=headers)
+    assert r.status_code == 201, r.text
+    return url + r.headers["Location"]
 
 
 def report_and_queue(url: str, name: str, sha: str) -> str:
