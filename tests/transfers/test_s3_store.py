@@ -187,6 +187,22 @@ async def test_the_same_content_twice_is_stored_once(
     assert [r.content_available for r in rows] == [True, True]
 
 
+async def test_an_empty_file_is_stored_without_a_multipart_upload(
+    two_hosts: tuple[Server, Server], db: SessionFactory, keys: dict[str, str], tmp_path: Path, seaweed: Seaweed,
+    prefix: str,
+) -> None:  # fmt: skip
+    a, _ = two_hosts
+    content = await reported(a, keys["tustin"], tmp_path, 0, data=b"")
+    async with httpx.AsyncClient(base_url=a.url, headers={"X-API-Key": keys["tustin"]}) as http:
+        created = await create_upload(http, content.file_id, 0)
+    assert created.status_code == 201, created.text
+    assert stored_bytes(seaweed, prefix, content.sha256) == b""
+    assert open_multipart_uploads(seaweed, prefix) == []
+    async with db() as session:
+        row = await session.get(File, int(content.file_id))
+        assert row is not None and row.content_available
+
+
 async def test_bytes_that_do_not_match_are_refused_and_leave_nothing_in_the_store(
     two_hosts: tuple[Server, Server], keys: dict[str, str], tmp_path: Path, seaweed: Seaweed, prefix: str
 ) -> None:
