@@ -19,6 +19,7 @@ import logging
 from starlette.requests import Request
 from starlette.responses import Response
 
+from app.domain.errors import Conflict
 from app.domain.permissions import Actor
 from app.observability.metrics import BYTES_MOVED
 from app.services import multipart, uploads
@@ -103,8 +104,10 @@ class _Receiver:
         self.checksum = checksum
         self.part_size = app.storage.part_size(view.length)
         self.sha = ResumableSha256(state.sha256_state) if state.sha256_state is not None else ResumableSha256()
-        if state.sha256_state is None and state.offset:
-            raise RuntimeError(f"upload {view.id} has an offset but no hash state")
+        if state.sha256_state is None and state.offset:  # begun under the local store, before a switch to S3
+            raise Conflict(
+                f"upload {view.id} was begun with another blob store: create a new upload", reason="STORE_CHANGED"
+            )
         self.buffer = bytearray(state.tail)
         self.hashed = len(state.tail)  # leading buffer bytes already in ``sha`` (the tail from the row)
         self.base = state.offset - len(state.tail)  # upload offset of the buffer's first byte
@@ -200,7 +203,7 @@ class _Receiver:
         view = self.view
         while len(self.buffer) > self.part_size:
             await self._ship(self.part_size)
-        if self.buffer or not (self.unrecorded or self.base > 0):
+        if self.buffer:  # never empty here: the last part is never shipped before the end of the body
             await self._ship(len(self.buffer))
         received_sha256 = self.sha.hexdigest()
         if received_sha256 != view.sha256:
