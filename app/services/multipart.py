@@ -19,7 +19,7 @@ from sqlalchemy.sql.expression import cast
 
 from app.db.engine import SessionFactory
 from app.db.models import Upload
-from app.domain.errors import Conflict
+from app.domain.errors import Conflict, NotFound
 from app.repositories import uploads as uploads_repo
 from app.services.lifecycle import now
 from app.services.periodic import every
@@ -77,7 +77,7 @@ async def claim_part(db: SessionFactory, upload_id: str) -> int:
             .returning(Upload.next_part - 1)
         )
         if number is None:
-            raise Conflict(f"upload {upload_id} is gone")
+            raise NotFound(f"upload {upload_id} not found (it ended meanwhile)", id=upload_id)
         if number > 10000:
             raise Conflict(f"upload {upload_id} used up S3's 10,000 part numbers; start it again")
         return int(number)

@@ -32,7 +32,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from app.config import Settings
-from app.domain.errors import Unavailable
+from app.domain.errors import NotFound, Unavailable
 from app.transfers.stores import PartialRef
 
 log = logging.getLogger("colorroute.s3")
@@ -201,13 +201,22 @@ class S3Storage:
         return str(answer["UploadId"])
 
     async def upload_part(self, sha256: str, store_upload_id: str, number: int, body: bytes | bytearray) -> str:
-        """Store one part; its ETag once the store acknowledged it."""
-        answer = await self._bounded(
-            self._client.upload_part(
-                Bucket=self.bucket, Key=self.key(sha256), UploadId=store_upload_id, PartNumber=number, Body=body
-            ),
-            len(body),
-        )
+        """Store one part; its ETag once the store acknowledged it. ``NotFound`` when the multipart upload ended
+        meanwhile (another request completed, refused or terminated it)."""
+        try:
+            answer = await self._bounded(
+                self._client.upload_part(
+                    Bucket=self.bucket, Key=self.key(sha256), UploadId=store_upload_id, PartNumber=number, Body=body
+                ),
+                len(body),
+            )
+        except ClientError as exc:
+            if _code(exc) == "NoSuchUpload" or _status(exc) == 404:
+                raise NotFound(
+                    "the upload ended meanwhile (completed, refused or terminated by another request)",
+                    reason="UPLOAD_ENDED",
+                ) from None
+            raise
         return str(answer["ETag"])
 
     async def size(self, sha256: str) -> int | None:

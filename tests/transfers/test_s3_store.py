@@ -5,6 +5,7 @@ deleted behind our back) end in clear answers, and nothing is lost."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import time
@@ -164,6 +165,40 @@ async def test_an_upload_begun_on_one_host_finishes_on_the_other_and_both_serve_
 
     for host in (a, b):  # no content on either host's disk
         assert all(p.stat().st_size < 64 * 1024 for p in host_files(host.settings)), host_files(host.settings)
+
+
+async def test_two_hosts_writing_one_upload_at_once_never_mix_their_parts(
+    two_hosts: tuple[Server, Server], db: SessionFactory, keys: dict[str, str], tmp_path: Path, seaweed: Seaweed,
+    prefix: str,
+) -> None:  # fmt: skip
+    """Two writers send different bytes for one upload at once, one through each host. Part numbers are claimed,
+    never reused, so the loser's parts cannot replace the winner's; the offset's compare-and-set picks one
+    writer per step. Whoever wins, the end is clean: the file's bytes stored and verified, or the other bytes
+    refused by their hash and nothing stored; never a 500 or a stuck upload."""
+    a, b = two_hosts
+    data = os.urandom(16 * MIB + 1)
+    other = os.urandom(len(data))
+    content = await reported(a, keys["tustin"], tmp_path, len(data), data=data)
+    tustin = {"X-API-Key": keys["tustin"]}
+    async with (
+        httpx.AsyncClient(base_url=a.url, headers=tustin, timeout=120) as on_a,
+        httpx.AsyncClient(base_url=b.url, headers=tustin, timeout=120) as on_b,
+    ):
+        url = (await create_upload(on_a, content.file_id, len(data))).headers["location"]
+        right, wrong = await asyncio.gather(patch(on_a, url, 0, data), patch(on_b, url, 0, other))
+    # The loser learns it lost: 409 (the offset moved on) or 404 (the upload ended meanwhile).
+    assert right.status_code in (204, 404, 409) and wrong.status_code in (404, 409, 460), (right.text, wrong.text)
+    async with db() as session:
+        row = await session.get(File, int(content.file_id))
+        assert row is not None
+    if right.status_code == 204:
+        assert row.content_available
+        assert stored_bytes(seaweed, prefix, content.sha256) == data
+    else:
+        assert wrong.status_code == 460 and not row.content_available
+        with pytest.raises(Exception, match=r"NoSuchKey|Not Found|404"):
+            stored_bytes(seaweed, prefix, content.sha256)
+    assert open_multipart_uploads(seaweed, prefix) == []
 
 
 async def test_the_same_content_twice_is_stored_once(
