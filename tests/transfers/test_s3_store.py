@@ -171,10 +171,10 @@ async def test_two_hosts_writing_one_upload_at_once_never_mix_their_parts(
     two_hosts: tuple[Server, Server], db: SessionFactory, keys: dict[str, str], tmp_path: Path, seaweed: Seaweed,
     prefix: str,
 ) -> None:  # fmt: skip
-    """Two writers send different bytes for one upload at once, one through each host. Part numbers are claimed,
-    never reused, so the loser's parts cannot replace the winner's; the offset's compare-and-set picks one
-    writer per step. Whoever wins, the end is clean: the file's bytes stored and verified, or the other bytes
-    refused by their hash and nothing stored; never a 500 or a stuck upload."""
+    """Two writers send different bytes for one upload at once, one through each host; the offset's
+    compare-and-set picks one writer per step. Whoever wins, the end is clean: the file's bytes stored and
+    verified, or the other bytes refused by their hash and nothing stored; the loser gets a 409 or 404, never a
+    500 (it was a 500 when the winner's completion ended the multipart upload under the loser's next part)."""
     a, b = two_hosts
     data = os.urandom(16 * MIB + 1)
     other = os.urandom(len(data))
