@@ -100,6 +100,17 @@ class Settings(BaseSettings):
     upload_idle_seconds: float = Field(default=60.0, gt=0)
     #: The most files one ``bulkFileAction`` may name or match; above it the call is refused, nothing applied.
     bulk_max_files: int = Field(default=10_000, ge=1, le=100_000)
+    #: Where verified content and uploads in flight live: ``local`` (``data_dir/blobs``) or
+    #: ``s3://bucket/prefix`` (endpoint and credentials from AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID,
+    #: AWS_SECRET_ACCESS_KEY, AWS_REGION), which lets several orchestrator hosts share uploads and downloads.
+    blob_store: str = "local"
+    #: Each S3 request (connect, then each read) gives up after this long; the client gets a retryable 503.
+    s3_timeout_seconds: float = Field(default=20.0, gt=0)
+    #: How long a presigned download URL from ``/blobs/{fileId}`` stays valid.
+    s3_presign_seconds: int = Field(default=300, ge=10, le=7 * 24 * 3600)
+    #: Size of the S3 parts a tus upload is cut into (at least S3's 5 MiB minimum; grown for huge files so
+    #: they stay under S3's 10,000 parts).
+    s3_part_bytes: int = Field(default=16 * 1024 * 1024, ge=5 * 1024 * 1024, le=5 * 1024 * 1024 * 1024)
 
     @field_validator("allowed_extensions", "allowed_origins", "trusted_proxies", "webhook_allow_private", mode="before")
     @classmethod
@@ -127,6 +138,16 @@ class Settings(BaseSettings):
     @classmethod
     def _lowercase(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(v.lower().strip("[]") for v in value)
+
+    @field_validator("blob_store")
+    @classmethod
+    def _store_url(cls, value: str) -> str:
+        value = value.strip()
+        if value == "local":
+            return value
+        if value.startswith("s3://") and value[5:].split("/", 1)[0]:
+            return value
+        raise ValueError("COLORROUTE_BLOB_STORE must be 'local' or 's3://bucket[/prefix]'")
 
     @model_validator(mode="after")
     def _production_guards(self) -> Settings:

@@ -27,6 +27,7 @@ from app.events.revocations import Revocations
 from app.guards import BodyLimit, OriginGuard
 from app.integrations.mam import mam_adapter
 from app.observability.metrics import RequestMetrics, metrics_endpoint
+from app.services.multipart import orphan_sweep_loop
 from app.services.periodic import every
 from app.services.reads import compact_state_counts
 from app.services.records import REVOCATION_TOPIC
@@ -37,6 +38,7 @@ from app.services.transfers import lease_loop
 from app.services.uploads import retention_loop
 from app.services.webhooks import dispatcher_loop
 from app.transfers import transfer_routes
+from app.transfers.stores import LocalStorage, storage_from_settings
 from graphql_schema.schema import build_schema
 from graphql_schema.view import ColorRouteGraphQL
 
@@ -98,6 +100,7 @@ def create_app(settings: Settings, database_url: str | None = None) -> Starlette
         revocations=revocations,
     )
 
+    storage = storage_from_settings(settings)  # local disk or S3: every byte path gets this one explicitly
     offline_after = timedelta(seconds=settings.site_offline_after_seconds)
     offline_every = min(15.0, settings.site_offline_after_seconds / 3)
 
@@ -108,6 +111,7 @@ def create_app(settings: Settings, database_url: str | None = None) -> Starlette
                 "DAEMON_API_KEY is set: one key for every site. Prefer per-site keys "
                 "(`colorroute create-api-key --site SITE`)."
             )
+        await storage.start()  # refuses to start on wrong credentials or a bucket it cannot create
         await hub.start()
         tasks = [
             asyncio.create_task(
@@ -115,7 +119,7 @@ def create_app(settings: Settings, database_url: str | None = None) -> Starlette
                 name="offline-sweeper",
             ),
             asyncio.create_task(dispatcher_loop(db, settings), name="webhook-dispatcher"),
-            asyncio.create_task(retention_loop(settings, db), name="blob-retention"),
+            asyncio.create_task(retention_loop(settings, db, storage), name="blob-retention"),
             asyncio.create_task(lease_loop(db, settings), name="transfer-lease"),
             asyncio.create_task(
                 every(5.0, lambda: compact_state_counts(db), "state count compaction"), name="state-count-compaction"
@@ -125,6 +129,8 @@ def create_app(settings: Settings, database_url: str | None = None) -> Starlette
                 name="login-attempt-cleanup",
             ),
         ]
+        if not isinstance(storage, LocalStorage):
+            tasks.append(asyncio.create_task(orphan_sweep_loop(db, storage), name="multipart-orphan-sweep"))
         try:
             yield
         finally:
@@ -135,6 +141,7 @@ def create_app(settings: Settings, database_url: str | None = None) -> Starlette
                     await task
             await hub.stop()  # ends every subscription cleanly before the engine goes
             limiter.passwords.close()
+            await storage.close()
             await engine.dispose()
 
     async def healthz(request: Request) -> Response:
@@ -156,7 +163,7 @@ def create_app(settings: Settings, database_url: str | None = None) -> Starlette
         Route("/metrics", metrics_endpoint(settings, db, hub)),
         Route("/graphql", graphql),  # every method: the view answers non-POST with a coded JSON 405
         WebSocketRoute("/graphql", graphql),
-        *transfer_routes(settings, db),  # /uploads/ (tus) and /blobs/{file_id}, before the UI catch-all
+        *transfer_routes(settings, db, storage),  # /uploads/ (tus) and /blobs/{file_id}, before the UI catch-all
         *_frontend_routes(settings.frontend_dist),
     ]
     app = Starlette(
@@ -172,6 +179,7 @@ def create_app(settings: Settings, database_url: str | None = None) -> Starlette
     app.state.db = db
     app.state.hub = hub
     app.state.engine = engine
+    app.state.storage = storage
     return app
 
 

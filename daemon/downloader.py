@@ -32,7 +32,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 from daemon import __version__
 
@@ -42,6 +42,9 @@ BUFFER = 4 * 1024 * 1024
 BUFFERS = 4
 _READ = 4 * 1024 * 1024
 _TIMEOUT = 60.0
+#: Redirects followed (the orchestrator sends at most one, to its object store).
+_MAX_REDIRECTS = 3
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
 class DownloadLinkError(Exception):
@@ -150,29 +153,44 @@ class _Get:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)  # wakes a blocked read
 
-    def _connect(self) -> http.client.HTTPConnection:
-        host, port = self._url.hostname or "localhost", self._url.port
-        if self._url.scheme == "https":
+    def _connect(self, url: SplitResult) -> http.client.HTTPConnection:
+        host, port = url.hostname or "localhost", url.port
+        if url.scheme == "https":
             return http.client.HTTPSConnection(host, port, timeout=_TIMEOUT, context=ssl.create_default_context())
         return http.client.HTTPConnection(host, port, timeout=_TIMEOUT)
 
     def run(self) -> int:
-        """Bytes received; raises :class:`DownloadLinkError`, :class:`DownloadError` or :class:`_Stopped`."""
+        """Bytes received; raises :class:`DownloadLinkError`, :class:`DownloadError` or :class:`_Stopped`.
+
+        A redirect (an orchestrator with an S3 store answers with a presigned URL) is followed with the Range
+        only: the API key never goes to the store, and the store's ETag is not our SHA-256, so no If-Range (the
+        object's key is its content address: it cannot change under us)."""
+        url, headers = self._url, self._headers
         try:
-            self._conn = conn = self._connect()
-            if self._stopped.is_set():
-                raise _Stopped
-            conn.request("GET", self._url.path, headers=self._headers)
-            response = conn.getresponse()
-            try:
-                self._check(response)
-                return self._receive(response)
-            finally:
-                response.close()
+            for _hop in range(_MAX_REDIRECTS + 1):
+                self._conn = conn = self._connect(url)
+                if self._stopped.is_set():
+                    raise _Stopped
+                conn.request("GET", url.path + (f"?{url.query}" if url.query else ""), headers=headers)
+                response = conn.getresponse()
+                try:
+                    if response.status in _REDIRECTS:
+                        location = response.getheader("Location")
+                        if not location:
+                            raise DownloadError(f"HTTP {response.status} without a Location", response.status)
+                        url = urlsplit(urljoin(url.geturl(), location))
+                        headers = {k: v for k, v in headers.items() if k.lower() in ("range", "user-agent")}
+                        continue
+                    self._check(response)
+                    return self._receive(response)
+                finally:
+                    response.close()
+                    conn.close()
+            raise DownloadError(f"more than {_MAX_REDIRECTS} redirects from {self._url.geturl()}")
         except (OSError, http.client.HTTPException) as exc:
             if self._stopped.is_set():
                 raise _Stopped from exc
-            raise DownloadLinkError(f"GET {self._url.geturl()}: {exc!r}") from exc
+            raise DownloadLinkError(f"GET {url.geturl()}: {exc!r}") from exc
         finally:
             if self._conn is not None:
                 self._conn.close()

@@ -14,10 +14,12 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -265,3 +267,9 @@ class Upload(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_now())
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # With an S3 blob store (migration 0008): the multipart upload and what of it the store acknowledged.
+    store_upload_id: Mapped[str | None] = mapped_column(Text)
+    parts: Mapped[list[Any]] = mapped_column(JSONB, default=list, server_default=text("'[]'::jsonb"))
+    tail: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sha256_state: Mapped[bytes | None] = mapped_column(LargeBinary)
+    next_part: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

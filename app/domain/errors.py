@@ -40,3 +40,9 @@ class BadInput(DomainError):
 
 class RateLimited(DomainError):
     code = "RATE_LIMITED"
+
+
+class Unavailable(DomainError):
+    """A dependency (the object store) did not answer in time: retry later, nothing was lost."""
+
+    code = "SERVICE_UNAVAILABLE"

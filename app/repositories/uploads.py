@@ -67,3 +67,8 @@ async def stale(session: AsyncSession, before: datetime, limit: int) -> Sequence
 
 async def count_for_file(session: AsyncSession, file_id: int) -> int:
     return int(await session.scalar(select(func.count()).select_from(Upload).where(Upload.file_id == file_id)) or 0)
+
+
+async def file_hashes(session: AsyncSession, file_ids: Sequence[int]) -> dict[int, str]:
+    rows = await session.execute(select(File.id, File.sha256).where(File.id.in_(file_ids)))
+    return {fid: sha for fid, sha in rows}

@@ -5,10 +5,10 @@ event). The HTTP layer (``app/transfers``) moves the bytes; everything that touc
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -30,7 +30,8 @@ from app.repositories import uploads as uploads_repo
 from app.services import records
 from app.services.lifecycle import now, parse_id
 from app.services.periodic import every
-from app.transfers.blobstore import BlobStore, is_upload_id
+from app.transfers.blobstore import is_upload_id
+from app.transfers.stores import BlobStorage, PartialRef
 
 log = logging.getLogger("colorroute.uploads")
 
@@ -158,8 +159,20 @@ async def record_offset(db: SessionFactory, upload_id: str, expected: int, offse
             raise Conflict(f"upload {upload_id} moved on concurrently (expected offset {expected})")
 
 
+def partial_ref(upload: Upload, sha256: str, extra_parts: Sequence[tuple[int, str]] = ()) -> PartialRef:
+    """What a store needs to finish or drop ``upload`` (plus the last parts, acknowledged but not recorded)."""
+    parts = tuple((int(n), str(etag)) for n, etag, _size in upload.parts or [])
+    return PartialRef(upload.id, sha256, upload.store_upload_id, parts + tuple(extra_parts))
+
+
 async def complete_upload(
-    db: SessionFactory, actor: Actor, blobs: BlobStore, upload_id: str, expected: int, received_sha256: str
+    db: SessionFactory,
+    actor: Actor,
+    blobs: BlobStorage,
+    upload_id: str,
+    expected: int,
+    received_sha256: str,
+    extra_parts: Sequence[tuple[int, str]] = (),
 ) -> File:
     """The last byte arrived and the (fsynced) partial file hashes to the file's reported SHA-256: move it into
     the store, mark the content available, audit and publish, in one transaction. The blob lands under its
@@ -175,11 +188,12 @@ async def complete_upload(
         if received_sha256 != file.sha256:
             raise ChecksumMismatch("content hash differs from the reported hash", expected=file.sha256)
         await uploads_repo.lock_blob(session, file.sha256)
-        await asyncio.to_thread(blobs.commit, upload.id, file.sha256)
+        await blobs.commit(partial_ref(upload, file.sha256, extra_parts))
         t = now()
         upload.offset = upload.length
         upload.completed_at = t
         upload.updated_at = t
+        upload.tail = upload.sha256_state = None
         # content_available is not a lifecycle step: no version bump (clients apply equal versions), so an
         # operator's expectedVersion taken before the upload finished still holds.
         file.content_available = True
@@ -199,15 +213,15 @@ async def complete_upload(
 
 
 async def reject_upload(
-    db: SessionFactory, actor: Actor, blobs: BlobStore, upload_id: str, received_sha256: str
+    db: SessionFactory, actor: Actor, blobs: BlobStorage, upload_id: str, received_sha256: str
 ) -> str:
     """The bytes do not hash to the reported SHA-256: drop them and the upload, audit why, leave the file as
     it was. Returns the expected hash."""
-    await asyncio.to_thread(blobs.discard_partial, upload_id)
     async with db() as session, session.begin():
         upload = await uploads_repo.lock(session, upload_id)
         file = await session.get(File, upload.file_id)
         assert file is not None
+        await blobs.discard(partial_ref(upload, file.sha256))
         await session.delete(upload)
         await records.audit(
             session,
@@ -225,7 +239,7 @@ async def reject_upload(
         return file.sha256
 
 
-async def terminate_upload(db: SessionFactory, actor: Actor, blobs: BlobStore, upload_id: str) -> None:
+async def terminate_upload(db: SessionFactory, actor: Actor, blobs: BlobStorage, upload_id: str) -> None:
     """tus termination: forget the upload and its partial bytes. A finished upload's blob stays (it is the
     file's content now, not the upload's)."""
     uid = _upload_id(upload_id)
@@ -235,10 +249,10 @@ async def terminate_upload(db: SessionFactory, actor: Actor, blobs: BlobStore, u
         assert file is not None
         if not may_upload(actor, await _source_code(session, file)):
             raise Forbidden(f"{actor.name} may not terminate uploads for file {file.id}")
-        completed = upload.completed_at is not None
+        partial = None if upload.completed_at is not None else partial_ref(upload, file.sha256)
         await session.delete(upload)
-    if not completed:
-        await asyncio.to_thread(blobs.discard_partial, uid)
+    if partial is not None:
+        await blobs.discard(partial)
 
 
 async def blob_for_download(db: SessionFactory, actor: Actor, file_id: str) -> BlobRef:
@@ -256,6 +270,24 @@ async def blob_for_download(db: SessionFactory, actor: Actor, file_id: str) -> B
         return BlobRef(file_id=file.id, sha256=file.sha256, size_bytes=file.size_bytes, filename=file.filename)
 
 
+async def content_missing(db: SessionFactory, file_id: int, sha256: str, where: str) -> None:
+    """The store no longer holds a file's content (deleted behind our back): say so on the file, once, with
+    an audit entry, so nobody waits for a download that cannot come."""
+    async with db() as session, session.begin():
+        file = await files_repo.lock(session, file_id)
+        if not file.content_available or file.sha256 != sha256:
+            return
+        file.content_available = False
+        file.updated_at = now()
+        await _file_audit(
+            session,
+            SYSTEM,
+            file,
+            "CONTENT_MISSING",
+            {"sha256": sha256, "store": where, "reason": "the object store no longer holds this content"},
+        )
+
+
 async def _file_audit(session: AsyncSession, actor: Actor, file: File, action: str, details: dict[str, Any]) -> None:
     """An audit row about the file plus a ``file`` event, so lists and details refresh live."""
     entry = await records.audit(session, actor, action, file_id=file.id, details=details, emit=False)
@@ -270,7 +302,7 @@ async def _file_audit(session: AsyncSession, actor: Actor, file: File, action: s
 # -- retention ------------------------------------------------------------------------------------------
 
 
-async def expire_blobs(db: SessionFactory, blobs: BlobStore, keep: timedelta, actor: Actor = SYSTEM) -> list[int]:
+async def expire_blobs(db: SessionFactory, blobs: BlobStorage, keep: timedelta, actor: Actor = SYSTEM) -> list[int]:
     """Delete the stored content of files ARCHIVED or REJECTED longer than ``keep`` ago (by ``updated_at``),
     and uploads untouched as long. Returns the ids of the files whose content expired.
 
@@ -302,32 +334,33 @@ async def expire_blobs(db: SessionFactory, blobs: BlobStore, keep: timedelta, ac
             async with db() as session, session.begin():
                 await uploads_repo.lock_blob(session, sha)
                 if not await uploads_repo.blob_still_needed(session, sha):
-                    await asyncio.to_thread(blobs.delete_blob, sha)
+                    await blobs.delete(sha)
         expired += ids
         if len(ids) < _EXPIRE_BATCH:
             break
     while True:
         async with db() as session, session.begin():
             stale = await uploads_repo.stale(session, cutoff, _EXPIRE_BATCH)
-            gone = [(u.id, u.completed_at is None) for u in stale]
+            hashes_of = await uploads_repo.file_hashes(session, [u.file_id for u in stale])
+            gone = [partial_ref(u, hashes_of[u.file_id]) for u in stale if u.completed_at is None]
             for upload in stale:
                 await session.delete(upload)
-        for uid, partial in gone:
-            if partial:
-                await asyncio.to_thread(blobs.discard_partial, uid)
-        if len(gone) < _EXPIRE_BATCH:
+        for partial in gone:
+            await blobs.discard(partial)
+        if len(stale) < _EXPIRE_BATCH:
             break
     return expired
 
 
-async def retention_loop(settings: Settings, db: SessionFactory, period_seconds: float | None = None) -> None:
+async def retention_loop(
+    settings: Settings, db: SessionFactory, blobs: BlobStorage, period_seconds: float | None = None
+) -> None:
     """Run :func:`expire_blobs` now and then periodically (hourly, or more often for short retentions).
     Returns at once when ``blob_retention_days`` is unset (keep everything)."""
     if settings.blob_retention_days is None:
         return
     keep = timedelta(days=settings.blob_retention_days)
     period = period_seconds or min(3600.0, max(keep.total_seconds() / 4, 1.0))
-    blobs = BlobStore(settings.blob_dir)
 
     async def one_pass() -> None:
         expired = await expire_blobs(db, blobs, keep)

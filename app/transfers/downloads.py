@@ -23,8 +23,8 @@ from app.db.engine import SessionFactory
 from app.domain.errors import DomainError
 from app.observability.metrics import BYTES_MOVED
 from app.services import uploads
-from app.transfers.blobstore import BlobStore
 from app.transfers.http import domain_error_response, error_response, request_actor
+from app.transfers.stores import BlobStorage, LocalStorage
 
 #: Bytes per read and per ASGI body message.
 DOWNLOAD_CHUNK = 2 * 1024 * 1024
@@ -119,10 +119,10 @@ class BlobResponse(Response):
 class BlobDownloads:
     """``endpoint`` is the handler behind ``Route("/blobs/{file_id}", ...)``."""
 
-    def __init__(self, settings: Settings, db: SessionFactory, blobs: BlobStore) -> None:
+    def __init__(self, settings: Settings, db: SessionFactory, storage: BlobStorage) -> None:
         self.settings = settings
         self.db = db
-        self.blobs = blobs
+        self.storage = storage
 
     async def endpoint(self, request: Request) -> Response:
         try:
@@ -130,7 +130,13 @@ class BlobDownloads:
             blob = await uploads.blob_for_download(self.db, actor, request.path_params["file_id"])
         except DomainError as exc:
             return domain_error_response(exc)
-        path = self.blobs.path_for(blob.sha256)
+        if not isinstance(self.storage, LocalStorage):  # the object store serves the bytes itself
+            from app.transfers.s3downloads import redirect_to_store
+            from app.transfers.s3store import S3Storage
+
+            assert isinstance(self.storage, S3Storage)
+            return await redirect_to_store(request, self.db, self.storage, blob)
+        path = self.storage.disk.path_for(blob.sha256)
         try:
             size = (await asyncio.to_thread(path.stat)).st_size
         except FileNotFoundError:

@@ -18,6 +18,7 @@ from app.domain.errors import (
     NotFound,
     RateLimited,
     Unauthenticated,
+    Unavailable,
 )
 from app.domain.permissions import Actor
 from app.services import auth
@@ -30,7 +31,10 @@ _STATUS: dict[type[DomainError], int] = {
     InvalidTransition: 409,
     BadInput: 400,
     RateLimited: 429,
+    Unavailable: 503,
 }
+#: Seconds a client is told to wait before retrying a 503 (the store was unreachable).
+RETRY_AFTER_SECONDS = 5
 
 
 async def request_actor(conn: HTTPConnection, settings: Settings, db: SessionFactory) -> Actor:
@@ -66,4 +70,7 @@ def error_response(
 
 
 def domain_error_response(error: DomainError, headers: Mapping[str, str] | None = None) -> JSONResponse:
-    return error_response(status_for(error), error.code, error.message, headers, error.extensions)
+    status = status_for(error)
+    if status == 503:  # retryable: say when
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS), **(headers or {})}
+    return error_response(status, error.code, error.message, headers, error.extensions)

@@ -41,6 +41,7 @@ from app.services import uploads
 from app.transfers.blobstore import BlobStore, PartialWriter
 from app.transfers.http import domain_error_response, error_response, request_actor
 from app.transfers.idle import IdleWatch
+from app.transfers.stores import BlobStorage, LocalStorage
 
 log = logging.getLogger("colorroute.tus")
 
@@ -160,11 +161,21 @@ class _KeyedLocks:
 class TusApp:
     """The ASGI app mounted at ``/uploads``."""
 
-    def __init__(self, settings: Settings, db: SessionFactory, blobs: BlobStore) -> None:
+    def __init__(self, settings: Settings, db: SessionFactory, storage: BlobStorage) -> None:
         self.settings = settings
         self.db = db
-        self.blobs = blobs
+        self.storage = storage
         self.locks = _KeyedLocks()
+
+    @property
+    def blobs(self) -> BlobStore:
+        """The local disk store this app writes partial files to (``S3TusApp`` overrides the byte path)."""
+        assert isinstance(self.storage, LocalStorage)
+        return self.storage.disk
+
+    async def _begin(self, view: uploads.UploadView) -> None:
+        """Where a new upload's bytes will go: an empty partial file."""
+        await asyncio.to_thread(self.blobs.create_partial, view.id)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -230,7 +241,7 @@ class TusApp:
             return _error(400, "BAD_REQUEST", "Upload-Metadata must name the reported file: fileId <base64 id>")
         actor = await self._actor(request)
         view = await uploads.create_upload(self.db, actor, file_id, length)
-        await asyncio.to_thread(self.blobs.create_partial, view.id)
+        await self._begin(view)
         location = f"{request.scope.get('root_path', '')}/{view.id}"
         if length == 0:  # complete on creation: an empty file still has to match its reported hash
             result = await self._finish(actor, view, uploads.EMPTY_SHA256, durable=0)
@@ -256,7 +267,7 @@ class TusApp:
         async with self.locks.hold(upload_id, LOCK_WAIT_SECONDS) as acquired:
             if not acquired:
                 return _error(423, "LOCKED", "another request for this upload is in progress")
-            await uploads.terminate_upload(self.db, actor, self.blobs, upload_id)
+            await uploads.terminate_upload(self.db, actor, self.storage, upload_id)
         return _empty(204)
 
     # -- bytes ----------------------------------------------------------------------------------------
@@ -439,7 +450,7 @@ class TusApp:
         if writer is not None:
             writer.forget()
         if received_sha256 != view.sha256:
-            expected = await uploads.reject_upload(self.db, actor, self.blobs, view.id, received_sha256)
+            expected = await uploads.reject_upload(self.db, actor, self.storage, view.id, received_sha256)
             log.warning("upload %s for file %s refused: sha256 mismatch", view.id, view.file_id)
             return _error(
                 CHECKSUM_MISMATCH,
@@ -450,7 +461,7 @@ class TusApp:
             )
         if writer is not None:
             await asyncio.to_thread(writer.sync)
-        await uploads.complete_upload(self.db, actor, self.blobs, view.id, durable, received_sha256)
+        await uploads.complete_upload(self.db, actor, self.storage, view.id, durable, received_sha256)
         log.info("upload %s complete: file %s content available", view.id, view.file_id)
         return None
 

@@ -16,7 +16,7 @@ from app.db.models import AuditLog, File, Upload
 from app.domain.permissions import SYSTEM
 from app.services.lifecycle import now, reject_file
 from app.services.uploads import expire_blobs
-from app.transfers.blobstore import BlobStore
+from app.transfers.stores import LocalStorage
 from tests.conftest import Server
 from tests.transfers.conftest import create_upload, patch, reported, running_server
 from tests.transfers.test_tus_upload import blob_path, file_row, tus_uploader
@@ -48,7 +48,7 @@ async def test_expire_rejected_content_but_keep_shared_and_recent(
     await age(db, shared_a.file_id, 10)
     await age(db, live.file_id, 10)  # old but not final: kept
 
-    expired = await expire_blobs(db, BlobStore(settings.blob_dir), timedelta(days=7))
+    expired = await expire_blobs(db, LocalStorage(settings.blob_dir), timedelta(days=7))
 
     assert sorted(expired) == sorted([int(old.file_id), int(shared_a.file_id)])
     assert not blob_path(settings, old.sha256).exists()
@@ -63,7 +63,7 @@ async def test_expire_rejected_content_but_keep_shared_and_recent(
         audit = (await session.scalars(select(AuditLog).where(AuditLog.action == "BLOB_EXPIRED"))).all()
     assert sorted(a.file_id or 0 for a in audit) == sorted([int(old.file_id), int(shared_a.file_id)])
     assert audit[0].details is not None and audit[0].details["retentionDays"] == 7
-    assert await expire_blobs(db, BlobStore(settings.blob_dir), timedelta(days=7)) == []  # idempotent
+    assert await expire_blobs(db, LocalStorage(settings.blob_dir), timedelta(days=7)) == []  # idempotent
 
 
 async def test_abandoned_partial_uploads_expire(
@@ -78,7 +78,7 @@ async def test_abandoned_partial_uploads_expire(
         await session.execute(
             update(Upload).where(Upload.id == upload_id).values(updated_at=now() - timedelta(days=30))
         )
-    await expire_blobs(db, BlobStore(settings.blob_dir), timedelta(days=7))
+    await expire_blobs(db, LocalStorage(settings.blob_dir), timedelta(days=7))
     async with db() as session:
         assert await session.get(Upload, upload_id) is None
     assert not (settings.blob_dir / "partial" / upload_id).exists()

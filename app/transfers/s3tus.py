@@ -1,0 +1,224 @@
+"""tus PATCH bodies into an S3 multipart upload, from whichever replica receives them.
+
+The body is cut into parts of :meth:`S3Storage.part_size`; each part is uploaded while the next bytes arrive,
+hashed meanwhile (the running SHA-256 is OpenSSL's, its state saved with the offset), and recorded in the
+upload's row once the store acknowledged it: the offset never counts a byte the store (or PostgreSQL, for the
+tail) does not hold. At the end of a request, bytes short of a part stay in the row as its ``tail`` when below
+S3's 5 MiB minimum (tusd keeps them as an "incomplete part" object), else become a part. The next PATCH, on
+any replica, starts from the row. The last part may be short; it is uploaded, the hash compared with the
+file's reported SHA-256, and only then is the multipart upload completed at the content's address.
+
+A request with ``Upload-Checksum``, or a chunked body, records only at its end (it may still be refused).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from app.domain.errors import Conflict
+from app.domain.permissions import Actor
+from app.observability.metrics import BYTES_MOVED
+from app.services import multipart, uploads
+from app.transfers.s3store import S3Storage
+from app.transfers.sha256state import ResumableSha256
+from app.transfers.stores import PartialRef
+from app.transfers.tus import (
+    CHECKSUM_ALGORITHMS,
+    CHECKSUM_MISMATCH,
+    LOCK_WAIT_SECONDS,
+    TusApp,
+    _Checksum,
+    _empty,
+    _error,
+    _nonnegative_int,
+    _offset_conflict,
+    _parse_checksum,
+)
+
+log = logging.getLogger("colorroute.tus.s3")
+
+#: S3's smallest part (except the last).
+MIN_PART = 5 * 1024 * 1024
+
+
+class S3TusApp(TusApp):
+    """``TusApp`` whose bytes go to an :class:`S3Storage` instead of a partial file on this host."""
+
+    storage: S3Storage
+
+    async def _begin(self, view: uploads.UploadView) -> None:
+        return None  # the multipart upload begins with the first PATCH that carries bytes
+
+    async def patch(self, request: Request, upload_id: str) -> Response:
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type != "application/offset+octet-stream":
+            return _error(415, "UNSUPPORTED_MEDIA_TYPE", "PATCH bodies must be application/offset+octet-stream")
+        offset = _nonnegative_int(request.headers.get("upload-offset"), "Upload-Offset")
+        checksum = _parse_checksum(request.headers.get("upload-checksum"))
+        declared_header = request.headers.get("content-length")
+        declared = _nonnegative_int(declared_header, "Content-Length") if declared_header is not None else None
+        actor = await self._actor(request)
+        async with self.locks.hold(upload_id, LOCK_WAIT_SECONDS) as acquired:
+            if not acquired:
+                return _error(423, "LOCKED", "another request for this upload is in progress")
+            view = await uploads.open_upload(self.db, actor, upload_id)
+            if view.completed:
+                if offset == view.length and not declared:
+                    return _empty(204, **{"Upload-Offset": str(view.length)})
+                message = f"the upload is already complete ({view.length} bytes)"
+                return _error(409, "CONFLICT", message, reason="UPLOAD_COMPLETE", offset=view.length)
+            if offset != view.offset:
+                return _offset_conflict(offset, view.offset)
+            if declared is not None and offset + declared > view.length:
+                return _error(413, "PAYLOAD_TOO_LARGE", f"body runs past Upload-Length ({view.length})")
+            state = await multipart.load(self.db, upload_id)
+            store_upload_id = state.store_upload_id
+            if store_upload_id is None:
+                begun = await self.storage.begin(view.sha256)
+                store_upload_id = await multipart.attach(self.db, upload_id, begun)
+                if store_upload_id != begun:  # another replica began one first: ours goes
+                    await self.storage.discard(PartialRef(upload_id, view.sha256, begun))
+            receiver = _Receiver(self, view, state, store_upload_id, checksum, declared)
+            return await receiver.run(request, actor)
+
+
+class _Receiver:
+    """One PATCH: its buffer, the part in flight, and what to record."""
+
+    def __init__(
+        self,
+        app: S3TusApp,
+        view: uploads.UploadView,
+        state: multipart.MultipartState,
+        store_upload_id: str,
+        checksum: _Checksum | None,
+        declared: int | None,
+    ) -> None:
+        self.app = app
+        self.view = view
+        self.store_upload_id = store_upload_id
+        self.checksum = checksum
+        self.part_size = app.storage.part_size(view.length)
+        self.sha = ResumableSha256(state.sha256_state) if state.sha256_state is not None else ResumableSha256()
+        if state.sha256_state is None and state.offset:  # begun under the local store, before a switch to S3
+            raise Conflict(
+                f"upload {view.id} was begun with another blob store: create a new upload", reason="STORE_CHANGED"
+            )
+        self.buffer = bytearray(state.tail)
+        self.hashed = len(state.tail)  # leading buffer bytes already in ``sha`` (the tail from the row)
+        self.base = state.offset - len(state.tail)  # upload offset of the buffer's first byte
+        self.durable = state.offset
+        self.unrecorded: list[multipart.Part] = []
+        # Record as each part lands only when nothing may undo this request.
+        self.record_each = checksum is None and declared is not None
+
+    async def _ship(self, size: int) -> None:
+        """Upload the buffer's first ``size`` bytes as one part (hashing them meanwhile)."""
+        part = self.buffer[:size]  # a writable copy: hashed in place, sent as is
+        del self.buffer[:size]
+        skip = min(self.hashed, size)
+        self.hashed -= skip
+        number = await multipart.claim_part(self.app.db, self.view.id)
+        etag, _ = await asyncio.gather(
+            self.app.storage.upload_part(self.view.sha256, self.store_upload_id, number, part),
+            asyncio.to_thread(self.sha.update, memoryview(part)[skip:]),
+        )
+        self.base += size
+        self.unrecorded.append((number, etag, size))
+        if self.record_each and self.base < self.view.length:
+            await self._record(b"")
+
+    async def _record(self, tail: bytes) -> None:
+        offset = self.base + len(tail)
+        await multipart.record(self.app.db, self.view.id, self.durable, offset, self.unrecorded, tail, self.sha.state())
+        self.durable = offset
+        self.unrecorded = []
+
+    async def run(self, request: Request, actor: Actor) -> Response:
+        view = self.view
+        body_digest = CHECKSUM_ALGORITHMS[self.checksum.algorithm]() if self.checksum else None
+        room = view.length - self.durable
+        uploaded = BYTES_MOVED.labels("upload")
+        received = 0
+        disconnected = overrun = False
+        pending: asyncio.Task[None] | None = None
+        try:
+            while True:
+                message = await request.receive()
+                if message["type"] == "http.disconnect":
+                    disconnected = True
+                    break
+                chunk: bytes = message.get("body", b"")
+                if chunk:
+                    received += len(chunk)
+                    if received > room:
+                        overrun = True
+                        break
+                    if body_digest is not None:
+                        body_digest.update(chunk)
+                    self.buffer += chunk
+                    uploaded.inc(len(chunk))
+                    # Never the last part here: the upload completes only after its hash was checked.
+                    if len(self.buffer) >= self.part_size and self.base + len(self.buffer) < view.length:
+                        if pending is not None:
+                            await pending
+                        pending = asyncio.ensure_future(self._ship(self.part_size))
+                        await asyncio.sleep(0)  # let it take its bytes before more arrive
+                if not message.get("more_body", False):
+                    break
+        finally:
+            if pending is not None:
+                outcome = await asyncio.gather(pending, return_exceptions=True)
+                if isinstance(outcome[0], BaseException):
+                    raise outcome[0]
+
+        if overrun:
+            return _error(413, "PAYLOAD_TOO_LARGE", f"body runs past Upload-Length ({view.length})")
+        if disconnected and self.checksum is not None:
+            return _empty(400)  # nobody is listening any more; nothing of this request is kept
+        if self.checksum is not None and body_digest is not None and body_digest.digest() != self.checksum.digest:
+            return _error(
+                CHECKSUM_MISMATCH, "CHECKSUM_MISMATCH", f"Upload-Checksum ({self.checksum.algorithm}) does not match"
+            )
+        end = self.base + len(self.buffer)
+        if end == view.length:
+            return await self._finish(actor)
+        if len(self.buffer) >= MIN_PART:
+            await self._ship(len(self.buffer))
+        tail = bytes(self.buffer)
+        if self.hashed < len(tail):
+            await asyncio.to_thread(self.sha.update, memoryview(tail)[self.hashed :])
+        if end != self.durable or self.unrecorded:
+            await self._record(tail)
+        if disconnected:
+            log.info("upload %s: client went away at offset %d", view.id, self.durable)
+        return _empty(204, **{"Upload-Offset": str(self.durable)})
+
+    async def _finish(self, actor: Actor) -> Response:
+        """The last bytes are here: store them as the last part(s), compare the hash, complete or refuse."""
+        view = self.view
+        while len(self.buffer) > self.part_size:
+            await self._ship(self.part_size)
+        if self.buffer:  # never empty here: the last part is never shipped before the end of the body
+            await self._ship(len(self.buffer))
+        received_sha256 = self.sha.hexdigest()
+        if received_sha256 != view.sha256:
+            expected = await uploads.reject_upload(self.app.db, actor, self.app.storage, view.id, received_sha256)
+            log.warning("upload %s for file %s refused: sha256 mismatch", view.id, view.file_id)
+            return _error(
+                CHECKSUM_MISMATCH,
+                "CHECKSUM_MISMATCH",
+                "the uploaded bytes do not match the file's reported SHA-256; the upload was discarded",
+                expected=expected,
+                received=received_sha256,
+            )
+        extra = [(number, etag) for number, etag, _size in self.unrecorded]
+        await uploads.complete_upload(
+            self.app.db, actor, self.app.storage, view.id, self.durable, received_sha256, extra
+        )
+        log.info("upload %s complete in the object store: file %s content available", view.id, view.file_id)
+        return _empty(204, **{"Upload-Offset": str(view.length)})
