@@ -39,9 +39,18 @@ def reported_id(orch: Orchestrator, path: str, timeout: float = 30) -> str:
 
 
 def server_offset(orch: Orchestrator, upload_url: str) -> int:
-    """How much of a tus upload the orchestrator holds (its ``Upload-Offset``)."""
+    """How much of a tus upload the orchestrator holds (its ``Upload-Offset``; waits for a PATCH in flight)."""
     head = httpx.head(upload_url, headers={"Tus-Resumable": "1.0.0", "X-API-Key": orch.api_key}, timeout=30)
     return int(head.headers["Upload-Offset"])
+
+
+def uploaded(orch: Orchestrator) -> int:
+    """Bytes the orchestrator has received by uploads so far (``colorroute_bytes_moved_total``), counted as
+    they arrive, unlike the offset a HEAD reports."""
+    for line in httpx.get(f"{orch.url}/metrics", timeout=30).text.splitlines():
+        if line.startswith('colorroute_bytes_moved_total{direction="upload"} '):
+            return int(float(line.split()[1]))
+    return 0
 
 
 def tustin(factory: DaemonFactory, orch: Orchestrator, watch: Path, *extra: str) -> DaemonProcess:
@@ -186,13 +195,13 @@ def test_the_source_killed_mid_upload_resumes_from_the_servers_offset(
     size = 48 * MIB
     watch = tmp_path / "watch"
     digest = write_random(watch / "upload" / "D001.MOV", size)
+    before = uploaded(orchestrator)
     source = tustin(daemon_factory, orchestrator, watch, "--transfer-rate-limit", "12").start()
     file_id = reported_id(orchestrator, "upload/")
-    source.wait_event("upload.started")
-    [(url,)] = state_rows(source.state_dir, "SELECT url FROM uploads")
-    wait_until(lambda: server_offset(orchestrator, url) > 0, 60, interval=0.05, what="bytes on the server")
+    wait_until(lambda: uploaded(orchestrator) > before, 60, interval=0.05, what="bytes on the server")
     source.stop(signal.SIGKILL)
 
+    [(url,)] = state_rows(source.state_dir, "SELECT url FROM uploads")
     offset = server_offset(orchestrator, url)
     assert 0 < offset < size, "the server kept what arrived before the kill"
     assert operator.file(file_id)["contentAvailable"] is False
@@ -282,8 +291,7 @@ def test_uploads_and_the_agent_ride_out_an_orchestrator_killed_mid_upload(
             digest = write_random(watch / "restart" / "G001.MOV", 32 * MIB)
             file_id = reported_id(orch, "restart/")
             source.wait_event("upload.started")
-            [(url,)] = state_rows(source.state_dir, "SELECT url FROM uploads")
-            wait_until(lambda: server_offset(orch, url) > 0, 60, interval=0.05, what="bytes on the server")
+            wait_until(lambda: uploaded(orch) > 0, 60, interval=0.05, what="bytes on the server")
             assert orch.proc is not None
             orch.proc.kill()  # no graceful end for the PATCH in flight (its embedded PostgreSQL lives on)
             orch.proc.wait(timeout=10)

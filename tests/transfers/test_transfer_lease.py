@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.config import Settings
 from app.db.engine import SessionFactory, make_engine, make_session_factory
-from app.db.models import AuditLog, Event, TransferJob
+from app.db.models import AuditLog, Event, Site, TransferJob
 from app.db.models import File as FileRow
 from app.domain.permissions import SYSTEM
 from app.services import transfers
@@ -92,17 +92,23 @@ async def test_a_silent_agents_job_fails_through_the_service_path_and_can_be_ret
 
 
 async def test_heartbeats_or_progress_keep_the_lease_and_only_hub_jobs_are_swept(db: SessionFactory) -> None:
-    stall = timedelta(seconds=1)
+    # Silence is made by back-dating rows an hour, not by sleeping past a short stall: a heartbeat or progress
+    # is a minute inside the lease however slow the machine.
+    stall = timedelta(minutes=1)
+    long_ago = datetime.now(UTC) - timedelta(hours=1)
     _, beating = await _running(db)  # destination nashville
     _, progressing = await _running(db)
     _, external = await _running(db)
     async with db() as session, session.begin():
         (await session.get(TransferJob, external.id)).transport = "EXTERNAL"  # type: ignore[union-attr]
-    await asyncio.sleep(1.2)
+    async with db() as session, session.begin():
+        ids = [beating.id, progressing.id, external.id]
+        await session.execute(update(TransferJob).where(TransferJob.id.in_(ids)).values(updated_at=long_ago))
     await heartbeat(db, SYSTEM, Heartbeat(site="nashville"))
     assert await transfers.fail_silent_transfers(db, stall) == [], "the destination site is alive"
 
-    await asyncio.sleep(1.2)
+    async with db() as session, session.begin():
+        await session.execute(update(Site).where(Site.code == "nashville").values(last_heartbeat_at=long_ago))
     await transfers.report_progress(db, destination_agent("nashville"), str(progressing.id), 100)
     failed = await transfers.fail_silent_transfers(db, stall)
     assert [j.id for j in failed] == [beating.id], "progress keeps its job; heartbeat is stale now"
