@@ -35,6 +35,9 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("DATABASE_URL", "COLORROUTE_DATABASE_URL")
     )
     db_pool_size: int = Field(default=10, ge=1, le=200)
+    #: How long a request queues for a database connection (all ``2 * db_pool_size`` busy) before it is answered
+    #: SERVICE_UNAVAILABLE (retryable).
+    db_pool_timeout_seconds: float = Field(default=30.0, gt=0)
     #: The seed's global daemon key; accepted for any site, with a warning recommending per-site keys.
     daemon_api_key: str | None = Field(
         default=None, validation_alias=AliasChoices("DAEMON_API_KEY", "COLORROUTE_DAEMON_API_KEY")

@@ -81,7 +81,7 @@ def create_app(settings: Settings, database_url: str | None = None) -> Starlette
     """Build the app. ``database_url`` (plain postgresql://) skips resolving/starting the database."""
     url = database_url or resolve_database_url(settings)
     configure_password_cost(settings.password_rounds)
-    engine = make_engine(url, settings.db_pool_size)
+    engine = make_engine(url, settings.db_pool_size, settings.db_pool_timeout_seconds)
     db = make_session_factory(engine)
     hub = EventHub(plain_url(url), queue_size=settings.subscriber_queue_size, poll_seconds=settings.event_poll_seconds)
     hub.on_topic("routing", lambda _event: invalidate_rules(db))  # a rule changed on any replica

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import inspect
 import os
 import socket
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,48 @@ from app.services.users import NewUser, create_user
 
 GLOBAL_KEY = "test-global-daemon-key-0123456789"
 PASSWORD = "correct horse battery"
+#: How long a test waits for something that must happen. Generous on purpose: a passing run waits for the
+#: condition, never for the clock, so the figure only bounds how late a failure is reported (a loaded machine
+#: running a second suite must not turn a slow success into a failure).
+WAIT = 60.0
+
+
+async def eventually(check: Callable[[], Any], what: str, within: float = WAIT, interval: float = 0.05) -> Any:
+    """Poll ``check`` (plain or async) until it returns something truthy, and return that; fail naming ``what``
+    after ``within`` seconds."""
+    deadline = time.monotonic() + within
+    while True:
+        result = check()
+        if inspect.isawaitable(result):
+            result = await result
+        if result:
+            return result
+        assert time.monotonic() < deadline, f"timed out after {within}s waiting for {what}"
+        await asyncio.sleep(interval)
+
+
+async def live_subscriptions(where: Any) -> int:
+    """Subscriptions registered on a server: an in-process app's event hub, or a server process's
+    ``colorroute_subscribers`` gauge (by base URL)."""
+    if not isinstance(where, str):
+        return int(where.state.hub.subscriber_count)
+    async with httpx.AsyncClient(timeout=30) as client:
+        text = (await client.get(f"{where}/metrics")).text
+    for line in text.splitlines():
+        if line.startswith("colorroute_subscribers "):
+            return int(float(line.split()[1]))
+    return 0
+
+
+async def subscribed(where: Any, count: int = 1, within: float = WAIT) -> None:
+    """Wait until ``count`` subscriptions are registered on the server (see ``live_subscriptions``). A
+    registered subscription receives every event committed after it, so a test that then makes a change knows
+    its subscriber will see it; the gql client returning from ``subscribe()`` does not mean that yet."""
+
+    async def there() -> bool:
+        return await live_subscriptions(where) == count
+
+    await eventually(there, f"{count} live subscription(s)", within, interval=0.05)
 
 
 class GraphQLFailure(AssertionError):
@@ -133,16 +177,13 @@ async def on_loopback(app: Any, settings: Any = None) -> AsyncIterator[str]:
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", **options)
     srv = uvicorn.Server(config)
     task = asyncio.create_task(srv.serve())
-    for _ in range(500):
-        if srv.started or task.done():
-            break
-        await asyncio.sleep(0.02)
+    await eventually(lambda: srv.started or task.done(), "uvicorn to start", interval=0.02)
     assert srv.started, "uvicorn did not start"
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
         srv.should_exit = True
-        await asyncio.wait_for(task, timeout=15)
+        await asyncio.wait_for(task, timeout=WAIT)
 
 
 @asynccontextmanager
@@ -171,15 +212,15 @@ async def spawned_server(db_url: str, data_dir: str, **env: str) -> AsyncIterato
     url = f"http://127.0.0.1:{port}"
     try:
         async with httpx.AsyncClient() as client:
-            for _ in range(300):
+
+            async def ready() -> bool:
+                assert proc.poll() is None, f"colorroute serve exited with {proc.returncode}"
                 try:
-                    if (await client.get(url + "/readyz")).status_code == 200:
-                        break
+                    return (await client.get(url + "/readyz")).status_code == 200
                 except httpx.HTTPError:
-                    pass
-                await asyncio.sleep(0.1)
-            else:
-                raise AssertionError("server did not become ready")
+                    return False
+
+            await eventually(ready, "the server to become ready", within=2 * WAIT, interval=0.1)
         yield url
     finally:
         proc.terminate()

@@ -32,14 +32,16 @@ def resolve_database_url(settings: Settings) -> str:
     return start_embedded(settings.pgdata)
 
 
-def make_engine(url: str, pool_size: int = 10) -> AsyncEngine:
+def make_engine(url: str, pool_size: int = 10, pool_timeout: float = 30.0) -> AsyncEngine:
     """No pre-ping: asyncpg's costs BEGIN, a query and ROLLBACK, three round trips on every checkout, which
     were most of a transition's. A connection broken by a database restart fails once instead (answered as
-    SERVICE_UNAVAILABLE, retryable); SQLAlchemy sees the disconnect and invalidates the whole pool."""
+    SERVICE_UNAVAILABLE, retryable); SQLAlchemy sees the disconnect and invalidates the whole pool. A request
+    that waits ``pool_timeout`` seconds for a connection is answered SERVICE_UNAVAILABLE too."""
     return create_async_engine(
         async_url(url),
         pool_size=pool_size,
         max_overflow=pool_size,
+        pool_timeout=pool_timeout,
         pool_recycle=1800,
     )
 

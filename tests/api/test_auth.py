@@ -13,7 +13,7 @@ from app.config import Settings
 from app.db.engine import SessionFactory
 from app.domain.permissions import Role
 from tests.conftest import Server
-from tests.support import GLOBAL_KEY, PASSWORD, Api, GraphQLFailure, make_user, on_loopback
+from tests.support import GLOBAL_KEY, PASSWORD, WAIT, Api, GraphQLFailure, make_user, on_loopback, subscribed
 
 ME = "{ me { username role } }"
 
@@ -145,14 +145,14 @@ async def test_cross_origin_websocket_is_refused(server: Server) -> None:
             origin="https://evil.example",
         ) as ws:  # type: ignore[arg-type]
             await ws.send('{"type":"connection_init","payload":{}}')
-            await asyncio.wait_for(ws.recv(), 5)
+            await asyncio.wait_for(ws.recv(), WAIT)
     async with websockets.connect(
         server.ws_url,
         subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
         origin=server.url,
     ) as ws:  # type: ignore[arg-type]
         await ws.send(json.dumps({"type": "connection_init", "payload": {"apiKey": GLOBAL_KEY}}))
-        assert "connection_ack" in await asyncio.wait_for(ws.recv(), 5)
+        assert "connection_ack" in await asyncio.wait_for(ws.recv(), WAIT)
 
 
 async def test_revoked_site_key_is_refused(server: Server, db: SessionFactory) -> None:
@@ -201,16 +201,16 @@ async def test_subscription_ends_when_its_session_is_revoked(
             additional_headers={"Cookie": f"colorroute_session={cookie}"},
         ) as ws:
             await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
-            assert "connection_ack" in await asyncio.wait_for(ws.recv(), 5)
+            assert "connection_ack" in await asyncio.wait_for(ws.recv(), WAIT)
             await ws.send(
                 json.dumps(
                     {"id": "1", "type": "subscribe", "payload": {"query": "subscription { siteEvents { code } }"}}
                 )
             )
-            await asyncio.sleep(0.3)
+            await subscribed(app)  # running, not refused at the start
             async with db() as s, s.begin():
                 await s.execute(text("DELETE FROM sessions"))  # revoked, e.g. by an admin deactivating eddie
-            message = json.loads(await asyncio.wait_for(ws.recv(), 5))
+            message = json.loads(await asyncio.wait_for(ws.recv(), WAIT))
     assert message["type"] in ("error", "next")
     errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
     assert errors[0]["extensions"]["code"] == "UNAUTHENTICATED"

@@ -21,7 +21,7 @@ from app.repositories import transfers as transfers_repo
 from app.services import lifecycle, transfers
 from tests.api.waits import subscribed
 from tests.conftest import Server
-from tests.support import GLOBAL_KEY, Api, destination_agent, file_in_state, make_user, report
+from tests.support import GLOBAL_KEY, WAIT, Api, destination_agent, file_in_state, make_user, report
 
 FILE_EVENTS = """
 subscription($after: String){ fileEvents(after: $after){ cursor action fromState toState actor file { id state } } }
@@ -54,10 +54,10 @@ async def test_events_in_order_then_resume_after_disconnect(server: Server) -> N
     async with Api(server.url, api_key=GLOBAL_KEY) as daemon:
         ready = asyncio.Event()
         first = asyncio.create_task(_collect(server, 3, None, ready))
-        await asyncio.wait_for(ready.wait(), 10)
+        await asyncio.wait_for(ready.wait(), WAIT)
         await subscribed(server, 1)
         reported = [await report(daemon, path=f"A/{i}.mov") for i in range(3)]
-        events = await asyncio.wait_for(first, 10)
+        events = await asyncio.wait_for(first, WAIT)
         assert [e["file"]["id"] for e in events] == [f["id"] for f in reported]
         assert all(e["action"] == "REPORT" and e["toState"] == "DETECTED" for e in events)
         cursors = [int(e["cursor"]) for e in events]
@@ -65,13 +65,14 @@ async def test_events_in_order_then_resume_after_disconnect(server: Server) -> N
 
         # Disconnected: five more things happen.
         missed = [await report(daemon, path=f"B/{i}.mov") for i in range(5)]
+        await subscribed(server, 0)  # the first one has ended server-side too
         # Reconnect from the last cursor: the five come first, in order, then live events.
         ready2 = asyncio.Event()
         second = asyncio.create_task(_collect(server, 6, events[-1]["cursor"], ready2))
-        await asyncio.wait_for(ready2.wait(), 10)
+        await asyncio.wait_for(ready2.wait(), WAIT)
         await subscribed(server, 1)
         live = await report(daemon, path="C/live.mov")
-        resumed = await asyncio.wait_for(second, 10)
+        resumed = await asyncio.wait_for(second, WAIT)
     assert [e["file"]["id"] for e in resumed] == [f["id"] for f in missed] + [live["id"]]
     assert len({e["cursor"] for e in resumed}) == 6
 
@@ -115,7 +116,7 @@ async def test_heartbeat_brings_site_online_and_emits_site_event(server: Server)
             "diskFreeBytes: 9000000000}) { code online queueDepth diskFreeBytes } }"
         )
     assert data["heartbeat"] == {"code": "nashville", "online": True, "queueDepth": 4, "diskFreeBytes": 9000000000}
-    await asyncio.wait_for(task, 10)
+    await asyncio.wait_for(task, WAIT)
     assert got == [{"code": "nashville", "online": True, "daemonVersion": "1.2.3"}]
 
 

@@ -44,7 +44,15 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+#: The least any wait here allows: a passing run waits for its condition, never for the clock, so a deadline
+#: only bounds how late a failure is reported, and a machine busy with a second suite must not fail a slow success.
+LEAST_WAIT = 60.0
+
+
 def wait_until(predicate: Callable[[], Any], timeout: float, interval: float = 0.2, what: str = "condition") -> Any:
+    """Poll ``predicate`` until it returns something truthy, and return that. ``timeout`` is what the condition
+    should take at most on a quiet machine; the wait allows at least ``LEAST_WAIT`` (see above)."""
+    timeout = max(timeout, LEAST_WAIT)
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()

@@ -20,7 +20,7 @@ async def test_link_gate_closes_on_failure_and_reopens() -> None:
     assert gate.failed(gen) > 0
     assert not gate.is_open
     assert gate.failed(gen) == 0.0  # a stale failure from the same outage does not extend it
-    await asyncio.wait_for(gate.wait(), 1)
+    await asyncio.wait_for(gate.wait(), 30)  # reopens after 0.05 s; generous for a starved loop
     assert gate.is_open
     gate.failed(gate.generation)
     gate.succeeded()

@@ -33,7 +33,7 @@ async def connected_client(orch: Orchestrator, key: str = API_KEY) -> Orchestrat
     client = OrchestratorClient(graphql_ws_url(orch.url), key)
     await client.start()
     waits = [asyncio.create_task(client.link_up.wait()), asyncio.create_task(client.auth_rejected.wait())]
-    await asyncio.wait(waits, timeout=20, return_when=asyncio.FIRST_COMPLETED)
+    await asyncio.wait(waits, timeout=60, return_when=asyncio.FIRST_COMPLETED)
     for w in waits:
         w.cancel()
     return client

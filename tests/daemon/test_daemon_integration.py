@@ -119,7 +119,7 @@ def test_existing_and_moved_in_files_are_reported_and_temp_files_are_not(
     drop(watch / "pre" / "late.tmp", b"temp")
 
     wait_until(lambda: len(orchestrator.files("pre/")) >= len(expected), 30, what="moved-in files")
-    time.sleep(1.5)
+    time.sleep(1.5)  # a bounded negative window: a temp file reported late would show up here
     assert by_path(orchestrator.files("pre/")) == expected
     assert d.stop() == 0
 
@@ -139,7 +139,7 @@ def test_files_dropped_while_the_orchestrator_is_down_are_all_reported_once_it_s
         assert d.events("file.reported") == []
         orch.start()
         wait_until(lambda: len(orch.files("outage/")) >= 200, 90, interval=0.5, what="200 reports")
-        time.sleep(2)
+        time.sleep(2)  # a bounded negative window: a duplicate report would show up here
         assert by_path(orch.files("outage/")) == expected
         assert len(d.events("file.reported")) == 200
         assert d.stop() == 0
@@ -163,7 +163,7 @@ def test_sigkill_mid_batch_then_restart_loses_nothing_and_duplicates_nothing(
 
     second = daemon_factory("tustin", watch, orchestrator.url).start()
     wait_until(lambda: len(orchestrator.files("kill/")) >= n, 120, interval=0.5, what="all reports")
-    time.sleep(1.5)
+    time.sleep(1.5)  # a bounded negative window: a duplicate report would show up here
     assert by_path(orchestrator.files("kill/")) == expected
     assert second.stop() == 0
     assert outbox_counts(second.state_dir) == {"sent": n}
@@ -187,7 +187,7 @@ def test_an_unreadable_file_is_a_logged_error_and_the_rest_flow_on(
     expected["bad/good2.mov"] = drop(watch / "bad" / "good2.mov", b"good 2")
 
     wait_until(lambda: len(orchestrator.files("bad/")) >= 2, 30, what="the readable files")
-    time.sleep(1)
+    time.sleep(1)  # a bounded negative window: an unreadable file reported anyway would show up here
     assert by_path(orchestrator.files("bad/")) == expected
     unreadable = {e["path"]: e["reason"] for e in d.events("file.unreadable")}
     assert unreadable == {
@@ -247,7 +247,7 @@ def test_an_orchestrator_restart_mid_run_is_survived(daemon_factory: DaemonFacto
         d.wait_event("file.queued", count=100)
         orch.start()
         wait_until(lambda: len(orch.files("restart/")) >= 100, 90, interval=0.5, what="all 100 reports")
-        time.sleep(1)
+        time.sleep(1)  # a bounded negative window: a duplicate report would show up here
         assert by_path(orch.files("restart/")) == expected
         assert d.proc is not None and d.proc.poll() is None
         assert d.stop() == 0

@@ -37,7 +37,7 @@ async def running(root: Path, state: Path, settle: float = 0.2) -> AsyncIterator
         await outbox.close()
 
 
-async def wait_for(predicate: Callable[[], object], within: float = 20) -> None:
+async def wait_for(predicate: Callable[[], object], within: float = 60) -> None:
     deadline = time.monotonic() + within
     while not predicate():
         assert time.monotonic() < deadline, "timed out"
@@ -45,8 +45,8 @@ async def wait_for(predicate: Callable[[], object], within: float = 20) -> None:
 
 
 async def idle(det: Detector) -> None:
-    """Wait until every submitted path has been recorded or dropped."""
-    await asyncio.sleep(0.05)
+    """Wait until every submitted path has been recorded or dropped. Exact: the consumer submits a path in the
+    same step that takes it off ``events``, and a path leaves ``in_flight`` only once recorded or dropped."""
     await wait_for(lambda: det.events.empty() and det.in_flight == 0, within=60)
 
 

@@ -78,7 +78,7 @@ async def running(tmp_path: Path, client: ScriptedClient, paths: list[str]) -> A
         await outbox.close()
 
 
-async def until(predicate: Callable[[], Any], within: float = 10) -> None:
+async def until(predicate: Callable[[], Any], within: float = 60) -> None:
     deadline = time.monotonic() + within
     while not await predicate():
         assert time.monotonic() < deadline, "timed out"
@@ -109,7 +109,7 @@ async def test_a_server_error_defers_only_that_row(tmp_path: Path) -> None:
     client.per_path["b.mov"] = [OrchestratorUnavailableError("INTERNAL_SERVER_ERROR: boom", link=False)]
     async with running(tmp_path, client, ["a.mov", "b.mov", "c.mov"]) as (_, outbox):
         await until(lambda: _counts_equal(outbox, {"pending": 1, "sent": 2}))
-        await until(lambda: _counts_equal(outbox, {"sent": 3}), within=15)
+        await until(lambda: _counts_equal(outbox, {"sent": 3}))
         b = (await outbox.entries("b.mov"))[0]
     assert b.attempts == 2
     assert [p for call in client.calls for p in call].count("b.mov") == 2
@@ -120,7 +120,7 @@ async def test_a_rejected_report_is_recorded_and_never_resent(tmp_path: Path) ->
     client.per_path["bad.mov"] = [ReportRejectedError("BAD_USER_INPUT", "path contains control characters")]
     async with running(tmp_path, client, ["bad.mov", "ok.mov"]) as (_, outbox):
         await until(lambda: _counts_equal(outbox, {"sent": 1, "failed_permanent": 1}))
-        await asyncio.sleep(0.5)
+        await asyncio.sleep(0.5)  # a bounded negative window: nothing is pending, so nothing should be sent
     assert [p for call in client.calls for p in call].count("bad.mov") == 1
 
 
@@ -128,7 +128,7 @@ async def test_nothing_is_sent_when_the_first_heartbeat_names_an_unknown_site(tm
     client = ScriptedClient()
     client.heartbeat_error = ReportRejectedError("BAD_USER_INPUT", "unknown site 'tustin'")
     async with running(tmp_path, client, ["a.mov"]) as (reporter, outbox):
-        await asyncio.wait_for(reporter.fatal_event.wait(), 5)
+        await asyncio.wait_for(reporter.fatal_event.wait(), 60)
         assert isinstance(reporter.fatal, SiteRejectedError)
         assert (await outbox.counts())["pending"] == 1
     assert client.calls == []

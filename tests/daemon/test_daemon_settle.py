@@ -40,7 +40,7 @@ async def running(h: Harness) -> AsyncIterator[Harness]:
             await task
 
 
-async def wait_for(predicate: Callable[[], object], within: float = 10) -> None:
+async def wait_for(predicate: Callable[[], object], within: float = 60) -> None:
     deadline = time.monotonic() + within
     while not predicate():
         assert time.monotonic() < deadline, "timed out"

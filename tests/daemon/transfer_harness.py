@@ -10,13 +10,12 @@ import os
 import sqlite3
 import subprocess
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-from daemon_harness import VENV_BIN, Orchestrator
+from daemon_harness import VENV_BIN, Orchestrator, wait_until
 from gql import Client, GraphQLRequest
 from gql.transport.websockets import WebsocketsTransport
 
@@ -146,10 +145,12 @@ class EventRecorder:
     def for_file(self, file_id: str) -> list[dict[str, Any]]:
         return [e for e in list(self.events) if e["file"]["id"] == file_id]
 
-    def start(self) -> EventRecorder:
+    def start(self, others: int) -> EventRecorder:
+        """Subscribe, and return once the orchestrator holds ``others`` + 1 subscriptions (``others``: the ones
+        the test already opened, its agents): from then on every event reaches this recorder."""
         self._thread.start()
-        assert self.subscribed.wait(15), "transferEvents subscription did not start"
-        time.sleep(0.5)  # registered server-side
+        assert self.subscribed.wait(60), "transferEvents subscription did not start"
+        wait_until(lambda: subscriptions(self.orch.url) > others, 60, interval=0.1, what="the recorder's subscription")
         return self
 
     def stop(self) -> None:
@@ -159,9 +160,17 @@ class EventRecorder:
         self._thread.join(timeout=15)
 
 
+def subscriptions(url: str) -> int:
+    """The orchestrator's ``colorroute_subscribers`` gauge: subscriptions registered on it right now."""
+    for line in httpx.get(f"{url}/metrics", timeout=30).text.splitlines():
+        if line.startswith("colorroute_subscribers "):
+            return int(float(line.split()[1]))
+    return 0
+
+
 @contextlib.contextmanager
-def recording(orch: Orchestrator) -> Iterator[EventRecorder]:
-    recorder = EventRecorder(orch).start()
+def recording(orch: Orchestrator, others: int) -> Iterator[EventRecorder]:
+    recorder = EventRecorder(orch).start(others)
     try:
         yield recorder
     finally:

@@ -295,7 +295,9 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 def page(browser: Browser, server: Server, request: pytest.FixtureRequest) -> Iterator[Page]:
     context = browser.new_context(base_url=server.base, viewport={"width": 1280, "height": 860})
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    # Generous for a machine busy with a second suite: a passing step waits for its condition, not the clock.
+    page.set_default_timeout(30_000)
+    expect.set_options(timeout=30_000)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     yield page

@@ -33,7 +33,7 @@ def test_mam_failure_shows_live_and_the_retry_delivers(
     # An engineer watches the same file in another browser; nothing reloads there.
     watcher_context = browser.new_context(base_url=server.base, viewport={"width": 1280, "height": 860})
     watcher = watcher_context.new_page()
-    watcher.set_default_timeout(10_000)
+    watcher.set_default_timeout(30_000)
     try:
         login(watcher, "engineer")
         open_file(watcher, fid)

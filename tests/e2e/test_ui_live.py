@@ -41,7 +41,7 @@ def test_heartbeat_turns_a_site_online_on_the_dashboard(page: Page, server: Serv
         "mutation($i: HeartbeatInput!) { heartbeat(input: $i) { id online } }",
         {"i": {"site": "dallas", "daemonVersion": "e2e-1.0", "queueDepth": 3, "diskFreeBytes": 5_000_000_000}},
     )
-    expect(dallas).to_contain_text("Online", timeout=2_000)
+    expect(dallas).to_contain_text("Online")
     expect(dallas).to_contain_text(re.compile("heartbeat (just now|\\d+s ago)"))
     shoot(page, "dashboard-site-online")
 
@@ -68,7 +68,7 @@ def test_transfer_progress_failure_and_retry_live(page: Page, server: Server) ->
         " rateBytesPerSecond: 25000000) { id } }",
         {"id": job["id"], "b": half},
     )
-    expect(row.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "50", timeout=2_000)
+    expect(row.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "50")
     expect(row).to_contain_text("25.0 MB/s")
     shoot(page, "transfers-progress")
 
@@ -76,11 +76,11 @@ def test_transfer_progress_failure_and_retry_live(page: Page, server: Server) ->
         'mutation($id: ID!) { failTransfer(transferId: $id, error: "hash mismatch at destination") { id } }',
         {"id": job["id"]},
     )
-    expect(row).to_contain_text("Failed", timeout=2_000)
+    expect(row).to_contain_text("Failed")
     expect(row).to_contain_text("hash mismatch at destination")
     row.get_by_role("button", name="Retry").click()
     retried = page.get_by_test_id("transfer-row").filter(has_text=job["file"]["filename"]).filter(has_text="Pending")
-    expect(retried).to_be_visible(timeout=2_000)
+    expect(retried).to_be_visible()
     shoot(page, "transfers-retried")
 
 
@@ -89,7 +89,7 @@ def test_audit_log_is_live_and_filterable(page: Page, server: Server) -> None:
     nav(page, "Audit log")
     reported = server.report_file()
     rows = page.get_by_test_id("audit-row")
-    expect(rows.first).to_contain_text(reported["filename"], timeout=2_000)
+    expect(rows.first).to_contain_text(reported["filename"])
     page.get_by_label("Filter", exact=True).fill(reported["filename"])
     expect(rows).to_have_count(1)
     page.get_by_label("Filter", exact=True).fill("")
@@ -151,13 +151,13 @@ def test_graphiql_is_bundled_and_uses_the_session(page: Page) -> None:
     expect(page.get_by_role("heading", name="Sign in first")).to_be_visible()
     login(page, "engineer")
     page.goto("/graphiql")
-    expect(page.locator(".graphiql-query-editor")).to_contain_text("Overview", timeout=20_000)
+    expect(page.locator(".graphiql-query-editor")).to_contain_text("Overview")
     response = page.locator(".graphiql-response")
     run = page.get_by_role("button", name=re.compile("Execute query"))
     for _ in range(3):  # the editor may still be wiring up on a busy machine: a click can go unheard
         run.click()
         try:
-            expect(response).to_contain_text(re.compile(r"username.{0,6}engineer"), timeout=5_000)
+            expect(response).to_contain_text(re.compile(r"username.{0,6}engineer"))
             break
         except AssertionError:
             continue

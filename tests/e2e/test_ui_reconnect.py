@@ -20,16 +20,16 @@ def test_restart_shows_reconnecting_then_resumes_without_reload(page: Page, serv
 
     indicator = page.get_by_test_id("live-indicator")
     server.stop()
-    expect(indicator).to_have_attribute("data-status", "reconnecting", timeout=5_000)
+    expect(indicator).to_have_attribute("data-status", "reconnecting")
     expect(page.get_by_test_id("connection-banner")).to_be_visible()
     shoot(page, "reconnecting")
 
     server.start()
     during = server.report_file()  # likely before the browser is back: must be replayed from the cursor
-    expect(indicator).to_have_attribute("data-status", "live", timeout=20_000)
-    expect(page.get_by_test_id("file-row").filter(has_text=during["filename"])).to_be_visible(timeout=5_000)
+    expect(indicator).to_have_attribute("data-status", "live")
+    expect(page.get_by_test_id("file-row").filter(has_text=during["filename"])).to_be_visible()
     after = server.report_file()
-    expect(page.get_by_test_id("file-row").filter(has_text=after["filename"])).to_be_visible(timeout=2_000)
+    expect(page.get_by_test_id("file-row").filter(has_text=after["filename"])).to_be_visible()
     expect(page.get_by_test_id("connection-banner")).to_have_count(0)
     assert page.evaluate("window.__noReload") is True
     shoot(page, "reconnected")

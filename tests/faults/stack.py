@@ -11,8 +11,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import os
 import signal
 import sqlite3
@@ -27,7 +25,7 @@ import httpx
 from app.db.engine import make_engine, make_session_factory
 from app.domain.permissions import Role
 from tests.daemon.daemon_harness import DaemonProcess
-from tests.support import GLOBAL_KEY, make_user
+from tests.support import GLOBAL_KEY, WAIT, eventually, make_user
 
 MIB = 1024 * 1024
 ADMIN = "fault-admin"
@@ -35,16 +33,9 @@ ADMIN_PASSWORD = "fault admin password 0123"
 
 
 async def wait_for(what: str, check: Callable[[], Any], within: float, interval: float = 0.1) -> Any:
-    """The first truthy value of ``check()`` (awaited if it is a coroutine); AssertionError after ``within`` s."""
-    deadline = time.monotonic() + within
-    while True:
-        value = check()
-        if inspect.isawaitable(value):
-            value = await value
-        if value:
-            return value
-        assert time.monotonic() < deadline, f"timed out after {within}s waiting for {what}"
-        await asyncio.sleep(interval)
+    """The first truthy value of ``check()`` (awaited if it is a coroutine). ``within`` is what it should take
+    at most on a quiet machine; the wait allows at least ``WAIT`` (tests.support) before it fails."""
+    return await eventually(check, what, max(within, WAIT), interval)
 
 
 def tails(*logs: Path, lines: int = 40) -> str:

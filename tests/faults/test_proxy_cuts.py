@@ -15,7 +15,7 @@ from tests.conftest import Server
 from tests.faults.live import ResilientSubscriber, file_event_ids, max_event_id
 from tests.faults.proxy import TcpProxy
 from tests.faults.reconcile import reconcile
-from tests.support import GLOBAL_KEY, Api, report
+from tests.support import GLOBAL_KEY, WAIT, Api, report
 
 REPORTS = 60
 CUTS = 5
@@ -27,8 +27,8 @@ async def test_subscription_survives_connection_cuts_and_resumes_exactly_once(se
     async with TcpProxy(host, int(port)) as proxy:
         subscriber = ResilientSubscriber(f"ws://127.0.0.1:{proxy.port}/graphql", GLOBAL_KEY, after=str(start_cursor))
         done = asyncio.Event()
-        listening = asyncio.create_task(subscriber.run(done, deadline=time.monotonic() + 90))
-        await asyncio.wait_for(subscriber.subscribed.wait(), 15)
+        listening = asyncio.create_task(subscriber.run(done, deadline=time.monotonic() + 4 * WAIT))
+        await asyncio.wait_for(subscriber.subscribed.wait(), WAIT)
 
         async def cut() -> None:
             for _ in range(CUTS):
@@ -46,13 +46,13 @@ async def test_subscription_survives_connection_cuts_and_resumes_exactly_once(se
             for i in range(REPORTS):
                 reported.append(await report(daemon, path=f"cut/{i:03d}.mov"))
                 await asyncio.sleep(0.03)
-        await asyncio.wait_for(cutting, 30)
+        await asyncio.wait_for(cutting, WAIT)
         committed = await file_event_ids(server.db_url, start_cursor)
         assert len(committed) == REPORTS
-        await subscriber.wait_for_cursor(committed[-1], within=30)
+        await subscriber.wait_for_cursor(committed[-1], within=WAIT)
         done.set()
         proxy.drop_all()  # unblock the reader so it sees ``done``
-        await asyncio.wait_for(listening, 30)
+        await asyncio.wait_for(listening, WAIT)
 
     assert proxy.dropped >= CUTS, f"only {proxy.dropped} connections were cut"
     assert subscriber.connects > CUTS, subscriber.link_errors

@@ -33,6 +33,10 @@ from app.domain.permissions import Role
 from tests.conftest import Server
 from tests.support import GLOBAL_KEY, Api, make_user
 
+#: These answers take milliseconds; the bound only catches an attack that is being worked through instead of
+#: refused, so it is generous enough that a machine busy with a second suite cannot trip it.
+SLOW = 30.0
+
 SUGGESTIBLE = {
     "field": "{ filez { id } }",
     "argument": "{ files(fisrt: 1) { totalCount } }",
@@ -179,7 +183,7 @@ async def test_circular_introspection_is_bounded(server: Server, db: SessionFact
         elapsed = time.monotonic() - started
         assert body.get("data") is None
         assert body["errors"][0]["extensions"]["code"] in ("QUERY_TOO_COMPLEX", "GRAPHQL_VALIDATION_FAILED")
-        assert elapsed < 5
+        assert elapsed < SLOW  # refused, not worked through (how fast is for the benchmarks)
         # A finite ofType chain is not circular and stays allowed.
         chain = "name"
         for _ in range(6):
@@ -208,7 +212,7 @@ async def test_directive_overloading_is_refused_quickly(server: Server, directiv
             assert codes <= {"GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED", "QUERY_TOO_COMPLEX"}, codes
             # graphql-core stops validating after 100 errors: the answer does not grow with the attack.
             assert len(body["errors"]) <= 101
-            assert elapsed < 5, f"{count} x {directive} took {elapsed:.2f}s"
+            assert elapsed < SLOW, f"{count} x {directive} took {elapsed:.2f}s"
 
 
 async def test_field_duplication_is_bounded_by_the_token_limit(server: Server) -> None:

@@ -12,7 +12,7 @@ import pytest
 from gql import Client, GraphQLRequest
 from gql.transport.websockets import WebsocketsTransport
 
-from tests.support import GLOBAL_KEY, Api, report, spawned_server
+from tests.support import GLOBAL_KEY, WAIT, Api, report, spawned_server, subscribed
 
 
 @pytest.fixture
@@ -29,12 +29,12 @@ async def test_mutation_on_one_server_reaches_subscriber_on_the_other(two_server
         init_payload={"apiKey": GLOBAL_KEY},
     )
     got: list[str] = []
-    subscribed = asyncio.Event()
+    listening = asyncio.Event()
 
     async def listen() -> None:
         async with Client(transport=transport) as session:
             gen = session.subscribe(GraphQLRequest("subscription { fileEvents { action file { path } } }"))
-            subscribed.set()
+            listening.set()
             async with contextlib.aclosing(gen):
                 async for r in gen:
                     got.append(r["fileEvents"]["file"]["path"])
@@ -42,10 +42,10 @@ async def test_mutation_on_one_server_reaches_subscriber_on_the_other(two_server
                         return
 
     task = asyncio.create_task(listen())
-    await asyncio.wait_for(subscribed.wait(), 10)
-    await asyncio.sleep(0.5)
+    await asyncio.wait_for(listening.wait(), WAIT)
+    await subscribed(url_b)  # registered on server B, which has no other subscriber
     async with Api(url_a, api_key=GLOBAL_KEY) as on_a:
         await report(on_a, path="from/server-a-1.mov")
         await report(on_a, path="from/server-a-2.mov")
-    await asyncio.wait_for(task, 15)
+    await asyncio.wait_for(task, WAIT)
     assert got == ["from/server-a-1.mov", "from/server-a-2.mov"]

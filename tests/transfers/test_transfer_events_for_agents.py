@@ -13,6 +13,7 @@ from gql.transport.websockets import WebsocketsTransport
 
 from app.db.engine import SessionFactory
 from tests.conftest import Server
+from tests.support import WAIT, subscribed
 from tests.transfers.conftest import queue_to, reported
 from tests.transfers.test_tus_upload import tus_uploader
 
@@ -49,10 +50,10 @@ async def test_a_pending_job_is_announced_when_its_content_arrives_with_a_resuma
 
     ready = asyncio.Event()
     live = asyncio.create_task(_collect(server, keys["nashville"], 1, None, ready))
-    await asyncio.wait_for(ready.wait(), 10)
-    await asyncio.sleep(0.3)  # registered server-side
+    await asyncio.wait_for(ready.wait(), WAIT)
+    await subscribed(server.app)
     await asyncio.to_thread(tus_uploader(server.url, keys["tustin"], content).upload)
-    [announced] = await asyncio.wait_for(live, 10)
+    [announced] = await asyncio.wait_for(live, WAIT)
     assert announced["status"] == "PENDING"
     assert announced["file"] == {"id": content.file_id, "contentAvailable": True}
     assert announced["destinationSite"] == {"code": "nashville"}
@@ -61,11 +62,11 @@ async def test_a_pending_job_is_announced_when_its_content_arrives_with_a_resuma
     # Replayed from before it: the queueing's event comes back first, each with a cursor, in order.
     ready = asyncio.Event()
     before = str(int(announced["eventCursor"]) - 1)
-    replay = await asyncio.wait_for(_collect(server, keys["nashville"], 1, before, ready), 10)
+    replay = await asyncio.wait_for(_collect(server, keys["nashville"], 1, before, ready), WAIT)
     assert [e["eventCursor"] for e in replay] == [announced["eventCursor"]]
 
     ready = asyncio.Event()
-    everything = await asyncio.wait_for(_collect(server, keys["nashville"], 2, "0", ready), 10)
+    everything = await asyncio.wait_for(_collect(server, keys["nashville"], 2, "0", ready), WAIT)
     cursors = [int(e["eventCursor"]) for e in everything]
     assert cursors == sorted(cursors) and cursors[-1] == int(announced["eventCursor"])
     assert all(e["id"] == announced["id"] for e in everything)

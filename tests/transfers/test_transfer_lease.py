@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.config import Settings
 from app.db.engine import SessionFactory, make_engine, make_session_factory
@@ -95,7 +95,10 @@ async def test_a_silent_agents_job_fails_through_the_service_path_and_can_be_ret
 
 
 async def test_progress_keeps_the_lease_a_heartbeat_does_not_and_only_hub_jobs_are_swept(db: SessionFactory) -> None:
-    stall = timedelta(seconds=1)
+    # Silence is made by back-dating rows an hour, not by sleeping past a short stall: progress reported
+    # after that is a minute inside the lease however slow the machine.
+    stall = timedelta(minutes=1)
+    long_ago = datetime.now(UTC) - timedelta(hours=1)
     _, beating = await _running(db)  # destination nashville
     _, progressing = await _running(db)
     _, repeating = await _running(db)
@@ -104,7 +107,10 @@ async def test_progress_keeps_the_lease_a_heartbeat_does_not_and_only_hub_jobs_a
         (await session.get(TransferJob, external.id)).transport = "EXTERNAL"  # type: ignore[union-attr]
     agent = destination_agent("nashville")
     await transfers.report_progress(db, agent, str(repeating.id), 100)
-    await asyncio.sleep(1.2)
+    async with db() as session, session.begin():
+        ids = [beating.id, progressing.id, repeating.id, external.id]
+        silent = {"updated_at": long_ago, "started_at": long_ago, "last_progress_at": long_ago}
+        await session.execute(update(TransferJob).where(TransferJob.id.in_(ids)).values(**silent))
     await heartbeat(db, SYSTEM, Heartbeat(site="nashville"))
     await transfers.report_progress(db, agent, str(progressing.id), 100)
     await transfers.report_progress(db, agent, str(repeating.id), 100)  # the same bytes again: no progress

@@ -115,7 +115,7 @@ def test_duplicate_content_keeps_the_stored_blob_and_drops_the_partial(tmp_path:
     inode = first.stat().st_ino
     again = store.commit(UID2, sha)
     assert again == first and first.stat().st_ino == inode and first.read_bytes() == data
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 60
     while any(store.partial_dir.iterdir()) and time.monotonic() < deadline:
         time.sleep(0.01)
     assert not any(store.partial_dir.iterdir())
@@ -178,7 +178,7 @@ async def test_checkpointed_offsets_never_run_ahead_of_fsynced_bytes(
     sent = 4 * MIB + 12345
     writer.write(head.encode() + content.data[:sent])
     await writer.drain()
-    for _ in range(200):  # at least one checkpoint while the request is still open
+    for _ in range(1200):  # at least one checkpoint while the request is still open (a minute, for a busy machine)
         if any(offset > 0 for offset, _ in recorded):
             break
         await asyncio.sleep(0.05)
