@@ -60,6 +60,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--hash-workers", type=int, default=2, help="files hashed in parallel (2)")
     p.add_argument("--send-concurrency", type=int, default=4, help="report operations in flight at once (4)")
     p.add_argument("--report-batch", type=int, default=16, help="files per report operation (16, max 64)")
+    p.add_argument(
+        "--package",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="a folder whose name matches is one package (repeatable; added to the defaults: *.RDC and any folder"
+        " holding an ascmhl/ history)",
+    )
+    p.add_argument(
+        "--min-sequence-frames", type=int, default=3, help="name.####.ext frames that make a sequence package (3)"
+    )
+    p.add_argument("--no-packages", action="store_true", help="report every file alone (no sequences or folders)")
     p.add_argument("--retry-failed", action="store_true", help="resend reports the orchestrator once rejected")
     p.add_argument("--log-format", choices=["auto", "text", "json", "rich"], default="auto")
     p.add_argument("--log-level", default=os.environ.get("COLORROUTE_DAEMON_LOG_LEVEL", "info"))
@@ -90,6 +102,9 @@ def config_from_args(args: argparse.Namespace) -> DaemonConfig:
         retry_failed=args.retry_failed,
         max_transfer_attempts=args.max_transfer_attempts,
         transfer_rate_limit=args.transfer_rate_limit,
+        packages=not args.no_packages,
+        package_globs=tuple(args.package),
+        min_sequence_frames=args.min_sequence_frames,
     )
 
 

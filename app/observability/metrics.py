@@ -45,7 +45,7 @@ KNOWN_OPERATIONS = frozenset(
         "StartWork", "Stats", "TransferEvents", "Transfers", "UpdateRoutingRule", "UpdateUser", "Users",
         "ValidateFile", "WebhookDeliveries", "WebhookSubscriptions",
         # site daemon
-        "Heartbeat", "ReportFile", "ReportFiles", "TransferJobs", "TransferProgress",
+        "Heartbeat", "ReportFile", "ReportFiles", "StagePackageMembers", "TransferJobs", "TransferProgress",
     }
 )  # fmt: skip
 OPERATION_TYPES = frozenset({"query", "mutation", "subscription"})

@@ -14,6 +14,7 @@ from app.db.models import File, TransferJob, User
 from app.domain import files as file_rules
 from app.domain import transfers as transfer_rules
 from app.domain.errors import BadInput, Conflict, Forbidden, NotFound
+from app.domain.packages import refuse_package_hub_transfer
 from app.domain.permissions import Actor, FileFacts, Role, refusal
 from app.domain.states import FileAction, FileState, next_state
 from app.domain.transfers import TransferAction, TransferStatus, Transport
@@ -166,11 +167,13 @@ async def queue_file(
             f.destination_site_id = destination.id
             if routing_rule_id is not None:
                 f.routing_rule_id = routing_rule_id
+            transport = await transfers_repo.transport_for(session, f)
+            refuse_package_hub_transfer(f.kind, transport)
             job = TransferJob(
                 file_id=f.id,
                 source_site_id=f.site_id,
                 destination_site_id=destination.id,
-                transport=await transfers_repo.transport_for(session, f),
+                transport=transport,
                 status=TransferStatus.PENDING,
                 bytes_total=f.size_bytes,
                 bytes_transferred=0,

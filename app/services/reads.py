@@ -45,6 +45,7 @@ class FileListQuery:
     site_code: str | None = None
     colorist_id: str | None = None
     search: str | None = None
+    kinds: tuple[str, ...] = ()
 
 
 async def file_query(db: SessionFactory, actor: Actor, q: FileListQuery) -> files_repo.FileQuery:
@@ -63,6 +64,7 @@ async def file_query(db: SessionFactory, actor: Actor, q: FileListQuery) -> file
         colorist_id=parse_id(q.colorist_id, "user") if q.colorist_id else None,
         search=search,
         visible_to_site_id=scope,
+        kinds=q.kinds,
     )
 
 

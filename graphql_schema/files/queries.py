@@ -61,6 +61,7 @@ class FileQueries:
                 site_code=f.site_code,
                 colorist_id=f.colorist_id,
                 search=f.search,
+                kinds=tuple(k.value for k in f.kinds or ()),
             ),
         )
         page = await reads.list_files(ctx.db, query, 50 if first is None else first, after)
