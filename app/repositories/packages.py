@@ -5,13 +5,13 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import FileMember, StagedMember
+from app.db.models import File, FileMember, StagedMember
 from app.domain.errors import BadInput
-from app.domain.packages import Member
+from app.domain.packages import FileKind, Member
 from app.repositories.pagination import Page
 
 _INSERT_CHUNK = 5000  # 4 parameters a row, well under PostgreSQL's 32,767
@@ -86,3 +86,15 @@ async def members_page(session: AsyncSession, file_id: int, first: int, after: s
     rows = (await session.execute(stmt.order_by(FileMember.path.collate("C")).limit(first + 1))).all()
     items = [Member(p, s, h) for p, s, h in rows]
     return Page(items=items[:first], has_next=len(items) > first)
+
+
+async def name_to_validate(session: AsyncSession, file: File, allowed_extensions: Sequence[str]) -> str:
+    """The name whose extension validation checks: a FOLDER (``A001_C002.RDC``, a card) passes when one of its
+    members is an allowed type (its ``.R3D`` segments, the card's ``.mxf``); anything else by its own name."""
+    if file.kind != FileKind.FOLDER.value:
+        return file.filename
+    patterns = [FileMember.path.ilike(f"%{ext}") for ext in allowed_extensions if ext]
+    if not patterns:
+        return file.filename
+    found = await session.scalar(select(FileMember.path).where(FileMember.file_id == file.id, or_(*patterns)).limit(1))
+    return found or file.filename

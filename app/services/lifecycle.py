@@ -19,6 +19,7 @@ from app.domain.permissions import Actor, FileFacts, Role, refusal
 from app.domain.states import FileAction, FileState, next_state
 from app.domain.transfers import TransferAction, TransferStatus, Transport
 from app.repositories import files as files_repo
+from app.repositories import packages as packages_repo
 from app.repositories import sites as sites_repo
 from app.repositories import transfers as transfers_repo
 from app.services import records
@@ -124,7 +125,7 @@ async def validate_file(db: SessionFactory, settings: Settings, actor: Actor, fi
     async with db() as session, session.begin():
         file, duplicate = await files_repo.lock_with_duplicate(session, fid)
         failures = file_rules.validation_failures(
-            filename=file.filename,
+            filename=await packages_repo.name_to_validate(session, file, settings.allowed_extensions),
             size_bytes=file.size_bytes,
             sha256=file.sha256,
             allowed_extensions=settings.allowed_extensions,
