@@ -127,10 +127,16 @@ class Assembler:
         if not self._groups:
             return
         now = time.monotonic()
-        busy = {self.group_of(rel) for rel in list(self._in_flight())}
-        for key, group in list(self._groups.items()):
-            wait = _REFUSED_RETRY_SECONDS if group.refused else self._quiet
-            if key in busy or now - group.last_activity < wait:
+        quiet = [
+            (key, group)
+            for key, group in self._groups.items()
+            if now - group.last_activity >= (_REFUSED_RETRY_SECONDS if group.refused else self._quiet)
+        ]
+        if not quiet:
+            return
+        busy = {self.group_of(rel) for rel in list(self._in_flight())}  # only when some package may be done
+        for key, group in quiet:
+            if key in busy:
                 continue
             try:
                 done = await self._flush(key, group)
