@@ -29,6 +29,10 @@ export function makeFile(overrides: Partial<FileSummaryFragment> = {}): FileSumm
     site: { id: "s1", code: "tustin", name: "Tustin" },
     destinationSite: null,
     colorist: null,
+    kind: "FILE",
+    memberCount: 1,
+    frameRange: null,
+    missingFrames: null,
     ...overrides,
   };
 }

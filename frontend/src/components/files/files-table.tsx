@@ -6,6 +6,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { useNow } from "@/hooks/use-now";
 import { formatAge, formatBytes } from "@/lib/format";
 import { cn } from "@/lib/utils";
+import { PackageSummary } from "./package-info";
 
 interface Props {
   files: FileSummaryFragment[];
@@ -48,6 +49,7 @@ export function FilesTable({ files, selectedId, onOpen }: Props) {
               <div className="truncate font-mono text-[11px] text-muted-foreground" title={file.path}>
                 {file.path}
               </div>
+              <PackageSummary file={file} />
             </TableCell>
             <TableCell>
               <StateBadge state={file.state} />
