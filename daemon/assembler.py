@@ -93,6 +93,13 @@ class Assembler:
     def group_of(self, rel: str) -> GroupKey | None:
         return group_of(rel, self._rules, self._has_history)
 
+    def holds(self, rel: str, size: int, mtime_ns: int) -> bool:
+        """Whether ``rel`` is held, hashed with exactly this stat."""
+        key = self.group_of(rel)
+        group = self._groups.get(key) if key is not None else None
+        held = group.held.get(rel) if group is not None else None
+        return held is not None and (held.size, held.mtime_ns) == (size, mtime_ns)
+
     def take(self, detections: Iterable[Detection]) -> tuple[list[Detection], list[Detection]]:
         """Hold the detections that belong to a package; returns ``(alone, held)``: the ones not held are
         recorded as files, as before."""

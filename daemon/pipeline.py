@@ -203,7 +203,10 @@ class Detector:
 
     async def _filter_new(self, items: list[tuple[str, FileStat]]) -> list[bool]:
         unknown = set(await self._outbox.unknown([(rel, st.size, st.mtime_ns) for rel, st in items]))
-        return [i in unknown for i in range(len(items))]
+        # A member held for its package is not in the outbox yet, but it is hashed: a late event is no change.
+        return [
+            i in unknown and not self.assembler.holds(rel, st.size, st.mtime_ns) for i, (rel, st) in enumerate(items)
+        ]
 
     def _ready(self, ready: ReadyFile) -> None:
         event("file.ready", path=ready.rel, size=ready.stat.size, reason=ready.reason)

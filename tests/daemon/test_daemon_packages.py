@@ -109,8 +109,18 @@ def test_a_sequence_with_a_gap_and_a_red_clip_become_exactly_two_files(
     )[0]
     assert newer["path"] == seq["path"] and newer["previousVersion"] == {"id": seq["id"]}
     assert (newer["missingFrames"], newer["sha256"]) == (None, manifest({**frames, **late}))
-    hashed = {e["path"] for e in d.events("file.hashed")}
+    hashed = [e["path"] for e in d.events("file.hashed")]
     assert len(hashed) == 1200 + 3 + 2, "frames already hashed were not hashed again for the new version"
+
+    # A segment rewritten after the report: a new version of the clip, never a silently different package.
+    segments["A001_C002_002.R3D"] = os.urandom(2500)
+    (clip / "A001_C002_002.R3D").write_bytes(segments["A001_C002_002.R3D"])
+    rewritten = wait_until(
+        lambda: [f for f in packages(orchestrator, "pk1/A001_C002.RDC") if f["version"] and f["previousVersion"]],
+        90,
+        what="the clip's new version",
+    )[0]
+    assert rewritten["previousVersion"] == {"id": folder["id"]} and rewritten["sha256"] == manifest(segments)
     assert d.stop() == 0
 
 
