@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -34,7 +35,7 @@ async def stage(session: AsyncSession, site_id: int, report_id: str, members: Se
         )
         stmt = stmt.on_conflict_do_update(
             index_elements=["site_id", "report_id", "path"],
-            set_={"size_bytes": stmt.excluded.size_bytes, "sha256": stmt.excluded.sha256},
+            set_={"size_bytes": stmt.excluded.size_bytes, "sha256": stmt.excluded.sha256, "staged_at": func.now()},
         )
         await session.execute(stmt)
     stmt_count = select(func.count()).where(StagedMember.site_id == site_id, StagedMember.report_id == report_id)
@@ -54,6 +55,11 @@ async def clear_staged(session: AsyncSession, site_id: int, report_id: str) -> N
     await session.execute(
         delete(StagedMember).where(StagedMember.site_id == site_id, StagedMember.report_id == report_id)
     )
+
+
+async def forget_staged_before(session: AsyncSession, cutoff: datetime) -> int:
+    result = await session.execute(delete(StagedMember).where(StagedMember.staged_at < cutoff))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def keep(session: AsyncSession, file_id: int, members: Sequence[Member]) -> None:

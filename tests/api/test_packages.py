@@ -9,9 +9,12 @@ import uuid
 from typing import Any
 
 import pytest
+from sqlalchemy import func, text, update
 
 from app.db.engine import SessionFactory
+from app.db.models import StagedMember
 from app.domain.permissions import Role
+from app.services.packages import STALE_STAGING, forget_stale_staging
 from daemon.client import STAGE_BATCH
 from tests.conftest import Server
 from tests.support import GLOBAL_KEY, Api, GraphQLFailure, make_user, random_sha
@@ -222,3 +225,23 @@ async def test_a_hub_transfer_of_a_package_is_refused_until_members_can_move(
         )  # the source's bytes move outside the hub: an EXTERNAL job is fine
         queued = (await eng.gql(queue, {"id": fid}))["queueFile"]
         assert queued["state"] == "QUEUED" and queued["transfers"][-1]["transport"] == "EXTERNAL"
+
+
+async def test_members_staged_for_a_report_that_never_came_are_forgotten(server: Server, db: SessionFactory) -> None:
+    old, fresh = str(uuid.uuid4()), str(uuid.uuid4())
+    members = [{"path": "A003_C001_001.R3D", "sizeBytes": 7, "sha256": random_sha()}]
+    async with Api(server.url, api_key=GLOBAL_KEY) as daemon:
+        await stage(daemon, old, members)
+        await stage(daemon, fresh, members)
+        async with db() as session, session.begin():
+            await session.execute(
+                update(StagedMember)
+                .where(StagedMember.report_id == old)
+                .values(staged_at=func.now() - text("interval '2 days'"))
+            )
+        assert await forget_stale_staging(db, STALE_STAGING) == 1
+        with pytest.raises(GraphQLFailure) as info:
+            await daemon.gql(REPORT, {"input": package_input(old, members, "s/A003.RDC", "FOLDER", "A003.RDC")})
+        assert info.value.code == "PACKAGE_EMPTY"
+        f = await daemon.gql(REPORT, {"input": package_input(fresh, members, "s/A003.RDC", "FOLDER", "A003.RDC")})
+        assert f["reportFile"]["memberCount"] == 1
