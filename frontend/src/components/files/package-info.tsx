@@ -29,7 +29,7 @@ export function PackageSummary({ file }: { file: PackageFields }) {
       </span>
       {file.missingFrames && (
         <span
-          className="inline-flex items-center gap-1 text-amber-600 dark:text-amber-400"
+          className="inline-flex items-center gap-1 text-amber-800 dark:text-amber-300"
           data-testid="missing-frames"
           title={`Missing frames: ${file.missingFrames}`}
         >
