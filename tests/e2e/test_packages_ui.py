@@ -1,5 +1,5 @@
-"""A package in a real browser: one row with its kind, frame range, frame count and a missing-frames warning;
-its details list the members with their hashes, a page at a time."""
+"""A package in a real browser: one row with its kind, frame range, frame count and a missing-frames warning; the
+list filters by kind; its details list the members with their hashes, a page at a time."""
 
 from __future__ import annotations
 
@@ -64,6 +64,12 @@ def test_a_sequence_is_one_row_and_its_members_page_in(page: Page, server: Serve
     expect(summary).to_contain_text("150 frames")
     expect(row.get_by_test_id("missing-frames")).to_have_text("missing 1050-1051")
     shoot(page, "package-row")
+    page.get_by_label("Kind").click()
+    page.get_by_role("option", name="Clip folders").click()
+    expect(page.get_by_test_id("file-row")).to_have_count(0)
+    page.get_by_label("Kind").click()
+    page.get_by_role("option", name="Sequences").click()
+    expect(page.get_by_test_id("file-row")).to_have_count(1)
 
     row.get_by_role("link").click()
     details = page.get_by_test_id("file-details")

@@ -20,6 +20,7 @@ export function toFileFilter(state: FileFilterState): FileFilter {
   if (state.state !== "ALL") filter.states = [state.state];
   if (state.siteCode !== "ALL") filter.siteCode = state.siteCode;
   if (state.coloristId !== "ALL") filter.coloristId = state.coloristId;
+  if (state.kind !== "ALL") filter.kinds = [state.kind];
   return filter;
 }
 

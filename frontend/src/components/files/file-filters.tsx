@@ -1,5 +1,5 @@
 import { Search, X } from "lucide-react";
-import type { FileState, SiteFieldsFragment, UserFieldsFragment } from "@/gql/graphql";
+import type { FileKind, FileState, SiteFieldsFragment, UserFieldsFragment } from "@/gql/graphql";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
@@ -12,9 +12,23 @@ export interface FileFilterState {
   state: FileState | "ALL";
   siteCode: string;
   coloristId: string;
+  kind: FileKind | "ALL";
 }
 
-export const EMPTY_FILTERS: FileFilterState = { search: "", state: "ALL", siteCode: "ALL", coloristId: "ALL" };
+export const EMPTY_FILTERS: FileFilterState = {
+  search: "",
+  state: "ALL",
+  siteCode: "ALL",
+  coloristId: "ALL",
+  kind: "ALL",
+};
+
+const KIND_OPTIONS = [
+  { value: "ALL", label: "All kinds" },
+  { value: "FILE", label: "Single files" },
+  { value: "SEQUENCE", label: "Sequences" },
+  { value: "FOLDER", label: "Clip folders" },
+];
 
 interface Props {
   value: FileFilterState;
@@ -25,7 +39,12 @@ interface Props {
 
 export function FileFilters({ value, onChange, sites, colorists }: Props) {
   const set = <K extends keyof FileFilterState>(key: K, v: FileFilterState[K]) => onChange({ ...value, [key]: v });
-  const dirty = value.search !== "" || value.state !== "ALL" || value.siteCode !== "ALL" || value.coloristId !== "ALL";
+  const dirty =
+    value.search !== "" ||
+    value.state !== "ALL" ||
+    value.siteCode !== "ALL" ||
+    value.coloristId !== "ALL" ||
+    value.kind !== "ALL";
   return (
     <div role="search" aria-label="Filter files" className="flex flex-wrap items-end gap-3">
       <div className="w-60 space-y-1.5 xl:w-72">
@@ -68,6 +87,13 @@ export function FileFilters({ value, onChange, sites, colorists }: Props) {
           ]}
         />
       )}
+      <FilterSelect
+        id="filter-kind"
+        label="Kind"
+        value={value.kind}
+        onChange={(v) => set("kind", v as FileKind | "ALL")}
+        options={KIND_OPTIONS}
+      />
       {dirty && (
         <Button variant="ghost" size="sm" onClick={() => onChange(EMPTY_FILTERS)} className="mb-0.5">
           <X aria-hidden /> Clear filters
