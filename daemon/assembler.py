@@ -196,7 +196,8 @@ class Assembler:
                     absolute = os.path.join(dirpath, name)
                     member = os.path.relpath(absolute, base).replace(os.sep, "/")
                     self._add(found, pairs, f"{key.root}/{member}", member, absolute)
-            check_members(os.fspath(base), pairs)
+            if pairs:  # an emptied folder has nothing to report: its group is dropped
+                check_members(os.fspath(base), pairs)
         else:
             base = self._root / key.folder
             try:

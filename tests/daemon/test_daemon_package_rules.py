@@ -183,3 +183,33 @@ async def test_fewer_frames_than_the_minimum_are_reported_as_files(
             assert unknown == [], "a rescan does not hash the members again"
     finally:
         await outbox.close()
+
+
+async def test_a_clip_whose_files_vanished_before_the_report_is_dropped(tmp_path: Path) -> None:
+    watch = tmp_path / "watch"
+    clip = watch / "A.RDC"
+    clip.mkdir(parents=True)
+    segment = clip / "A_001.R3D"
+    segment.write_bytes(b"segment")
+    st = segment.stat()
+    outbox = await Outbox.open(tmp_path / "outbox.sqlite3", site="tustin", watch=str(watch))
+    try:
+        assembler = Assembler(
+            watch,
+            outbox,
+            PackageRules(),
+            quiet_seconds=0.0,
+            path_filter=PathFilter(),
+            in_flight=lambda: (),
+            submit=lambda rel: pytest.fail(f"{rel} does not exist"),
+            on_recorded=lambda: None,
+        )
+        assembler.take([Detection("A.RDC/A_001.R3D", st.st_size, st.st_mtime_ns, "f" * 64)])
+        segment.unlink()
+        for group in assembler._groups.values():
+            group.last_activity -= 1.0
+        await assembler._flush_quiet()
+        assert assembler._groups == {} and assembler.held == 0, "nothing left to wait for"
+        assert await outbox.entries() == []
+    finally:
+        await outbox.close()
