@@ -42,6 +42,8 @@ from daemon.packages import (
 
 #: A refused package is looked at again this often (someone may have fixed it without touching a member).
 _REFUSED_RETRY_SECONDS = 30.0
+#: Quiet looks that found members still unhashed before the package is refused as unreadable.
+_MAX_LOOKS = 5
 
 
 @dataclass
@@ -49,6 +51,7 @@ class _Group:
     held: dict[str, Detection] = field(default_factory=dict)
     last_activity: float = 0.0
     refused: str | None = None  # the problem code last logged
+    looks: int = 0  # flushes since the last new member that found members still unhashed
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,7 @@ class Assembler:
             group.held[d.path] = d
             group.last_activity = now
             group.refused = None
+            group.looks = 0
             self._wake.set()
         return alone, held
 
@@ -167,6 +171,13 @@ class Assembler:
             known = await self._outbox.known_members([(m.rel, m.size, m.mtime_ns) for m in fresh])
             unhashed = [m for m in fresh if m.rel not in known]
             if unhashed:
+                group.looks += 1
+                if group.looks > _MAX_LOOKS:  # hashing them keeps failing (unreadable): say so, look less often
+                    group.looks = 0
+                    raise PackageProblem(
+                        "PACKAGE_MEMBER_UNREADABLE",
+                        f"{len(unhashed)} member(s) could not be hashed, e.g. {unhashed[0].rel!r}: see file.unreadable",
+                    )
                 for m in unhashed:
                     self._submit(m.rel)  # changed or never seen: hash it, then look again
                 group.last_activity = time.monotonic()

@@ -213,3 +213,37 @@ async def test_a_clip_whose_files_vanished_before_the_report_is_dropped(tmp_path
         assert await outbox.entries() == []
     finally:
         await outbox.close()
+
+
+async def test_a_member_that_never_hashes_refuses_the_package_instead_of_spinning(tmp_path: Path) -> None:
+    """A segment the hasher cannot read (its ``file.unreadable`` is logged) is never held: the package is refused
+    as PACKAGE_MEMBER_UNREADABLE after a few looks and looked at again later, never reported without it."""
+    watch = tmp_path / "watch"
+    clip = watch / "B.RDC"
+    clip.mkdir(parents=True)
+    (clip / "B_001.R3D").write_bytes(b"readable")
+    (clip / "B_002.R3D").write_bytes(b"the hasher fails on this one")
+    st = (clip / "B_001.R3D").stat()
+    submitted: list[str] = []
+    outbox = await Outbox.open(tmp_path / "outbox.sqlite3", site="tustin", watch=str(watch))
+    try:
+        assembler = Assembler(
+            watch,
+            outbox,
+            PackageRules(),
+            quiet_seconds=0.0,
+            path_filter=PathFilter(),
+            in_flight=lambda: (),
+            submit=submitted.append,  # the hash attempt ends without a detection
+            on_recorded=lambda: None,
+        )
+        assembler.take([Detection("B.RDC/B_001.R3D", st.st_size, st.st_mtime_ns, "e" * 64)])
+        [group] = assembler._groups.values()
+        for _ in range(10):
+            group.last_activity -= 1.0
+            await assembler._flush_quiet()
+        assert group.refused == "PACKAGE_MEMBER_UNREADABLE"
+        assert submitted == ["B.RDC/B_002.R3D"] * 5, "asked for the hash a few times, then stopped spinning"
+        assert await outbox.entries() == [], "never reported without the member"
+    finally:
+        await outbox.close()
