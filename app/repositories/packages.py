@@ -84,6 +84,13 @@ def decode_member_cursor(cursor: str | None) -> str | None:
     return path
 
 
+async def all_members(session: AsyncSession, file_id: int) -> list[Member]:
+    """Every member in manifest order (a MAM delivery lists them all)."""
+    stmt = select(FileMember.path, FileMember.size_bytes, FileMember.sha256).where(FileMember.file_id == file_id)
+    rows = (await session.execute(stmt.order_by(FileMember.path.collate("C")))).all()
+    return [Member(p, s, h) for p, s, h in rows]
+
+
 async def members_page(session: AsyncSession, file_id: int, first: int, after: str | None) -> Page[Member]:
     """Members in path order (the manifest's order), keyset-paged on the path."""
     stmt = select(FileMember.path, FileMember.size_bytes, FileMember.sha256).where(FileMember.file_id == file_id)
