@@ -28,6 +28,7 @@ from app.guards import BodyLimit, OriginGuard
 from app.integrations.mam import mam_adapter
 from app.observability.metrics import RequestMetrics, metrics_endpoint
 from app.services.multipart import orphan_sweep_loop
+from app.services.packages import STALE_STAGING, forget_stale_staging
 from app.services.periodic import every
 from app.services.reads import compact_state_counts
 from app.services.records import REVOCATION_TOPIC
@@ -127,6 +128,10 @@ def create_app(settings: Settings, database_url: str | None = None) -> Starlette
             asyncio.create_task(
                 every(min(60.0, limiter.window), lambda: limiter.forget_expired(db), "login attempt clean-up"),
                 name="login-attempt-cleanup",
+            ),
+            asyncio.create_task(
+                every(600.0, lambda: forget_stale_staging(db, STALE_STAGING), "staged package member clean-up"),
+                name="staged-member-cleanup",
             ),
         ]
         if not isinstance(storage, LocalStorage):

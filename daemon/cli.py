@@ -63,6 +63,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--probe-timeout", type=float, default=60.0, help="seconds before a hanging probe is killed (60)")
     p.add_argument("--send-concurrency", type=int, default=4, help="report operations in flight at once (4)")
     p.add_argument("--report-batch", type=int, default=16, help="files per report operation (16, max 64)")
+    p.add_argument(
+        "--package",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="a folder whose name matches is one package (repeatable; added to the defaults: *.RDC and any folder"
+        " holding an ascmhl/ history)",
+    )
+    p.add_argument(
+        "--min-sequence-frames", type=int, default=3, help="name.####.ext frames that make a sequence package (3)"
+    )
+    p.add_argument("--no-packages", action="store_true", help="report every file alone (no sequences or folders)")
     p.add_argument("--retry-failed", action="store_true", help="resend reports the orchestrator once rejected")
     p.add_argument(
         "--log-format",
@@ -106,6 +118,9 @@ def config_from_args(args: argparse.Namespace) -> DaemonConfig:
         probe=not args.no_probe,
         probe_workers=args.probe_workers,
         probe_timeout=args.probe_timeout,
+        packages=not args.no_packages,
+        package_globs=tuple(args.package),
+        min_sequence_frames=args.min_sequence_frames,
     )
 
 

@@ -30,12 +30,22 @@ from daemon.logs import event
 REPORT_FILE = GraphQLRequest(
     "mutation ReportFile($input: ReportFileInput!) { reportFile(input: $input) { id state sha256 } }"
 )
+STAGE_MEMBERS = GraphQLRequest(
+    "mutation StagePackageMembers($input: StagePackageMembersInput!) { stagePackageMembers(input: $input) }"
+)
+#: Members per ``stagePackageMembers``: ~150 bytes each, far below the orchestrator's body and message limits.
+STAGE_BATCH = 500
 HEARTBEAT = GraphQLRequest(
     "mutation Heartbeat($input: HeartbeatInput!) { heartbeat(input: $input) { id code online } }"
 )
 
 # Retrying cannot fix these: the report is recorded as failed and shown, not resent forever.
-PERMANENT_CODES = frozenset({"BAD_USER_INPUT", "FORBIDDEN", "NOT_FOUND", "INVALID_TRANSITION", "CONFLICT"})
+PERMANENT_CODES = frozenset(
+    {
+        "BAD_USER_INPUT", "FORBIDDEN", "NOT_FOUND", "INVALID_TRANSITION", "CONFLICT",
+        "PACKAGE_MEMBER_PATH", "PACKAGE_CASE_COLLISION", "PACKAGE_EMPTY", "PACKAGE_MANIFEST_MISMATCH",
+    }
+)  # fmt: skip
 # WebSocket close codes a graphql-transport-ws server uses to refuse connection_init.
 _AUTH_CLOSE_CODES = frozenset({4401, 4403})
 
@@ -75,10 +85,11 @@ class FileReport:
     sha256: str
     modified_at: str
     report_id: str
+    package: PackageReport | None = None
 
     def as_input(self) -> dict[str, Any]:
         """The ``ReportFileInput`` object (``path`` relative to the watch folder, POSIX separators)."""
-        return {
+        given: dict[str, Any] = {
             "site": self.site,
             "path": self.path,
             "sizeBytes": self.size_bytes,
@@ -86,6 +97,27 @@ class FileReport:
             "modifiedAt": self.modified_at,
             "reportId": self.report_id,
         }
+        if self.package is not None:
+            p = self.package
+            given["package"] = {
+                "kind": p.kind,
+                "memberCount": len(p.members),
+                "filename": p.filename,
+                "frameRange": p.frame_range,
+                "missingFrames": p.missing_frames,
+            }
+        return given
+
+
+@dataclass(frozen=True)
+class PackageReport:
+    """What makes a report a package; ``members`` are ``(path inside the package, size, sha256)``."""
+
+    kind: str
+    filename: str
+    members: Sequence[tuple[str, int, str]]
+    frame_range: str | None = None
+    missing_frames: str | None = None
 
 
 ReportOutcome = ReportedFile | ReportRejectedError | OrchestratorUnavailableError
@@ -351,6 +383,34 @@ class OrchestratorClient:
             else:
                 outcomes.append(self._classify(by_alias.get(f"r{k}", {"message": "no result for this file"})))
         return outcomes
+
+    async def report_package(self, report: FileReport) -> ReportOutcome:
+        """Stage the members in batches (each its own request, under the body limit), then report the package.
+
+        Staging is idempotent per (reportId, member path), so a resend after any failure starts over harmlessly.
+        Link failures raise (the caller waits for the link); anything else is this package's outcome.
+        """
+        assert report.package is not None
+        members = report.package.members
+        try:
+            for start in range(0, len(members), STAGE_BATCH):
+                batch = members[start : start + STAGE_BATCH]
+                await self._execute_one(
+                    STAGE_MEMBERS,
+                    {
+                        "input": {
+                            "site": report.site,
+                            "reportId": report.report_id,
+                            "members": [{"path": p, "sizeBytes": n, "sha256": h} for p, n, h in batch],
+                        }
+                    },
+                    "stagePackageMembers",
+                )
+            return await self.report_file(report)
+        except (ReportRejectedError, OrchestratorUnavailableError) as exc:
+            if isinstance(exc, OrchestratorUnavailableError) and exc.link:
+                raise
+            return exc
 
     async def heartbeat(
         self,

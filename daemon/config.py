@@ -40,6 +40,10 @@ class DaemonConfig:
     probe_workers: int = 1
     probe_timeout: float = 60.0
     extra_skip_dirs: tuple[Path, ...] = field(default=())
+    # -- packages (daemon/packages.py) --
+    packages: bool = True
+    package_globs: tuple[str, ...] = ()  # added to the defaults (*.RDC, folders holding ascmhl/)
+    min_sequence_frames: int = 3
 
     @property
     def graphql_ws_url(self) -> str:
@@ -87,6 +91,10 @@ class DaemonConfig:
             raise ConfigError("--probe-workers must be at least 1 and --probe-timeout positive")
         if self.transfer_rate_limit < 0:
             raise ConfigError("--transfer-rate-limit must not be negative")
+        if self.min_sequence_frames < 2:
+            raise ConfigError("--min-sequence-frames must be at least 2")
+        if any(not g.strip() or "/" in g for g in self.package_globs):
+            raise ConfigError("--package takes a folder-name glob such as '*.RDC' (no '/')")
         if self.incoming is not None:
             self._validate_incoming(self.incoming)
 

@@ -20,21 +20,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from daemon.mediainfo import MediaInfo
+from daemon.statedb import migrate
 
 T = TypeVar("T")
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS media (
-    report_id       TEXT PRIMARY KEY,
-    status          TEXT NOT NULL CHECK (status IN ('none', 'stale', 'probed', 'sent', 'failed')),
-    info            TEXT,
-    attempts        INTEGER NOT NULL DEFAULT 0,
-    last_error      TEXT,
-    next_attempt_at REAL,
-    updated_at      TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS media_probed ON media (status) WHERE status = 'probed';
-"""
 
 # Not yet looked at, or found changed but since re-recorded by the outbox with a new stat (a touched file).
 _UNPROBED = """
@@ -102,7 +90,7 @@ class MediaState:
             # means "not looked at"), and not fsyncing here keeps the outbox's own commits from queueing behind ours.
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA busy_timeout=10000")
-            conn.executescript(_SCHEMA)
+            migrate(conn, path)  # the table is daemon.statedb's (version 4), like the outbox's
         except BaseException:
             conn.close()
             raise

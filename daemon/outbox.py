@@ -34,13 +34,34 @@ _UNKNOWN_CHUNK = 500  # 4 bound parameters each, well under SQLite's limit
 
 
 @dataclass(frozen=True)
+class MemberStat:
+    """One hashed member of a package: its watch-relative path and stat, and its path inside the package."""
+
+    path: str
+    member_path: str
+    size: int
+    mtime_ns: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class PackageInfo:
+    kind: str  # SEQUENCE or FOLDER
+    filename: str
+    members: tuple[MemberStat, ...]
+    frame_range: str | None = None
+    missing_frames: str | None = None
+
+
+@dataclass(frozen=True)
 class Detection:
-    """A file judged finished and hashed: what goes into the outbox."""
+    """A file (or package) judged finished and hashed: what goes into the outbox."""
 
     path: str
     size: int
     mtime_ns: int
     sha256: str
+    package: PackageInfo | None = None
 
 
 @dataclass(frozen=True)
@@ -55,13 +76,21 @@ class OutboxEntry:
     sha256: str
     status: str
     attempts: int
+    kind: str = "FILE"
+    filename: str | None = None
+    frame_range: str | None = None
+    missing_frames: str | None = None
+    member_count: int = 1
 
     @property
     def modified_at(self) -> str:
         return datetime.fromtimestamp(self.mtime_ns / 1e9, UTC).isoformat()
 
 
-_ENTRY_COLUMNS = "rowid, report_id, path, size_bytes, mtime_ns, sha256, status, attempts"
+_ENTRY_COLUMNS = (
+    "rowid, report_id, path, size_bytes, mtime_ns, sha256, status, attempts,"
+    " kind, filename, frame_range, missing_frames, member_count"
+)
 
 
 def _now() -> str:
@@ -69,7 +98,7 @@ def _now() -> str:
 
 
 def _entry(row: Sequence[object]) -> OutboxEntry:
-    seq, report_id, path, size, mtime_ns, sha256, status, attempts = row
+    seq, report_id, path, size, mtime_ns, sha256, status, attempts, kind, filename, frames, missing, count = row
     return OutboxEntry(
         int(str(seq)),
         str(report_id),
@@ -79,6 +108,11 @@ def _entry(row: Sequence[object]) -> OutboxEntry:
         str(sha256),
         str(status),
         int(str(attempts)),
+        str(kind),
+        None if filename is None else str(filename),
+        None if frames is None else str(frames),
+        None if missing is None else str(missing),
+        int(str(count)),
     )
 
 
@@ -159,7 +193,9 @@ class Outbox:
                 rows = self._conn.execute(
                     f"WITH v(i, path, size_bytes, mtime_ns) AS (VALUES {values}) SELECT v.i FROM v"
                     " WHERE NOT EXISTS (SELECT 1 FROM reports r WHERE r.path = v.path"
-                    " AND r.size_bytes = v.size_bytes AND r.mtime_ns = v.mtime_ns) ORDER BY v.i",
+                    " AND r.size_bytes = v.size_bytes AND r.mtime_ns = v.mtime_ns)"
+                    " AND NOT EXISTS (SELECT 1 FROM report_members m WHERE m.path = v.path"
+                    " AND m.size_bytes = v.size_bytes AND m.mtime_ns = v.mtime_ns) ORDER BY v.i",
                     params,
                 ).fetchall()
                 missing += [int(r[0]) for r in rows]
@@ -179,20 +215,67 @@ class Outbox:
             fresh: list[OutboxEntry] = []
             for d in batch:
                 report_id = str(uuid.uuid4())
+                p = d.package
                 row = conn.execute(
                     "INSERT INTO reports (report_id, path, size_bytes, mtime_ns, sha256, status, detected_at,"
-                    " updated_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)"
+                    " updated_at, kind, filename, frame_range, missing_frames, member_count)"
+                    " VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT (path, sha256) DO UPDATE SET size_bytes = excluded.size_bytes,"
                     " mtime_ns = excluded.mtime_ns, updated_at = excluded.updated_at"
                     f" RETURNING {_ENTRY_COLUMNS}",
-                    (report_id, d.path, d.size, d.mtime_ns, d.sha256, now, now),
-                ).fetchone()
+                    (
+                        report_id, d.path, d.size, d.mtime_ns, d.sha256, now, now,
+                        p.kind if p else "FILE", p.filename if p else None, p.frame_range if p else None,
+                        p.missing_frames if p else None, len(p.members) if p else 1,
+                    ),
+                ).fetchone()  # fmt: skip
                 entry = _entry(row)
+                if p is not None:  # members' stats are refreshed with the row's (a touch is not a change)
+                    conn.execute("DELETE FROM report_members WHERE report_id = ?", (entry.report_id,))
+                    conn.executemany(
+                        "INSERT INTO report_members (report_id, path, member_path, size_bytes, mtime_ns, sha256)"
+                        " VALUES (?, ?, ?, ?, ?, ?)",
+                        [(entry.report_id, m.path, m.member_path, m.size, m.mtime_ns, m.sha256) for m in p.members],
+                    )
                 if entry.report_id == report_id:
                     fresh.append(entry)
             return fresh
 
         return await self._run(self._tx, run)
+
+    async def known_members(self, items: Sequence[tuple[str, int, int]]) -> dict[str, str]:
+        """``path → sha256`` for files already hashed with this stat (members of earlier packages, files reported
+        alone): a new version of a package re-uses them instead of hashing thousands of frames again."""
+
+        def run() -> dict[str, str]:
+            found: dict[str, str] = {}
+            for start in range(0, len(items), _UNKNOWN_CHUNK):
+                chunk = items[start : start + _UNKNOWN_CHUNK]
+                values = ", ".join(["(?, ?, ?)"] * len(chunk))
+                rows = self._conn.execute(
+                    f"WITH v(path, size_bytes, mtime_ns) AS (VALUES {values}) SELECT m.path, m.sha256 FROM v"
+                    " JOIN report_members m ON m.path = v.path AND m.size_bytes = v.size_bytes"
+                    " AND m.mtime_ns = v.mtime_ns"
+                    " UNION ALL SELECT r.path, r.sha256 FROM v JOIN reports r ON r.path = v.path"
+                    " AND r.size_bytes = v.size_bytes AND r.mtime_ns = v.mtime_ns AND r.kind = 'FILE'",
+                    [x for item in chunk for x in item],
+                ).fetchall()
+                found.update({str(p): str(h) for p, h in rows})
+            return found
+
+        return await self._run(run)
+
+    async def members(self, report_id: str) -> list[tuple[str, int, str]]:
+        """A package's ``(member_path, size, sha256)`` in manifest order."""
+
+        def run() -> list[tuple[str, int, str]]:
+            rows = self._conn.execute(
+                "SELECT member_path, size_bytes, sha256 FROM report_members WHERE report_id = ?", (report_id,)
+            ).fetchall()
+            members = [(str(p), int(s), str(h)) for p, s, h in rows]
+            return sorted(members, key=lambda m: m[0])
+
+        return await self._run(run)
 
     # -- sending side -----------------------------------------------------------------------------------
 

@@ -19,11 +19,13 @@ from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
+from daemon.assembler import Assembler
 from daemon.fileinfo import FileStat, Problem, probe, to_rel, utf8_ok
 from daemon.filters import PathFilter
 from daemon.hasher import Digest, HashCancelledError, sha256_file
 from daemon.logs import event, hash_progress
 from daemon.outbox import Detection, Outbox
+from daemon.packages import PackageRules
 from daemon.scanner import dir_ids, iter_scan
 from daemon.settle import Dropped, ReadyFile, Settler
 from daemon.watcher import WatchItem
@@ -44,6 +46,7 @@ class Detector:
         hash_workers: int,
         skip_dirs: tuple[Path, ...] = (),
         on_recorded: Callable[[], None] = lambda: None,
+        packages: PackageRules | None = None,
     ) -> None:
         self.root = root
         self._outbox = outbox
@@ -68,12 +71,22 @@ class Detector:
         self._rescan_reason = "start"
         self._rescan_interval = rescan_interval
         self.scans_completed = 0
+        self.assembler = Assembler(
+            root,
+            outbox,
+            packages or PackageRules(enabled=False),
+            quiet_seconds=settle_seconds,
+            path_filter=path_filter,
+            in_flight=lambda: self._in_flight,
+            submit=self.submit,
+            on_recorded=on_recorded,
+        )
 
     # -- bookkeeping ------------------------------------------------------------------------------------
 
     @property
     def in_flight(self) -> int:
-        return len(self._in_flight)
+        return len(self._in_flight) + self.assembler.held
 
     def submit(self, rel: str) -> None:
         if rel in self._in_flight:
@@ -112,6 +125,7 @@ class Detector:
             "settle": self._settler.run,
             "rescan": self._rescan_loop,
             "dir-scan": self._dir_scan_loop,
+            "packages": self.assembler.run,
         }
         for i in range(self._hash_workers):
             named[f"hash-{i}"] = self._hash_worker
@@ -189,7 +203,10 @@ class Detector:
 
     async def _filter_new(self, items: list[tuple[str, FileStat]]) -> list[bool]:
         unknown = set(await self._outbox.unknown([(rel, st.size, st.mtime_ns) for rel, st in items]))
-        return [i in unknown for i in range(len(items))]
+        # A member held for its package is not in the outbox yet, but it is hashed: a late event is no change.
+        return [
+            i in unknown and not self.assembler.holds(rel, st.size, st.mtime_ns) for i, (rel, st) in enumerate(items)
+        ]
 
     def _ready(self, ready: ReadyFile) -> None:
         event("file.ready", path=ready.rel, size=ready.stat.size, reason=ready.reason)
@@ -262,6 +279,9 @@ class Detector:
             while len(batch) < _RECORD_BATCH and not self._record_queue.empty():
                 batch.append(self._record_queue.get_nowait())
             detections = [d for d in batch if d is not None]
+            detections, held = self.assembler.take(detections)
+            for d in held:
+                self._finish(d.path)  # its package is recorded when it is whole (daemon/assembler.py)
             if detections:
                 fresh = {e.path: e for e in await self._outbox.record(detections)}
                 for d in detections:

@@ -26,6 +26,7 @@ from daemon.client import (
     FileReport,
     OrchestratorClient,
     OrchestratorUnavailableError,
+    PackageReport,
     ReportedFile,
     ReportOutcome,
     ReportRejectedError,
@@ -133,18 +134,45 @@ class Reporter:
                 rows.append(self._queue.get_nowait())
             await self._send(rows)
 
+    def _report(self, row: OutboxEntry, package: PackageReport | None = None) -> FileReport:
+        return FileReport(
+            site=self._site,
+            path=row.path,
+            size_bytes=row.size,
+            sha256=row.sha256,
+            modified_at=row.modified_at,
+            report_id=row.report_id,
+            package=package,
+        )
+
+    async def _send_package(self, row: OutboxEntry) -> None:
+        """A package goes alone: its members are staged first (daemon/client.py ``report_package``)."""
+        members = await self._outbox.members(row.report_id)
+        package = PackageReport(row.kind, row.filename or row.path, members, row.frame_range, row.missing_frames)
+        report = self._report(row, package)
+        while True:
+            generation = await self._gate.wait()
+            try:
+                outcome = await self._client.report_package(report)
+            except OrchestratorUnavailableError as exc:
+                delay = self._gate.failed(generation)
+                if delay:
+                    event("report.waiting", logging.DEBUG, error=str(exc), retry_in=round(delay, 2))
+                continue
+            except AuthRejectedError as exc:
+                self._die(exc)
+                return
+            break
+        self._gate.succeeded()
+        await self._settle_row(row, outcome)
+
     async def _send(self, rows: list[OutboxEntry]) -> None:
-        reports = [
-            FileReport(
-                site=self._site,
-                path=row.path,
-                size_bytes=row.size,
-                sha256=row.sha256,
-                modified_at=row.modified_at,
-                report_id=row.report_id,
-            )
-            for row in rows
-        ]
+        for row in [r for r in rows if r.kind != "FILE"]:
+            await self._send_package(row)
+        rows = [r for r in rows if r.kind == "FILE"]
+        if not rows:
+            return
+        reports = [self._report(row) for row in rows]
         while True:
             generation = await self._gate.wait()
             try:

@@ -27,6 +27,7 @@ from daemon.filters import PathFilter
 from daemon.logs import event
 from daemon.media import MediaReporter
 from daemon.outbox import Outbox
+from daemon.packages import PackageRules, with_defaults
 from daemon.pipeline import Detector
 from daemon.reporter import Reporter, SiteRejectedError
 from daemon.transfers import Transfers
@@ -121,6 +122,7 @@ class Service:
             hash_workers=cfg.hash_workers,
             skip_dirs=cfg.skip_dirs(),
             on_recorded=recorded,
+            packages=PackageRules(cfg.packages, with_defaults(cfg.package_globs), cfg.min_sequence_frames),
         )
         reporter = Reporter(
             outbox,

@@ -68,6 +68,38 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     # 2 — the version lives in user_version alone: unversioned daemons also wrote meta.schema = '1'.
     ("DELETE FROM meta WHERE key = 'schema'",),
+    # 3 — packages: a report may be a frame sequence or clip folder; its members (watch-relative path and stat,
+    # so a rescan does not hash them again, plus the path inside the package) are kept beside it.
+    (
+        "ALTER TABLE reports ADD COLUMN kind TEXT NOT NULL DEFAULT 'FILE'",
+        "ALTER TABLE reports ADD COLUMN filename TEXT",
+        "ALTER TABLE reports ADD COLUMN frame_range TEXT",
+        "ALTER TABLE reports ADD COLUMN missing_frames TEXT",
+        "ALTER TABLE reports ADD COLUMN member_count INTEGER NOT NULL DEFAULT 1",
+        """CREATE TABLE report_members (
+            report_id       TEXT NOT NULL REFERENCES reports (report_id),
+            path            TEXT NOT NULL,
+            member_path     TEXT NOT NULL,
+            size_bytes      INTEGER NOT NULL,
+            mtime_ns        INTEGER NOT NULL,
+            sha256          TEXT NOT NULL,
+            PRIMARY KEY (report_id, member_path)
+        )""",
+        "CREATE INDEX report_members_by_stat ON report_members (path, size_bytes, mtime_ns)",
+    ),
+    # 4 — media probing (daemon.mediastate): one row per report once it has been looked at.
+    (
+        """CREATE TABLE IF NOT EXISTS media (
+            report_id       TEXT PRIMARY KEY,
+            status          TEXT NOT NULL CHECK (status IN ('none', 'stale', 'probed', 'sent', 'failed')),
+            info            TEXT,
+            attempts        INTEGER NOT NULL DEFAULT 0,
+            last_error      TEXT,
+            next_attempt_at REAL,
+            updated_at      TEXT NOT NULL
+        )""",
+        "CREATE INDEX IF NOT EXISTS media_probed ON media (status) WHERE status = 'probed'",
+    ),
 )
 
 

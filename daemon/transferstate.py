@@ -36,10 +36,11 @@ _CHUNK = 400  # report ids per IN (...) list
 # A reported file needs its bytes sent when no upload row exists yet, when its row waits for a retry that is
 # due, or when it was found changed on disk ("stale") but the outbox has since re-recorded the same content
 # with the new stat (a touched file: ``reports.updated_at`` moved past ours).
+# Packages are not uploaded yet (their members cannot travel through the hub; see docs/packages.md).
 _WORK = """
 SELECT r.rowid, r.report_id, r.file_id, r.path, r.size_bytes, r.mtime_ns, r.sha256, u.url, coalesce(u.attempts, 0)
 FROM reports r LEFT JOIN uploads u ON u.report_id = r.report_id
-WHERE r.status = 'sent' AND r.file_id IS NOT NULL AND {where}
+WHERE r.status = 'sent' AND r.file_id IS NOT NULL AND r.kind = 'FILE' AND {where}
   AND (u.report_id IS NULL
        OR (u.status = 'pending' AND (u.next_attempt_at IS NULL OR u.next_attempt_at <= ?))
        OR (u.status = 'stale' AND r.updated_at > u.updated_at))

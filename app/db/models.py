@@ -133,6 +133,33 @@ class File(Base):
     media_height: Mapped[int | None] = mapped_column(Integer)
     detected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_now())
+    # -- packages (a frame sequence or clip folder reported as one file; see app/domain/packages.py) --
+    kind: Mapped[str] = mapped_column(String(16), default="FILE", server_default="FILE")
+    member_count: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    frame_range: Mapped[str | None] = mapped_column(Text)
+    missing_frames: Mapped[str | None] = mapped_column(Text)
+
+
+class FileMember(Base):
+    """One file inside a package, its path relative to the package root."""
+
+    __tablename__ = "file_members"
+    file_id: Mapped[int] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"), primary_key=True)
+    path: Mapped[str] = mapped_column(Text, primary_key=True)
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+
+
+class StagedMember(Base):
+    """A member sent ahead of its package's ``reportFile`` (in batches, under the body limit)."""
+
+    __tablename__ = "staged_file_members"
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True)
+    report_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    path: Mapped[str] = mapped_column(Text, primary_key=True)
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    staged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_now())
 
 
 class TransferJob(Base):

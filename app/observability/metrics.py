@@ -39,13 +39,13 @@ KNOWN_OPERATIONS = frozenset(
         "ApiKeys", "ArchiveFile", "AssignColorist", "Audit", "AuditEvents", "BulkFileAction", "CancelTransfer",
         "ChangePassword", "CompleteTransfer", "CreateApiKey", "CreateRoutingRule", "CreateUser",
         "CreateWebhookSubscription", "DeleteRoutingRule", "DeleteWebhookSubscription", "DeliverToMam", "FailTransfer",
-        "FileDetail", "FileEvents", "Files", "Login", "Logout", "MamConfigured", "Me", "QueueFile", "RejectFile",
-        "ReorderRoutingRules", "RerouteFile", "RetryTransfer", "RevokeApiKey", "RoutingRules",
+        "FileDetail", "FileEvents", "FileMembers", "Files", "Login", "Logout", "MamConfigured", "Me", "QueueFile",
+        "RejectFile", "ReorderRoutingRules", "RerouteFile", "RetryTransfer", "RevokeApiKey", "RoutingRules",
         "SetWebhookSubscriptionActive", "SimulateRouting", "SiteEvents", "Sites", "StartTransfer", "StartWork",
         "Stats", "TransferEvents", "Transfers", "UpdateRoutingRule", "UpdateUser", "Users", "ValidateFile",
         "WebhookDeliveries", "WebhookSubscriptions",
         # site daemon
-        "Heartbeat", "ReportFile", "ReportFiles", "TransferJobs", "TransferProgress",
+        "Heartbeat", "ReportFile", "ReportFiles", "StagePackageMembers", "TransferJobs", "TransferProgress",
     }
 )  # fmt: skip
 OPERATION_TYPES = frozenset({"query", "mutation", "subscription"})

@@ -4,13 +4,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, inspect, select, text
+from sqlalchemy import Select, bindparam, exists, func, inspect, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.db.models import File, FileStateCount
+from app.db.models import File, FileMember, FileStateCount
 from app.domain.errors import NotFound
 from app.repositories.pagination import Page
 
@@ -25,6 +25,8 @@ class FileQuery:
     min_width: int | None = None
     #: Restrict to files a site key may see (source or destination is this site).
     visible_to_site_id: int | None = None
+    #: Packages: FILE / SEQUENCE / FOLDER.
+    kinds: tuple[str, ...] = ()
 
 
 def _filtered(q: FileQuery) -> Select[File]:
@@ -37,7 +39,15 @@ def _filtered(q: FileQuery) -> Select[File]:
         stmt = stmt.where(File.colorist_id == q.colorist_id)
     if q.search:
         pattern = "%" + q.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(File.path.ilike(pattern, escape="\\"))
+        # A package is found by its own name and by any member's name.
+        member_matches = exists().where(FileMember.file_id == File.id, FileMember.path.ilike(pattern, escape="\\"))
+        stmt = stmt.where(
+            File.path.ilike(pattern, escape="\\")
+            | File.filename.ilike(pattern, escape="\\")
+            | ((File.kind != "FILE") & member_matches)
+        )
+    if q.kinds:
+        stmt = stmt.where(File.kind.in_(q.kinds))
     if q.codecs:
         stmt = stmt.where(File.media_codec.in_(q.codecs))
     if q.min_width is not None:

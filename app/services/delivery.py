@@ -17,6 +17,7 @@ from app.domain.permissions import Actor, can
 from app.domain.states import FileAction, FileState, next_state
 from app.integrations.mam import MamAdapter
 from app.repositories import files as files_repo
+from app.repositories import packages as packages_repo
 from app.repositories import sites as sites_repo
 from app.services import lifecycle, records
 from app.services.lifecycle import parse_id
@@ -68,7 +69,16 @@ async def _prepare(
             "destinationSite": codes.get(file.destination_site_id) if file.destination_site_id else None,
             "colorist": colorist.username if colorist else None,
             "location": f"{location_site}:{file.path}",
+            "kind": file.kind,
         }
+        if file.kind != "FILE":  # a sequence or clip folder: the MAM gets its members (docs/packages.md)
+            members = await packages_repo.all_members(session, file.id)
+            payload |= {
+                "memberCount": file.member_count,
+                "frameRange": file.frame_range,
+                "missingFrames": file.missing_frames,
+                "members": [{"path": m.path, "sizeBytes": m.size_bytes, "sha256": m.sha256} for m in members],
+            }
         return file.version, payload
 
 

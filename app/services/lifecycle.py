@@ -14,10 +14,12 @@ from app.db.models import File, TransferJob, User
 from app.domain import files as file_rules
 from app.domain import transfers as transfer_rules
 from app.domain.errors import BadInput, Conflict, Forbidden, NotFound
+from app.domain.packages import refuse_package_hub_transfer
 from app.domain.permissions import Actor, FileFacts, Role, refusal
 from app.domain.states import FileAction, FileState, next_state
 from app.domain.transfers import TransferAction, TransferStatus, Transport
 from app.repositories import files as files_repo
+from app.repositories import packages as packages_repo
 from app.repositories import sites as sites_repo
 from app.repositories import transfers as transfers_repo
 from app.services import records
@@ -123,7 +125,7 @@ async def validate_file(db: SessionFactory, settings: Settings, actor: Actor, fi
     async with db() as session, session.begin():
         file, duplicate = await files_repo.lock_with_duplicate(session, fid)
         failures = file_rules.validation_failures(
-            filename=file.filename,
+            filename=await packages_repo.name_to_validate(session, file, settings.allowed_extensions),
             size_bytes=file.size_bytes,
             sha256=file.sha256,
             allowed_extensions=settings.allowed_extensions,
@@ -166,11 +168,13 @@ async def queue_file(
             f.destination_site_id = destination.id
             if routing_rule_id is not None:
                 f.routing_rule_id = routing_rule_id
+            transport = await transfers_repo.transport_for(session, f)
+            refuse_package_hub_transfer(f.kind, transport)
             job = TransferJob(
                 file_id=f.id,
                 source_site_id=f.site_id,
                 destination_site_id=destination.id,
-                transport=await transfers_repo.transport_for(session, f),
+                transport=transport,
                 status=TransferStatus.PENDING,
                 bytes_total=f.size_bytes,
                 bytes_transferred=0,

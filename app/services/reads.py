@@ -47,6 +47,7 @@ class FileListQuery:
     search: str | None = None
     codecs: tuple[str, ...] = ()
     min_width: int | None = None
+    kinds: tuple[str, ...] = ()
 
 
 async def file_query(db: SessionFactory, actor: Actor, q: FileListQuery) -> files_repo.FileQuery:
@@ -67,6 +68,7 @@ async def file_query(db: SessionFactory, actor: Actor, q: FileListQuery) -> file
         codecs=tuple(sorted({c.strip().lower() for c in q.codecs if c.strip()}))[:50],
         min_width=q.min_width,
         visible_to_site_id=scope,
+        kinds=q.kinds,
     )
 
 

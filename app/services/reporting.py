@@ -7,13 +7,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from app.db.engine import SessionFactory
 from app.db.models import File, Site
 from app.domain import files as file_rules
+from app.domain import packages as package_rules
 from app.domain.errors import BadInput, Conflict, Forbidden
 from app.domain.permissions import Actor, Capability, has_capability
 from app.domain.states import FileState
 from app.repositories import files as files_repo
+from app.repositories import packages as packages_repo
 from app.repositories import sites as sites_repo
 from app.repositories import users as users_repo
 from app.services import records
@@ -28,6 +32,18 @@ class FileReport:
     sha256: str
     modified_at: datetime | None = None
     report_id: str | None = None
+    package: PackageReport | None = None
+
+
+@dataclass(frozen=True)
+class PackageReport:
+    """What makes a report a package; its members were staged under the report's ``reportId``."""
+
+    kind: package_rules.FileKind
+    member_count: int
+    filename: str
+    frame_range: str | None = None
+    missing_frames: str | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +60,20 @@ def _normalized(report: FileReport) -> FileReport:
     report_id = report.report_id.strip() if report.report_id else None
     if report_id is not None and not (1 <= len(report_id) <= 100):
         raise BadInput("reportId must be 1-100 characters", field="reportId")
+    package = report.package
+    if package is not None:
+        if package.kind is package_rules.FileKind.FILE:
+            package = None
+        elif report_id is None:
+            raise BadInput("a package report needs the reportId its members were staged under", field="reportId")
+        else:
+            package = PackageReport(
+                kind=package.kind,
+                member_count=package.member_count,
+                filename=package_rules.package_filename(package.filename),
+                frame_range=package_rules.check_frame_set(package.frame_range, "frameRange"),
+                missing_frames=package_rules.check_frame_set(package.missing_frames, "missingFrames"),
+            )
     return FileReport(
         site=report.site.strip().lower(),
         path=file_rules.normalize_path(report.path),
@@ -51,6 +81,7 @@ def _normalized(report: FileReport) -> FileReport:
         sha256=file_rules.normalize_sha256(report.sha256),
         modified_at=report.modified_at,
         report_id=report_id,
+        package=package,
     )
 
 
@@ -68,7 +99,18 @@ async def report_file(db: SessionFactory, actor: Actor, raw: FileReport) -> File
         known = await files_repo.at_path_or_report(session, site_id, report.path, report.report_id)
         existing = _repeat_of(known, site_id, report)
         if existing is not None:
+            if report.package is not None and report.report_id:
+                await packages_repo.clear_staged(session, site_id, report.report_id)
             return existing
+        members: list[package_rules.Member] = []
+        if report.package is not None and report.report_id:
+            members = await packages_repo.staged(session, site_id, report.report_id)
+            package_rules.check_members(
+                members,
+                member_count=report.package.member_count,
+                size_bytes=report.size_bytes,
+                sha256=report.sha256,
+            )
         previous = max(
             (f for f in known if f.site_id == site_id and f.path == report.path), key=lambda f: f.id, default=None
         )
@@ -77,7 +119,7 @@ async def report_file(db: SessionFactory, actor: Actor, raw: FileReport) -> File
             session,
             site_id=site_id,
             path=report.path,
-            filename=posixpath.basename(report.path),
+            filename=report.package.filename if report.package else posixpath.basename(report.path),
             size_bytes=report.size_bytes,
             sha256=report.sha256,
             state=FileState.DETECTED.value,
@@ -95,11 +137,56 @@ async def report_file(db: SessionFactory, actor: Actor, raw: FileReport) -> File
             if raced is None:
                 raise Conflict("a concurrent report of this file could not be resolved; retry")
             return raced
-        details = {"sizeBytes": report.size_bytes, "sha256": report.sha256, "reportId": report.report_id}
+        details: dict[str, object] = {
+            "sizeBytes": report.size_bytes,
+            "sha256": report.sha256,
+            "reportId": report.report_id,
+        }
+        if report.package is not None and report.report_id:
+            await _keep_package(session, file, site_id, report.report_id, report.package, members)
+            details |= {"kind": report.package.kind.value, "memberCount": report.package.member_count}
         if previous is not None:
             details["previousVersionId"] = str(previous.id)
         await records.transition_written(session, actor, file.id, {}, "REPORT", None, FileState.DETECTED.value, details)
         return file
+
+
+async def _keep_package(
+    session: AsyncSession,
+    file: File,
+    site_id: int,
+    report_id: str,
+    package: PackageReport,
+    members: Sequence[package_rules.Member],
+) -> None:
+    file.kind = package.kind.value
+    file.member_count = package.member_count
+    file.frame_range = package.frame_range if package.kind is package_rules.FileKind.SEQUENCE else None
+    file.missing_frames = package.missing_frames if package.kind is package_rules.FileKind.SEQUENCE else None
+    await packages_repo.keep(session, file.id, members)
+    await packages_repo.clear_staged(session, site_id, report_id)
+
+
+async def stage_members(
+    db: SessionFactory, actor: Actor, site: str, report_id: str, members: Sequence[package_rules.Member]
+) -> int:
+    """Stage a batch of a package's members ahead of its ``reportFile``; idempotent per (reportId, path)."""
+    code = site.strip().lower()
+    report_id = report_id.strip()
+    if not has_capability(actor, Capability.REPORT, code):
+        raise Forbidden(f"{actor.name} may not report files for site {code}")
+    if not 1 <= len(report_id) <= 100:
+        raise BadInput("reportId must be 1-100 characters", field="reportId")
+    if len(members) > package_rules.MAX_STAGE_BATCH:
+        raise BadInput(f"at most {package_rules.MAX_STAGE_BATCH} members per call", field="members")
+    async with db() as session, session.begin():
+        site_id = await sites_repo.id_for_code(session, code)
+        if site_id is None:
+            raise BadInput(f"unknown site {code!r}", field="site")
+        count = await packages_repo.stage(session, site_id, report_id, members)
+        if count > package_rules.MAX_MEMBERS:
+            raise BadInput(f"a package holds at most {package_rules.MAX_MEMBERS} members", field="members")
+        return count
 
 
 def _repeat_of(known: Sequence[File], site_id: int, report: FileReport) -> File | None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import strawberry
 
+from app.domain import packages as package_rules
 from app.domain.states import FileAction
 from app.services import delivery, intake, lifecycle, media, reporting, rerouting, transfers
 from graphql_schema.context import Info
 from graphql_schema.files.media import MediaInfoReportInput
+from graphql_schema.files.packages import PackageReportInput, StagePackageMembersInput
 from graphql_schema.files.types import File, ReportFileInput
 from graphql_schema.permissions import AUTHENTICATED
 
@@ -30,6 +32,7 @@ class FileMutations:
                 sha256=input.sha256,
                 modified_at=input.modified_at,
                 report_id=input.report_id,
+                package=_package(input.package),
             ),
         )
         return File.from_row(row)
@@ -44,6 +47,16 @@ class FileMutations:
             ctx.db, ctx.settings, ctx.actor, input.site, input.file_id, input.sha256, input.to_domain()
         )
         return File.from_row(row)
+
+    @strawberry.mutation(
+        permission_classes=AUTHENTICATED,
+        description="Daemon: send a batch (at most 1000) of a package's members ahead of its reportFile, under the "
+        "same reportId. Idempotent per (reportId, path). Returns how many members are staged for reportId.",
+    )
+    async def stage_package_members(self, info: Info, input: StagePackageMembersInput) -> int:
+        members = [package_rules.member(m.path, m.size_bytes, m.sha256) for m in input.members]
+        ctx = info.context
+        return await reporting.stage_members(ctx.db, ctx.actor, input.site, input.report_id, members)
 
     @strawberry.mutation(permission_classes=AUTHENTICATED)
     async def validate_file(self, info: Info, id: strawberry.ID, expected_version: int | None = None) -> File:
@@ -148,3 +161,15 @@ async def _act(info: Info, file_id: str, action: FileAction, expected_version: i
     ctx = info.context
     row = await lifecycle.act(ctx.db, ctx.actor, file_id, action, expected_version=expected_version)
     return File.from_row(row)
+
+
+def _package(given: PackageReportInput | None) -> reporting.PackageReport | None:
+    if given is None:
+        return None
+    return reporting.PackageReport(
+        kind=given.kind,
+        member_count=given.member_count,
+        filename=given.filename,
+        frame_range=given.frame_range,
+        missing_frames=given.missing_frames,
+    )

@@ -63,6 +63,7 @@ class FileQueries:
                 search=f.search,
                 codecs=tuple(f.codecs or ()),
                 min_width=f.min_width,
+                kinds=tuple(k.value for k in f.kinds or ()),
             ),
         )
         page = await reads.list_files(ctx.db, query, 50 if first is None else first, after)

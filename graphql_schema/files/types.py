@@ -9,6 +9,7 @@ import strawberry
 
 from app.db.models import File as FileRow
 from app.db.models import Site as SiteRow
+from app.domain.packages import FileKind
 from app.domain.permissions import FileFacts, can
 from app.domain.states import allowed_actions
 from app.domain.transfers import Transport
@@ -17,6 +18,12 @@ from graphql_schema.common import CountFn, PageInfo, gid
 from graphql_schema.context import Info
 from graphql_schema.enums import FileAction, FileState
 from graphql_schema.files.media import MediaInfo
+from graphql_schema.files.packages import (
+    FileMember,
+    FileMemberConnection,
+    FileMemberEdge,
+    PackageReportInput,
+)
 from graphql_schema.loaders import ready, settled, then
 from graphql_schema.scalars import BigInt
 from graphql_schema.sites.types import Site
@@ -64,6 +71,52 @@ class File:
             mam_error=row.mam_error,
             _row=row,
         )
+
+    # -- packages: a frame sequence or clip folder is one File (docs/packages.md) ---------------------------
+
+    @strawberry.field(description="FILE for a single file; SEQUENCE or FOLDER for a package.")
+    def kind(self) -> FileKind:
+        return FileKind(self._row.kind)
+
+    @strawberry.field(description="How many files the package holds; 1 for FILE.")
+    def member_count(self) -> int:
+        return self._row.member_count
+
+    @strawberry.field(description="SEQUENCE: the first and last frame, e.g. 86400-100799.")
+    def frame_range(self) -> str | None:
+        return self._row.frame_range
+
+    @strawberry.field(description="SEQUENCE: frames absent within frameRange, in frame-set notation; null when none.")
+    def missing_frames(self) -> str | None:
+        return self._row.missing_frames
+
+    @strawberry.field(description="The package's members in path order (a FILE is its own single member).")
+    async def members(self, info: Info, first: int = 100, after: str | None = None) -> FileMemberConnection:
+        from app.repositories.packages import encode_member_cursor
+        from app.services.packages import members_page
+
+        row = self._row
+        if row.kind == FileKind.FILE.value:
+            only = FileMember(path=row.filename, size_bytes=BigInt(row.size_bytes), sha256=row.sha256)
+            edges = [] if after or first < 1 else [FileMemberEdge(node=only, cursor=encode_member_cursor(only.path))]
+            return FileMemberConnection(
+                edges=edges, page_info=PageInfo(has_next_page=False, end_cursor=None), total_count=1
+            )
+        page = await members_page(info.context.db, row.id, first, after)
+        edges = [
+            FileMemberEdge(
+                node=FileMember(path=m.path, size_bytes=BigInt(m.size_bytes), sha256=m.sha256),
+                cursor=encode_member_cursor(m.path),
+            )
+            for m in page.items
+        ]
+        return FileMemberConnection(
+            edges=edges,
+            page_info=PageInfo(has_next_page=page.has_next, end_cursor=edges[-1].cursor if edges else None),
+            total_count=row.member_count,
+        )
+
+    # -- end of packages -------------------------------------------------------------------------------------
 
     @classmethod
     def required(cls, row: FileRow | None) -> File:
@@ -195,6 +248,8 @@ class FileFilter:
     search: str | None = None
     codecs: list[str] | None = strawberry.field(default=None, description="Media codec names (any of), e.g. prores.")
     min_width: int | None = strawberry.field(default=None, description="Only files at least this many pixels wide.")
+    # -- packages --
+    kinds: list[FileKind] | None = None
 
 
 @strawberry.input
@@ -205,6 +260,9 @@ class ReportFileInput:
     sha256: str
     modified_at: datetime | None = None
     report_id: str | None = None
+    package: PackageReportInput | None = strawberry.field(
+        default=None, description="Set for a SEQUENCE or FOLDER; its members were staged under reportId."
+    )
 
 
 @strawberry.type

@@ -38,6 +38,7 @@ UI_VARIABLES: dict[str, dict[str, Any]] = {
     "Audit": {"first": 50},
     "WebhookDeliveries": {"subscriptionId": "1", "first": 25},
     "FileDetail": {"id": "1"},
+    "FileMembers": {"id": "1", "first": 100},
     "SimulateRouting": {"site": "tustin", "path": "A/x.mov"},
 }
 

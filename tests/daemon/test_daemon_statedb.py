@@ -202,3 +202,24 @@ def test_migrations_run_in_order_once_and_all_or_nothing(tmp_path: Path) -> None
         assert not conn.in_transaction
     finally:
         conn.close()
+
+
+async def test_a_version_2_outbox_gains_packages_and_keeps_its_rows(tmp_path: Path) -> None:
+    """Migration 3 (packages): rows a daemon wrote before packages are FILEs of one member, and stay sendable."""
+    path = tmp_path / "outbox.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, path, MIGRATIONS[:2])
+    conn.execute(
+        "INSERT INTO reports (report_id, path, size_bytes, mtime_ns, sha256, status, detected_at, updated_at)"
+        " VALUES ('r1', 'A001.MOV', 10, 1, ?, 'pending', 'now', 'now')",
+        ("a" * 64,),
+    )
+    assert migrate(conn, path) == 2
+    conn.close()
+    outbox = await Outbox.open(path, site="tustin", watch="/watch")
+    try:
+        [entry] = await outbox.entries()
+        assert (entry.report_id, entry.kind, entry.member_count, entry.status) == ("r1", "FILE", 1, "pending")
+        assert await outbox.members("r1") == []
+    finally:
+        await outbox.close()

@@ -133,3 +133,48 @@ async def test_a_wrong_secret_is_detected_by_the_receiver(
             await alice.gql(DELIVER, {"id": fid})
     assert info.value.code == "MAM_DELIVERY_FAILED" and "401" in info.value.errors[0]["message"]
     assert stub.bad_signatures == 1 and stub.received == []  # 401 is not retried
+
+
+async def test_a_package_is_delivered_with_its_members(
+    mam_server: Server, db: SessionFactory, stub_mam: tuple[StubMam, str]
+) -> None:
+    """A clip folder goes through the lifecycle as one file (EXTERNAL from a --metadata-only site, the only way
+    its bytes may move today) and the MAM receives its members, in manifest order."""
+    from sqlalchemy import update
+
+    from app.config import Settings as AppSettings
+    from app.db.models import Site
+    from app.domain.packages import FileKind, Member, manifest_sha256
+    from app.domain.permissions import SYSTEM
+    from app.domain.states import FileAction
+    from app.services import lifecycle, transfers
+    from app.services.reporting import FileReport, PackageReport, report_file, stage_members
+    from tests.support import destination_agent
+
+    stub, _ = stub_mam
+    cid = await make_user(db, "alice", Role.COLORIST, "nashville")
+    members = [Member(f"A004_C001_00{i}.R3D", 100 + i, f"{i:064x}") for i in (2, 1, 3)]
+    async with db() as session, session.begin():
+        await session.execute(update(Site).where(Site.code == "tustin").values(metadata_only=True))
+    await stage_members(db, SYSTEM, "tustin", "pkg-mam-1", members)
+    package = PackageReport(FileKind.FOLDER, 3, "A004_C001.RDC")
+    sha = manifest_sha256(members)
+    f = await report_file(
+        db, SYSTEM, FileReport("tustin", "cards/A004_C001.RDC", 306, sha, report_id="pkg-mam-1", package=package)
+    )
+    fid = str(f.id)
+    await lifecycle.validate_file(db, AppSettings(env="test"), SYSTEM, fid)
+    await lifecycle.queue_file(db, SYSTEM, fid, "nashville")
+    await transfers.start_transfer(db, destination_agent("nashville"), fid)
+    await transfers.complete_transfer(db, destination_agent("nashville"), fid, sha)
+    await lifecycle.assign_colorist(db, SYSTEM, fid, str(cid))
+    await lifecycle.act(db, SYSTEM, fid, FileAction.START)
+    async with Api(mam_server.url) as alice:
+        await alice.login("alice")
+        data = await alice.gql(DELIVER, {"id": fid})
+    assert data["deliverToMam"]["state"] == "DELIVERED_TO_MAM"
+    [payload] = stub.received
+    assert (payload["kind"], payload["memberCount"], payload["sha256"]) == ("FOLDER", 3, sha)
+    assert payload["members"] == [
+        {"path": m.path, "sizeBytes": m.size_bytes, "sha256": m.sha256} for m in sorted(members, key=lambda m: m.path)
+    ]

@@ -111,6 +111,11 @@ export const FileSummaryFragment = graphql(`
       username
       displayName
     }
+    # packages: a frame sequence or clip folder is one file
+    kind
+    memberCount
+    frameRange
+    missingFrames
   }
 `);
 

@@ -90,6 +90,29 @@ export const FileDetailQuery = graphql(`
   }
 `);
 
+export const FileMembersQuery = graphql(`
+  query FileMembers($id: ID!, $first: Int, $after: String) {
+    file(id: $id) {
+      id
+      members(first: $first, after: $after) {
+        totalCount
+        edges {
+          cursor
+          node {
+            path
+            sizeBytes
+            sha256
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
+`);
+
 export const TransfersQuery = graphql(`
   query Transfers($status: TransferStatus, $first: Int, $after: String) {
     transfers(status: $status, first: $first, after: $after) {

@@ -41,6 +41,15 @@ describe("fileMatchesFilter", () => {
     expect(fileMatchesFilter(file, { search: "c002.mov" })).toBe(true);
     expect(fileMatchesFilter(file, { search: "zzz" })).toBe(false);
   });
+
+  it("checks kinds, and keeps a package a search may have found by a member's name", () => {
+    const reel = makeFile({ kind: "SEQUENCE", filename: "B003.[1-9].dpx", path: "r/B003.#.dpx", memberCount: 9 });
+    expect(fileMatchesFilter(file, { kinds: ["FILE"] })).toBe(true);
+    expect(fileMatchesFilter(file, { kinds: ["SEQUENCE", "FOLDER"] })).toBe(false);
+    expect(fileMatchesFilter(reel, { kinds: ["SEQUENCE"] })).toBe(true);
+    expect(fileMatchesFilter(reel, { search: "B003.0004.dpx" })).toBe(true);
+    expect(fileMatchesFilter(reel, { search: "B003.0004.dpx", kinds: ["FOLDER"] })).toBe(false);
+  });
 });
 
 describe("applyFileToPages", () => {

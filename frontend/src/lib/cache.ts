@@ -46,9 +46,12 @@ export function fileMatchesFilter(file: FileSummaryFragment, filter: FileFilter 
     return false;
   }
   if (filter.coloristId && file.colorist?.id !== filter.coloristId) return false;
+  if (filter.kinds && filter.kinds.length > 0 && !filter.kinds.includes(file.kind)) return false;
   if (filter.search) {
     const needle = filter.search.toLowerCase();
-    if (!file.filename.toLowerCase().includes(needle) && !file.path.toLowerCase().includes(needle)) return false;
+    const named = file.filename.toLowerCase().includes(needle) || file.path.toLowerCase().includes(needle);
+    // The server also finds a package by a member's name, which an event does not carry: keep packages.
+    if (!named && file.kind === "FILE") return false;
   }
   return true;
 }

@@ -25,6 +25,7 @@ export function toFileFilter(state: FileFilterState): FileFilter {
   if (state.coloristId !== "ALL") filter.coloristId = state.coloristId;
   if (state.codec !== "ALL") filter.codecs = [state.codec];
   if (state.minWidth !== "ALL") filter.minWidth = Number(state.minWidth);
+  if (state.kind !== "ALL") filter.kinds = [state.kind];
   return filter;
 }
 

@@ -30,6 +30,10 @@ export function makeFile(overrides: Partial<FileSummaryFragment> = {}): FileSumm
     destinationSite: null,
     colorist: null,
     media: null,
+    kind: "FILE",
+    memberCount: 1,
+    frameRange: null,
+    missingFrames: null,
     ...overrides,
   };
 }

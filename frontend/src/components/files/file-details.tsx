@@ -15,6 +15,7 @@ import { useNow } from "@/hooks/use-now";
 import { formatClipDuration, formatCodec, formatFps, formatResolution } from "@/lib/media";
 import { formatBytes, formatDateTime } from "@/lib/format";
 import { FileActions } from "./file-actions";
+import { PackageMembers, PackageSummary } from "./package-info";
 
 type FileDetail = NonNullable<FileDetailQuery["file"]>;
 
@@ -50,6 +51,7 @@ function FileDetailsBody({ file }: { file: FileDetail }) {
           </span>
         </div>
         <DialogDescription className="break-all font-mono text-xs">{file.path}</DialogDescription>
+        <PackageSummary file={file} />
         <FileActions file={file} activeTransferId={activeTransferId(file)} />
       </div>
       <div className="flex-1 space-y-6 overflow-y-auto px-6 py-5">
@@ -93,9 +95,17 @@ function FileDetailsBody({ file }: { file: FileDetail }) {
         <Section title="Media">
           <MediaDetails media={file.media} />
         </Section>
-        <Section title="SHA-256">
+        <Section title={file.kind === "FILE" ? "SHA-256" : "SHA-256 (of the manifest)"}>
           <HashValue value={file.sha256} />
         </Section>
+        {file.kind !== "FILE" && (
+          <>
+            <Separator />
+            <Section title={`Members (${file.memberCount.toLocaleString()})`}>
+              <PackageMembers fileId={file.id} />
+            </Section>
+          </>
+        )}
         <Separator />
         <Section title={`Transfers (${file.transfers.length})`}>
           <TransferList transfers={file.transfers} />

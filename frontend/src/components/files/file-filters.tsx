@@ -1,5 +1,5 @@
 import { Search, X } from "lucide-react";
-import type { FileState, SiteFieldsFragment, UserFieldsFragment } from "@/gql/graphql";
+import type { FileKind, FileState, SiteFieldsFragment, UserFieldsFragment } from "@/gql/graphql";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
@@ -15,6 +15,7 @@ export interface FileFilterState {
   coloristId: string;
   codec: string;
   minWidth: string;
+  kind: FileKind | "ALL";
 }
 
 export const EMPTY_FILTERS: FileFilterState = {
@@ -24,7 +25,15 @@ export const EMPTY_FILTERS: FileFilterState = {
   coloristId: "ALL",
   codec: "ALL",
   minWidth: "ALL",
+  kind: "ALL",
 };
+
+const KIND_OPTIONS = [
+  { value: "ALL", label: "All kinds" },
+  { value: "FILE", label: "Single files" },
+  { value: "SEQUENCE", label: "Sequences" },
+  { value: "FOLDER", label: "Clip folders" },
+];
 
 interface Props {
   value: FileFilterState;
@@ -94,6 +103,13 @@ export function FileFilters({ value, onChange, sites, colorists }: Props) {
           { value: "ALL", label: "Any resolution" },
           ...WIDTH_CHOICES.map((w) => ({ value: String(w.value), label: w.label })),
         ]}
+      />
+      <FilterSelect
+        id="filter-kind"
+        label="Kind"
+        value={value.kind}
+        onChange={(v) => set("kind", v as FileKind | "ALL")}
+        options={KIND_OPTIONS}
       />
       {dirty && (
         <Button variant="ghost" size="sm" onClick={() => onChange(EMPTY_FILTERS)} className="mb-0.5">

@@ -9,6 +9,7 @@ import { formatAge, formatBytes } from "@/lib/format";
 import { isSelected, shownState, toggleFile, toggleShown, type FileSelection } from "@/lib/selection";
 import { formatClipDuration, mediaSummary, type Media } from "@/lib/media";
 import { cn } from "@/lib/utils";
+import { PackageSummary } from "./package-info";
 
 interface Props {
   files: FileSummaryFragment[];
@@ -74,6 +75,7 @@ export function FilesTable({ files, selectedId, onOpen, selection, onSelectionCh
               <div className="truncate font-mono text-[11px] text-muted-foreground" title={file.path}>
                 {file.path}
               </div>
+              <PackageSummary file={file} />
             </TableCell>
             <TableCell>
               <StateBadge state={file.state} />

@@ -1,0 +1,143 @@
+"""Packages: a frame sequence or a camera clip folder that travels, and is tracked, as ONE file.
+
+A package's ``sha256`` is the SHA-256 of its canonical manifest, so anyone holding the members can recompute it:
+one line per member, sorted by path (code-point order of the UTF-8 path), each ``<sha256>  <size>  <path>\\n``
+(lower-case hex, decimal size, the path relative to the package root with ``/`` separators), encoded as UTF-8.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from app.domain.errors import BadInput, DomainError
+from app.domain.files import MAX_FILE_SIZE, MAX_PATH_LENGTH, normalize_sha256
+
+#: Members per package: 10 hours of 24 fps frames, far beyond any reel; a bigger list is a client bug.
+MAX_MEMBERS = 1_000_000
+#: Members per ``stagePackageMembers`` call: ~200 bytes each keeps a batch far below the request body limit.
+MAX_STAGE_BATCH = 1000
+_FRAME_SET_RE = re.compile(r"^-?\d+(--?\d+)?(,-?\d+(--?\d+)?)*$")
+
+
+class FileKind(StrEnum):
+    FILE = "FILE"
+    SEQUENCE = "SEQUENCE"
+    FOLDER = "FOLDER"
+
+
+class BadMemberPath(DomainError):
+    """A member path that would land outside the package (``..``, absolute) or is not a plain relative path."""
+
+    code = "PACKAGE_MEMBER_PATH"
+
+
+class CaseCollision(DomainError):
+    """Two members whose paths differ only in case: they would overwrite each other on macOS or Windows."""
+
+    code = "PACKAGE_CASE_COLLISION"
+
+
+class EmptyPackage(DomainError):
+    code = "PACKAGE_EMPTY"
+
+
+class ManifestMismatch(DomainError):
+    """The staged members do not add up to what the report says (count, total size or manifest hash)."""
+
+    code = "PACKAGE_MANIFEST_MISMATCH"
+
+
+class PackageBytesUnsupported(DomainError):
+    """The hub cannot move a package's bytes yet: a HUB job would "deliver" it without its members."""
+
+    code = "PACKAGE_BYTES_UNSUPPORTED"
+
+
+@dataclass(frozen=True)
+class Member:
+    path: str
+    size_bytes: int
+    sha256: str
+
+
+def member_path(value: str) -> str:
+    """A member's path relative to its package root; refuses anything that could land outside it."""
+    if not value or len(value) > MAX_PATH_LENGTH:
+        raise BadMemberPath("member path must be 1-4096 characters", path=value[:200])
+    if any(ord(c) < 32 for c in value) or "\\" in value:
+        raise BadMemberPath("member path contains control characters or a backslash", path=value[:200])
+    if value.startswith("/") or re.match(r"^[A-Za-z]:", value):
+        raise BadMemberPath("member path must be relative to the package root", path=value[:200])
+    parts = value.split("/")
+    if any(p in ("", ".", "..") for p in parts):
+        raise BadMemberPath("member path must not contain '..', '.' or empty parts", path=value[:200])
+    return value
+
+
+def member(path: str, size_bytes: int, sha256: str) -> Member:
+    if not 0 <= size_bytes <= MAX_FILE_SIZE:
+        raise BadInput("member sizeBytes out of range", field="sizeBytes", path=path[:200])
+    return Member(member_path(path), size_bytes, normalize_sha256(sha256))
+
+
+def manifest(members: Iterable[Member]) -> bytes:
+    ordered = sorted(members, key=lambda m: m.path)
+    return "".join(f"{m.sha256}  {m.size_bytes}  {m.path}\n" for m in ordered).encode("utf-8")
+
+
+def manifest_sha256(members: Iterable[Member]) -> str:
+    return hashlib.sha256(manifest(members)).hexdigest()
+
+
+def check_members(members: Sequence[Member], *, member_count: int, size_bytes: int, sha256: str) -> None:
+    """The staged members are exactly the package the report describes; nothing is recorded otherwise."""
+    if not members:
+        raise EmptyPackage("a package needs at least one member; none were staged for this reportId")
+    seen: dict[str, str] = {}
+    for m in members:
+        folded = m.path.casefold()
+        if folded in seen and seen[folded] != m.path:
+            raise CaseCollision(
+                f"members {seen[folded]!r} and {m.path!r} differ only in case", paths=[seen[folded], m.path]
+            )
+        seen[folded] = m.path
+    if len(members) != member_count:
+        raise ManifestMismatch(f"memberCount is {member_count} but {len(members)} members were staged")
+    total = sum(m.size_bytes for m in members)
+    if total != size_bytes:
+        raise ManifestMismatch(f"sizeBytes is {size_bytes} but the staged members add up to {total}")
+    computed = manifest_sha256(members)
+    if computed != sha256:
+        raise ManifestMismatch("sha256 is not the SHA-256 of the staged members' manifest", expected=computed)
+
+
+def check_frame_set(value: str | None, field: str) -> str | None:
+    """Frame-set notation (``1001-1100,1102``); empty means none."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if len(text) > 10_000 or not _FRAME_SET_RE.match(text):
+        raise BadInput(f"{field} must be frame-set notation such as 86400-100799 or 86900-86901,90000", field=field)
+    return text
+
+
+def package_filename(value: str) -> str:
+    name = value.strip()
+    if not name or "/" in name or "\\" in name or len(name) > 1000 or any(ord(c) < 32 for c in name):
+        raise BadInput("package filename must be a plain name without '/'", field="filename")
+    return name
+
+
+def refuse_package_hub_transfer(kind: str, transport: str) -> None:
+    """Until members travel through the hub one by one, a HUB job for a package would complete without them:
+    refuse it. EXTERNAL jobs (a ``--metadata-only`` source) are driven by whatever moves the bytes."""
+    if kind != FileKind.FILE.value and transport == "HUB":
+        raise PackageBytesUnsupported(
+            "this package's members cannot travel through the hub yet; queue it from a --metadata-only site "
+            "(an EXTERNAL transfer) or move its bytes another way",
+            kind=kind,
+        )
