@@ -13,11 +13,11 @@ from app.config import Settings
 from app.db.engine import SessionFactory, reader
 from app.db.models import Session as DbSession
 from app.db.models import User
+from app.domain.clock import now
 from app.domain.errors import RateLimited, Unauthenticated
 from app.domain.permissions import ANONYMOUS, Actor, ActorKind, Role
 from app.repositories import users as users_repo
 from app.services import records
-from app.services.lifecycle import now
 from app.services.security import AttemptKeys, LoginLimiter, new_token, token_hash
 
 LOGIN_FAILED = "invalid username or password"

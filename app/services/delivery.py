@@ -12,7 +12,9 @@ from sqlalchemy import func, select
 
 from app.db.engine import SessionFactory
 from app.db.models import File, User
+from app.domain.clock import now
 from app.domain.errors import Conflict, DomainError, Forbidden, NotFound
+from app.domain.ids import parse_id
 from app.domain.permissions import Actor, can
 from app.domain.states import FileAction, FileState, next_state
 from app.integrations.mam import MamAdapter
@@ -20,7 +22,6 @@ from app.repositories import files as files_repo
 from app.repositories import packages as packages_repo
 from app.repositories import sites as sites_repo
 from app.services import lifecycle, records
-from app.services.lifecycle import parse_id
 
 _DELIVERY_LOCK = 7270100  # classid of the per-file advisory lock
 
@@ -106,7 +107,7 @@ async def _record_failure(db: SessionFactory, actor: Actor, fid: int, error: str
     async with db() as session, session.begin():
         file = await files_repo.lock(session, fid)
         file.mam_error = error[:2000]
-        file.updated_at = lifecycle.now()
+        file.updated_at = now()
         entry = await records.audit(
             session,
             actor,

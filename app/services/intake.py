@@ -8,6 +8,7 @@ from app.config import Settings
 from app.db.engine import SessionFactory
 from app.db.models import File
 from app.domain.errors import BadInput, NotFound
+from app.domain.ids import parse_id
 from app.domain.permissions import Actor
 from app.repositories import sites as sites_repo
 from app.services import lifecycle, routing, transfers
@@ -24,7 +25,7 @@ async def queue(db: SessionFactory, actor: Actor, file_id: str, destination: str
     """``queueFile``: an explicit destination wins; without one, the matching rule's destination."""
     rule_id: int | None = None
     if destination is None or not destination.strip():
-        fid = lifecycle.parse_id(file_id)
+        fid = parse_id(file_id)
         async with db() as session:
             file = await session.get(File, fid)
             codes = await sites_repo.site_codes(session, file.site_id) if file else {}

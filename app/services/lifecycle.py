@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,7 +12,9 @@ from app.db.engine import SessionFactory
 from app.db.models import File, TransferJob, User
 from app.domain import files as file_rules
 from app.domain import transfers as transfer_rules
+from app.domain.clock import now
 from app.domain.errors import BadInput, Conflict, Forbidden, NotFound
+from app.domain.ids import parse_id
 from app.domain.packages import refuse_package_hub_transfer
 from app.domain.permissions import Actor, FileFacts, Role, refusal
 from app.domain.states import FileAction, FileState, next_state
@@ -25,21 +26,6 @@ from app.repositories import transfers as transfers_repo
 from app.services import records
 
 SideEffect = Callable[[File], Awaitable[dict[str, Any] | None]]
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def parse_id(value: str | int, kind: str = "file") -> int:
-    """GraphQL ids are decimal strings; anything else cannot name a row."""
-    try:
-        parsed = int(value)
-    except (TypeError, ValueError):
-        raise NotFound(f"{kind} {value!r} not found", id=str(value)) from None
-    if parsed <= 0 or parsed > 2**63 - 1:
-        raise NotFound(f"{kind} {value!r} not found", id=str(value))
-    return parsed
 
 
 async def facts(session: AsyncSession, file: File, transport: Transport | None = None) -> FileFacts:

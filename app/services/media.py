@@ -16,13 +16,14 @@ from app.config import Settings
 from app.db.engine import SessionFactory
 from app.db.models import File
 from app.domain import files as file_rules
+from app.domain.clock import now
 from app.domain.errors import BadInput, Forbidden
+from app.domain.ids import parse_id
 from app.domain.media import MediaInfo, check_media
 from app.domain.permissions import Actor, Capability, has_capability
 from app.repositories import files as files_repo
 from app.repositories import sites as sites_repo
 from app.services import records, routing
-from app.services.lifecycle import now, parse_id
 
 
 async def report_media(

@@ -19,9 +19,9 @@ from sqlalchemy.sql.expression import cast
 
 from app.db.engine import SessionFactory
 from app.db.models import Upload
+from app.domain.clock import now
 from app.domain.errors import Conflict, NotFound
 from app.repositories import uploads as uploads_repo
-from app.services.lifecycle import now
 from app.services.periodic import every
 from app.transfers.stores import BlobStorage
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from app.db.engine import SessionFactory, reader
 from app.db.models import AuditLog, File, Site, TransferJob, User
 from app.domain.errors import BadInput, Forbidden, NotFound
+from app.domain.ids import parse_id
 from app.domain.permissions import Actor, ActorKind, Capability, has_capability
 from app.domain.states import FileState
 from app.repositories import audit as audit_repo
@@ -17,7 +18,6 @@ from app.repositories import sites as sites_repo
 from app.repositories import transfers as transfers_repo
 from app.repositories import users as users_repo
 from app.repositories.pagination import Page, check_first, decode_cursor
-from app.services.lifecycle import parse_id
 
 log = logging.getLogger(__name__)
 

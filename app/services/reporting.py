@@ -13,6 +13,7 @@ from app.db.engine import SessionFactory
 from app.db.models import File, Site
 from app.domain import files as file_rules
 from app.domain import packages as package_rules
+from app.domain.clock import now
 from app.domain.errors import BadInput, Conflict, Forbidden
 from app.domain.permissions import Actor, Capability, has_capability
 from app.domain.states import FileState
@@ -21,7 +22,6 @@ from app.repositories import packages as packages_repo
 from app.repositories import sites as sites_repo
 from app.repositories import users as users_repo
 from app.services import records
-from app.services.lifecycle import now
 
 
 @dataclass(frozen=True)

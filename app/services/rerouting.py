@@ -7,7 +7,9 @@ from typing import Any
 from app.db.engine import SessionFactory
 from app.db.models import File, TransferJob
 from app.domain import transfers as transfer_rules
+from app.domain.clock import now
 from app.domain.errors import BadInput, NotFound
+from app.domain.ids import parse_id
 from app.domain.permissions import Actor
 from app.domain.states import FileAction
 from app.domain.transfers import TransferAction, TransferStatus
@@ -15,7 +17,7 @@ from app.repositories import files as files_repo
 from app.repositories import sites as sites_repo
 from app.repositories import transfers as transfers_repo
 from app.services import records
-from app.services.lifecycle import now, parse_id, transition
+from app.services.lifecycle import transition
 from app.services.transfers import job_facts
 
 

@@ -17,7 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.config import Settings
 from app.db.engine import SessionFactory, memory
 from app.db.models import File, RoutingRule
+from app.domain.clock import now
 from app.domain.errors import BadInput, Conflict, DomainError, Forbidden, NotFound
+from app.domain.ids import parse_id
 from app.domain.media import probed
 from app.domain.permissions import Actor, Capability, has_capability, routing_actor
 from app.domain.routing import AssignStrategy, Candidate, Decision, Media, Rule, check_rule, decide, least_loaded
@@ -25,7 +27,6 @@ from app.domain.states import FileState
 from app.repositories import routing as routing_repo
 from app.repositories import sites as sites_repo
 from app.services import lifecycle, records
-from app.services.lifecycle import now, parse_id
 
 log = logging.getLogger(__name__)
 

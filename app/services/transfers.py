@@ -14,7 +14,9 @@ from app.db.engine import SessionFactory
 from app.db.models import File, TransferJob
 from app.domain import files as file_rules
 from app.domain import transfers as transfer_rules
+from app.domain.clock import now
 from app.domain.errors import BadInput, Forbidden, InvalidTransition
+from app.domain.ids import parse_id
 from app.domain.permissions import Actor, ActorKind
 from app.domain.states import FileAction, FileState
 from app.domain.transfers import JobFacts, TransferAction, TransferStatus, Transport
@@ -22,7 +24,7 @@ from app.repositories import files as files_repo
 from app.repositories import sites as sites_repo
 from app.repositories import transfers as transfers_repo
 from app.services import records
-from app.services.lifecycle import now, parse_id, transition
+from app.services.lifecycle import transition
 from app.services.periodic import every
 
 log = logging.getLogger("colorroute.transfers")

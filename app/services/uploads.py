@@ -19,7 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.config import Settings
 from app.db.engine import SessionFactory
 from app.db.models import File, Upload
+from app.domain.clock import now
 from app.domain.errors import BadInput, Conflict, Forbidden, NotFound
+from app.domain.ids import parse_id
 from app.domain.permissions import SYSTEM, Actor, ActorKind, Capability, has_capability
 from app.domain.states import FINAL_STATES, FileState
 from app.domain.transfers import TransferStatus
@@ -28,7 +30,6 @@ from app.repositories import sites as sites_repo
 from app.repositories import transfers as transfers_repo
 from app.repositories import uploads as uploads_repo
 from app.services import records
-from app.services.lifecycle import now, parse_id
 from app.services.periodic import every
 from app.transfers.blobstore import is_upload_id
 from app.transfers.stores import BlobStorage, PartialRef

@@ -10,14 +10,15 @@ from sqlalchemy import select
 
 from app.db.engine import SessionFactory
 from app.db.models import ApiKey, User
+from app.domain.clock import now
 from app.domain.errors import BadInput, Conflict, Forbidden, NotFound, Unauthenticated
+from app.domain.ids import parse_id
 from app.domain.passwords import check_password
 from app.domain.permissions import Actor, ActorKind, Capability, Role, has_capability
 from app.repositories import sites as sites_repo
 from app.repositories import users as users_repo
 from app.services import records
 from app.services.auth import end_sessions
-from app.services.lifecycle import now, parse_id
 from app.services.security import AttemptKeys, LoginLimiter, hash_password, new_api_key, token_hash
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")

@@ -20,14 +20,15 @@ from sqlalchemy import func, select
 from app.config import Settings
 from app.db.engine import SessionFactory
 from app.db.models import Event, WebhookDelivery, WebhookSubscription
+from app.domain.clock import now
 from app.domain.errors import BadInput, Forbidden, NotFound
+from app.domain.ids import parse_id
 from app.domain.notifications import TOPICS, topics_for
 from app.domain.permissions import Actor, Capability, has_capability
 from app.integrations.egress import EgressPolicy, EgressRefused, Unresolvable, parse_target
 from app.integrations.http import signed_post
 from app.repositories.pagination import check_first
 from app.services import records
-from app.services.lifecycle import now, parse_id
 from app.services.notification_payloads import notification_data
 from app.services.periodic import every
 

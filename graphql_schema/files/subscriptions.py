@@ -6,8 +6,8 @@ from functools import partial
 import strawberry
 
 from app.db.engine import SessionFactory
+from app.domain.ids import parse_id
 from app.events.hub import Delivery
-from app.services.lifecycle import parse_id
 from graphql_schema.context import Info
 from graphql_schema.enums import FileState
 from graphql_schema.files.types import File, FileEvent

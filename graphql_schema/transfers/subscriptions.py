@@ -8,8 +8,8 @@ from functools import partial
 import strawberry
 
 from app.db.engine import SessionFactory
+from app.domain.ids import parse_id
 from app.events.hub import PROGRESS_TOPIC, Delivery
-from app.services.lifecycle import parse_id
 from graphql_schema.context import Info
 from graphql_schema.live import deliveries, event_loaders, site_scope
 from graphql_schema.permissions import AUTHENTICATED

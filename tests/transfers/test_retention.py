@@ -13,8 +13,9 @@ from sqlalchemy import select, update
 from app.config import Settings
 from app.db.engine import SessionFactory
 from app.db.models import AuditLog, File, Upload
+from app.domain.clock import now
 from app.domain.permissions import SYSTEM
-from app.services.lifecycle import now, reject_file
+from app.services.lifecycle import reject_file
 from app.services.uploads import expire_blobs
 from app.transfers.stores import LocalStorage
 from tests.conftest import Server

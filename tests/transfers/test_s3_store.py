@@ -21,9 +21,10 @@ from sqlalchemy import select, update
 from app.config import Settings
 from app.db.engine import SessionFactory
 from app.db.models import AuditLog, File, Upload
+from app.domain.clock import now
 from app.domain.permissions import SYSTEM
 from app.main import create_app
-from app.services.lifecycle import now, reject_file
+from app.services.lifecycle import reject_file
 from app.services.multipart import sweep_orphans
 from app.services.uploads import expire_blobs
 from app.transfers.s3store import S3Storage, StoreConfigError
