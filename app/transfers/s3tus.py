@@ -29,14 +29,10 @@ from app.transfers.stores import PartialRef
 from app.transfers.tus import (
     CHECKSUM_ALGORITHMS,
     CHECKSUM_MISMATCH,
-    LOCK_WAIT_SECONDS,
     TusApp,
     _Checksum,
     _empty,
     _error,
-    _nonnegative_int,
-    _offset_conflict,
-    _parse_checksum,
 )
 
 log = logging.getLogger("colorroute.tus.s3")
@@ -53,37 +49,24 @@ class S3TusApp(TusApp):
     async def _begin(self, view: uploads.UploadView) -> None:
         return None  # the multipart upload begins with the first PATCH that carries bytes
 
-    async def patch(self, request: Request, upload_id: str) -> Response:
-        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if content_type != "application/offset+octet-stream":
-            return _error(415, "UNSUPPORTED_MEDIA_TYPE", "PATCH bodies must be application/offset+octet-stream")
-        offset = _nonnegative_int(request.headers.get("upload-offset"), "Upload-Offset")
-        checksum = _parse_checksum(request.headers.get("upload-checksum"))
-        declared_header = request.headers.get("content-length")
-        declared = _nonnegative_int(declared_header, "Content-Length") if declared_header is not None else None
-        actor = await self._actor(request)
-        async with self.locks.hold(upload_id, LOCK_WAIT_SECONDS) as acquired:
-            if not acquired:
-                return _error(423, "LOCKED", "another request for this upload is in progress")
-            view = await uploads.open_upload(self.db, actor, upload_id)
-            if view.completed:
-                if offset == view.length and not declared:
-                    return _empty(204, **{"Upload-Offset": str(view.length)})
-                message = f"the upload is already complete ({view.length} bytes)"
-                return _error(409, "CONFLICT", message, reason="UPLOAD_COMPLETE", offset=view.length)
-            if offset != view.offset:
-                return _offset_conflict(offset, view.offset)
-            if declared is not None and offset + declared > view.length:
-                return _error(413, "PAYLOAD_TOO_LARGE", f"body runs past Upload-Length ({view.length})")
-            state = await multipart.load(self.db, upload_id)
-            store_upload_id = state.store_upload_id
-            if store_upload_id is None:
-                begun = await self.storage.begin(view.sha256)
-                store_upload_id = await multipart.attach(self.db, upload_id, begun)
-                if store_upload_id != begun:  # another replica began one first: ours goes
-                    await self.storage.discard(PartialRef(upload_id, view.sha256, begun))
-            receiver = _Receiver(self, view, state, store_upload_id, checksum, declared)
-            return await receiver.run(request, actor)
+    async def _write(
+        self,
+        request: Request,
+        actor: Actor,
+        view: uploads.UploadView,
+        checksum: _Checksum | None,
+        declared: int | None,
+    ) -> Response:
+        """The checked PATCH's body into the upload's S3 multipart upload (begun by the first PATCH with bytes)."""
+        state = await multipart.load(self.db, view.id)
+        store_upload_id = state.store_upload_id
+        if store_upload_id is None:
+            begun = await self.storage.begin(view.sha256)
+            store_upload_id = await multipart.attach(self.db, view.id, begun)
+            if store_upload_id != begun:  # another replica began one first: ours goes
+                await self.storage.discard(PartialRef(view.id, view.sha256, begun))
+        receiver = _Receiver(self, view, state, store_upload_id, checksum, declared)
+        return await receiver.run(request, actor)
 
 
 class _Receiver:

@@ -293,17 +293,29 @@ class TusApp:
                 return _offset_conflict(offset, view.offset)
             if declared is not None and offset + declared > view.length:
                 return _error(413, "PAYLOAD_TOO_LARGE", f"body runs past Upload-Length ({view.length})")
-            writer = await asyncio.to_thread(self.blobs.open_partial, upload_id, view.offset)
-            try:
-                if writer.offset != view.offset:  # the partial file lost bytes it should have had
-                    await uploads.record_offset(self.db, upload_id, view.offset, writer.offset)
-                    return _offset_conflict(offset, writer.offset)
-                return await self._receive(request, actor, view, writer, checksum, declared)
-            except BaseException:
-                writer.forget()  # the running hash may be ahead of the offset: rebuild it from disk next time
-                raise
-            finally:
-                writer.close()
+            return await self._write(request, actor, view, checksum, declared)
+
+    async def _write(
+        self,
+        request: Request,
+        actor: Actor,
+        view: uploads.UploadView,
+        checksum: _Checksum | None,
+        declared: int | None,
+    ) -> Response:
+        """The body of a PATCH whose headers and offset were checked, under the upload's lock: into the partial
+        file on this host (the S3 store overrides this, and only this)."""
+        writer = await asyncio.to_thread(self.blobs.open_partial, view.id, view.offset)
+        try:
+            if writer.offset != view.offset:  # the partial file lost bytes it should have had
+                await uploads.record_offset(self.db, view.id, view.offset, writer.offset)
+                return _offset_conflict(view.offset, writer.offset)
+            return await self._receive(request, actor, view, writer, checksum, declared)
+        except BaseException:
+            writer.forget()  # the running hash may be ahead of the offset: rebuild it from disk next time
+            raise
+        finally:
+            writer.close()
 
     async def _receive(
         self,
