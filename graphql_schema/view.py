@@ -139,6 +139,10 @@ class _TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
             self._view.revocations.hold(self, self._credential)
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        # The socket's context lives as long as the socket (days, for a daemon): each operation gets fresh
+        # DataLoaders, or a query would read rows cached by an earlier one. Subscriptions read each event through
+        # the event's own loaders (graphql_schema/live.py), so replacing these never touches a running one.
+        self.context.loaders = build_loaders(self._view.db)
         if self.connection_acknowledged and self._credential is not None:
             refusal = await self._recheck()
             if refusal is not None:
