@@ -23,6 +23,9 @@ def test_bulk_validate_then_queue_fifty_files(page: Page, server: Server) -> Non
     login(page, "engineer")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Files", exact=True).click()
     page.get_by_label("Search").fill(tag)
+    # The search is applied (debounced) once the server's total is the 55: ticking before that would tick the
+    # unfiltered list, and the new filter then rightly clears the selection.
+    expect(page.get_by_test_id("files-count")).to_have_text("Showing 50 of 55")
     expect(page.get_by_test_id("file-row")).to_have_count(50)  # one page of the 55
 
     # All matching: the server resolves the search, so the 5 not yet loaded are validated too.
@@ -74,6 +77,7 @@ def test_bulk_refusals_are_listed_per_file(page: Page, server: Server) -> None:
     login(page, "engineer")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Files", exact=True).click()
     page.get_by_label("Search").fill(tag)
+    expect(page.get_by_test_id("files-count")).to_have_text("Showing 3 of 3")
     expect(page.get_by_test_id("file-row")).to_have_count(3)
     page.get_by_role("checkbox", name="Select all shown files").click()
     page.get_by_role("group", name="Bulk actions").get_by_role("button", name="Validate").click()
