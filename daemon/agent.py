@@ -6,7 +6,8 @@ start, after every re-subscription and once a minute, so a lost event costs a de
 for this site whose content is on the hub is claimed with ``startTransfer`` (two agents racing: the loser gets
 INVALID_TRANSITION and lets it go), downloaded into ``<incoming>/.colorroute-partial/<fileId>.part`` with
 ``Range`` resume, hashed while downloading, fsynced and renamed into ``<incoming>/<file path>`` — nothing partial
-ever appears under a final name — and completed with the hash it computed. Progress goes out at most every half
+ever appears under a final name — and completed with the hash it computed and the path it placed the file at
+(``deliveredPath``: where a colorist finds it). Progress goes out at most every half
 second, with the measured rate.
 
 What the agent holds is written down before it acts (``daemon.transferstate``): a claim as ``claiming`` before
@@ -61,6 +62,11 @@ START = GraphQLRequest(
 )
 COMPLETE = GraphQLRequest(
     "mutation CompleteTransfer($id: ID!, $sha256: String!) { completeTransfer(id: $id, sha256: $sha256) { id state } }"
+)
+#: Completion of a placed file also says where it landed on this site's storage (the colorist's queue shows it).
+COMPLETE_PLACED = GraphQLRequest(
+    "mutation CompleteTransfer($id: ID!, $sha256: String!, $deliveredPath: String) {"
+    " completeTransfer(id: $id, sha256: $sha256, deliveredPath: $deliveredPath) { id state } }"
 )
 FAIL = GraphQLRequest(
     "mutation FailTransfer($id: ID!, $error: String!) { failTransfer(transferId: $id, error: $error) { id status } }"
@@ -542,9 +548,28 @@ class TransferAgent:
                 )
                 await asyncio.sleep(delay)
 
+    async def _complete_placed(self, f: FileToFetch) -> Any:
+        """completeTransfer with where the file was placed. An orchestrator older than ``deliveredPath`` refuses
+        the document (GRAPHQL_VALIDATION_FAILED): complete without it rather than leave the job to the lease."""
+        dest = destination_for(self._incoming, f.path)
+        variables = {"id": f.file_id, "sha256": f.sha256}
+        if dest is None:
+            return await self._call_until_answered(COMPLETE, variables, "completeTransfer")
+        placed = {**variables, "deliveredPath": await asyncio.to_thread(os.path.abspath, dest)}
+        backoff = Backoff(base=0.5, cap=30.0)
+        while True:
+            try:
+                return await self._client.call(COMPLETE_PLACED, placed, "completeTransfer")
+            except OrchestratorUnavailableError as exc:
+                if exc.code == "GRAPHQL_VALIDATION_FAILED":
+                    return await self._call_until_answered(COMPLETE, variables, "completeTransfer")
+                delay = backoff.next_delay()
+                event("transfer.call_waiting", logging.DEBUG, field="completeTransfer", error=str(exc), retry_in=delay)
+                await asyncio.sleep(delay)
+
     async def _finish(self, f: FileToFetch, transfer_id: str, t0: float, fetched: Fetched | None) -> Outcome:
         try:
-            node = await self._call_until_answered(COMPLETE, {"id": f.file_id, "sha256": f.sha256}, "completeTransfer")
+            node = await self._complete_placed(f)
         except ReportRejectedError as exc:
             # The job was stopped meanwhile; the verified file stays where it landed.
             await self._state.drop_job(f.file_id)

@@ -65,9 +65,10 @@ class ReportRejectedError(Exception):
 class OrchestratorUnavailableError(Exception):
     """Try again later. ``link`` is True when the connection itself is down (all sends wait together)."""
 
-    def __init__(self, message: str, *, link: bool) -> None:
+    def __init__(self, message: str, *, link: bool, code: str | None = None) -> None:
         super().__init__(message)
         self.link = link
+        self.code = code  # the GraphQL error code, when the orchestrator answered with one
 
 
 @dataclass(frozen=True)
@@ -266,7 +267,7 @@ class OrchestratorClient:
             raise self.auth_error or AuthRejectedError(message)
         if code in PERMANENT_CODES:
             return ReportRejectedError(code, message)
-        return OrchestratorUnavailableError(f"{code}: {message}", link=False)
+        return OrchestratorUnavailableError(f"{code}: {message}", link=False, code=code)
 
     async def _execute(
         self, request: GraphQLRequest, variables: dict[str, Any]

@@ -23,6 +23,7 @@ from graphql_schema.errors import ErrorCodes, log_unexpected
 from graphql_schema.files.bulk import BulkMutations, ConfigurationQueries
 from graphql_schema.files.mutations import FileMutations
 from graphql_schema.files.queries import FileQueries
+from graphql_schema.files.queue import QueueMutations, QueueQueries, QueueSubscriptions
 from graphql_schema.files.subscriptions import FileSubscriptions
 from graphql_schema.hardening import cost_extension, limits_extension
 from graphql_schema.live import DeliveryExecution
@@ -50,6 +51,7 @@ Query = merge_types(
         RoutingQueries,
         WebhookQueries,
         ConfigurationQueries,
+        QueueQueries,
     ),
 )
 Mutation = merge_types(
@@ -62,10 +64,12 @@ Mutation = merge_types(
         RoutingMutations,
         WebhookMutations,
         BulkMutations,
+        QueueMutations,
     ),
 )
 Subscription = merge_types(
-    "Subscription", (FileSubscriptions, SiteSubscriptions, TransferSubscriptions, AuditSubscriptions)
+    "Subscription",
+    (FileSubscriptions, SiteSubscriptions, TransferSubscriptions, AuditSubscriptions, QueueSubscriptions),
 )
 
 

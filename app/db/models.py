@@ -188,6 +188,8 @@ class TransferJob(Base):
     last_progress_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     #: When the sweep announced that this job stalled (a ``transfer`` event), so it is announced once per stall.
     stall_reported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Where the destination's agent placed the verified bytes on its site's storage (``completeTransfer``).
+    delivered_path: Mapped[str | None] = mapped_column(Text)
 
 
 class AuditLog(Base):

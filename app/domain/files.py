@@ -52,6 +52,22 @@ def normalize_path(value: str) -> str:
     return path
 
 
+def normalize_delivered_path(value: str | None) -> str | None:
+    """Where a destination agent says it placed a file on its own storage: shown to people as is (an absolute
+    path on that site's disk, not inside any folder of ours), so only emptiness, length and control characters
+    are refused."""
+    if value is None:
+        return None
+    path = value.strip()
+    if not path:
+        raise BadInput("deliveredPath must not be empty (omit it instead)", field="deliveredPath")
+    if len(path) > MAX_PATH_LENGTH:
+        raise BadInput(f"deliveredPath longer than {MAX_PATH_LENGTH} characters", field="deliveredPath")
+    if any(ord(c) < 32 or ord(c) == 127 for c in path):
+        raise BadInput("deliveredPath contains control characters", field="deliveredPath")
+    return path
+
+
 def check_size(size: int) -> int:
     if size < 0:
         raise BadInput("sizeBytes must not be negative", field="sizeBytes")

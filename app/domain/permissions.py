@@ -89,7 +89,7 @@ class FileFacts:
 
 
 _ALL_ACTIONS = frozenset(FileAction)
-_COLORIST_OWN = frozenset({FileAction.START, FileAction.DELIVER, FileAction.REJECT})
+_COLORIST_OWN = frozenset({FileAction.START, FileAction.DELIVER, FileAction.REJECT, FileAction.HAND_BACK})
 #: File actions that are moves of the file's transfer job: the transfer table says who may make them.
 TRANSFER_MOVES: dict[FileAction, str] = {
     FileAction.START_TRANSFER: "START",

@@ -43,6 +43,9 @@ class FileAction(StrEnum):
     DELIVER = "DELIVER"
     ARCHIVE = "ARCHIVE"
     REJECT = "REJECT"
+    #: The assigned colorist (or an engineer/admin) gives the file back, with a reason: it returns to TRANSFERRED
+    #: with no colorist, ready to be assigned again, instead of being rejected for good (``handBackFile``).
+    HAND_BACK = "HAND_BACK"
 
 
 FINAL_STATES: frozenset[FileState] = frozenset({FileState.ARCHIVED, FileState.REJECTED})
@@ -61,6 +64,9 @@ _FORWARD: dict[tuple[FileState, FileAction], FileState] = {
     (FileState.COLORIST_ASSIGNED, FileAction.START): FileState.IN_PROGRESS,
     (FileState.IN_PROGRESS, FileAction.DELIVER): FileState.DELIVERED_TO_MAM,
     (FileState.DELIVERED_TO_MAM, FileAction.ARCHIVE): FileState.ARCHIVED,
+    # A step back, not forward: the assignment is cleared and the file waits to be assigned again.
+    (FileState.COLORIST_ASSIGNED, FileAction.HAND_BACK): FileState.TRANSFERRED,
+    (FileState.IN_PROGRESS, FileAction.HAND_BACK): FileState.TRANSFERRED,
 }
 
 #: REJECT is allowed from every non-final state, DELIVERED_TO_MAM included (the MAM's QC can refuse).
@@ -70,7 +76,7 @@ TRANSITIONS: dict[tuple[FileState, FileAction], FileState] = {
 }
 
 #: Actions that need a reason from the caller.
-REASON_REQUIRED: frozenset[FileAction] = frozenset({FileAction.REJECT})
+REASON_REQUIRED: frozenset[FileAction] = frozenset({FileAction.REJECT, FileAction.HAND_BACK})
 
 
 def allowed_actions(state: FileState) -> list[FileAction]:

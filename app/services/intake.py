@@ -38,7 +38,14 @@ async def queue(db: SessionFactory, actor: Actor, file_id: str, destination: str
     return await lifecycle.queue_file(db, actor, file_id, destination, routing_rule_id=rule_id, **kw)
 
 
-async def complete_transfer(db: SessionFactory, actor: Actor, file_id: str, sha256: str | None, **kw: Any) -> File:
+async def complete_transfer(
+    db: SessionFactory,
+    actor: Actor,
+    file_id: str,
+    sha256: str | None,
+    delivered_path: str | None = None,
+    **kw: Any,
+) -> File:
     """Finish the transfer, then assign a colorist if the file's rule asks for it."""
-    file = await transfers.complete_transfer(db, actor, file_id, sha256, **kw)
+    file = await transfers.complete_transfer(db, actor, file_id, sha256, delivered_path, **kw)
     return await routing.assign_after_transfer(db, file)

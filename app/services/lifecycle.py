@@ -191,7 +191,7 @@ async def assign_colorist(db: SessionFactory, actor: Actor, file_id: str, colori
             previous = f.colorist_id
             f.colorist_id = colorist.id
             colorist.last_assigned_at = now()
-            return {"colorist": colorist.username, "previousColoristId": previous}
+            return {"colorist": colorist.username, "coloristId": colorist.id, "previousColoristId": previous}
 
         return await transition(session, actor, file, FileAction.ASSIGN, side_effect=_assign, **kw)
 

@@ -108,10 +108,18 @@ async def start_transfer(db: SessionFactory, actor: Actor, file_id: str, **kw: A
         return result
 
 
-async def complete_transfer(db: SessionFactory, actor: Actor, file_id: str, sha256: str | None, **kw: Any) -> File:
+async def complete_transfer(
+    db: SessionFactory,
+    actor: Actor,
+    file_id: str,
+    sha256: str | None,
+    delivered_path: str | None = None,
+    **kw: Any,
+) -> File:
     """Finish the running job with the SHA-256 the mover computed from the bytes it has: a HUB job by the
     destination's agent alone, an EXTERNAL one by its mover. A hash that differs from the file's fails the job
-    and re-queues the file; no hash, no completion."""
+    and re-queues the file; no hash, no completion. ``delivered_path`` is where the mover placed the bytes on the
+    destination's storage (kept on the job: a colorist's queue shows it)."""
     fid = parse_id(file_id)
     async with db() as session, session.begin():
         file = await files_repo.lock(session, fid)
@@ -134,6 +142,7 @@ async def complete_transfer(db: SessionFactory, actor: Actor, file_id: str, sha2
                 field="sha256",
             )
         digest = file_rules.normalize_sha256(sha256)
+        placed = file_rules.normalize_delivered_path(delivered_path)
         if digest != file.sha256:
             error = f"hash mismatch: expected {file.sha256}, received {digest}"
             return await _fail(session, actor, file, job, error, {"expected": file.sha256, "received": digest})
@@ -143,7 +152,9 @@ async def complete_transfer(db: SessionFactory, actor: Actor, file_id: str, sha2
             job.bytes_transferred = job.bytes_total
             job.completed_at = now()
             job.updated_at = now()
-            return {"transferId": str(job.id), "sha256": digest, "verified": True, "transport": job.transport}
+            job.delivered_path = placed
+            done = {"transferId": str(job.id), "sha256": digest, "verified": True, "transport": job.transport}
+            return done | ({"deliveredPath": placed} if placed else {})
 
         result = await transition(
             session,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from app.domain import packages as package_rules
@@ -117,10 +119,24 @@ class FileMutations:
         "transfer is completed by its destination's agent alone, after verifying its download (FORBIDDEN for people).",
     )
     async def complete_transfer(
-        self, info: Info, id: strawberry.ID, sha256: str | None = None, expected_version: int | None = None
+        self,
+        info: Info,
+        id: strawberry.ID,
+        sha256: str | None = None,
+        expected_version: int | None = None,
+        delivered_path: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Where the bytes were placed on the destination's storage (the agent's absolute path), "
+                "shown in the colorist's queue as File.deliveredPath. Optional; BAD_USER_INPUT when blank, over "
+                "4096 characters or holding control characters."
+            ),
+        ] = None,
     ) -> File:
         ctx = info.context
-        row = await intake.complete_transfer(ctx.db, ctx.actor, id, sha256, expected_version=expected_version)
+        row = await intake.complete_transfer(
+            ctx.db, ctx.actor, id, sha256, delivered_path, expected_version=expected_version
+        )
         return File.from_row(row)
 
     @strawberry.mutation(permission_classes=AUTHENTICATED)

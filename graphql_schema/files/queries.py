@@ -29,10 +29,10 @@ def _selected(selections: Sequence[Selection], path: tuple[str, ...]) -> set[str
     return names
 
 
-async def _prefetch(info: Info, rows: Sequence[FileRow]) -> None:
+async def prefetch(info: Info, rows: Sequence[FileRow], root: str = "files") -> None:
     """Load what the page's nodes will ask for in one batch each, up front, so each node's related fields
     resolve synchronously (graphql-core then makes no coroutine or task per field: ~4x fewer CPU cycles)."""
-    wanted = _selected(info.selected_fields, ("files", "edges", "node"))
+    wanted = _selected(info.selected_fields, (root, "edges", "node"))
     loaders = info.context.loaders
     batches: list[Awaitable[object]] = []
     if wanted & {"site", "destinationSite", "allowedActions"}:
@@ -40,7 +40,7 @@ async def _prefetch(info: Info, rows: Sequence[FileRow]) -> None:
         batches.append(loaders.site.load_many(sorted(site_ids)))
     if "colorist" in wanted:
         batches.append(loaders.user.load_many(sorted({r.colorist_id for r in rows if r.colorist_id})))
-    if "transfers" in wanted:
+    if wanted & {"transfers", "deliveredPath"}:
         batches.append(loaders.transfers_by_file.load_many([r.id for r in rows]))
     await asyncio.gather(*batches)
 
@@ -70,7 +70,7 @@ class FileQueries:
         edges = [FileEdge(node=File.from_row(r), cursor=encode_cursor("file", r.id)) for r in page.items]
         for row in page.items:
             ctx.loaders.file.prime(row.id, row)
-        await _prefetch(info, page.items)
+        await prefetch(info, page.items)
 
         async def count() -> int:
             return await reads.count_files(ctx.db, query)

@@ -19,7 +19,7 @@ def _state(value: str | None) -> FileState | None:
     return FileState(value) if value else None
 
 
-async def _prepare(delivery: Delivery, db: SessionFactory) -> FileEvent | None:
+async def prepare_file_event(delivery: Delivery, db: SessionFactory) -> FileEvent | None:
     """Once per delivery, for every fileEvents subscriber: the file's row (as when delivered) and the payload."""
     event = delivery.event
     row = await event_loaders(delivery, db).file.load(int(event.payload["fileId"]))
@@ -60,7 +60,7 @@ class FileSubscriptions:
         async for delivery in deliveries(info, {"file"}, after):
             if wanted is not None and int(delivery.event.payload["fileId"]) != wanted:
                 continue
-            payload = await delivery.once(_prepare, partial(_prepare, delivery, db))
+            payload = await delivery.once(prepare_file_event, partial(prepare_file_event, delivery, db))
             if payload is None:
                 continue
             if scope is None or scope in await delivery.once(_sites, partial(_sites, delivery, db, payload)):

@@ -9,10 +9,11 @@ import strawberry
 
 from app.db.models import File as FileRow
 from app.db.models import Site as SiteRow
+from app.db.models import TransferJob as TransferRow
 from app.domain.packages import FileKind
 from app.domain.permissions import FileFacts, can
 from app.domain.states import allowed_actions
-from app.domain.transfers import Transport
+from app.domain.transfers import TransferStatus, Transport
 from app.events.hub import Delivery
 from graphql_schema.common import CountFn, PageInfo, gid
 from graphql_schema.context import Info
@@ -155,6 +156,14 @@ class File:
         row = await info.context.loaders.file.load(self._row.previous_version_id)
         return File.from_row(row) if row else None
 
+    @strawberry.field(
+        description="Where the file sits on its destination site's storage: the path the destination's agent "
+        "reported when it completed the latest transfer (completeTransfer's deliveredPath). Null before a transfer "
+        "completed, or when the agent did not say (older agents)."
+    )
+    def delivered_path(self, info: Info) -> str | None:
+        return then(ready(info.context.loaders.transfers_by_file, self._row.id), delivered_path)
+
     @strawberry.field
     def transfers(self, info: Info) -> list[Annotated[TransferJob, strawberry.lazy("graphql_schema.transfers.types")]]:
         from graphql_schema.transfers.types import TransferJob
@@ -204,6 +213,12 @@ class File:
             ready(info.context.loaders.transfers_by_file, self._row.id),
             lambda jobs: by_transport[Transport(jobs[-1].transport) if jobs else None],
         )
+
+
+def delivered_path(jobs: list[TransferRow]) -> str | None:
+    """The latest completed transfer's delivered path (a file completes one transfer at most per trip)."""
+    done = [j for j in jobs if j.status == TransferStatus.COMPLETED]
+    return max(done, key=lambda j: j.id).delivered_path if done else None
 
 
 @strawberry.type

@@ -50,6 +50,10 @@ class TransferJob:
         description="When its bytes last moved: the start, or a progress report that changed bytesTransferred. "
         "The lease follows this, not the destination site's heartbeat."
     )
+    delivered_path: str | None = strawberry.field(
+        description="Where the destination's agent placed the verified bytes on its site's storage, as it said "
+        "when completing (completeTransfer's deliveredPath); null until then, or when it did not say."
+    )
     _row: strawberry.Private[TransferRow]
     event_cursor: str | None = strawberry.field(
         default=None,
@@ -73,6 +77,7 @@ class TransferJob:
             started_at=row.started_at,
             completed_at=row.completed_at,
             last_progress_at=last_progress(row),
+            delivered_path=row.delivered_path,
             _row=row,
             event_cursor=event_cursor,
         )

@@ -60,7 +60,7 @@ def test_people_may_fail_and_cancel_a_hub_transfer() -> None:
 
 @pytest.mark.parametrize("action", list(FileAction))
 def test_colorist_only_own_file_and_only_work_actions(action: FileAction) -> None:
-    own = action in (FileAction.START, FileAction.DELIVER, FileAction.REJECT)
+    own = action in (FileAction.START, FileAction.DELIVER, FileAction.REJECT, FileAction.HAND_BACK)
     assert can(user(Role.COLORIST, 7), action, FILE) is own
     assert can(user(Role.COLORIST, 8), action, FILE) is False
 
