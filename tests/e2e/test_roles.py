@@ -48,7 +48,7 @@ def test_colorist_sees_only_what_she_may_do_and_starts_work(page: Page, server: 
         admin.advance(bobs["id"], "COLORIST_ASSIGNED", colorist="bob")
     with server.as_user("alice") as alice:
         allowed = alice.gql(ALLOWED, {"id": mine["id"]})["file"]["allowedActions"]
-        assert set(allowed) == {"START", "REJECT"}, allowed
+        assert set(allowed) == {"START", "REJECT", "HAND_BACK"}, allowed
         assert alice.gql(ALLOWED, {"id": bobs["id"]})["file"]["allowedActions"] == []
 
     login(page, "alice")

@@ -49,6 +49,10 @@ type Documents = {
     "\n  mutation CancelTransfer($transferId: ID!, $reason: String) {\n    cancelTransfer(transferId: $transferId, reason: $reason) {\n      ...TransferFields\n      file {\n        ...FileSummary\n      }\n    }\n  }\n": typeof types.CancelTransferDocument,
     "\n  mutation BulkFileAction($input: BulkFileActionInput!) {\n    bulkFileAction(input: $input) {\n      succeeded {\n        ...FileSummary\n      }\n      failed {\n        fileId\n        code\n        message\n      }\n    }\n  }\n": typeof types.BulkFileActionDocument,
     "\n  query MamConfigured {\n    mamConfigured\n  }\n": typeof types.MamConfiguredDocument,
+    "\n  fragment QueueFile on File {\n    ...FileSummary\n    deliveredPath\n  }\n": typeof types.QueueFileFragmentDoc,
+    "\n  query MyQueue($first: Int, $after: String) {\n    myQueue(first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...QueueFile\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.MyQueueDocument,
+    "\n  subscription MyQueueEvents($after: String) {\n    myQueueEvents(after: $after) {\n      cursor\n      action\n      fromState\n      toState\n      actor\n      at\n      file {\n        ...QueueFile\n      }\n    }\n  }\n": typeof types.MyQueueEventsDocument,
+    "\n  mutation HandBackFile($id: ID!, $reason: String!, $expectedVersion: Int) {\n    handBackFile(id: $id, reason: $reason, expectedVersion: $expectedVersion) {\n      ...QueueFile\n    }\n  }\n": typeof types.HandBackFileDocument,
     "\n  fragment RoutingRuleFields on RoutingRule {\n    id\n    name\n    priority\n    enabled\n    pattern\n    minSizeBytes\n    maxSizeBytes\n    codecs\n    minWidth\n    minHeight\n    autoValidate\n    autoQueue\n    autoAssign\n    updatedAt\n    sourceSite {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n  }\n": typeof types.RoutingRuleFieldsFragmentDoc,
     "\n  query RoutingRules {\n    routingRules {\n      ...RoutingRuleFields\n    }\n  }\n": typeof types.RoutingRulesDocument,
     "\n  query SimulateRouting(\n    $site: String!\n    $path: String!\n    $sizeBytes: BigInt\n    $codec: String\n    $profile: String\n    $width: Int\n    $height: Int\n  ) {\n    simulateRouting(\n      site: $site\n      path: $path\n      sizeBytes: $sizeBytes\n      codec: $codec\n      profile: $profile\n      width: $width\n      height: $height\n    ) {\n      matched\n      waitingForMedia\n      reasons\n      ruleName\n      destinationSite\n      autoValidate\n      autoQueue\n      autoAssign\n      wouldAssignTo {\n        id\n        username\n        displayName\n        activeFiles\n      }\n    }\n  }\n": typeof types.SimulateRoutingDocument,
@@ -106,6 +110,10 @@ const documents: Documents = {
     "\n  mutation CancelTransfer($transferId: ID!, $reason: String) {\n    cancelTransfer(transferId: $transferId, reason: $reason) {\n      ...TransferFields\n      file {\n        ...FileSummary\n      }\n    }\n  }\n": types.CancelTransferDocument,
     "\n  mutation BulkFileAction($input: BulkFileActionInput!) {\n    bulkFileAction(input: $input) {\n      succeeded {\n        ...FileSummary\n      }\n      failed {\n        fileId\n        code\n        message\n      }\n    }\n  }\n": types.BulkFileActionDocument,
     "\n  query MamConfigured {\n    mamConfigured\n  }\n": types.MamConfiguredDocument,
+    "\n  fragment QueueFile on File {\n    ...FileSummary\n    deliveredPath\n  }\n": types.QueueFileFragmentDoc,
+    "\n  query MyQueue($first: Int, $after: String) {\n    myQueue(first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...QueueFile\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.MyQueueDocument,
+    "\n  subscription MyQueueEvents($after: String) {\n    myQueueEvents(after: $after) {\n      cursor\n      action\n      fromState\n      toState\n      actor\n      at\n      file {\n        ...QueueFile\n      }\n    }\n  }\n": types.MyQueueEventsDocument,
+    "\n  mutation HandBackFile($id: ID!, $reason: String!, $expectedVersion: Int) {\n    handBackFile(id: $id, reason: $reason, expectedVersion: $expectedVersion) {\n      ...QueueFile\n    }\n  }\n": types.HandBackFileDocument,
     "\n  fragment RoutingRuleFields on RoutingRule {\n    id\n    name\n    priority\n    enabled\n    pattern\n    minSizeBytes\n    maxSizeBytes\n    codecs\n    minWidth\n    minHeight\n    autoValidate\n    autoQueue\n    autoAssign\n    updatedAt\n    sourceSite {\n      id\n      code\n      name\n    }\n    destinationSite {\n      id\n      code\n      name\n    }\n  }\n": types.RoutingRuleFieldsFragmentDoc,
     "\n  query RoutingRules {\n    routingRules {\n      ...RoutingRuleFields\n    }\n  }\n": types.RoutingRulesDocument,
     "\n  query SimulateRouting(\n    $site: String!\n    $path: String!\n    $sizeBytes: BigInt\n    $codec: String\n    $profile: String\n    $width: Int\n    $height: Int\n  ) {\n    simulateRouting(\n      site: $site\n      path: $path\n      sizeBytes: $sizeBytes\n      codec: $codec\n      profile: $profile\n      width: $width\n      height: $height\n    ) {\n      matched\n      waitingForMedia\n      reasons\n      ruleName\n      destinationSite\n      autoValidate\n      autoQueue\n      autoAssign\n      wouldAssignTo {\n        id\n        username\n        displayName\n        activeFiles\n      }\n    }\n  }\n": types.SimulateRoutingDocument,
@@ -265,6 +273,22 @@ export function graphql(source: "\n  mutation BulkFileAction($input: BulkFileAct
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query MamConfigured {\n    mamConfigured\n  }\n"): typeof import('./graphql').MamConfiguredDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment QueueFile on File {\n    ...FileSummary\n    deliveredPath\n  }\n"): typeof import('./graphql').QueueFileFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyQueue($first: Int, $after: String) {\n    myQueue(first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...QueueFile\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): typeof import('./graphql').MyQueueDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription MyQueueEvents($after: String) {\n    myQueueEvents(after: $after) {\n      cursor\n      action\n      fromState\n      toState\n      actor\n      at\n      file {\n        ...QueueFile\n      }\n    }\n  }\n"): typeof import('./graphql').MyQueueEventsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation HandBackFile($id: ID!, $reason: String!, $expectedVersion: Int) {\n    handBackFile(id: $id, reason: $reason, expectedVersion: $expectedVersion) {\n      ...QueueFile\n    }\n  }\n"): typeof import('./graphql').HandBackFileDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

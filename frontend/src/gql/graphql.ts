@@ -38,6 +38,7 @@ export type FileAction =
   | 'COMPLETE_TRANSFER'
   | 'DELIVER'
   | 'FAIL_TRANSFER'
+  | 'HAND_BACK'
   | 'QUEUE'
   | 'REJECT'
   | 'REROUTE'
@@ -362,6 +363,32 @@ export type MamConfiguredQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type MamConfiguredQuery = { mamConfigured: boolean };
 
+export type QueueFileFragment = { deliveredPath: string | null, id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null };
+
+export type MyQueueQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type MyQueueQuery = { myQueue: { totalCount: number, edges: Array<{ cursor: string, node: { deliveredPath: string | null, id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type MyQueueEventsSubscriptionVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type MyQueueEventsSubscription = { myQueueEvents: { cursor: string, action: string, fromState: FileState | null, toState: FileState | null, actor: string, at: string, file: { deliveredPath: string | null, id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } } };
+
+export type HandBackFileMutationVariables = Exact<{
+  id: string | number;
+  reason: string;
+  expectedVersion?: number | null | undefined;
+}>;
+
+
+export type HandBackFileMutation = { handBackFile: { deliveredPath: string | null, id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+
 export type RoutingRuleFieldsFragment = { id: string, name: string, priority: number, enabled: boolean, pattern: string, minSizeBytes: number | string | null, maxSizeBytes: number | string | null, codecs: Array<string>, minWidth: number | null, minHeight: number | null, autoValidate: boolean, autoQueue: boolean, autoAssign: AssignStrategy, updatedAt: string | null, sourceSite: { id: string, code: string, name: string } | null, destinationSite: { id: string, code: string, name: string } | null };
 
 export type RoutingRulesQueryVariables = Exact<{ [key: string]: never; }>;
@@ -576,6 +603,22 @@ export const TransferFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"TransferFields"}) as unknown as TypedDocumentString<TransferFieldsFragment, unknown>;
+export const AuditFieldsFragmentDoc = new TypedDocumentString(`
+    fragment AuditFields on AuditEntry {
+  id
+  cursor
+  at
+  actor
+  action
+  fromState
+  toState
+  details
+  file {
+    id
+    filename
+  }
+}
+    `, {"fragmentName":"AuditFields"}) as unknown as TypedDocumentString<AuditFieldsFragment, unknown>;
 export const FileSummaryFragmentDoc = new TypedDocumentString(`
     fragment FileSummary on File {
   id
@@ -628,22 +671,61 @@ export const FileSummaryFragmentDoc = new TypedDocumentString(`
   missingFrames
 }
     `, {"fragmentName":"FileSummary"}) as unknown as TypedDocumentString<FileSummaryFragment, unknown>;
-export const AuditFieldsFragmentDoc = new TypedDocumentString(`
-    fragment AuditFields on AuditEntry {
-  id
-  cursor
-  at
-  actor
-  action
-  fromState
-  toState
-  details
-  file {
-    id
-    filename
-  }
+export const QueueFileFragmentDoc = new TypedDocumentString(`
+    fragment QueueFile on File {
+  ...FileSummary
+  deliveredPath
 }
-    `, {"fragmentName":"AuditFields"}) as unknown as TypedDocumentString<AuditFieldsFragment, unknown>;
+    fragment FileSummary on File {
+  id
+  filename
+  path
+  sizeBytes
+  sha256
+  state
+  version
+  detectedAt
+  updatedAt
+  rejectionReason
+  mamAssetId
+  mamError
+  allowedActions
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
+  site {
+    id
+    code
+    name
+  }
+  destinationSite {
+    id
+    code
+    name
+  }
+  colorist {
+    id
+    username
+    displayName
+  }
+  kind
+  memberCount
+  frameRange
+  missingFrames
+}`, {"fragmentName":"QueueFile"}) as unknown as TypedDocumentString<QueueFileFragment, unknown>;
 export const RoutingRuleFieldsFragmentDoc = new TypedDocumentString(`
     fragment RoutingRuleFields on RoutingRule {
   id
@@ -1972,6 +2054,204 @@ export const MamConfiguredDocument = new TypedDocumentString(`
   mamConfigured
 }
     `) as unknown as TypedDocumentString<MamConfiguredQuery, MamConfiguredQueryVariables>;
+export const MyQueueDocument = new TypedDocumentString(`
+    query MyQueue($first: Int, $after: String) {
+  myQueue(first: $first, after: $after) {
+    totalCount
+    edges {
+      cursor
+      node {
+        ...QueueFile
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    fragment FileSummary on File {
+  id
+  filename
+  path
+  sizeBytes
+  sha256
+  state
+  version
+  detectedAt
+  updatedAt
+  rejectionReason
+  mamAssetId
+  mamError
+  allowedActions
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
+  site {
+    id
+    code
+    name
+  }
+  destinationSite {
+    id
+    code
+    name
+  }
+  colorist {
+    id
+    username
+    displayName
+  }
+  kind
+  memberCount
+  frameRange
+  missingFrames
+}
+fragment QueueFile on File {
+  ...FileSummary
+  deliveredPath
+}`) as unknown as TypedDocumentString<MyQueueQuery, MyQueueQueryVariables>;
+export const MyQueueEventsDocument = new TypedDocumentString(`
+    subscription MyQueueEvents($after: String) {
+  myQueueEvents(after: $after) {
+    cursor
+    action
+    fromState
+    toState
+    actor
+    at
+    file {
+      ...QueueFile
+    }
+  }
+}
+    fragment FileSummary on File {
+  id
+  filename
+  path
+  sizeBytes
+  sha256
+  state
+  version
+  detectedAt
+  updatedAt
+  rejectionReason
+  mamAssetId
+  mamError
+  allowedActions
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
+  site {
+    id
+    code
+    name
+  }
+  destinationSite {
+    id
+    code
+    name
+  }
+  colorist {
+    id
+    username
+    displayName
+  }
+  kind
+  memberCount
+  frameRange
+  missingFrames
+}
+fragment QueueFile on File {
+  ...FileSummary
+  deliveredPath
+}`) as unknown as TypedDocumentString<MyQueueEventsSubscription, MyQueueEventsSubscriptionVariables>;
+export const HandBackFileDocument = new TypedDocumentString(`
+    mutation HandBackFile($id: ID!, $reason: String!, $expectedVersion: Int) {
+  handBackFile(id: $id, reason: $reason, expectedVersion: $expectedVersion) {
+    ...QueueFile
+  }
+}
+    fragment FileSummary on File {
+  id
+  filename
+  path
+  sizeBytes
+  sha256
+  state
+  version
+  detectedAt
+  updatedAt
+  rejectionReason
+  mamAssetId
+  mamError
+  allowedActions
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
+  site {
+    id
+    code
+    name
+  }
+  destinationSite {
+    id
+    code
+    name
+  }
+  colorist {
+    id
+    username
+    displayName
+  }
+  kind
+  memberCount
+  frameRange
+  missingFrames
+}
+fragment QueueFile on File {
+  ...FileSummary
+  deliveredPath
+}`) as unknown as TypedDocumentString<HandBackFileMutation, HandBackFileMutationVariables>;
 export const RoutingRulesDocument = new TypedDocumentString(`
     query RoutingRules {
   routingRules {

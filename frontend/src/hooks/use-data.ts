@@ -4,6 +4,7 @@ import type {
   AuditFieldsFragment,
   FileFilter,
   FileSummaryFragment,
+  QueueFileFragment,
   TransferFieldsFragment,
   TransferStatus,
 } from "@/gql/graphql";
@@ -17,6 +18,7 @@ import {
   TransfersQuery,
   UsersQuery,
 } from "@/graphql/operations";
+import { MyQueueQuery } from "@/graphql/queue";
 import type { Connection } from "@/lib/cache";
 import { gqlRequest } from "@/lib/graphql-client";
 import { queryKeys, type AuditFilter } from "@/lib/query-keys";
@@ -66,6 +68,23 @@ export function useFiles(filter: FileFilter) {
       (await gqlRequest(FilesQuery, { filter, first: PAGE_SIZE, after: pageParam })).files,
     initialPageParam: null,
     getNextPageParam: (last) => (last.pageInfo.hasNextPage ? last.pageInfo.endCursor : null),
+  });
+}
+
+/** The signed-in person's own queue (files assigned to them); myQueueEvents keeps it current. */
+export function useMyQueue(userId: string, enabled = true) {
+  return useInfiniteQuery<
+    Connection<QueueFileFragment>,
+    Error,
+    InfiniteData<Connection<QueueFileFragment>, string | null>,
+    ReturnType<typeof queryKeys.myQueue>,
+    string | null
+  >({
+    queryKey: queryKeys.myQueue(userId),
+    queryFn: async ({ pageParam }) => (await gqlRequest(MyQueueQuery, { first: PAGE_SIZE, after: pageParam })).myQueue,
+    initialPageParam: null,
+    getNextPageParam: (last) => (last.pageInfo.hasNextPage ? last.pageInfo.endCursor : null),
+    enabled,
   });
 }
 

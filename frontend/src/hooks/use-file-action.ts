@@ -14,6 +14,7 @@ import {
   StartWorkMutation,
   ValidateFileMutation,
 } from "@/graphql/operations";
+import { HandBackFileMutation } from "@/graphql/queue";
 import { gqlRequest } from "@/lib/graphql-client";
 import { applyFileEverywhere } from "@/lib/live-updates";
 import { queryKeys } from "@/lib/query-keys";
@@ -78,6 +79,9 @@ export async function runFileAction({ action, file, input = {} }: FileActionRequ
     case "REJECT":
       if (!input.reason?.trim()) throw new Error("A reason is required");
       return (await gqlRequest(RejectFileMutation, { ...base, reason: input.reason.trim() })).rejectFile;
+    case "HAND_BACK":
+      if (!input.reason?.trim()) throw new Error("A reason is required");
+      return (await gqlRequest(HandBackFileMutation, { ...base, reason: input.reason.trim() })).handBackFile;
   }
 }
 

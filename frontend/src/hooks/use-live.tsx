@@ -2,8 +2,11 @@ import { createContext, useContext, useEffect, useState, useSyncExternalStore, t
 import { useQueryClient } from "@tanstack/react-query";
 import { LiveConnection, type LiveStatus } from "@/lib/live";
 import { startLiveUpdates } from "@/lib/live-updates";
+import { startQueueUpdates } from "@/lib/queue-updates";
 import { createWsClient } from "@/lib/ws-client";
 import { queryKeys } from "@/lib/query-keys";
+import { useCurrentUser } from "./use-current-user";
+import { useNotifications } from "./use-notifications";
 
 const LiveContext = createContext<LiveConnection | null>(null);
 
@@ -14,6 +17,10 @@ const LiveContext = createContext<LiveConnection | null>(null);
 export function LiveProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const [live, setLive] = useState<LiveConnection | null>(null);
+  const user = useCurrentUser();
+  const { notify } = useNotifications();
+  // Only colorists are assigned work: their own queue follows its own stream, and a new assignment is announced.
+  const followQueue = user.role === "COLORIST";
 
   useEffect(() => {
     const connection = new LiveConnection(createWsClient(), {
@@ -25,12 +32,18 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       },
     });
     const stop = startLiveUpdates(queryClient, connection);
+    const stopQueue = followQueue
+      ? startQueueUpdates(queryClient, connection, user.id, (file) =>
+          notify({ title: "New work assigned to you", body: file.filename, href: "/queue" }),
+        )
+      : () => undefined;
     setLive(connection);
     return () => {
+      stopQueue();
       stop();
       connection.dispose();
     };
-  }, [queryClient]);
+  }, [queryClient, followQueue, user.id, notify]);
 
   return <LiveContext.Provider value={live}>{children}</LiveContext.Provider>;
 }

@@ -30,6 +30,7 @@ export const ACTION_ORDER: readonly FileAction[] = [
   "START",
   "DELIVER",
   "ARCHIVE",
+  "HAND_BACK",
   "REJECT",
 ];
 
@@ -46,6 +47,7 @@ export const ACTION_LABELS: Record<FileAction, string> = {
   DELIVER: "Deliver to MAM",
   ARCHIVE: "Archive",
   REJECT: "Reject",
+  HAND_BACK: "Hand back",
 };
 
 /** Button order on a transfer's row: the job's own moves, then what comes after one ended. */

@@ -12,6 +12,7 @@ import type {
   FileEventsSubscription,
   FileFilter,
   FileSummaryFragment,
+  QueueFileFragment,
   SiteEventsSubscription,
   SitesQuery,
   StatsQuery,
@@ -39,6 +40,7 @@ import {
   type Pages,
 } from "./cache";
 import type { LiveConnection } from "./live";
+import { applyFileToQueue } from "./queue";
 import { RecentEvents } from "./recent";
 import { queryKeys, type AuditFilter } from "./query-keys";
 
@@ -60,6 +62,10 @@ function applyFileToQuery(queryClient: QueryClient, query: Query, file: FileSumm
 export function applyFileEverywhere(queryClient: QueryClient, file: FileSummaryFragment): void {
   for (const query of queryClient.getQueryCache().findAll({ queryKey: queryKeys.filesRoot })) {
     applyFileToQuery(queryClient, query, file);
+  }
+  for (const query of queryClient.getQueryCache().findAll({ queryKey: queryKeys.myQueueRoot })) {
+    const userId = String(query.queryKey[1]);
+    queryClient.setQueryData<Pages<QueueFileFragment>>(query.queryKey, (d) => applyFileToQueue(d, file, userId));
   }
   queryClient.setQueryData<FileDetailQuery>(queryKeys.file(file.id), (d) => applyFileToDetail(d, file));
 }

@@ -24,6 +24,9 @@ export const queryKeys = {
   users: ["users"] as const,
   mamConfigured: ["mamConfigured"] as const,
   filesRoot: ["files"] as const,
+  /** The signed-in colorist's own queue (myQueue), per user: a different sign-in never reads another's. */
+  myQueueRoot: ["myQueue"] as const,
+  myQueue: (userId: string) => ["myQueue", userId] as const,
   files: (filter: FileFilter) => ["files", filter] as const,
   fileRoot: ["file"] as const,
   file: (id: string) => ["file", id] as const,

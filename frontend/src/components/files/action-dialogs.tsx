@@ -110,6 +110,38 @@ export function RejectDialog({ filename, ...props }: BaseProps & { filename: str
   );
 }
 
+/** A step back, not a reject: the file returns to TRANSFERRED, unassigned, to be assigned again. */
+export function HandBackDialog({ filename, ...props }: BaseProps & { filename: string }) {
+  const [reason, setReason] = useState("");
+  return (
+    <ActionDialog
+      {...props}
+      title="Hand back file"
+      description={
+        <>
+          <strong>{filename}</strong> leaves your queue and waits to be assigned again (it is not rejected). Say why,
+          for whoever picks it up and for the audit trail.
+        </>
+      }
+      submitLabel="Hand back"
+      canSubmit={reason.trim().length > 0}
+      onSubmit={() => props.onSubmit({ reason: reason.trim() })}
+    >
+      <div className="space-y-2">
+        <Label htmlFor="hand-back-reason">Reason</Label>
+        <Textarea
+          id="hand-back-reason"
+          required
+          autoFocus
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          placeholder="e.g. needs a conform first, LUT missing for this camera"
+        />
+      </div>
+    </ActionDialog>
+  );
+}
+
 export const AUTO_ROUTE = "__auto__";
 
 export function QueueDialog({

@@ -38,6 +38,7 @@ describe("FileActions", () => {
       DELIVER: true,
       ARCHIVE: true,
       REJECT: true,
+      HAND_BACK: true,
     };
     expect([...ACTION_ORDER].sort()).toEqual(Object.keys(every).sort());
   });

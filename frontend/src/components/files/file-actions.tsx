@@ -12,6 +12,7 @@ import {
   AssignDialog,
   CompleteTransferDialog,
   FailTransferDialog,
+  HandBackDialog,
   QueueDialog,
   RejectDialog,
   RerouteDialog,
@@ -24,6 +25,7 @@ const NEEDS_DIALOG: ReadonlySet<FileAction> = new Set([
   "FAIL_TRANSFER",
   "REROUTE",
   "REJECT",
+  "HAND_BACK",
 ]);
 
 /** Steps that cannot be taken back: asked once more before they run. */
@@ -158,6 +160,7 @@ export function FileActions({ file, activeTransferId = null }: FileActionsProps)
         <Alert data-testid="action-error">{errorMessage(mutation.error)}</Alert>
       )}
       {dialog === "REJECT" && <RejectDialog open filename={file.filename} {...dialogProps} />}
+      {dialog === "HAND_BACK" && <HandBackDialog open filename={file.filename} {...dialogProps} />}
       {dialog === "QUEUE" && (
         <QueueDialog open sites={sites.data?.sites ?? []} sourceSiteCode={file.site.code} {...dialogProps} />
       )}

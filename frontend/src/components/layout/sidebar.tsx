@@ -3,6 +3,7 @@ import {
   ArrowLeftRight,
   Code2,
   FileVideo,
+  Inbox,
   LayoutDashboard,
   LogOut,
   Moon,
@@ -15,6 +16,7 @@ import {
 } from "lucide-react";
 import type { Role } from "@/gql/graphql";
 import { useLogout } from "@/hooks/use-auth";
+import { useMyQueue } from "@/hooks/use-data";
 import { useCurrentUser } from "@/hooks/use-current-user";
 import { useTheme } from "@/hooks/use-theme";
 import { humanize } from "@/lib/format";
@@ -29,6 +31,7 @@ interface NavItem {
 }
 
 export const NAV_ITEMS: NavItem[] = [
+  { href: "/queue", label: "My queue", icon: Inbox, roles: ["COLORIST"] },
   { href: "/", label: "Dashboard", icon: LayoutDashboard },
   { href: "/files", label: "Files", icon: FileVideo },
   { href: "/transfers", label: "Transfers", icon: ArrowLeftRight },
@@ -52,6 +55,9 @@ export function Sidebar() {
   const logout = useLogout();
   const { theme, toggle } = useTheme();
   const items = NAV_ITEMS.filter((item) => !item.roles || item.roles.includes(user.role));
+  // The colorist's queue size beside "My queue", kept live by myQueueEvents.
+  const queue = useMyQueue(user.id, user.role === "COLORIST");
+  const queued = queue.data?.pages[0]?.totalCount ?? 0;
 
   return (
     <aside className="flex h-screen w-56 shrink-0 flex-col border-r border-sidebar-border bg-sidebar text-sidebar-foreground">
@@ -84,6 +90,15 @@ export function Sidebar() {
             >
               <Icon className="size-4" aria-hidden />
               {label}
+              {href === "/queue" && queued > 0 && (
+                <span
+                  className="ml-auto rounded-full bg-primary px-1.5 text-[11px] font-semibold tabular-nums text-primary-foreground"
+                  data-testid="queue-badge"
+                  aria-label={`${queued} in your queue`}
+                >
+                  {queued}
+                </span>
+              )}
             </Link>
           );
         })}
