@@ -92,6 +92,8 @@ def test_a_file_dropped_in_tustin_arrives_in_nashville_verified_with_live_progre
     assert node["sha256"] == digest and node["contentAvailable"] is True
     assert [a["toState"] for a in node["auditTrail"] if a["toState"]] == LIFECYCLE
     assert [j["status"] for j in node["transfers"]] == ["COMPLETED"]
+    # The agent said where it put the file: what a colorist's queue shows.
+    assert node["deliveredPath"] == node["transfers"][0]["deliveredPath"] == str(arrived.absolute())
     assert not list((tmp_path / "incoming" / ".colorroute-partial").iterdir()), "no partial left behind"
 
     progress = [e for e in events if e["status"] == "RUNNING" and 0 < int(e["bytesTransferred"]) < 16 * MIB]

@@ -26,8 +26,8 @@ MIB = 1024 * 1024
 FILE_QUERY = """
 query($id: ID!) {
   file(id: $id) {
-    id path state sha256 sizeBytes contentAvailable
-    transfers { id status attempts error bytesTransferred }
+    id path state sha256 sizeBytes contentAvailable deliveredPath
+    transfers { id status attempts error bytesTransferred deliveredPath }
     auditTrail { action fromState toState details }
   }
 }

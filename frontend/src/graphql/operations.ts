@@ -75,6 +75,7 @@ export const FileDetailQuery = graphql(`
       ...FileSummary
       contentAvailable
       modifiedAt
+      deliveredPath
       previousVersion {
         id
         filename

@@ -114,6 +114,7 @@ export function makeDetail(
       ...file,
       contentAvailable: true,
       modifiedAt: null,
+      deliveredPath: null,
       previousVersion: null,
       transfers: [],
       auditTrail: [],

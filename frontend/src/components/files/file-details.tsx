@@ -69,6 +69,13 @@ function FileDetailsBody({ file }: { file: FileDetail }) {
             </Meta>
             <Meta label="Source site">{file.site.name}</Meta>
             <Meta label="Destination">{file.destinationSite?.name ?? "—"}</Meta>
+            {file.deliveredPath && (
+              <Meta label="Delivered to">
+                <span className="break-all font-mono text-xs" data-testid="file-delivered-path">
+                  {file.deliveredPath}
+                </span>
+              </Meta>
+            )}
             <Meta label="Colorist">{file.colorist?.displayName ?? "—"}</Meta>
             <Meta label="MAM asset">
               {file.mamAssetId ? (
