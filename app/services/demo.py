@@ -112,7 +112,8 @@ async def seed_demo(db: SessionFactory, settings: Settings, actor: Actor) -> boo
             elif state == "TRANSFERRING":
                 await transfers.start_transfer(db, agent, fid)
             elif state == "TRANSFERRED":
-                await transfers.complete_transfer(db, agent, fid, digest)
+                # Where Nashville's agent would place it: what alice's queue shows.
+                await transfers.complete_transfer(db, agent, fid, digest, f"/srv/colorroute/nashville/incoming/{path}")
             elif state == "COLORIST_ASSIGNED":
                 await lifecycle.assign_colorist(db, ops, fid, str(alice.id))
             elif state == "IN_PROGRESS":
