@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import Server, login, shoot
+from tests.e2e.test_accessibility import violations
 
 pytestmark = pytest.mark.e2e
 
@@ -64,6 +65,7 @@ def test_colorist_lands_on_her_queue_gets_new_work_live_and_hands_it_back(
         expect(page.get_by_test_id("queue-badge")).to_be_visible()
         assert page.evaluate("window.__noReload") is True
         shoot(page, "colorist-queue-new-work")
+        assert not violations(page), violations(page)  # the queue and its notification, by axe-core
 
         row.get_by_role("button", name="Hand back").click()
         hand_back = page.get_by_role("dialog", name="Hand back file")

@@ -67,8 +67,8 @@ def test_colorist_sees_only_what_she_may_do_and_starts_work(page: Page, server: 
     # Her own file: exactly the buttons allowedActions names, in lifecycle order.
     open_file(page, mine["id"])
     expect(page.get_by_test_id("file-state")).to_have_text("Colorist assigned")
-    expect(page.get_by_test_id("file-actions").get_by_role("button")).to_have_count(2)
-    assert buttons(page) == ["Start work", "Reject"]
+    expect(page.get_by_test_id("file-actions").get_by_role("button")).to_have_count(3)
+    assert buttons(page) == ["Start work", "Hand back", "Reject"]
     for label in ("Validate", "Queue", "Assign colorist", "Archive", "Deliver to MAM"):
         expect(page.get_by_role("button", name=label, exact=True)).to_have_count(0)
     shoot(page, "colorist-assigned-file")
@@ -76,7 +76,7 @@ def test_colorist_sees_only_what_she_may_do_and_starts_work(page: Page, server: 
     page.get_by_test_id("file-actions").get_by_role("button", name="Start work").click()
     expect(page.get_by_test_id("file-state")).to_have_text("In progress")
     expect(page.get_by_test_id("file-actions").get_by_role("button", name="Deliver to MAM")).to_be_visible()
-    assert buttons(page) == ["Deliver to MAM", "Reject"]
+    assert buttons(page) == ["Deliver to MAM", "Hand back", "Reject"]
     trail = page.get_by_role("list", name="Audit trail")
     expect(trail.get_by_role("listitem").first).to_contain_text("alice")
     expect(trail.get_by_role("listitem").first).to_contain_text("Start")
