@@ -79,6 +79,9 @@ def test_colorist_lands_on_her_queue_gets_new_work_live_and_hands_it_back(
         # The engineer's panel follows live: back in TRANSFERRED, unassigned, ready to assign again.
         expect(other.get_by_test_id("file-state")).to_have_text("Transferred")
         expect(other.get_by_test_id("file-actions").get_by_role("button", name="Assign colorist")).to_be_visible()
+        trail = other.get_by_role("list", name="Audit trail")
+        expect(trail.get_by_role("listitem").first).to_contain_text("Hand back")
+        expect(trail.get_by_test_id("audit-reason").first).to_have_text("“LUT missing for this camera”")
     finally:
         engineer.close()
 

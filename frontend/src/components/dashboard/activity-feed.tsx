@@ -5,7 +5,15 @@ import { StateBadge } from "@/components/common/badges";
 import { useNow } from "@/hooks/use-now";
 import { formatAge, humanize } from "@/lib/format";
 
+/** The reason someone gave for the step (a reject, re-route or hand-back), when the entry records one. */
+export function auditReason(details: unknown): string | null {
+  if (typeof details !== "object" || details === null || !("reason" in details)) return null;
+  const reason = (details as { reason: unknown }).reason;
+  return typeof reason === "string" && reason.trim() ? reason : null;
+}
+
 export function ActivityItem({ entry, now }: { entry: AuditFieldsFragment; now: number }) {
+  const reason = auditReason(entry.details);
   return (
     <li className="flex items-start gap-3 py-2.5">
       <span aria-hidden className="mt-1.5 size-2 shrink-0 rounded-full bg-primary/70" />
@@ -27,6 +35,11 @@ export function ActivityItem({ entry, now }: { entry: AuditFieldsFragment; now: 
             )}
             {entry.toState && <StateBadge state={entry.toState} />}
           </div>
+        )}
+        {reason && (
+          <p className="mt-1 break-words text-xs text-muted-foreground" data-testid="audit-reason">
+            “{reason}”
+          </p>
         )}
       </div>
       <time dateTime={entry.at} className="shrink-0 text-xs tabular-nums text-muted-foreground">
