@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
 
 from app.db.models import File as FileRow
+from app.db.models import Site as SiteRow
 from app.domain.packages import FileKind
 from app.domain.permissions import FileFacts, can
 from app.domain.states import allowed_actions
@@ -22,6 +24,7 @@ from graphql_schema.files.packages import (
     FileMemberEdge,
     PackageReportInput,
 )
+from graphql_schema.loaders import ready, settled, then
 from graphql_schema.scalars import BigInt
 from graphql_schema.sites.types import Site
 
@@ -120,30 +123,30 @@ class File:
         assert row is not None
         return cls.from_row(row)
 
-    # Related rows come through the request's DataLoaders (an event's own, when rendering a delivery): one
-    # statement per access path for a whole page or event, however many objects ask.
+    # Related rows resolve synchronously when the request's loaders already hold them (the files page
+    # prefetches them; an event delivery's loaders hold them for every render after the first), else via the loader.
 
     @strawberry.field(description="What the site daemon probed; null until it arrives (or for non-media files).")
     def media(self) -> MediaInfo | None:
         return MediaInfo.from_json(self._row.media) if self._row.media is not None else None
 
     @strawberry.field
-    async def site(self, info: Info) -> Site:
-        return Site.required(await info.context.loaders.site.load(self._row.site_id))
+    def site(self, info: Info) -> Site:
+        return then(ready(info.context.loaders.site, self._row.site_id), Site.required)
 
     @strawberry.field
-    async def destination_site(self, info: Info) -> Site | None:
+    def destination_site(self, info: Info) -> Site | None:
         if self._row.destination_site_id is None:
             return None
-        return Site.maybe_from_row(await info.context.loaders.site.load(self._row.destination_site_id))
+        return then(ready(info.context.loaders.site, self._row.destination_site_id), Site.maybe_from_row)
 
     @strawberry.field
-    async def colorist(self, info: Info) -> Annotated[User, strawberry.lazy("graphql_schema.users.types")] | None:
+    def colorist(self, info: Info) -> Annotated[User, strawberry.lazy("graphql_schema.users.types")] | None:
         from graphql_schema.users.types import User
 
         if self._row.colorist_id is None:
             return None
-        return User.maybe_from_row(await info.context.loaders.user.load(self._row.colorist_id))
+        return then(ready(info.context.loaders.user, self._row.colorist_id), User.maybe_from_row)
 
     @strawberry.field(description="The earlier file at the same path, when a new hash arrived for it.")
     async def previous_version(self, info: Info) -> File | None:
@@ -153,13 +156,11 @@ class File:
         return File.from_row(row) if row else None
 
     @strawberry.field
-    async def transfers(
-        self, info: Info
-    ) -> list[Annotated[TransferJob, strawberry.lazy("graphql_schema.transfers.types")]]:
+    def transfers(self, info: Info) -> list[Annotated[TransferJob, strawberry.lazy("graphql_schema.transfers.types")]]:
         from graphql_schema.transfers.types import TransferJob
 
-        rows = await info.context.loaders.transfers_by_file.load(self._row.id)
-        return [TransferJob.from_row(r) for r in rows]
+        rows = ready(info.context.loaders.transfers_by_file, self._row.id)
+        return then(rows, lambda found: [TransferJob.from_row(r) for r in found])
 
     @strawberry.field
     async def audit_trail(
@@ -171,25 +172,38 @@ class File:
         return [AuditEntry.from_row(r) for r in rows]
 
     @strawberry.field(description="What the current viewer may do to this file now: drives the UI's buttons.")
-    async def allowed_actions(self, info: Info) -> list[FileAction]:
-        loaders, row = info.context.loaders, self._row
-        ids = [row.site_id] if row.destination_site_id is None else [row.site_id, row.destination_site_id]
-        site, *destination = await loaders.site.load_many(ids)  # one batch for both, with every other file's
+    def allowed_actions(self, info: Info) -> list[FileAction]:
+        sites = info.context.loaders.site
+        site = ready(sites, self._row.site_id)
+        destination = ready(sites, self._row.destination_site_id) if self._row.destination_site_id else None
+        if isinstance(site, Awaitable) or isinstance(destination, Awaitable):
+
+            async def later() -> list[FileAction]:
+                return await settled(self._allowed(await settled(site), await settled(destination), info))
+
+            return cast(list[FileAction], later())
+        return cast(list[FileAction], self._allowed(site, destination, info))
+
+    def _allowed(
+        self, site: SiteRow | None, destination: SiteRow | None, info: Info
+    ) -> list[FileAction] | Awaitable[list[FileAction]]:
         facts = FileFacts(
             site_code=site.code if site else "",
-            destination_code=destination[0].code if destination and destination[0] else None,
-            colorist_id=row.colorist_id,
+            destination_code=destination.code if destination else None,
+            colorist_id=self._row.colorist_id,
         )
         actor = info.context.actor
-        candidates = allowed_actions(FileState(row.state))
+        candidates = allowed_actions(FileState(self._row.state))
         by_transport = {
             t: [a for a in candidates if can(actor, a, replace(facts, transport=t))] for t in (None, *Transport)
         }
         if by_transport[Transport.HUB] == by_transport[Transport.EXTERNAL]:
             return by_transport[Transport.HUB]  # how the bytes travel changes nothing for this viewer
         # Who may start or complete the transfer depends on its job's transport (the latest job is the file's).
-        jobs = await loaders.transfers_by_file.load(row.id)
-        return by_transport[Transport(jobs[-1].transport) if jobs else None]
+        return then(
+            ready(info.context.loaders.transfers_by_file, self._row.id),
+            lambda jobs: by_transport[Transport(jobs[-1].transport) if jobs else None],
+        )
 
 
 @strawberry.type

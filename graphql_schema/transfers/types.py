@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
 
+from app.db.models import File as FileRow
+from app.db.models import Site as SiteRow
 from app.db.models import TransferJob as TransferRow
 from app.domain.states import FileState
 from app.domain.transfers import JobFacts, Transport, allowed_transfer_actions, stalled
@@ -12,6 +15,7 @@ from app.events.hub import Delivery
 from graphql_schema.common import CountFn, PageInfo, gid
 from graphql_schema.context import Info
 from graphql_schema.enums import TransferAction, TransferStatus
+from graphql_schema.loaders import ready, settled, then
 from graphql_schema.scalars import BigInt
 from graphql_schema.sites.types import Site
 
@@ -100,41 +104,50 @@ class TransferJob:
         return max(0.0, (datetime.now(UTC) - last).total_seconds())
 
     @strawberry.field
-    async def file(self, info: Info) -> Annotated[File, strawberry.lazy("graphql_schema.files.types")]:
+    def file(self, info: Info) -> Annotated[File, strawberry.lazy("graphql_schema.files.types")]:
         from graphql_schema.files.types import File
 
-        return File.required(await info.context.loaders.file.load(self._row.file_id))
+        return then(ready(info.context.loaders.file, self._row.file_id), File.required)
 
     @strawberry.field(
         description="What the current viewer may do to this job now (drives the UI's transfer buttons). A HUB "
         "job is started and completed by its destination's agent alone; people may fail, cancel and retry it."
     )
-    async def allowed_actions(self, info: Info) -> list[TransferAction]:
-        loaders, row = info.context.loaders, self._row
-        site = await loaders.site.load(row.destination_site_id)
-        retryable = False
+    def allowed_actions(self, info: Info) -> list[TransferAction]:
+        loaders = info.context.loaders
+        site = ready(loaders.site, self._row.destination_site_id)
         # Only an ended job's RETRY depends on its file (latest job? file QUEUED?): a progress signal on a
         # running job costs no extra load.
-        if row.status in (TransferStatus.FAILED, TransferStatus.CANCELLED):
-            file = await loaders.file.load(row.file_id)
-            jobs = await loaders.transfers_by_file.load(row.file_id)
-            latest = max((j.id for j in jobs), default=None)
-            retryable = latest == row.id and file is not None and file.state == FileState.QUEUED
+        ended = self._row.status in (TransferStatus.FAILED, TransferStatus.CANCELLED)
+        file = ready(loaders.file, self._row.file_id) if ended else None
+        jobs = ready(loaders.transfers_by_file, self._row.file_id) if ended else []
+        if isinstance(site, Awaitable) or isinstance(file, Awaitable) or isinstance(jobs, Awaitable):
+
+            async def later() -> list[TransferAction]:
+                return self._allowed(info, await settled(site), await settled(file), await settled(jobs))
+
+            return cast(list[TransferAction], later())
+        return self._allowed(info, site, file, jobs)
+
+    def _allowed(
+        self, info: Info, site: SiteRow | None, file: FileRow | None, jobs: list[TransferRow]
+    ) -> list[TransferAction]:
+        latest = max((j.id for j in jobs), default=None)
         facts = JobFacts(
-            status=TransferStatus(row.status),
-            transport=Transport(row.transport),
+            status=TransferStatus(self._row.status),
+            transport=Transport(self._row.transport),
             destination_code=site.code if site else "",
-            retryable=retryable,
+            retryable=latest == self._row.id and file is not None and file.state == FileState.QUEUED,
         )
         return allowed_transfer_actions(info.context.actor, facts)
 
     @strawberry.field
-    async def source_site(self, info: Info) -> Site:
-        return Site.required(await info.context.loaders.site.load(self._row.source_site_id))
+    def source_site(self, info: Info) -> Site:
+        return then(ready(info.context.loaders.site, self._row.source_site_id), Site.required)
 
     @strawberry.field
-    async def destination_site(self, info: Info) -> Site:
-        return Site.required(await info.context.loaders.site.load(self._row.destination_site_id))
+    def destination_site(self, info: Info) -> Site:
+        return then(ready(info.context.loaders.site, self._row.destination_site_id), Site.required)
 
 
 @strawberry.type

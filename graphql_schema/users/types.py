@@ -10,6 +10,7 @@ from app.db.models import User as UserRow
 from graphql_schema.common import gid
 from graphql_schema.context import Info
 from graphql_schema.enums import Role
+from graphql_schema.loaders import ready, then
 
 if TYPE_CHECKING:
     from graphql_schema.sites.types import Site
@@ -26,12 +27,12 @@ class User:
     _user_id: strawberry.Private[int]
 
     @strawberry.field
-    async def site(self, info: Info) -> Annotated[Site, strawberry.lazy("graphql_schema.sites.types")] | None:
+    def site(self, info: Info) -> Annotated[Site, strawberry.lazy("graphql_schema.sites.types")] | None:
         from graphql_schema.sites.types import Site
 
         if self._site_id is None:
             return None
-        return Site.maybe_from_row(await info.context.loaders.site.load(self._site_id))
+        return then(ready(info.context.loaders.site, self._site_id), Site.maybe_from_row)
 
     @strawberry.field(description="Files assigned to this user in COLORIST_ASSIGNED or IN_PROGRESS.")
     async def active_files(self, info: Info) -> int:
