@@ -80,7 +80,18 @@ class DeliveryExecution(StrawberryGraphQLCoreExecutionContext):
     """graphql-core executes a subscription's selection on each event with a copy of the subscription's executor
     (``build_per_event_executor``, its documented hook for per-event execution; Strawberry's
     ``execution_context_class``). For a payload that came through the hub, the copy executes with the event's
-    DataLoaders and asks the delivery for the result first: subscribers with the same render key share it."""
+    DataLoaders and asks the delivery for the result first: subscribers with the same render key share it.
+
+    Why a subclass and not the delivery alone: sharing a result means *not executing* the selection for every
+    subscriber after the first, and only the executor decides whether to execute. Strawberry calls graphql-core's
+    ``subscribe()`` itself, so graphql-core's other seam (``map_source_to_response_event``'s
+    ``root_selection_set_executor``) is out of reach, and Strawberry's extension hooks come too early or too late:
+    ``on_operation``/``on_execute`` run once around the whole subscription, ``on_stream_result`` after an event's
+    result is built, ``resolve`` around one field. The root value (the shared payload, carrying its delivery) and
+    the context (the socket's, shared by all its operations) are inputs to execution, not a way to skip it. The
+    subclass only routes: the memo lives in the delivery, the loaders are the event's (``event_loaders``); queries,
+    mutations and any payload without a delivery execute as usual. It subclasses Strawberry's class, not
+    graphql-core's, to keep Strawberry's ``Info`` (``build_resolve_info``)."""
 
     _render_key: str | None = None
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -47,11 +46,17 @@ def make_engine(url: str, pool_size: int = 10, pool_timeout: float = 30.0) -> As
 
 
 _MEMORY = "colorroute.memory"
+_READER = "colorroute.reader"
 
 
 def make_session_factory(engine: AsyncEngine) -> SessionFactory:
-    """``create_app`` makes one per app, and with it the app's memory (see ``memory``)."""
-    return async_sessionmaker(engine, expire_on_commit=False, info={_MEMORY: {}})
+    """``create_app`` makes one per app, and with it the app's memory (see ``memory``) and its autocommit twin
+    (see ``reader``), which shares that memory."""
+    info: dict[str, Any] = {_MEMORY: {}}
+    factory = async_sessionmaker(engine, expire_on_commit=False, info=info)
+    autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+    info[_READER] = async_sessionmaker(autocommit, expire_on_commit=False, info=info)
+    return factory
 
 
 def memory(of: SessionFactory | AsyncSession) -> dict[type, Any]:
@@ -64,16 +69,9 @@ def memory(of: SessionFactory | AsyncSession) -> dict[type, Any]:
     return found
 
 
-_READERS: WeakKeyDictionary[SessionFactory, SessionFactory] = WeakKeyDictionary()
-
-
 def reader(db: SessionFactory) -> SessionFactory:
     """Sessions in autocommit for work that is one statement (lookups, DataLoader batches, pages): a statement
-    is atomic on its own, and without a transaction there is no BEGIN and no COMMIT to wait for."""
-    found = _READERS.get(db)
-    if found is None:
-        bind = db.kw["bind"]
-        found = _READERS[db] = async_sessionmaker(
-            bind.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False, info=db.kw["info"]
-        )
+    is atomic on its own, and without a transaction there is no BEGIN and no COMMIT to wait for. Built with the
+    factory (``make_session_factory``), so nothing is kept at module level; a reader's reader is itself."""
+    found: SessionFactory = db.kw["info"][_READER]
     return found

@@ -10,9 +10,8 @@ from typing import Any
 from app.db.engine import SessionFactory
 from app.domain.permissions import Role
 from tests.api.test_revocation import PROMPTLY, Socket, ended_unauthenticated, socket
-from tests.api.waits import subscribed
 from tests.conftest import Server
-from tests.support import GLOBAL_KEY, Api, file_in_state, make_user
+from tests.support import GLOBAL_KEY, Api, file_in_state, make_user, subscribed
 
 EVENTS = """
 subscription MyQueueEvents($after: String) { myQueueEvents(after: $after) {
@@ -45,7 +44,7 @@ async def test_a_colorist_hears_of_her_own_assignments_only(server: Server, db: 
         await eng.login("eddie")
         async with socket(server.url, cookie=c.http.cookies.get("colorroute_session")) as sock:
             await sock.send("live", EVENTS)
-            await subscribed(server, 1)
+            await subscribed(server.app, 1)
             await eng.gql(ASSIGN, {"id": others, "c": str(dora)})  # someone else's work: not a word
             steps = [
                 (eng, ASSIGN, {"id": reassigned, "c": str(carla)}, ("ASSIGN", reassigned, "carla")),
@@ -85,7 +84,7 @@ async def test_the_subscription_ends_when_the_colorist_is_deactivated(server: Se
         await admin.login("root")
         async with socket(server.url, cookie=c.http.cookies.get("colorroute_session")) as sock:
             await sock.send("live", EVENTS)
-            await subscribed(server, 1)
+            await subscribed(server.app, 1)
             await admin.gql(ASSIGN, {"id": fid, "c": str(carla)})
             assert _seen(await _until_events(sock, "live", 1)) == [("ASSIGN", fid, "carla")]
 

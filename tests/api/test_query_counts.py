@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 
 from app.config import Settings
@@ -11,6 +13,9 @@ from app.db.engine import SessionFactory
 from app.domain.permissions import SYSTEM, Role
 from app.services import lifecycle, transfers
 from app.services.reporting import FileReport, report_file
+from graphql_schema import loaders
+from graphql_schema.files import types as file_types
+from graphql_schema.transfers import types as transfer_types
 from tests.conftest import Server
 from tests.support import GLOBAL_KEY, Api, destination_agent, make_user, random_sha
 
@@ -62,3 +67,37 @@ async def test_nested_files_page_is_constant_in_statements(
     assert all(e["node"]["colorist"] and e["node"]["transfers"] for e in data50["files"]["edges"])
     # files page, sites, users, transfers: one statement each, however many files.
     assert small == large <= 4, (small, large)
+
+
+async def test_the_nested_page_answers_related_fields_from_its_prefetch(
+    server: Server, db: SessionFactory, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The files page loads what its nodes select, one batch per loader, before they resolve, so each related
+    field answers at once (no coroutine and no task per field: docs/performance.md). The prefetch goes by the
+    selected fields' names; this fails when a related field is added or renamed without it."""
+    await _seed(db, settings, 6)
+    waited: list[object] = []
+
+    def counting(loader: Any, key: Any) -> Any:
+        value = loaders.ready(loader, key)
+        if isinstance(value, Awaitable):
+            waited.append(key)
+        return value
+
+    monkeypatch.setattr(file_types, "ready", counting)
+    monkeypatch.setattr(transfer_types, "ready", counting)
+    query = """{ files(first: 50) { edges { node { id allowedActions ...Related } } } }
+      fragment Related on File { site { code } destinationSite { code } colorist { username }
+        transfers { status sourceSite { code } destinationSite { code } } }"""
+    async with Api(server.url, api_key=GLOBAL_KEY) as api:
+        data = await api.gql(query)
+    assert len(data["files"]["edges"]) == 6
+    assert all(e["node"]["colorist"] and e["node"]["transfers"] for e in data["files"]["edges"])
+    assert waited == [], f"related fields that waited for a load: {len(waited)}"
+    # A colorist's queue is the same page, prefetched the same way; where each file sits comes from its jobs.
+    queue = "{ myQueue(first: 50) { edges { node { id deliveredPath site { code } colorist { username } } } } }"
+    async with Api(server.url) as colorist:
+        await colorist.login("c0")
+        mine = await colorist.gql(queue)
+    assert len(mine["myQueue"]["edges"]) == 2
+    assert waited == [], f"related fields of myQueue that waited for a load: {len(waited)}"

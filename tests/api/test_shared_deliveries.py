@@ -20,9 +20,8 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from app.db.engine import SessionFactory
 from app.domain.permissions import SYSTEM, Role
 from app.services import lifecycle
-from tests.api.waits import subscribed, until
 from tests.conftest import Server
-from tests.support import GLOBAL_KEY, Api, file_in_state, make_user
+from tests.support import GLOBAL_KEY, Api, eventually, file_in_state, make_user, subscribed
 
 EVENTS = """
 subscription($after: String){ fileEvents(after: $after){ cursor action file { id state allowedActions } } }
@@ -82,11 +81,11 @@ async def test_identical_subscribers_share_one_execution_and_viewers_keep_their_
     clients += [_client(server, cookie=alice_cookie), _client(server, cookie=bob_cookie)]
     views: list[list[dict[str, Any]]] = [[] for _ in clients]
     tasks = [asyncio.create_task(_collect(c, 2, view)) for c, view in zip(clients, views, strict=True)]
-    await subscribed(server, len(clients))
+    await subscribed(server.app, len(clients))
 
     await lifecycle.assign_colorist(db, SYSTEM, str(file_id), str(alice))
     # The file is rendered as when delivered: let ASSIGN reach everyone before REJECT commits.
-    await until("ASSIGN delivered to every subscriber", lambda: all(len(v) >= 1 for v in views))
+    await eventually(lambda: all(len(v) >= 1 for v in views), "ASSIGN delivered to every subscriber")
     await lifecycle.reject_file(db, SYSTEM, str(file_id), "wrong grade")
     results = await asyncio.wait_for(asyncio.gather(*tasks), 30)
 
@@ -121,7 +120,7 @@ async def test_different_events_and_different_viewers_never_share_a_rendered_res
     ]
     views: list[list[dict[str, Any]]] = [[] for _ in clients]
     tasks = [asyncio.create_task(_collect(c, len(pairs), v)) for c, v in zip(clients, views, strict=True)]
-    await subscribed(server, len(clients))
+    await subscribed(server.app, len(clients))
 
     for fid, colorist in pairs:
         await lifecycle.assign_colorist(db, SYSTEM, fid, str(colorist))

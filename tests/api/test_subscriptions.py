@@ -19,9 +19,8 @@ from app.db.models import TransferJob
 from app.domain.permissions import SYSTEM, Role
 from app.repositories import transfers as transfers_repo
 from app.services import lifecycle, transfers
-from tests.api.waits import subscribed
 from tests.conftest import Server
-from tests.support import GLOBAL_KEY, WAIT, Api, destination_agent, file_in_state, make_user, report
+from tests.support import GLOBAL_KEY, WAIT, Api, destination_agent, file_in_state, make_user, report, subscribed
 
 FILE_EVENTS = """
 subscription($after: String){ fileEvents(after: $after){ cursor action fromState toState actor file { id state } } }
@@ -55,7 +54,7 @@ async def test_events_in_order_then_resume_after_disconnect(server: Server) -> N
         ready = asyncio.Event()
         first = asyncio.create_task(_collect(server, 3, None, ready))
         await asyncio.wait_for(ready.wait(), WAIT)
-        await subscribed(server, 1)
+        await subscribed(server.app, 1)
         reported = [await report(daemon, path=f"A/{i}.mov") for i in range(3)]
         events = await asyncio.wait_for(first, WAIT)
         assert [e["file"]["id"] for e in events] == [f["id"] for f in reported]
@@ -65,12 +64,12 @@ async def test_events_in_order_then_resume_after_disconnect(server: Server) -> N
 
         # Disconnected: five more things happen.
         missed = [await report(daemon, path=f"B/{i}.mov") for i in range(5)]
-        await subscribed(server, 0)  # the first one has ended server-side too
+        await subscribed(server.app, 0)  # the first one has ended server-side too
         # Reconnect from the last cursor: the five come first, in order, then live events.
         ready2 = asyncio.Event()
         second = asyncio.create_task(_collect(server, 6, events[-1]["cursor"], ready2))
         await asyncio.wait_for(ready2.wait(), WAIT)
-        await subscribed(server, 1)
+        await subscribed(server.app, 1)
         live = await report(daemon, path="C/live.mov")
         resumed = await asyncio.wait_for(second, WAIT)
     assert [e["file"]["id"] for e in resumed] == [f["id"] for f in missed] + [live["id"]]
@@ -109,7 +108,7 @@ async def test_heartbeat_brings_site_online_and_emits_site_event(server: Server)
                     return
 
     task = asyncio.create_task(listen())
-    await subscribed(server, 1)
+    await subscribed(server.app, 1)
     async with Api(server.url, api_key=GLOBAL_KEY) as daemon:
         data = await daemon.gql(
             'mutation { heartbeat(input:{site:"nashville", daemonVersion:"1.2.3", queueDepth: 4, '
@@ -146,6 +145,35 @@ async def test_event_fields_are_as_at_the_event_and_the_file_as_when_delivered(
     assert (assign["action"], assign["fromState"], assign["toState"]) == ("ASSIGN", "TRANSFERRED", "COLORIST_ASSIGNED")
     assert (reject["action"], reject["fromState"], reject["toState"]) == ("REJECT", "COLORIST_ASSIGNED", "REJECTED")
     assert assign["actor"] == reject["actor"] == "system"
+    assert int(before) < int(assign["cursor"]) < int(reject["cursor"])
+    assert assign["file"] == reject["file"] == {"id": fid, "state": "REJECTED", "allowedActions": []}
+
+
+async def test_audit_entries_are_as_written_and_their_file_as_when_delivered(
+    server: Server, db: SessionFactory
+) -> None:
+    """auditEvents says the same as fileEvents: both changes commit before the replay is delivered, so each entry
+    keeps what it recorded (its action and states) while its file is the file now, every run."""
+    colorist = await make_user(db, "alice", Role.COLORIST, "nashville")
+    fid = await file_in_state(db, "TRANSFERRED")
+    before = await _max_cursor(server)
+    await lifecycle.assign_colorist(db, SYSTEM, fid, str(colorist))
+    await lifecycle.reject_file(db, SYSTEM, fid, "wrong grade")
+    query = (
+        "subscription($after: String){ auditEvents(after: $after){ "
+        "cursor action fromState toState file { id state allowedActions } } }"
+    )
+    got: list[dict[str, Any]] = []
+    async with ws_client(server) as session:
+        gen = session.subscribe(GraphQLRequest(query, variable_values={"after": before}))
+        async with contextlib.aclosing(gen):
+            async for result in gen:
+                got.append(result["auditEvents"])
+                if len(got) == 2:
+                    break
+    assign, reject = got
+    assert (assign["action"], assign["fromState"], assign["toState"]) == ("ASSIGN", "TRANSFERRED", "COLORIST_ASSIGNED")
+    assert (reject["action"], reject["fromState"], reject["toState"]) == ("REJECT", "COLORIST_ASSIGNED", "REJECTED")
     assert int(before) < int(assign["cursor"]) < int(reject["cursor"])
     assert assign["file"] == reject["file"] == {"id": fid, "state": "REJECTED", "allowedActions": []}
 
@@ -190,7 +218,7 @@ async def test_progress_reaches_a_live_subscriber_with_every_value_in_order(
                         return
 
     task = asyncio.create_task(listen())
-    await subscribed(server, 1)
+    await subscribed(server.app, 1)
     for value in values:
         await transfers.report_progress(db, destination_agent("nashville"), str(job.id), value, rate=float(value))
     reported.set()

@@ -22,11 +22,10 @@ from gql.transport.exceptions import TransportQueryError
 from gql.transport.websockets import WebsocketsTransport
 
 from app.repositories import files as files_repo
-from tests.api.waits import subscribed
 from tests.conftest import Server
 from tests.faults.live import FILE_EVENTS, max_event_id
 from tests.faults.reconcile import reconcile
-from tests.support import GLOBAL_KEY, Api, report
+from tests.support import GLOBAL_KEY, Api, report, subscribed
 
 
 async def _replay(server: Server, after: int, n: int) -> list[dict[str, Any]]:
@@ -91,7 +90,7 @@ async def test_one_subscriber_leaving_does_not_end_another(server: Server, monke
     monkeypatch.setattr(files_repo, "by_ids", slow)
     leaving = asyncio.create_task(_replay(server, start, 1))
     staying = asyncio.create_task(_replay(server, start, 2))
-    await subscribed(server, 2)  # both subscribed, nothing to replay yet
+    await subscribed(server.app, 2)  # both subscribed, nothing to replay yet
     async with Api(server.url, api_key=GLOBAL_KEY) as daemon:
         first = await report(daemon, path="blip/first.mov")
         await asyncio.wait_for(loading.wait(), 30)  # both wait on the same (held) load of the first file

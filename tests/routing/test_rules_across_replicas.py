@@ -10,9 +10,8 @@ from app.config import Settings
 from app.db.engine import SessionFactory
 from app.domain.permissions import Role
 from app.events.hub import EventHub
-from tests.api.waits import until
 from tests.routing.test_routing_api import RULE, TOWARD_NASHVILLE
-from tests.support import GLOBAL_KEY, Api, make_user, on_loopback, report
+from tests.support import GLOBAL_KEY, Api, eventually, make_user, on_loopback, report
 
 
 async def _last_event(db_url: str) -> int:
@@ -41,7 +40,7 @@ async def test_a_rule_created_on_one_replica_routes_the_next_report_on_the_other
                 await eng.login("eng")
                 await eng.gql(RULE, {"i": {**TOWARD_NASHVILLE, "autoQueue": False, "autoAssign": "NONE"}})
             changed = await _last_event(db_url)
-            await until("B heard the rule change", lambda: hub_b.last_seen >= changed)
+            await eventually(lambda: hub_b.last_seen >= changed, "B heard the rule change")
 
             after = await report(daemon_b, path="A/after.mov")
             assert after["state"] == "VALIDATED", "B routed with its stale copy of the rules"
