@@ -106,6 +106,9 @@ class FileReport:
                 "frameRange": p.frame_range,
                 "missingFrames": p.missing_frames,
             }
+            if p.custody is not None:  # a card with (or given) an ASC MHL history: daemon/custody.py
+                given["package"]["custody"] = p.custody.get("records", [])
+                given["package"]["integrityError"] = p.custody.get("integrityError")
         return given
 
 
@@ -118,6 +121,7 @@ class PackageReport:
     members: Sequence[tuple[str, int, str]]
     frame_range: str | None = None
     missing_frames: str | None = None
+    custody: dict[str, Any] | None = None  # {"records": [...], "integrityError": str | None}
 
 
 ReportOutcome = ReportedFile | ReportRejectedError | OrchestratorUnavailableError
