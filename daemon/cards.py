@@ -102,7 +102,12 @@ class CardKeeper:
             event("custody.verified", package=folder, records=len(outcome.records), written=False)
         if outcome.wrote:
             card.loaded = False  # our generation: read the history again next time
-        payload = {"records": [r.to_json() for r in outcome.records], "integrityError": error}
+        main = {m: _main(d, card.history.formats_for(m) if card.history else ()) for m, d in digests.items() if d}
+        payload = {
+            "records": [r.to_json() for r in outcome.records],
+            "integrityError": error,
+            "hashes": {m: list(h) for m, h in main.items() if h is not None},  # staged with each member
+        }
         return Verdict(json.dumps(payload, sort_keys=True), outcome.wrote, error)
 
     def _load(self, package_dir: Path, card: _Card) -> None:
@@ -121,3 +126,11 @@ class CardKeeper:
             card.history = custody.read_history(package_dir)
         except custody.HistoryError:
             card.broken = True  # settle() says why, once the card is quiet
+
+
+def _main(digests: dict[str, str], preferred: tuple[str, ...]) -> tuple[str, str] | None:
+    """The member's hash to keep beside it: in its history's first format, else the first one taken."""
+    for fmt in (*preferred, *digests):
+        if fmt in digests:
+            return fmt, digests[fmt]
+    return None

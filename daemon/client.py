@@ -124,6 +124,14 @@ class PackageReport:
     custody: dict[str, Any] | None = None  # {"records": [...], "integrityError": str | None}
 
 
+def _member(path: str, size: int, sha256: str, card: list[str] | None) -> dict[str, Any]:
+    """A staged member; with its hash in the card's ASC MHL history format when it has one (daemon/cards.py)."""
+    given: dict[str, Any] = {"path": path, "sizeBytes": size, "sha256": sha256}
+    if card is not None:
+        given["hashFormat"], given["hash"] = card[0], card[1]
+    return given
+
+
 ReportOutcome = ReportedFile | ReportRejectedError | OrchestratorUnavailableError
 
 
@@ -396,6 +404,7 @@ class OrchestratorClient:
         """
         assert report.package is not None
         members = report.package.members
+        card_hashes: dict[str, list[str]] = (report.package.custody or {}).get("hashes", {})
         try:
             for start in range(0, len(members), STAGE_BATCH):
                 batch = members[start : start + STAGE_BATCH]
@@ -405,7 +414,7 @@ class OrchestratorClient:
                         "input": {
                             "site": report.site,
                             "reportId": report.report_id,
-                            "members": [{"path": p, "sizeBytes": n, "sha256": h} for p, n, h in batch],
+                            "members": [_member(p, n, h, card_hashes.get(p)) for p, n, h in batch],
                         }
                     },
                     "stagePackageMembers",

@@ -43,6 +43,9 @@ class FileAction(StrEnum):
     DELIVER = "DELIVER"
     ARCHIVE = "ARCHIVE"
     REJECT = "REJECT"
+    #: Not a move in the table: go on with a package that failed verification against its ASC MHL history
+    #: (``acceptIntegrityRisk``, with a reason; audited). Offered while the failure stands unaccepted.
+    ACCEPT_INTEGRITY_RISK = "ACCEPT_INTEGRITY_RISK"
 
 
 FINAL_STATES: frozenset[FileState] = frozenset({FileState.ARCHIVED, FileState.REJECTED})
