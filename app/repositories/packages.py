@@ -117,11 +117,13 @@ async def all_members(session: AsyncSession, file_id: int) -> list[Member]:
 
 async def members_page(session: AsyncSession, file_id: int, first: int, after: str | None) -> Page[Member]:
     """Members in path order (the manifest's order), keyset-paged on the path."""
-    stmt = select(FileMember.path, FileMember.size_bytes, FileMember.sha256).where(FileMember.file_id == file_id)
+    stmt = select(
+        FileMember.path, FileMember.size_bytes, FileMember.sha256, FileMember.mhl_format, FileMember.mhl_hash
+    ).where(FileMember.file_id == file_id)
     if after is not None:
         stmt = stmt.where(FileMember.path.collate("C") > after)
     rows = (await session.execute(stmt.order_by(FileMember.path.collate("C")).limit(first + 1))).all()
-    items = [Member(p, s, h) for p, s, h in rows]
+    items = [Member(p, s, h, f, x) for p, s, h, f, x in rows]
     return Page(items=items[:first], has_next=len(items) > first)
 
 

@@ -20,6 +20,10 @@ class FileMember:
     path: str
     size_bytes: BigInt
     sha256: str
+    hash_format: str | None = strawberry.field(
+        default=None, description="The format of hash: the member's card's ASC MHL history's (xxh64, ...)."
+    )
+    hash: str | None = strawberry.field(default=None, description="The member's hash in its card's ASC MHL history.")
 
 
 @strawberry.type

@@ -108,7 +108,13 @@ class File:
         page = await members_page(info.context.db, row.id, first, after)
         edges = [
             FileMemberEdge(
-                node=FileMember(path=m.path, size_bytes=BigInt(m.size_bytes), sha256=m.sha256),
+                node=FileMember(
+                    path=m.path,
+                    size_bytes=BigInt(m.size_bytes),
+                    sha256=m.sha256,
+                    hash_format=m.mhl_format,
+                    hash=m.mhl_hash,
+                ),
                 cursor=encode_member_cursor(m.path),
             )
             for m in page.items
