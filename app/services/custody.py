@@ -15,11 +15,13 @@ from app.db.engine import SessionFactory
 from app.db.models import File
 from app.domain import custody as rules
 from app.domain.clock import now
-from app.domain.errors import BadInput, Conflict, Forbidden, InvalidTransition
+from app.domain.errors import BadInput, Conflict, Forbidden, InvalidTransition, NotFound
 from app.domain.ids import parse_id
-from app.domain.permissions import Actor, ActorKind, can
+from app.domain.packages import Member
+from app.domain.permissions import Actor, ActorKind, Capability, can, has_capability
 from app.domain.states import FINAL_STATES, FileAction, FileState
 from app.repositories import files as files_repo
+from app.repositories import packages as packages_repo
 from app.repositories import sites as sites_repo
 from app.services import records
 from app.services.lifecycle import facts
@@ -113,3 +115,18 @@ def reported_records(
         own = (g.pop("site", None) or "").strip().lower() == site
         out.append(rules.record(**g, site_id=site_id if own else None, default_at=at))
     return out
+
+
+async def for_export(db: SessionFactory, actor: Actor, file_id: str) -> tuple[File, list[Member]]:
+    """A file and its members with their card hashes, for an ASC MHL export (``GET /files/{id}/mhl``): whoever
+    may read files, and a site's key for the files its site holds."""
+    fid = parse_id(file_id)
+    async with db() as session:
+        file = await session.get(File, fid)
+        if file is None:
+            raise NotFound(f"file {file_id} not found", id=str(file_id))
+        codes = await sites_repo.site_codes(session, file.site_id, file.destination_site_id)
+        if not has_capability(actor, Capability.READ) and not any(actor.acts_for_site(c) for c in codes.values()):
+            raise Forbidden(f"{actor.name} may not read file {file.id}")
+        members = await packages_repo.all_members(session, file.id)
+        return file, members
