@@ -51,7 +51,10 @@ async def record_custody(
             raise Forbidden(f"site {code} is neither the source nor the destination of file {file.id}")
         t = now()
         new = [rules.record(**g, site_id=site_id, default_at=t) for g in given]
-        file.custody = rules.appended(list(file.custody or []), new)
+        merged = rules.appended(list(file.custody or []), new)
+        if merged == list(file.custody or []):
+            return file  # a resend: nothing new, nothing audited
+        file.custody = merged
         file.updated_at = t
         details = {
             "site": code,
