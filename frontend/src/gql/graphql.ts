@@ -31,7 +31,14 @@ export type CreateUserInput = {
   username: string;
 };
 
+/** ORIGINAL: the first hash of the bytes (the DIT sealing the card). VERIFIED: hashed again and equal to the original. FAILED: hashed again and different, or the history could not be trusted. */
+export type CustodyAction =
+  | 'FAILED'
+  | 'ORIGINAL'
+  | 'VERIFIED';
+
 export type FileAction =
+  | 'ACCEPT_INTEGRITY_RISK'
   | 'ARCHIVE'
   | 'ASSIGN'
   | 'CANCEL_TRANSFER'
@@ -137,7 +144,7 @@ export type UserFieldsFragment = { id: string, username: string, displayName: st
 
 export type TransferFieldsFragment = { id: string, status: TransferStatus, allowedActions: Array<TransferAction>, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, lastProgressAt: string | null, secondsSinceProgress: number | null, stalled: boolean, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } };
 
-export type FileSummaryFragment = { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null };
+export type FileSummaryFragment = { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null };
 
 export type AuditFieldsFragment = { id: string, cursor: string | null, at: string, actor: string, action: string, fromState: FileState | null, toState: FileState | null, details: unknown, file: { id: string, filename: string } | null };
 
@@ -184,14 +191,14 @@ export type FilesQueryVariables = Exact<{
 }>;
 
 
-export type FilesQuery = { files: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type FilesQuery = { files: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type FileDetailQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type FileDetailQuery = { file: { contentAvailable: boolean, modifiedAt: string | null, id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, previousVersion: { id: string, filename: string, sha256: string } | null, transfers: Array<{ id: string, status: TransferStatus, allowedActions: Array<TransferAction>, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, lastProgressAt: string | null, secondsSinceProgress: number | null, stalled: boolean, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } }>, auditTrail: Array<{ id: string, cursor: string | null, at: string, actor: string, action: string, fromState: FileState | null, toState: FileState | null, details: unknown, file: { id: string, filename: string } | null }>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } | null };
+export type FileDetailQuery = { file: { contentAvailable: boolean, modifiedAt: string | null, id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, previousVersion: { id: string, filename: string, sha256: string } | null, transfers: Array<{ id: string, status: TransferStatus, allowedActions: Array<TransferAction>, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, lastProgressAt: string | null, secondsSinceProgress: number | null, stalled: boolean, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } }>, auditTrail: Array<{ id: string, cursor: string | null, at: string, actor: string, action: string, fromState: FileState | null, toState: FileState | null, details: unknown, file: { id: string, filename: string } | null }>, custody: Array<{ at: string, action: CustodyAction, hashFormat: string, host: string | null, tool: string | null, location: string | null, generation: number | null, site: { id: string, code: string, name: string } | null }>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } | null };
 
 export type FileMembersQueryVariables = Exact<{
   id: string | number;
@@ -232,7 +239,7 @@ export type ValidateFileMutationVariables = Exact<{
 }>;
 
 
-export type ValidateFileMutation = { validateFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type ValidateFileMutation = { validateFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type QueueFileMutationVariables = Exact<{
   id: string | number;
@@ -241,7 +248,7 @@ export type QueueFileMutationVariables = Exact<{
 }>;
 
 
-export type QueueFileMutation = { queueFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type QueueFileMutation = { queueFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type RerouteFileMutationVariables = Exact<{
   id: string | number;
@@ -251,7 +258,7 @@ export type RerouteFileMutationVariables = Exact<{
 }>;
 
 
-export type RerouteFileMutation = { rerouteFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type RerouteFileMutation = { rerouteFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type StartTransferMutationVariables = Exact<{
   id: string | number;
@@ -259,7 +266,7 @@ export type StartTransferMutationVariables = Exact<{
 }>;
 
 
-export type StartTransferMutation = { startTransfer: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type StartTransferMutation = { startTransfer: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type CompleteTransferMutationVariables = Exact<{
   id: string | number;
@@ -268,7 +275,7 @@ export type CompleteTransferMutationVariables = Exact<{
 }>;
 
 
-export type CompleteTransferMutation = { completeTransfer: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type CompleteTransferMutation = { completeTransfer: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type AssignColoristMutationVariables = Exact<{
   id: string | number;
@@ -277,7 +284,7 @@ export type AssignColoristMutationVariables = Exact<{
 }>;
 
 
-export type AssignColoristMutation = { assignColorist: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type AssignColoristMutation = { assignColorist: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type StartWorkMutationVariables = Exact<{
   id: string | number;
@@ -285,7 +292,7 @@ export type StartWorkMutationVariables = Exact<{
 }>;
 
 
-export type StartWorkMutation = { startWork: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type StartWorkMutation = { startWork: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type DeliverToMamMutationVariables = Exact<{
   id: string | number;
@@ -293,7 +300,7 @@ export type DeliverToMamMutationVariables = Exact<{
 }>;
 
 
-export type DeliverToMamMutation = { deliverToMam: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type DeliverToMamMutation = { deliverToMam: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type ArchiveFileMutationVariables = Exact<{
   id: string | number;
@@ -301,7 +308,7 @@ export type ArchiveFileMutationVariables = Exact<{
 }>;
 
 
-export type ArchiveFileMutation = { archiveFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type ArchiveFileMutation = { archiveFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type RejectFileMutationVariables = Exact<{
   id: string | number;
@@ -310,7 +317,16 @@ export type RejectFileMutationVariables = Exact<{
 }>;
 
 
-export type RejectFileMutation = { rejectFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type RejectFileMutation = { rejectFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+
+export type AcceptIntegrityRiskMutationVariables = Exact<{
+  id: string | number;
+  reason: string;
+  expectedVersion?: number | null | undefined;
+}>;
+
+
+export type AcceptIntegrityRiskMutation = { acceptIntegrityRisk: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type RetryTransferMutationVariables = Exact<{
   transferId: string | number;
@@ -340,7 +356,7 @@ export type FailTransferMutationVariables = Exact<{
 }>;
 
 
-export type FailTransferMutation = { failTransfer: { id: string, status: TransferStatus, allowedActions: Array<TransferAction>, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, lastProgressAt: string | null, secondsSinceProgress: number | null, stalled: boolean, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } };
+export type FailTransferMutation = { failTransfer: { id: string, status: TransferStatus, allowedActions: Array<TransferAction>, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, lastProgressAt: string | null, secondsSinceProgress: number | null, stalled: boolean, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } };
 
 export type CancelTransferMutationVariables = Exact<{
   transferId: string | number;
@@ -348,14 +364,14 @@ export type CancelTransferMutationVariables = Exact<{
 }>;
 
 
-export type CancelTransferMutation = { cancelTransfer: { id: string, status: TransferStatus, allowedActions: Array<TransferAction>, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, lastProgressAt: string | null, secondsSinceProgress: number | null, stalled: boolean, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } };
+export type CancelTransferMutation = { cancelTransfer: { id: string, status: TransferStatus, allowedActions: Array<TransferAction>, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, lastProgressAt: string | null, secondsSinceProgress: number | null, stalled: boolean, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } };
 
 export type BulkFileActionMutationVariables = Exact<{
   input: BulkFileActionInput;
 }>;
 
 
-export type BulkFileActionMutation = { bulkFileAction: { succeeded: Array<{ id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null }>, failed: Array<{ fileId: string, code: string, message: string }> } };
+export type BulkFileActionMutation = { bulkFileAction: { succeeded: Array<{ id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null }>, failed: Array<{ fileId: string, code: string, message: string }> } };
 
 export type MamConfiguredQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -475,7 +491,7 @@ export type FileEventsSubscriptionVariables = Exact<{
 }>;
 
 
-export type FileEventsSubscription = { fileEvents: { cursor: string, action: string, fromState: FileState | null, toState: FileState | null, actor: string, at: string, file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } } };
+export type FileEventsSubscription = { fileEvents: { cursor: string, action: string, fromState: FileState | null, toState: FileState | null, actor: string, at: string, file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } } };
 
 export type SiteEventsSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
@@ -591,6 +607,8 @@ export const FileSummaryFragmentDoc = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec
@@ -803,6 +821,8 @@ export const FilesDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec
@@ -856,6 +876,20 @@ export const FileDetailDocument = new TypedDocumentString(`
     auditTrail {
       ...AuditFields
     }
+    custody {
+      at
+      action
+      hashFormat
+      host
+      tool
+      location
+      generation
+      site {
+        id
+        code
+        name
+      }
+    }
   }
 }
     fragment TransferFields on TransferJob {
@@ -904,6 +938,8 @@ fragment FileSummary on File {
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec
@@ -1093,6 +1129,8 @@ export const ValidateFileDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec
@@ -1153,6 +1191,8 @@ export const QueueFileDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec
@@ -1214,6 +1254,8 @@ export const RerouteFileDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec
@@ -1270,6 +1312,8 @@ export const StartTransferDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec
@@ -1326,6 +1370,8 @@ export const CompleteTransferDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec
@@ -1386,6 +1432,8 @@ export const AssignColoristDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec
@@ -1442,6 +1490,8 @@ export const StartWorkDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec
@@ -1498,6 +1548,8 @@ export const DeliverToMamDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec
@@ -1554,6 +1606,8 @@ export const ArchiveFileDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec
@@ -1610,6 +1664,8 @@ export const RejectFileDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec
@@ -1646,6 +1702,64 @@ export const RejectFileDocument = new TypedDocumentString(`
   frameRange
   missingFrames
 }`) as unknown as TypedDocumentString<RejectFileMutation, RejectFileMutationVariables>;
+export const AcceptIntegrityRiskDocument = new TypedDocumentString(`
+    mutation AcceptIntegrityRisk($id: ID!, $reason: String!, $expectedVersion: Int) {
+  acceptIntegrityRisk(id: $id, reason: $reason, expectedVersion: $expectedVersion) {
+    ...FileSummary
+  }
+}
+    fragment FileSummary on File {
+  id
+  filename
+  path
+  sizeBytes
+  sha256
+  state
+  version
+  detectedAt
+  updatedAt
+  rejectionReason
+  mamAssetId
+  mamError
+  allowedActions
+  integrityError
+  integrityAcceptedReason
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
+  site {
+    id
+    code
+    name
+  }
+  destinationSite {
+    id
+    code
+    name
+  }
+  colorist {
+    id
+    username
+    displayName
+  }
+  kind
+  memberCount
+  frameRange
+  missingFrames
+}`) as unknown as TypedDocumentString<AcceptIntegrityRiskMutation, AcceptIntegrityRiskMutationVariables>;
 export const RetryTransferDocument = new TypedDocumentString(`
     mutation RetryTransfer($transferId: ID!) {
   retryTransfer(transferId: $transferId) {
@@ -1777,6 +1891,8 @@ fragment FileSummary on File {
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec
@@ -1868,6 +1984,8 @@ fragment FileSummary on File {
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec
@@ -1931,6 +2049,8 @@ export const BulkFileActionDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec
@@ -2264,6 +2384,8 @@ export const FileEventsDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec

@@ -86,6 +86,20 @@ export const FileDetailQuery = graphql(`
       auditTrail {
         ...AuditFields
       }
+      custody {
+        at
+        action
+        hashFormat
+        host
+        tool
+        location
+        generation
+        site {
+          id
+          code
+          name
+        }
+      }
     }
   }
 `);
@@ -232,6 +246,14 @@ export const ArchiveFileMutation = graphql(`
 export const RejectFileMutation = graphql(`
   mutation RejectFile($id: ID!, $reason: String!, $expectedVersion: Int) {
     rejectFile(id: $id, reason: $reason, expectedVersion: $expectedVersion) {
+      ...FileSummary
+    }
+  }
+`);
+
+export const AcceptIntegrityRiskMutation = graphql(`
+  mutation AcceptIntegrityRisk($id: ID!, $reason: String!, $expectedVersion: Int) {
+    acceptIntegrityRisk(id: $id, reason: $reason, expectedVersion: $expectedVersion) {
       ...FileSummary
     }
   }

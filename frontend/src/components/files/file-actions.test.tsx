@@ -38,6 +38,7 @@ describe("FileActions", () => {
       DELIVER: true,
       ARCHIVE: true,
       REJECT: true,
+      ACCEPT_INTEGRITY_RISK: true,
     };
     expect([...ACTION_ORDER].sort()).toEqual(Object.keys(every).sort());
   });

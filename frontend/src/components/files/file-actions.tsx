@@ -9,6 +9,7 @@ import { useFileAction, type ActionInput } from "@/hooks/use-file-action";
 import { ACTION_LABELS, ACTION_ORDER } from "@/lib/domain";
 import { errorMessage, GraphQLRequestError } from "@/lib/graphql-client";
 import {
+  AcceptRiskDialog,
   AssignDialog,
   CompleteTransferDialog,
   FailTransferDialog,
@@ -24,6 +25,7 @@ const NEEDS_DIALOG: ReadonlySet<FileAction> = new Set([
   "FAIL_TRANSFER",
   "REROUTE",
   "REJECT",
+  "ACCEPT_INTEGRITY_RISK",
 ]);
 
 /** Steps that cannot be taken back: asked once more before they run. */
@@ -158,6 +160,7 @@ export function FileActions({ file, activeTransferId = null }: FileActionsProps)
         <Alert data-testid="action-error">{errorMessage(mutation.error)}</Alert>
       )}
       {dialog === "REJECT" && <RejectDialog open filename={file.filename} {...dialogProps} />}
+      {dialog === "ACCEPT_INTEGRITY_RISK" && <AcceptRiskDialog open filename={file.filename} {...dialogProps} />}
       {dialog === "QUEUE" && (
         <QueueDialog open sites={sites.data?.sites ?? []} sourceSiteCode={file.site.code} {...dialogProps} />
       )}
