@@ -11,9 +11,11 @@ destination. Everything here is blocking file work: callers run it in a thread.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import posixpath
+import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -203,8 +205,9 @@ def read_history(package_dir: Path) -> History:
 def verify(history: History, digests: Mapping[str, Mapping[str, str]]) -> list[tuple[str, str]]:
     """Compare every media member's digests (member path → format → hex) with the history; the failures."""
     failures: list[tuple[str, str]] = list(history.problems)
+    named = {member for member, _ in history.problems}
     for member in sorted(digests):
-        if is_history_file(member):
+        if is_history_file(member) or member in named:
             continue
         wanted = history.expected.get(member)
         if wanted is None:
@@ -250,6 +253,43 @@ def write_generation(
     """Add one generation to ``package_dir/ascmhl`` (creating the history when there is none) recording the
     media members' digests, location = ``site``; returns its number. ascmhl marks each entry ``original`` (no
     earlier hash) or ``verified`` (it matches the first one); only verified digests are ever passed here."""
+    folder = package_dir / MHL_HISTORY
+    before = set(os.listdir(folder)) if folder.is_dir() else None
+    chain = folder / "ascmhl_chain.xml"
+    kept = folder / ".ascmhl_chain.xml.colorroute-before"
+    if chain.is_file():
+        # ascmhl rewrites the chain in place: keep the original inode aside (a rename needs no free space) and
+        # let it write over a copy, so a full disk or a read-only mount can always be undone by a rename
+        os.replace(chain, kept)
+        try:
+            shutil.copyfile(kept, chain)
+        except BaseException:
+            os.replace(kept, chain)
+            raise
+    try:
+        number = _write_generation(package_dir, digests, site=site, host=host, at=at)
+    except BaseException:  # leave the history as it was, never half-written
+        _undo(folder, before, kept)
+        raise
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(kept)
+    return number
+
+
+def _undo(folder: Path, before: set[str] | None, kept: Path) -> None:
+    with contextlib.suppress(OSError):
+        if before is None:
+            shutil.rmtree(folder, ignore_errors=True)
+            return
+        if kept.exists():
+            os.replace(kept, folder / "ascmhl_chain.xml")
+        for name in set(os.listdir(folder)) - before:
+            os.unlink(folder / name)
+
+
+def _write_generation(
+    package_dir: Path, digests: Mapping[str, Mapping[str, str]], *, site: str, host: str | None, at: str | None
+) -> int:
     history: Any = MHLHistory.load_from_path(os.fspath(package_dir))
     session: Any = MHLGenerationCreationSession(history)
     for member in sorted(digests):
