@@ -18,6 +18,7 @@ from pathlib import Path
 from daemon import custody
 from daemon.logs import event
 from daemon.mhlformats import DEFAULT_FORMAT
+from daemon.mhlwriter import is_history_file
 from daemon.packages import MHL_HISTORY
 
 _CHAIN = f"{MHL_HISTORY}/ascmhl_chain.xml"
@@ -50,7 +51,7 @@ class CardKeeper:
     def formats_for(self, root: Path, folder: str, member: str) -> tuple[str, ...]:
         """The formats to digest ``member`` of the card at ``folder`` in (blocking: reads the history when its
         chain file changed). xxh64 for a folder without a history (it gets its first one)."""
-        if custody.is_history_file(member):
+        if is_history_file(member):
             return ()
         card = self._cards.setdefault(folder, _Card())
         self._load(root / folder, card)
@@ -74,7 +75,7 @@ class CardKeeper:
         from the outbox) are read once more here, in the formats their history holds."""
         card = self._cards.setdefault(folder, _Card())
         self._load(package_dir, card)
-        media = [(m, size, mtime) for m, size, mtime in members if not custody.is_history_file(m)]
+        media = [(m, size, mtime) for m, size, mtime in members if not is_history_file(m)]
         digests: dict[str, dict[str, str]] = {}
         missing: list[str] = []
         for member, size, mtime in media:
