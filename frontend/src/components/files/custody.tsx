@@ -27,8 +27,7 @@ export function IntegrityBanner({
   const failing = failingMembers(file.integrityError);
   return (
     <Alert data-testid="integrity-banner" className="space-y-2">
-      <div className="flex items-center gap-2 font-medium">
-        <ShieldAlert className="size-4" aria-hidden />
+      <div className="font-medium">
         {file.integrityAcceptedReason
           ? "Failed verification against its ASC MHL history: risk accepted"
           : "Failed verification against its ASC MHL history: it cannot be validated until it is rejected or the risk is accepted with a reason"}
