@@ -112,6 +112,18 @@ def source_hash(site_id: int, at: datetime) -> CustodyRecord:
     return CustodyRecord(at=at, action=CustodyAction.ORIGINAL, hash_format="sha256", site_id=site_id, tool="colorroute")
 
 
+def verified_sha256(site_id: int | None, at: datetime, location: str) -> CustodyRecord:
+    """The hub (site None) or the destination checked the bytes it holds against the file's SHA-256."""
+    return CustodyRecord(
+        at=at,
+        action=CustodyAction.VERIFIED,
+        hash_format="sha256",
+        site_id=site_id,
+        tool="colorroute",
+        location=location,
+    )
+
+
 def integrity_error(value: str | None) -> str | None:
     if value is None or not value.strip():
         return None

@@ -19,7 +19,7 @@ from app.services.delivery import custody_summary
 from app.services.users import create_api_key
 from tests.api.test_packages import REPORT, manifest_sha, stage
 from tests.conftest import Server
-from tests.support import GLOBAL_KEY, Api, GraphQLFailure, make_user
+from tests.support import GLOBAL_KEY, Api, GraphQLFailure, file_in_state, make_user
 
 FILE = """query($id: ID!){ file(id: $id){ id version state integrityError integrityAcceptedReason allowedActions
   custody { action hashFormat generation host location site { code } } } }"""
@@ -175,3 +175,15 @@ def test_the_mam_gets_a_custody_summary() -> None:
     assert summary["verified"] is True and [r["site"] for r in summary["records"]] == [None, "tustin"]
     failed = custody_summary([{**records[1], "action": "FAILED"}], {1: "tustin"}, "x: mismatch", "accepted: ok")
     assert failed["verified"] is False and failed["integrityAcceptedReason"] == "accepted: ok"
+
+
+async def test_a_single_file_is_verified_at_the_source_and_at_the_destination(
+    server: Server, db: SessionFactory
+) -> None:
+    fid = await file_in_state(db, "TRANSFERRED")
+    async with Api(server.url, api_key=GLOBAL_KEY) as daemon:
+        custody = (await daemon.gql(FILE, {"id": fid}))["file"]["custody"]
+    assert [(r["action"], r["hashFormat"], (r["site"] or {}).get("code"), r["location"]) for r in custody] == [
+        ("ORIGINAL", "sha256", "tustin", None),
+        ("VERIFIED", "sha256", "nashville", "destination"),
+    ]
