@@ -22,6 +22,9 @@ from daemon.mhlwriter import is_history_file
 from daemon.packages import MHL_HISTORY
 
 _CHAIN = f"{MHL_HISTORY}/ascmhl_chain.xml"
+#: Cards whose history and digests are kept: the recent ones (a card's own generation comes back through the
+#: watcher right after it is written, and must not cost a second read of the card).
+_KEPT_CARDS = 64
 
 
 @dataclass
@@ -53,7 +56,7 @@ class CardKeeper:
         chain file changed). xxh64 for a folder without a history (it gets its first one)."""
         if is_history_file(member):
             return ()
-        card = self._cards.setdefault(folder, _Card())
+        card = self._card(folder)
         self._load(root / folder, card)
         if card.broken:
             return ()
@@ -63,17 +66,22 @@ class CardKeeper:
 
     def remember(self, folder: str, member: str, size: int, mtime_ns: int, others: tuple[tuple[str, str], ...]) -> None:
         if others:
-            self._cards.setdefault(folder, _Card()).digests[member] = (size, mtime_ns, dict(others))
+            self._card(folder).digests[member] = (size, mtime_ns, dict(others))
 
-    def forget(self, folder: str) -> None:
-        self._cards.pop(folder, None)
+    def _card(self, folder: str) -> _Card:
+        """The card's state, most recently used last; the least recently used beyond :data:`_KEPT_CARDS` go."""
+        card = self._cards.pop(folder, None) or _Card()
+        self._cards[folder] = card
+        while len(self._cards) > _KEPT_CARDS:
+            del self._cards[next(iter(self._cards))]
+        return card
 
     def settle(self, package_dir: Path, folder: str, members: list[tuple[str, int, int]]) -> Verdict:
         """Verify the quiet card (members: ``(member, size, mtime_ns)``) and write its source generation.
 
         Members whose digests were not taken in the detection pass (hashed before the history landed, or known
         from the outbox) are read once more here, in the formats their history holds."""
-        card = self._cards.setdefault(folder, _Card())
+        card = self._card(folder)
         self._load(package_dir, card)
         media = [(m, size, mtime) for m, size, mtime in members if not is_history_file(m)]
         digests: dict[str, dict[str, str]] = {}

@@ -37,4 +37,6 @@ ALTER TABLE files
 def downgrade() -> None:
     for table in ("file_members", "staged_file_members"):
         op.execute(f"ALTER TABLE {table} DROP COLUMN mhl_format, DROP COLUMN mhl_hash")
-    op.execute("ALTER TABLE files DROP COLUMN custody, DROP COLUMN integrity_error, DROP COLUMN integrity_accepted_reason")
+    op.execute(
+        "ALTER TABLE files DROP COLUMN custody, DROP COLUMN integrity_error, DROP COLUMN integrity_accepted_reason"
+    )
