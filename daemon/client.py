@@ -35,6 +35,11 @@ STAGE_MEMBERS = GraphQLRequest(
 )
 #: Members per ``stagePackageMembers``: ~150 bytes each, far below the orchestrator's body and message limits.
 STAGE_BATCH = 500
+#: The destination agent's custody records once it wrote its ASC MHL generation (daemon/custody.py
+#: ``write_destination_generation``; variables from ``custody.record_custody_input``).
+RECORD_CUSTODY = GraphQLRequest(
+    "mutation RecordCustody($input: RecordCustodyInput!) { recordCustody(input: $input) { id } }"
+)
 HEARTBEAT = GraphQLRequest(
     "mutation Heartbeat($input: HeartbeatInput!) { heartbeat(input: $input) { id code online } }"
 )

@@ -334,6 +334,12 @@ def write_destination_generation(
     return written
 
 
+def record_custody_input(file_id: str, site: str, records: Sequence[Record]) -> dict[str, Any]:
+    """``recordCustody``'s input for records this site made (``daemon.client.RECORD_CUSTODY``)."""
+    given = [{k: v for k, v in r.to_json().items() if k != "site"} for r in records]
+    return {"fileId": file_id, "site": site, "records": given}
+
+
 def _members_on_disk(package_dir: Path) -> list[str]:
     found: list[str] = []
     for dirpath, dirnames, filenames in os.walk(package_dir):

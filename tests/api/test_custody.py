@@ -12,11 +12,14 @@ from typing import Any
 
 import pytest
 from ascmhl import hashlist_xml_parser
+from graphql import print_ast
 
 from app.db.engine import SessionFactory
 from app.domain.permissions import SYSTEM, Role
 from app.services.delivery import custody_summary
 from app.services.users import create_api_key
+from daemon.client import RECORD_CUSTODY
+from daemon.custody import Record, record_custody_input
 from tests.api.test_packages import REPORT, manifest_sha, stage
 from tests.conftest import Server
 from tests.support import GLOBAL_KEY, Api, GraphQLFailure, file_in_state, make_user
@@ -187,3 +190,24 @@ async def test_a_single_file_is_verified_at_the_source_and_at_the_destination(
         ("ORIGINAL", "sha256", "tustin", None),
         ("VERIFIED", "sha256", "nashville", "destination"),
     ]
+
+
+async def test_the_agents_document_records_what_write_destination_generation_returns(
+    server: Server, db: SessionFactory
+) -> None:
+    nashville = (await create_api_key(db, SYSTEM, "nashville")).secret
+    fid = await file_in_state(db, "QUEUED")  # destination: nashville
+    written = [
+        Record("2026-12-06T10:00:00+00:00", "VERIFIED", "xxh64", "nashville", "nash-01", "colorroute", "nashville", 3)
+    ]
+    async with Api(server.url, api_key=nashville) as agent:
+        data = await agent.gql(
+            print_ast(RECORD_CUSTODY.document), {"input": record_custody_input(fid, "nashville", written)}
+        )
+        assert data["recordCustody"]["id"] == fid
+        custody = (await agent.gql(FILE, {"id": fid}))["file"]["custody"]
+    assert (custody[-1]["action"], custody[-1]["generation"], custody[-1]["site"]["code"]) == (
+        "VERIFIED",
+        3,
+        "nashville",
+    )
