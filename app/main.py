@@ -26,6 +26,7 @@ from app.events.hub import EventHub
 from app.events.revocations import Revocations
 from app.guards import BodyLimit, OriginGuard
 from app.integrations.mam import mam_adapter
+from app.integrations.mhl import mhl_routes
 from app.observability.metrics import RequestMetrics, metrics_endpoint
 from app.services.multipart import orphan_sweep_loop
 from app.services.packages import STALE_STAGING, forget_stale_staging
@@ -169,6 +170,7 @@ def create_app(settings: Settings, database_url: str | None = None) -> Starlette
         Route("/graphql", graphql),  # every method: the view answers non-POST with a coded JSON 405
         WebSocketRoute("/graphql", graphql),
         *transfer_routes(settings, db, storage),  # /uploads/ (tus) and /blobs/{file_id}, before the UI catch-all
+        *mhl_routes(settings, db),  # GET /files/{id}/mhl: a package as an ASC MHL manifest (docs/custody.md)
         *_frontend_routes(settings.frontend_dist),
     ]
     app = Starlette(

@@ -22,7 +22,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from daemon.cards import CardKeeper
+from daemon.custody import HistoryError
 from daemon.filters import PathFilter
+from daemon.hasher import sha256_file
 from daemon.logs import event
 from daemon.outbox import Detection, MemberStat, Outbox, PackageInfo
 from daemon.packages import (
@@ -74,6 +77,7 @@ class Assembler:
         in_flight: Callable[[], Iterable[str]],
         submit: Callable[[str], None],
         on_recorded: Callable[[], None],
+        cards: CardKeeper | None = None,
     ) -> None:
         self._root = root
         self._outbox = outbox
@@ -83,6 +87,7 @@ class Assembler:
         self._in_flight = in_flight
         self._submit = submit
         self._on_recorded = on_recorded
+        self._cards = cards
         self._groups: dict[GroupKey, _Group] = {}
         self._wake = asyncio.Event()
 
@@ -95,6 +100,15 @@ class Assembler:
 
     def group_of(self, rel: str) -> GroupKey | None:
         return group_of(rel, self._rules, self._has_history)
+
+    async def mhl_formats(self, rel: str) -> tuple[str, ...]:
+        """The ASC MHL formats to digest ``rel`` in while hashing it: a card member's history formats."""
+        if self._cards is None:
+            return ()
+        key = self.group_of(rel)
+        if not isinstance(key, FolderKey):
+            return ()
+        return await asyncio.to_thread(self._cards.formats_for, self._root, key.root, rel[len(key.root) + 1 :])
 
     def holds(self, rel: str, size: int, mtime_ns: int) -> bool:
         """Whether ``rel`` is held, hashed with exactly this stat."""
@@ -117,6 +131,8 @@ class Assembler:
             held.append(d)
             group = self._groups.setdefault(key, _Group())
             group.held[d.path] = d
+            if isinstance(key, FolderKey) and self._cards is not None:
+                self._cards.remember(key.root, d.path[len(key.root) + 1 :], d.size, d.mtime_ns, d.others)
             group.last_activity = now
             group.refused = None
             group.looks = 0
@@ -186,8 +202,29 @@ class Assembler:
         if isinstance(key, SequenceKey) and len(on_disk) < self._rules.min_sequence_frames:
             await self._record(list(group.held.values()))  # too few frames for a sequence: files, as before
             return True
-        await self._record([self._package(key, on_disk, hashes)])
+        custody: str | None = None
+        if isinstance(key, FolderKey) and self._cards is not None:
+            custody, on_disk = await self._custody(key, on_disk, hashes)
+        await self._record([self._package(key, on_disk, hashes, custody)])
         return True
+
+    async def _custody(
+        self, key: FolderKey, on_disk: list[_OnDisk], hashes: dict[str, str]
+    ) -> tuple[str, list[_OnDisk]]:
+        """Verify the card against its ASC MHL history and write the source generation, BEFORE the manifest is
+        computed: the history files the generation adds or changes are members of this very report."""
+        assert self._cards is not None
+        members = [(m.member, m.size, m.mtime_ns) for m in on_disk]
+        try:
+            verdict = await asyncio.to_thread(self._cards.settle, self._root / key.root, key.root, members)
+        except HistoryError as exc:  # a member vanished or became unreadable mid-verification
+            raise PackageProblem("PACKAGE_MEMBER_UNREADABLE", str(exc)) from exc
+        if verdict.wrote:
+            on_disk = await asyncio.to_thread(self._list, key)
+            for m in on_disk:  # the history's files (a few KB): the chain file changed, a manifest was added
+                if m.member.startswith(MHL_HISTORY + "/"):
+                    hashes[m.rel] = (await asyncio.to_thread(sha256_file, self._root / m.rel)).sha256
+        return verdict.custody_json, on_disk
 
     def _list(self, key: GroupKey) -> list[_OnDisk]:
         """The package's members as they are on disk now (checked: nothing escapes, nothing collides)."""
@@ -233,13 +270,15 @@ class Assembler:
         if os.path.isfile(absolute):
             found.append(_OnDisk(rel, member, st.st_size, st.st_mtime_ns))
 
-    def _package(self, key: GroupKey, on_disk: list[_OnDisk], hashes: dict[str, str]) -> Detection:
+    def _package(
+        self, key: GroupKey, on_disk: list[_OnDisk], hashes: dict[str, str], custody: str | None = None
+    ) -> Detection:
         members = tuple(MemberStat(m.rel, m.member, m.size, m.mtime_ns, hashes[m.rel]) for m in on_disk)
         sha = manifest_sha256((m.member_path, m.size, m.sha256) for m in members)
         size = sum(m.size for m in members)
         mtime = max(m.mtime_ns for m in members)
         if isinstance(key, FolderKey):
-            info = PackageInfo(FOLDER, key.root.rsplit("/", 1)[-1], members)
+            info = PackageInfo(FOLDER, key.root.rsplit("/", 1)[-1], members, custody=custody)
             return Detection(key.root, size, mtime, sha, info)
         shape = sequence_shape(key, [m.member for m in on_disk])
         info = PackageInfo(SEQUENCE, shape.filename, members, shape.frame_range, shape.missing_frames)

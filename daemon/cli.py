@@ -75,6 +75,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--min-sequence-frames", type=int, default=3, help="name.####.ext frames that make a sequence package (3)"
     )
     p.add_argument("--no-packages", action="store_true", help="report every file alone (no sequences or folders)")
+    p.add_argument(
+        "--mhl-read-only",
+        action="store_true",
+        help="verify card folders against their ASC MHL history but never write into them (read-only camera media):"
+        " the source's generation is recorded for the destination to write",
+    )
+    p.add_argument(
+        "--no-mhl", action="store_true", help="no chain of custody: neither verify nor write ASC MHL histories"
+    )
     p.add_argument("--retry-failed", action="store_true", help="resend reports the orchestrator once rejected")
     p.add_argument(
         "--log-format",
@@ -121,6 +130,8 @@ def config_from_args(args: argparse.Namespace) -> DaemonConfig:
         packages=not args.no_packages,
         package_globs=tuple(args.package),
         min_sequence_frames=args.min_sequence_frames,
+        mhl=not args.no_mhl,
+        mhl_read_only=args.mhl_read_only,
     )
 
 

@@ -35,6 +35,11 @@ STAGE_MEMBERS = GraphQLRequest(
 )
 #: Members per ``stagePackageMembers``: ~150 bytes each, far below the orchestrator's body and message limits.
 STAGE_BATCH = 500
+#: The destination agent's custody records once it wrote its ASC MHL generation (daemon/custody.py
+#: ``write_destination_generation``; variables from ``custody.record_custody_input``).
+RECORD_CUSTODY = GraphQLRequest(
+    "mutation RecordCustody($input: RecordCustodyInput!) { recordCustody(input: $input) { id } }"
+)
 HEARTBEAT = GraphQLRequest(
     "mutation Heartbeat($input: HeartbeatInput!) { heartbeat(input: $input) { id code online } }"
 )
@@ -107,6 +112,9 @@ class FileReport:
                 "frameRange": p.frame_range,
                 "missingFrames": p.missing_frames,
             }
+            if p.custody is not None:  # a card with (or given) an ASC MHL history: daemon/custody.py
+                given["package"]["custody"] = p.custody.get("records", [])
+                given["package"]["integrityError"] = p.custody.get("integrityError")
         return given
 
 
@@ -119,6 +127,15 @@ class PackageReport:
     members: Sequence[tuple[str, int, str]]
     frame_range: str | None = None
     missing_frames: str | None = None
+    custody: dict[str, Any] | None = None  # {"records": [...], "integrityError": str | None}
+
+
+def _member(path: str, size: int, sha256: str, card: list[str] | None) -> dict[str, Any]:
+    """A staged member; with its hash in the card's ASC MHL history format when it has one (daemon/cards.py)."""
+    given: dict[str, Any] = {"path": path, "sizeBytes": size, "sha256": sha256}
+    if card is not None:
+        given["hashFormat"], given["hash"] = card[0], card[1]
+    return given
 
 
 ReportOutcome = ReportedFile | ReportRejectedError | OrchestratorUnavailableError
@@ -393,6 +410,7 @@ class OrchestratorClient:
         """
         assert report.package is not None
         members = report.package.members
+        card_hashes: dict[str, list[str]] = (report.package.custody or {}).get("hashes", {})
         try:
             for start in range(0, len(members), STAGE_BATCH):
                 batch = members[start : start + STAGE_BATCH]
@@ -402,7 +420,7 @@ class OrchestratorClient:
                         "input": {
                             "site": report.site,
                             "reportId": report.report_id,
-                            "members": [{"path": p, "sizeBytes": n, "sha256": h} for p, n, h in batch],
+                            "members": [_member(p, n, h, card_hashes.get(p)) for p, n, h in batch],
                         }
                     },
                     "stagePackageMembers",

@@ -44,6 +44,9 @@ class DaemonConfig:
     packages: bool = True
     package_globs: tuple[str, ...] = ()  # added to the defaults (*.RDC, folders holding ascmhl/)
     min_sequence_frames: int = 3
+    # -- chain of custody (daemon/cards.py, daemon/custody.py) --
+    mhl: bool = True  # verify card folders against their ASC MHL history and add a generation (--no-mhl: off)
+    mhl_read_only: bool = False  # never write into a card's ascmhl/ (read-only camera media): the destination does
 
     @property
     def graphql_ws_url(self) -> str:

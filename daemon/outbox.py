@@ -51,6 +51,7 @@ class PackageInfo:
     members: tuple[MemberStat, ...]
     frame_range: str | None = None
     missing_frames: str | None = None
+    custody: str | None = None  # JSON {"records": [...], "integrityError": ...} (daemon/custody.py)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ class Detection:
     mtime_ns: int
     sha256: str
     package: PackageInfo | None = None
+    #: ``(format, digest)`` in a card history's formats, read in the same pass as ``sha256`` (card members)
+    others: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,7 @@ class OutboxEntry:
     frame_range: str | None = None
     missing_frames: str | None = None
     member_count: int = 1
+    custody: str | None = None
 
     @property
     def modified_at(self) -> str:
@@ -89,7 +93,7 @@ class OutboxEntry:
 
 _ENTRY_COLUMNS = (
     "rowid, report_id, path, size_bytes, mtime_ns, sha256, status, attempts,"
-    " kind, filename, frame_range, missing_frames, member_count"
+    " kind, filename, frame_range, missing_frames, member_count, custody"
 )
 
 
@@ -98,7 +102,9 @@ def _now() -> str:
 
 
 def _entry(row: Sequence[object]) -> OutboxEntry:
-    seq, report_id, path, size, mtime_ns, sha256, status, attempts, kind, filename, frames, missing, count = row
+    seq, report_id, path, size, mtime_ns, sha256, status, attempts, kind, filename, frames, missing, count, custody = (
+        row
+    )
     return OutboxEntry(
         int(str(seq)),
         str(report_id),
@@ -113,6 +119,7 @@ def _entry(row: Sequence[object]) -> OutboxEntry:
         None if frames is None else str(frames),
         None if missing is None else str(missing),
         int(str(count)),
+        None if custody is None else str(custody),
     )
 
 
@@ -218,15 +225,15 @@ class Outbox:
                 p = d.package
                 row = conn.execute(
                     "INSERT INTO reports (report_id, path, size_bytes, mtime_ns, sha256, status, detected_at,"
-                    " updated_at, kind, filename, frame_range, missing_frames, member_count)"
-                    " VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)"
+                    " updated_at, kind, filename, frame_range, missing_frames, member_count, custody)"
+                    " VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT (path, sha256) DO UPDATE SET size_bytes = excluded.size_bytes,"
                     " mtime_ns = excluded.mtime_ns, updated_at = excluded.updated_at"
                     f" RETURNING {_ENTRY_COLUMNS}",
                     (
                         report_id, d.path, d.size, d.mtime_ns, d.sha256, now, now,
                         p.kind if p else "FILE", p.filename if p else None, p.frame_range if p else None,
-                        p.missing_frames if p else None, len(p.members) if p else 1,
+                        p.missing_frames if p else None, len(p.members) if p else 1, p.custody if p else None,
                     ),
                 ).fetchone()  # fmt: skip
                 entry = _entry(row)

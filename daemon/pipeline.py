@@ -20,6 +20,7 @@ from functools import partial
 from pathlib import Path
 
 from daemon.assembler import Assembler
+from daemon.cards import CardKeeper
 from daemon.fileinfo import FileStat, Problem, probe, to_rel, utf8_ok
 from daemon.filters import PathFilter
 from daemon.hasher import Digest, HashCancelledError, sha256_file
@@ -47,6 +48,7 @@ class Detector:
         skip_dirs: tuple[Path, ...] = (),
         on_recorded: Callable[[], None] = lambda: None,
         packages: PackageRules | None = None,
+        cards: CardKeeper | None = None,
     ) -> None:
         self.root = root
         self._outbox = outbox
@@ -80,6 +82,7 @@ class Detector:
             in_flight=lambda: self._in_flight,
             submit=self.submit,
             on_recorded=on_recorded,
+            cards=cards,
         )
 
     # -- bookkeeping ------------------------------------------------------------------------------------
@@ -230,8 +233,9 @@ class Detector:
             path = self.root / ready.rel
             t0 = time.monotonic()
             try:
+                formats = await self.assembler.mhl_formats(ready.rel)  # a card member: its history's, same pass
                 with self._progress(ready) as advance:
-                    fn = partial(sha256_file, path, on_progress=advance, cancel=self._cancel)
+                    fn = partial(sha256_file, path, on_progress=advance, cancel=self._cancel, formats=formats)
                     digest = await loop.run_in_executor(self._hash_pool, fn)
                 now = await asyncio.to_thread(probe, path)
             except HashCancelledError:
@@ -260,7 +264,9 @@ class Detector:
             )
             self._problems.pop(ready.rel, None)
             st = digest.before
-            self._record_queue.put_nowait(Detection(ready.rel, st.size, st.mtime_ns, digest.sha256))
+            self._record_queue.put_nowait(
+                Detection(ready.rel, st.size, st.mtime_ns, digest.sha256, None, digest.others)
+            )
 
     @contextmanager
     def _progress(self, ready: ReadyFile) -> Iterator[Callable[[int], None] | None]:

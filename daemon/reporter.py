@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import shutil
 import time
@@ -148,7 +149,10 @@ class Reporter:
     async def _send_package(self, row: OutboxEntry) -> None:
         """A package goes alone: its members are staged first (daemon/client.py ``report_package``)."""
         members = await self._outbox.members(row.report_id)
-        package = PackageReport(row.kind, row.filename or row.path, members, row.frame_range, row.missing_frames)
+        custody = json.loads(row.custody) if row.custody else None
+        package = PackageReport(
+            row.kind, row.filename or row.path, members, row.frame_range, row.missing_frames, custody
+        )
         report = self._report(row, package)
         while True:
             generation = await self._gate.wait()

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO
 
 from daemon import __version__
+from daemon.cards import CardKeeper
 from daemon.client import AuthRejectedError, OrchestratorClient
 from daemon.config import ConfigError, DaemonConfig
 from daemon.filters import PathFilter
@@ -123,6 +124,7 @@ class Service:
             skip_dirs=cfg.skip_dirs(),
             on_recorded=recorded,
             packages=PackageRules(cfg.packages, with_defaults(cfg.package_globs), cfg.min_sequence_frames),
+            cards=CardKeeper(cfg.site, read_only=cfg.mhl_read_only) if cfg.mhl and cfg.packages else None,
         )
         reporter = Reporter(
             outbox,

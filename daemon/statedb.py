@@ -100,6 +100,8 @@ MIGRATIONS: tuple[Migration, ...] = (
         )""",
         "CREATE INDEX IF NOT EXISTS media_probed ON media (status) WHERE status = 'probed'",
     ),
+    # 5 — chain of custody (daemon.custody): a card's custody records and integrity error, as JSON, reported with it.
+    ("ALTER TABLE reports ADD COLUMN custody TEXT",),
 )
 
 

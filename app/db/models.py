@@ -138,6 +138,11 @@ class File(Base):
     member_count: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     frame_range: Mapped[str | None] = mapped_column(Text)
     missing_frames: Mapped[str | None] = mapped_column(Text)
+    # -- chain of custody (docs/custody.md) --
+    #: Custody records, oldest first: ``{at, action, hashFormat, siteId, host, tool, location, generation}``.
+    custody: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list, server_default="[]")
+    integrity_error: Mapped[str | None] = mapped_column(Text)
+    integrity_accepted_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class FileMember(Base):
@@ -148,6 +153,8 @@ class FileMember(Base):
     path: Mapped[str] = mapped_column(Text, primary_key=True)
     size_bytes: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64))
+    mhl_format: Mapped[str | None] = mapped_column(String(16))  # the card's own hash of it (ASC MHL), if any
+    mhl_hash: Mapped[str | None] = mapped_column(String(128))
 
 
 class StagedMember(Base):
@@ -159,6 +166,8 @@ class StagedMember(Base):
     path: Mapped[str] = mapped_column(Text, primary_key=True)
     size_bytes: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64))
+    mhl_format: Mapped[str | None] = mapped_column(String(16))
+    mhl_hash: Mapped[str | None] = mapped_column(String(128))
     staged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_now())
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from app.domain.custody import member_hash
 from app.domain.errors import BadInput, DomainError
 from app.domain.files import MAX_FILE_SIZE, MAX_PATH_LENGTH, normalize_sha256
 
@@ -62,6 +63,8 @@ class Member:
     path: str
     size_bytes: int
     sha256: str
+    mhl_format: str | None = None  # the member's hash in its card's ASC MHL history (docs/custody.md)
+    mhl_hash: str | None = None
 
 
 def member_path(value: str) -> str:
@@ -78,10 +81,13 @@ def member_path(value: str) -> str:
     return value
 
 
-def member(path: str, size_bytes: int, sha256: str) -> Member:
+def member(
+    path: str, size_bytes: int, sha256: str, mhl_format: str | None = None, mhl_hash: str | None = None
+) -> Member:
     if not 0 <= size_bytes <= MAX_FILE_SIZE:
         raise BadInput("member sizeBytes out of range", field="sizeBytes", path=path[:200])
-    return Member(member_path(path), size_bytes, normalize_sha256(sha256))
+    fmt, value = member_hash(mhl_format, mhl_hash)
+    return Member(member_path(path), size_bytes, normalize_sha256(sha256), fmt, value)
 
 
 def manifest(members: Iterable[Member]) -> bytes:

@@ -46,6 +46,9 @@ class FileAction(StrEnum):
     #: The assigned colorist (or an engineer/admin) gives the file back, with a reason: it returns to TRANSFERRED
     #: with no colorist, ready to be assigned again, instead of being rejected for good (``handBackFile``).
     HAND_BACK = "HAND_BACK"
+    #: Not a move in the table: go on with a package that failed verification against its ASC MHL history
+    #: (``acceptIntegrityRisk``, with a reason; audited). Offered while the failure stands unaccepted.
+    ACCEPT_INTEGRITY_RISK = "ACCEPT_INTEGRITY_RISK"
 
 
 FINAL_STATES: frozenset[FileState] = frozenset({FileState.ARCHIVED, FileState.REJECTED})

@@ -36,8 +36,8 @@ log = logging.getLogger("colorroute")
 KNOWN_OPERATIONS = frozenset(
     {
         # web UI
-        "ApiKeys", "ArchiveFile", "AssignColorist", "Audit", "AuditEvents", "BulkFileAction", "CancelTransfer",
-        "ChangePassword", "CompleteTransfer", "CreateApiKey", "CreateRoutingRule", "CreateUser",
+        "AcceptIntegrityRisk", "ApiKeys", "ArchiveFile", "AssignColorist", "Audit", "AuditEvents", "BulkFileAction",
+        "CancelTransfer", "ChangePassword", "CompleteTransfer", "CreateApiKey", "CreateRoutingRule", "CreateUser",
         "CreateWebhookSubscription", "DeleteRoutingRule", "DeleteWebhookSubscription", "DeliverToMam", "FailTransfer",
         "FileDetail", "FileEvents", "FileMembers", "Files", "HandBackFile", "Login", "Logout", "MamConfigured", "Me",
         "MyQueue", "MyQueueEvents", "QueueFile", "RejectFile", "ReorderRoutingRules", "RerouteFile", "RetryTransfer",
@@ -46,7 +46,8 @@ KNOWN_OPERATIONS = frozenset(
         "Stats", "TransferEvents", "Transfers", "UpdateRoutingRule", "UpdateUser", "Users", "ValidateFile",
         "WebhookDeliveries", "WebhookSubscriptions",
         # site daemon
-        "Heartbeat", "ReportFile", "ReportFiles", "StagePackageMembers", "TransferJobs", "TransferProgress",
+        "Heartbeat", "RecordCustody", "ReportFile", "ReportFiles", "StagePackageMembers", "TransferJobs",
+        "TransferProgress",
     }
 )  # fmt: skip
 OPERATION_TYPES = frozenset({"query", "mutation", "subscription"})

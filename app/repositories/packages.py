@@ -29,13 +29,21 @@ async def stage(session: AsyncSession, site_id: int, report_id: str, members: Se
                     "path": m.path,
                     "size_bytes": m.size_bytes,
                     "sha256": m.sha256,
+                    "mhl_format": m.mhl_format,
+                    "mhl_hash": m.mhl_hash,
                 }
                 for m in members
             ]
         )
         stmt = stmt.on_conflict_do_update(
             index_elements=["site_id", "report_id", "path"],
-            set_={"size_bytes": stmt.excluded.size_bytes, "sha256": stmt.excluded.sha256, "staged_at": func.now()},
+            set_={
+                "size_bytes": stmt.excluded.size_bytes,
+                "sha256": stmt.excluded.sha256,
+                "mhl_format": stmt.excluded.mhl_format,
+                "mhl_hash": stmt.excluded.mhl_hash,
+                "staged_at": func.now(),
+            },
         )
         await session.execute(stmt)
     stmt_count = select(func.count()).where(StagedMember.site_id == site_id, StagedMember.report_id == report_id)
@@ -44,11 +52,15 @@ async def stage(session: AsyncSession, site_id: int, report_id: str, members: Se
 
 async def staged(session: AsyncSession, site_id: int, report_id: str) -> list[Member]:
     rows = await session.execute(
-        select(StagedMember.path, StagedMember.size_bytes, StagedMember.sha256).where(
-            StagedMember.site_id == site_id, StagedMember.report_id == report_id
-        )
+        select(
+            StagedMember.path,
+            StagedMember.size_bytes,
+            StagedMember.sha256,
+            StagedMember.mhl_format,
+            StagedMember.mhl_hash,
+        ).where(StagedMember.site_id == site_id, StagedMember.report_id == report_id)
     )
-    return [Member(p, s, h) for p, s, h in rows]
+    return [Member(p, s, h, f, x) for p, s, h, f, x in rows]
 
 
 async def clear_staged(session: AsyncSession, site_id: int, report_id: str) -> None:
@@ -63,7 +75,17 @@ async def forget_staged_before(session: AsyncSession, cutoff: datetime) -> int:
 
 
 async def keep(session: AsyncSession, file_id: int, members: Sequence[Member]) -> None:
-    rows = [{"file_id": file_id, "path": m.path, "size_bytes": m.size_bytes, "sha256": m.sha256} for m in members]
+    rows = [
+        {
+            "file_id": file_id,
+            "path": m.path,
+            "size_bytes": m.size_bytes,
+            "sha256": m.sha256,
+            "mhl_format": m.mhl_format,
+            "mhl_hash": m.mhl_hash,
+        }
+        for m in members
+    ]
     for start in range(0, len(rows), _INSERT_CHUNK):
         await session.execute(insert(FileMember), rows[start : start + _INSERT_CHUNK])
 
@@ -85,19 +107,23 @@ def decode_member_cursor(cursor: str | None) -> str | None:
 
 
 async def all_members(session: AsyncSession, file_id: int) -> list[Member]:
-    """Every member in manifest order (a MAM delivery lists them all)."""
-    stmt = select(FileMember.path, FileMember.size_bytes, FileMember.sha256).where(FileMember.file_id == file_id)
+    """Every member in manifest order (a MAM delivery lists them all), with its card hash where it has one."""
+    stmt = select(
+        FileMember.path, FileMember.size_bytes, FileMember.sha256, FileMember.mhl_format, FileMember.mhl_hash
+    ).where(FileMember.file_id == file_id)
     rows = (await session.execute(stmt.order_by(FileMember.path.collate("C")))).all()
-    return [Member(p, s, h) for p, s, h in rows]
+    return [Member(p, s, h, f, x) for p, s, h, f, x in rows]
 
 
 async def members_page(session: AsyncSession, file_id: int, first: int, after: str | None) -> Page[Member]:
     """Members in path order (the manifest's order), keyset-paged on the path."""
-    stmt = select(FileMember.path, FileMember.size_bytes, FileMember.sha256).where(FileMember.file_id == file_id)
+    stmt = select(
+        FileMember.path, FileMember.size_bytes, FileMember.sha256, FileMember.mhl_format, FileMember.mhl_hash
+    ).where(FileMember.file_id == file_id)
     if after is not None:
         stmt = stmt.where(FileMember.path.collate("C") > after)
     rows = (await session.execute(stmt.order_by(FileMember.path.collate("C")).limit(first + 1))).all()
-    items = [Member(p, s, h) for p, s, h in rows]
+    items = [Member(p, s, h, f, x) for p, s, h, f, x in rows]
     return Page(items=items[:first], has_next=len(items) > first)
 
 

@@ -71,6 +71,7 @@ async def _prepare(
             "colorist": colorist.username if colorist else None,
             "location": f"{location_site}:{file.path}",
             "kind": file.kind,
+            "custody": custody_summary(file.custody or [], codes, file.integrity_error, file.integrity_accepted_reason),
         }
         if file.kind != "FILE":  # a sequence or clip folder: the MAM gets its members (docs/packages.md)
             members = await packages_repo.all_members(session, file.id)
@@ -81,6 +82,31 @@ async def _prepare(
                 "members": [{"path": m.path, "sizeBytes": m.size_bytes, "sha256": m.sha256} for m in members],
             }
         return file.version, payload
+
+
+def custody_summary(
+    records: list[dict[str, Any]], codes: dict[int, str], integrity_error: str | None, accepted: str | None
+) -> dict[str, Any]:
+    """The chain of custody in one look for the MAM (docs/custody.md): every verification of the bytes, in order,
+    and whether it ever failed (an accepted integrity risk travels with its reason)."""
+    chain = [
+        {
+            "at": r.get("at"),
+            "action": r.get("action"),
+            "hashFormat": r.get("hashFormat"),
+            "site": codes.get(r["siteId"]) if r.get("siteId") is not None else None,
+            "host": r.get("host"),
+            "location": r.get("location"),
+            "generation": r.get("generation"),
+        }
+        for r in records
+    ]
+    return {
+        "verified": integrity_error is None and not any(r["action"] == "FAILED" for r in chain),
+        "records": chain,
+        "integrityError": integrity_error,
+        "integrityAcceptedReason": accepted,
+    }
 
 
 async def deliver_to_mam(

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.config import Settings
 from app.db.engine import SessionFactory
 from app.db.models import File, TransferJob, User
+from app.domain import custody as custody_rules
 from app.domain import files as file_rules
 from app.domain import transfers as transfer_rules
 from app.domain.clock import now
@@ -110,6 +111,12 @@ async def validate_file(db: SessionFactory, settings: Settings, actor: Actor, fi
     fid = parse_id(file_id)
     async with db() as session, session.begin():
         file, duplicate = await files_repo.lock_with_duplicate(session, fid)
+        if (
+            file.state == FileState.DETECTED.value
+            and refusal(actor, FileAction.VALIDATE, await facts(session, file)) is None
+        ):
+            # a card that failed its ASC MHL verification, unaccepted
+            custody_rules.check_validation(file.id, file.integrity_error, file.integrity_accepted_reason)
         failures = file_rules.validation_failures(
             filename=await packages_repo.name_to_validate(session, file, settings.allowed_extensions),
             size_bytes=file.size_bytes,

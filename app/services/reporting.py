@@ -6,11 +6,13 @@ import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.engine import SessionFactory
 from app.db.models import File, Site
+from app.domain import custody as custody_rules
 from app.domain import files as file_rules
 from app.domain import packages as package_rules
 from app.domain.clock import now
@@ -21,6 +23,7 @@ from app.repositories import files as files_repo
 from app.repositories import packages as packages_repo
 from app.repositories import sites as sites_repo
 from app.repositories import users as users_repo
+from app.services import custody as custody_service
 from app.services import records
 
 
@@ -44,6 +47,10 @@ class PackageReport:
     filename: str
     frame_range: str | None = None
     missing_frames: str | None = None
+    #: The daemon's custody records (the card's ASC MHL generations and its own verification) and, when the
+    #: members failed verification, what failed (docs/custody.md).
+    custody: Sequence[dict[str, Any]] = ()
+    integrity_error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,8 @@ def _normalized(report: FileReport) -> FileReport:
                 filename=package_rules.package_filename(package.filename),
                 frame_range=package_rules.check_frame_set(package.frame_range, "frameRange"),
                 missing_frames=package_rules.check_frame_set(package.missing_frames, "missingFrames"),
+                custody=package.custody,
+                integrity_error=custody_rules.integrity_error(package.integrity_error),
             )
     return FileReport(
         site=report.site.strip().lower(),
@@ -145,6 +154,13 @@ async def report_file(db: SessionFactory, actor: Actor, raw: FileReport) -> File
         if report.package is not None and report.report_id:
             await _keep_package(session, file, site_id, report.report_id, report.package, members)
             details |= {"kind": report.package.kind.value, "memberCount": report.package.member_count}
+            records_given = [dict(r) for r in report.package.custody]
+            kept = custody_service.reported_records(records_given, site_id, report.site, t)
+            if file.integrity_error:
+                details["integrityError"] = file.integrity_error
+        else:  # a single file: the source's SHA-256 is its first hash
+            kept = [custody_rules.source_hash(site_id, t)]
+        file.custody = custody_rules.appended([], kept)
         if previous is not None:
             details["previousVersionId"] = str(previous.id)
         await records.transition_written(session, actor, file.id, {}, "REPORT", None, FileState.DETECTED.value, details)
@@ -163,6 +179,7 @@ async def _keep_package(
     file.member_count = package.member_count
     file.frame_range = package.frame_range if package.kind is package_rules.FileKind.SEQUENCE else None
     file.missing_frames = package.missing_frames if package.kind is package_rules.FileKind.SEQUENCE else None
+    file.integrity_error = package.integrity_error
     await packages_repo.keep(session, file.id, members)
     await packages_repo.clear_staged(session, site_id, report_id)
 

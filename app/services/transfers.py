@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.config import Settings
 from app.db.engine import SessionFactory
 from app.db.models import File, TransferJob
+from app.domain import custody as custody_rules
 from app.domain import files as file_rules
 from app.domain import transfers as transfer_rules
 from app.domain.clock import now
@@ -20,6 +21,7 @@ from app.domain.ids import parse_id
 from app.domain.permissions import Actor, ActorKind
 from app.domain.states import FileAction, FileState
 from app.domain.transfers import JobFacts, TransferAction, TransferStatus, Transport
+from app.repositories import custody as custody_repo
 from app.repositories import files as files_repo
 from app.repositories import sites as sites_repo
 from app.repositories import transfers as transfers_repo
@@ -153,6 +155,9 @@ async def complete_transfer(
             job.completed_at = now()
             job.updated_at = now()
             job.delivered_path = placed
+            # the destination proved what it received: a custody record (docs/custody.md)
+            verified = custody_rules.verified_sha256(file.destination_site_id, now(), "destination")
+            await custody_repo.append(session, f, [verified])
             done = {"transferId": str(job.id), "sha256": digest, "verified": True, "transport": job.transport}
             return done | ({"deliveredPath": placed} if placed else {})
 

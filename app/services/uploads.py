@@ -19,12 +19,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.config import Settings
 from app.db.engine import SessionFactory
 from app.db.models import File, Upload
+from app.domain import custody as custody_rules
 from app.domain.clock import now
 from app.domain.errors import BadInput, Conflict, Forbidden, NotFound
 from app.domain.ids import parse_id
 from app.domain.permissions import SYSTEM, Actor, ActorKind, Capability, has_capability
 from app.domain.states import FINAL_STATES, FileState
 from app.domain.transfers import TransferStatus
+from app.repositories import custody as custody_repo
 from app.repositories import files as files_repo
 from app.repositories import sites as sites_repo
 from app.repositories import transfers as transfers_repo
@@ -198,6 +200,8 @@ async def complete_upload(
         # content_available is not a lifecycle step: no version bump (clients apply equal versions), so an
         # operator's expectedVersion taken before the upload finished still holds.
         file.content_available = True
+        # the hub checked the uploaded bytes against the reported SHA-256: a custody record (docs/custody.md)
+        await custody_repo.append(session, file, [custody_rules.verified_sha256(None, t, "hub")])
         file.updated_at = t
         await _file_audit(
             session,

@@ -8,8 +8,9 @@ import strawberry
 
 from app.domain import packages as package_rules
 from app.domain.states import FileAction
-from app.services import delivery, intake, lifecycle, media, reporting, rerouting, transfers
+from app.services import custody, delivery, intake, lifecycle, media, reporting, rerouting, transfers
 from graphql_schema.context import Info
+from graphql_schema.files.custody import RecordCustodyInput
 from graphql_schema.files.media import MediaInfoReportInput
 from graphql_schema.files.packages import PackageReportInput, StagePackageMembersInput
 from graphql_schema.files.types import File, ReportFileInput
@@ -56,7 +57,7 @@ class FileMutations:
         "same reportId. Idempotent per (reportId, path). Returns how many members are staged for reportId.",
     )
     async def stage_package_members(self, info: Info, input: StagePackageMembersInput) -> int:
-        members = [package_rules.member(m.path, m.size_bytes, m.sha256) for m in input.members]
+        members = [package_rules.member(m.path, m.size_bytes, m.sha256, m.hash_format, m.hash) for m in input.members]
         ctx = info.context
         return await reporting.stage_members(ctx.db, ctx.actor, input.site, input.report_id, members)
 
@@ -164,6 +165,30 @@ class FileMutations:
     async def archive_file(self, info: Info, id: strawberry.ID, expected_version: int | None = None) -> File:
         return await _act(info, id, FileAction.ARCHIVE, expected_version)
 
+    @strawberry.mutation(
+        permission_classes=AUTHENTICATED,
+        description="Admins and engineers: go on with a package that failed verification against its ASC MHL "
+        "history (integrityError), with a reason; audited as ACCEPT_INTEGRITY_RISK. validateFile then works.",
+    )
+    async def accept_integrity_risk(
+        self, info: Info, id: strawberry.ID, reason: str, expected_version: int | None = None
+    ) -> File:
+        ctx = info.context
+        row = await custody.accept_integrity_risk(ctx.db, ctx.actor, id, reason, expected_version=expected_version)
+        return File.from_row(row)
+
+    @strawberry.mutation(
+        permission_classes=AUTHENTICATED,
+        description="Daemon: add custody records (its verifications of the file's bytes, e.g. the destination's "
+        "new ASC MHL generation). Only a daemon key acting for site, and site must be the file's source or "
+        "destination (FORBIDDEN otherwise). Repeats are ignored.",
+    )
+    async def record_custody(self, info: Info, input: RecordCustodyInput) -> File:
+        ctx = info.context
+        given = [r.to_dict() for r in input.records]
+        row = await custody.record_custody(ctx.db, ctx.actor, input.file_id, input.site, given)
+        return File.from_row(row)
+
     @strawberry.mutation(permission_classes=AUTHENTICATED)
     async def reject_file(
         self, info: Info, id: strawberry.ID, reason: str, expected_version: int | None = None
@@ -188,4 +213,6 @@ def _package(given: PackageReportInput | None) -> reporting.PackageReport | None
         filename=given.filename,
         frame_range=given.frame_range,
         missing_frames=given.missing_frames,
+        custody=[{**r.to_dict(), "site": r.site} for r in given.custody or []],
+        integrity_error=given.integrity_error,
     )

@@ -6,6 +6,7 @@ import strawberry
 
 from app.domain.packages import FileKind
 from graphql_schema.common import PageInfo
+from graphql_schema.files.custody import CustodyRecordInput
 from graphql_schema.scalars import BigInt
 
 strawberry.enum(
@@ -19,6 +20,10 @@ class FileMember:
     path: str
     size_bytes: BigInt
     sha256: str
+    hash_format: str | None = strawberry.field(
+        default=None, description="The format of hash: the member's card's ASC MHL history's (xxh64, ...)."
+    )
+    hash: str | None = strawberry.field(default=None, description="The member's hash in its card's ASC MHL history.")
 
 
 @strawberry.type
@@ -39,6 +44,10 @@ class FileMemberInput:
     path: str
     size_bytes: BigInt
     sha256: str
+    hash_format: str | None = strawberry.field(
+        default=None, description="The member's hash in its card's ASC MHL history: xxh64, xxh3, xxh128, md5, sha1, c4."
+    )
+    hash: str | None = None
 
 
 @strawberry.input(
@@ -51,6 +60,12 @@ class PackageReportInput:
     filename: str
     frame_range: str | None = None
     missing_frames: str | None = None
+    custody: list[CustodyRecordInput] | None = strawberry.field(
+        default=None, description="A card's custody: its ASC MHL generations and the daemon's verification."
+    )
+    integrity_error: str | None = strawberry.field(
+        default=None, description="Set when members failed verification against the card's ASC MHL history."
+    )
 
 
 @strawberry.input

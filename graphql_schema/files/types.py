@@ -10,14 +10,17 @@ import strawberry
 from app.db.models import File as FileRow
 from app.db.models import Site as SiteRow
 from app.db.models import TransferJob as TransferRow
+from app.domain.custody import CustodyRecord as CustodyRow
+from app.domain.custody import blocks_validation
 from app.domain.packages import FileKind
 from app.domain.permissions import FileFacts, can
-from app.domain.states import allowed_actions
+from app.domain.states import FINAL_STATES, allowed_actions
 from app.domain.transfers import TransferStatus, Transport
 from app.events.hub import Delivery
 from graphql_schema.common import CountFn, PageInfo, gid
 from graphql_schema.context import Info
 from graphql_schema.enums import FileAction, FileState
+from graphql_schema.files.custody import CustodyRecord
 from graphql_schema.files.media import MediaInfo
 from graphql_schema.files.packages import (
     FileMember,
@@ -106,7 +109,13 @@ class File:
         page = await members_page(info.context.db, row.id, first, after)
         edges = [
             FileMemberEdge(
-                node=FileMember(path=m.path, size_bytes=BigInt(m.size_bytes), sha256=m.sha256),
+                node=FileMember(
+                    path=m.path,
+                    size_bytes=BigInt(m.size_bytes),
+                    sha256=m.sha256,
+                    hash_format=m.mhl_format,
+                    hash=m.mhl_hash,
+                ),
                 cursor=encode_member_cursor(m.path),
             )
             for m in page.items
@@ -118,6 +127,23 @@ class File:
         )
 
     # -- end of packages -------------------------------------------------------------------------------------
+
+    # -- chain of custody (docs/custody.md) -------------------------------------------------------------------
+
+    @strawberry.field(description="Every verification of the file's bytes, oldest first (DIT, source, destination).")
+    def custody(self) -> list[CustodyRecord]:
+        return [CustodyRecord.from_row(CustodyRow.from_json(r)) for r in self._row.custody or []]
+
+    @strawberry.field(
+        description="Set when members failed verification against the card's ASC MHL history, naming each and why. "
+        "validateFile is refused (INTEGRITY_FAILED) until the file is rejected or the risk accepted."
+    )
+    def integrity_error(self) -> str | None:
+        return self._row.integrity_error
+
+    @strawberry.field(description="Why an engineer accepted the integrity risk (acceptIntegrityRisk); null if not.")
+    def integrity_accepted_reason(self) -> str | None:
+        return self._row.integrity_accepted_reason
 
     @classmethod
     def required(cls, row: FileRow | None) -> File:
@@ -203,6 +229,10 @@ class File:
         )
         actor = info.context.actor
         candidates = allowed_actions(FileState(self._row.state))
+        if blocks_validation(self._row.integrity_error, self._row.integrity_accepted_reason):
+            candidates = [a for a in candidates if a is not FileAction.VALIDATE]
+            if FileState(self._row.state) not in FINAL_STATES:
+                candidates.append(FileAction.ACCEPT_INTEGRITY_RISK)
         by_transport = {
             t: [a for a in candidates if can(actor, a, replace(facts, transport=t))] for t in (None, *Transport)
         }

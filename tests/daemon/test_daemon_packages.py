@@ -81,7 +81,8 @@ def test_a_sequence_with_a_gap_and_a_red_clip_become_exactly_two_files(
     for name, data in segments.items():
         (clip / name).write_bytes(data)
 
-    d = daemon_factory("tustin", watch, orchestrator.url).start()
+    # --no-mhl: this is about grouping; a clip folder's first ASC MHL history is tests/daemon/test_daemon_custody.py's
+    d = daemon_factory("tustin", watch, orchestrator.url, "--no-mhl").start()
     found = wait_until(lambda: len(packages(orchestrator, "pk1/")) == 2 and packages(orchestrator, "pk1/"), 120,
                        what="two packages")  # fmt: skip
     by_kind = {f["kind"]: f for f in found}

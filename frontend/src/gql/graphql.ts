@@ -31,7 +31,14 @@ export type CreateUserInput = {
   username: string;
 };
 
+/** ORIGINAL: the first hash of the bytes (the DIT sealing the card). VERIFIED: hashed again and equal to the original. FAILED: hashed again and different, or the history could not be trusted. */
+export type CustodyAction =
+  | 'FAILED'
+  | 'ORIGINAL'
+  | 'VERIFIED';
+
 export type FileAction =
+  | 'ACCEPT_INTEGRITY_RISK'
   | 'ARCHIVE'
   | 'ASSIGN'
   | 'CANCEL_TRANSFER'
@@ -138,7 +145,7 @@ export type UserFieldsFragment = { id: string, username: string, displayName: st
 
 export type TransferFieldsFragment = { id: string, status: TransferStatus, allowedActions: Array<TransferAction>, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, lastProgressAt: string | null, secondsSinceProgress: number | null, stalled: boolean, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } };
 
-export type FileSummaryFragment = { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null };
+export type FileSummaryFragment = { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null };
 
 export type AuditFieldsFragment = { id: string, cursor: string | null, at: string, actor: string, action: string, fromState: FileState | null, toState: FileState | null, details: unknown, file: { id: string, filename: string } | null };
 
@@ -185,14 +192,14 @@ export type FilesQueryVariables = Exact<{
 }>;
 
 
-export type FilesQuery = { files: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type FilesQuery = { files: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type FileDetailQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type FileDetailQuery = { file: { contentAvailable: boolean, modifiedAt: string | null, deliveredPath: string | null, id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, previousVersion: { id: string, filename: string, sha256: string } | null, transfers: Array<{ id: string, status: TransferStatus, allowedActions: Array<TransferAction>, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, lastProgressAt: string | null, secondsSinceProgress: number | null, stalled: boolean, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } }>, auditTrail: Array<{ id: string, cursor: string | null, at: string, actor: string, action: string, fromState: FileState | null, toState: FileState | null, details: unknown, file: { id: string, filename: string } | null }>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } | null };
+export type FileDetailQuery = { file: { contentAvailable: boolean, modifiedAt: string | null, deliveredPath: string | null, id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, previousVersion: { id: string, filename: string, sha256: string } | null, transfers: Array<{ id: string, status: TransferStatus, allowedActions: Array<TransferAction>, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, lastProgressAt: string | null, secondsSinceProgress: number | null, stalled: boolean, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } }>, auditTrail: Array<{ id: string, cursor: string | null, at: string, actor: string, action: string, fromState: FileState | null, toState: FileState | null, details: unknown, file: { id: string, filename: string } | null }>, custody: Array<{ at: string, action: CustodyAction, hashFormat: string, host: string | null, tool: string | null, location: string | null, generation: number | null, site: { id: string, code: string, name: string } | null }>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } | null };
 
 export type FileMembersQueryVariables = Exact<{
   id: string | number;
@@ -233,7 +240,7 @@ export type ValidateFileMutationVariables = Exact<{
 }>;
 
 
-export type ValidateFileMutation = { validateFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type ValidateFileMutation = { validateFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type QueueFileMutationVariables = Exact<{
   id: string | number;
@@ -242,7 +249,7 @@ export type QueueFileMutationVariables = Exact<{
 }>;
 
 
-export type QueueFileMutation = { queueFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type QueueFileMutation = { queueFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type RerouteFileMutationVariables = Exact<{
   id: string | number;
@@ -252,7 +259,7 @@ export type RerouteFileMutationVariables = Exact<{
 }>;
 
 
-export type RerouteFileMutation = { rerouteFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type RerouteFileMutation = { rerouteFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type StartTransferMutationVariables = Exact<{
   id: string | number;
@@ -260,7 +267,7 @@ export type StartTransferMutationVariables = Exact<{
 }>;
 
 
-export type StartTransferMutation = { startTransfer: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type StartTransferMutation = { startTransfer: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type CompleteTransferMutationVariables = Exact<{
   id: string | number;
@@ -269,7 +276,7 @@ export type CompleteTransferMutationVariables = Exact<{
 }>;
 
 
-export type CompleteTransferMutation = { completeTransfer: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type CompleteTransferMutation = { completeTransfer: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type AssignColoristMutationVariables = Exact<{
   id: string | number;
@@ -278,7 +285,7 @@ export type AssignColoristMutationVariables = Exact<{
 }>;
 
 
-export type AssignColoristMutation = { assignColorist: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type AssignColoristMutation = { assignColorist: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type StartWorkMutationVariables = Exact<{
   id: string | number;
@@ -286,7 +293,7 @@ export type StartWorkMutationVariables = Exact<{
 }>;
 
 
-export type StartWorkMutation = { startWork: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type StartWorkMutation = { startWork: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type DeliverToMamMutationVariables = Exact<{
   id: string | number;
@@ -294,7 +301,7 @@ export type DeliverToMamMutationVariables = Exact<{
 }>;
 
 
-export type DeliverToMamMutation = { deliverToMam: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type DeliverToMamMutation = { deliverToMam: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type ArchiveFileMutationVariables = Exact<{
   id: string | number;
@@ -302,7 +309,7 @@ export type ArchiveFileMutationVariables = Exact<{
 }>;
 
 
-export type ArchiveFileMutation = { archiveFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type ArchiveFileMutation = { archiveFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type RejectFileMutationVariables = Exact<{
   id: string | number;
@@ -311,7 +318,16 @@ export type RejectFileMutationVariables = Exact<{
 }>;
 
 
-export type RejectFileMutation = { rejectFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type RejectFileMutation = { rejectFile: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+
+export type AcceptIntegrityRiskMutationVariables = Exact<{
+  id: string | number;
+  reason: string;
+  expectedVersion?: number | null | undefined;
+}>;
+
+
+export type AcceptIntegrityRiskMutation = { acceptIntegrityRisk: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type RetryTransferMutationVariables = Exact<{
   transferId: string | number;
@@ -341,7 +357,7 @@ export type FailTransferMutationVariables = Exact<{
 }>;
 
 
-export type FailTransferMutation = { failTransfer: { id: string, status: TransferStatus, allowedActions: Array<TransferAction>, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, lastProgressAt: string | null, secondsSinceProgress: number | null, stalled: boolean, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } };
+export type FailTransferMutation = { failTransfer: { id: string, status: TransferStatus, allowedActions: Array<TransferAction>, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, lastProgressAt: string | null, secondsSinceProgress: number | null, stalled: boolean, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } };
 
 export type CancelTransferMutationVariables = Exact<{
   transferId: string | number;
@@ -349,21 +365,21 @@ export type CancelTransferMutationVariables = Exact<{
 }>;
 
 
-export type CancelTransferMutation = { cancelTransfer: { id: string, status: TransferStatus, allowedActions: Array<TransferAction>, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, lastProgressAt: string | null, secondsSinceProgress: number | null, stalled: boolean, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } };
+export type CancelTransferMutation = { cancelTransfer: { id: string, status: TransferStatus, allowedActions: Array<TransferAction>, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, lastProgressAt: string | null, secondsSinceProgress: number | null, stalled: boolean, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } } };
 
 export type BulkFileActionMutationVariables = Exact<{
   input: BulkFileActionInput;
 }>;
 
 
-export type BulkFileActionMutation = { bulkFileAction: { succeeded: Array<{ id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null }>, failed: Array<{ fileId: string, code: string, message: string }> } };
+export type BulkFileActionMutation = { bulkFileAction: { succeeded: Array<{ id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null }>, failed: Array<{ fileId: string, code: string, message: string }> } };
 
 export type MamConfiguredQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type MamConfiguredQuery = { mamConfigured: boolean };
 
-export type QueueFileFragment = { deliveredPath: string | null, id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null };
+export type QueueFileFragment = { deliveredPath: string | null, id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null };
 
 export type MyQueueQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -371,14 +387,14 @@ export type MyQueueQueryVariables = Exact<{
 }>;
 
 
-export type MyQueueQuery = { myQueue: { totalCount: number, edges: Array<{ cursor: string, node: { deliveredPath: string | null, id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type MyQueueQuery = { myQueue: { totalCount: number, edges: Array<{ cursor: string, node: { deliveredPath: string | null, id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type MyQueueEventsSubscriptionVariables = Exact<{
   after?: string | null | undefined;
 }>;
 
 
-export type MyQueueEventsSubscription = { myQueueEvents: { cursor: string, action: string, fromState: FileState | null, toState: FileState | null, actor: string, at: string, file: { deliveredPath: string | null, id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } } };
+export type MyQueueEventsSubscription = { myQueueEvents: { cursor: string, action: string, fromState: FileState | null, toState: FileState | null, actor: string, at: string, file: { deliveredPath: string | null, id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } } };
 
 export type HandBackFileMutationVariables = Exact<{
   id: string | number;
@@ -387,7 +403,7 @@ export type HandBackFileMutationVariables = Exact<{
 }>;
 
 
-export type HandBackFileMutation = { handBackFile: { deliveredPath: string | null, id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
+export type HandBackFileMutation = { handBackFile: { deliveredPath: string | null, id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } };
 
 export type RoutingRuleFieldsFragment = { id: string, name: string, priority: number, enabled: boolean, pattern: string, minSizeBytes: number | string | null, maxSizeBytes: number | string | null, codecs: Array<string>, minWidth: number | null, minHeight: number | null, autoValidate: boolean, autoQueue: boolean, autoAssign: AssignStrategy, updatedAt: string | null, sourceSite: { id: string, code: string, name: string } | null, destinationSite: { id: string, code: string, name: string } | null };
 
@@ -502,7 +518,7 @@ export type FileEventsSubscriptionVariables = Exact<{
 }>;
 
 
-export type FileEventsSubscription = { fileEvents: { cursor: string, action: string, fromState: FileState | null, toState: FileState | null, actor: string, at: string, file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } } };
+export type FileEventsSubscription = { fileEvents: { cursor: string, action: string, fromState: FileState | null, toState: FileState | null, actor: string, at: string, file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } } };
 
 export type SiteEventsSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
@@ -634,6 +650,8 @@ export const FileSummaryFragmentDoc = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec
@@ -690,6 +708,8 @@ export const QueueFileFragmentDoc = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec
@@ -885,6 +905,8 @@ export const FilesDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec
@@ -939,6 +961,20 @@ export const FileDetailDocument = new TypedDocumentString(`
     auditTrail {
       ...AuditFields
     }
+    custody {
+      at
+      action
+      hashFormat
+      host
+      tool
+      location
+      generation
+      site {
+        id
+        code
+        name
+      }
+    }
   }
 }
     fragment TransferFields on TransferJob {
@@ -987,6 +1023,8 @@ fragment FileSummary on File {
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec
@@ -1176,6 +1214,8 @@ export const ValidateFileDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec
@@ -1236,6 +1276,8 @@ export const QueueFileDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec
@@ -1297,6 +1339,8 @@ export const RerouteFileDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec
@@ -1353,6 +1397,8 @@ export const StartTransferDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec
@@ -1409,6 +1455,8 @@ export const CompleteTransferDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec
@@ -1469,6 +1517,8 @@ export const AssignColoristDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec
@@ -1525,6 +1575,8 @@ export const StartWorkDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec
@@ -1581,6 +1633,8 @@ export const DeliverToMamDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec
@@ -1637,6 +1691,8 @@ export const ArchiveFileDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec
@@ -1693,6 +1749,8 @@ export const RejectFileDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec
@@ -1729,6 +1787,64 @@ export const RejectFileDocument = new TypedDocumentString(`
   frameRange
   missingFrames
 }`) as unknown as TypedDocumentString<RejectFileMutation, RejectFileMutationVariables>;
+export const AcceptIntegrityRiskDocument = new TypedDocumentString(`
+    mutation AcceptIntegrityRisk($id: ID!, $reason: String!, $expectedVersion: Int) {
+  acceptIntegrityRisk(id: $id, reason: $reason, expectedVersion: $expectedVersion) {
+    ...FileSummary
+  }
+}
+    fragment FileSummary on File {
+  id
+  filename
+  path
+  sizeBytes
+  sha256
+  state
+  version
+  detectedAt
+  updatedAt
+  rejectionReason
+  mamAssetId
+  mamError
+  allowedActions
+  integrityError
+  integrityAcceptedReason
+  media {
+    container
+    codec
+    profile
+    width
+    height
+    frameRate
+    frameRateExact
+    durationSeconds
+    frameCount
+    startTimecode
+    bitDepth
+    audioChannels
+    partial
+    probeError
+  }
+  site {
+    id
+    code
+    name
+  }
+  destinationSite {
+    id
+    code
+    name
+  }
+  colorist {
+    id
+    username
+    displayName
+  }
+  kind
+  memberCount
+  frameRange
+  missingFrames
+}`) as unknown as TypedDocumentString<AcceptIntegrityRiskMutation, AcceptIntegrityRiskMutationVariables>;
 export const RetryTransferDocument = new TypedDocumentString(`
     mutation RetryTransfer($transferId: ID!) {
   retryTransfer(transferId: $transferId) {
@@ -1860,6 +1976,8 @@ fragment FileSummary on File {
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec
@@ -1951,6 +2069,8 @@ fragment FileSummary on File {
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec
@@ -2014,6 +2134,8 @@ export const BulkFileActionDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec
@@ -2085,6 +2207,8 @@ export const MyQueueDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec
@@ -2153,6 +2277,8 @@ export const MyQueueEventsDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec
@@ -2213,6 +2339,8 @@ export const HandBackFileDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec
@@ -2545,6 +2673,8 @@ export const FileEventsDocument = new TypedDocumentString(`
   mamAssetId
   mamError
   allowedActions
+  integrityError
+  integrityAcceptedReason
   media {
     container
     codec

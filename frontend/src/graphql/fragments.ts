@@ -80,6 +80,8 @@ export const FileSummaryFragment = graphql(`
     mamAssetId
     mamError
     allowedActions
+    integrityError
+    integrityAcceptedReason
     media {
       container
       codec

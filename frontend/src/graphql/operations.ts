@@ -87,6 +87,20 @@ export const FileDetailQuery = graphql(`
       auditTrail {
         ...AuditFields
       }
+      custody {
+        at
+        action
+        hashFormat
+        host
+        tool
+        location
+        generation
+        site {
+          id
+          code
+          name
+        }
+      }
     }
   }
 `);
@@ -233,6 +247,14 @@ export const ArchiveFileMutation = graphql(`
 export const RejectFileMutation = graphql(`
   mutation RejectFile($id: ID!, $reason: String!, $expectedVersion: Int) {
     rejectFile(id: $id, reason: $reason, expectedVersion: $expectedVersion) {
+      ...FileSummary
+    }
+  }
+`);
+
+export const AcceptIntegrityRiskMutation = graphql(`
+  mutation AcceptIntegrityRisk($id: ID!, $reason: String!, $expectedVersion: Int) {
+    acceptIntegrityRisk(id: $id, reason: $reason, expectedVersion: $expectedVersion) {
       ...FileSummary
     }
   }

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { FileAction, FileSummaryFragment } from "@/gql/graphql";
 import {
+  AcceptIntegrityRiskMutation,
   ArchiveFileMutation,
   CancelTransferMutation,
   AssignColoristMutation,
@@ -82,6 +83,11 @@ export async function runFileAction({ action, file, input = {} }: FileActionRequ
     case "HAND_BACK":
       if (!input.reason?.trim()) throw new Error("A reason is required");
       return (await gqlRequest(HandBackFileMutation, { ...base, reason: input.reason.trim() })).handBackFile;
+    case "ACCEPT_INTEGRITY_RISK": {
+      if (!input.reason?.trim()) throw new Error("A reason is required");
+      const variables = { ...base, reason: input.reason.trim() };
+      return (await gqlRequest(AcceptIntegrityRiskMutation, variables)).acceptIntegrityRisk;
+    }
   }
 }
 

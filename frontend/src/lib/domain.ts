@@ -20,6 +20,7 @@ export const ROLES: readonly Role[] = ["ADMIN", "ENGINEER", "COLORIST", "READONL
 /** Button order in the details panel: the lifecycle's order, reject last. */
 export const ACTION_ORDER: readonly FileAction[] = [
   "VALIDATE",
+  "ACCEPT_INTEGRITY_RISK",
   "QUEUE",
   "START_TRANSFER",
   "COMPLETE_TRANSFER",
@@ -48,6 +49,7 @@ export const ACTION_LABELS: Record<FileAction, string> = {
   ARCHIVE: "Archive",
   REJECT: "Reject",
   HAND_BACK: "Hand back",
+  ACCEPT_INTEGRITY_RISK: "Accept risk",
 };
 
 /** Button order on a transfer's row: the job's own moves, then what comes after one ended. */

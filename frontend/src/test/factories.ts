@@ -34,6 +34,8 @@ export function makeFile(overrides: Partial<FileSummaryFragment> = {}): FileSumm
     memberCount: 1,
     frameRange: null,
     missingFrames: null,
+    integrityError: null,
+    integrityAcceptedReason: null,
     ...overrides,
   };
 }
@@ -118,6 +120,7 @@ export function makeDetail(
       previousVersion: null,
       transfers: [],
       auditTrail: [],
+      custody: [],
       ...extra,
     },
   };

@@ -142,6 +142,39 @@ export function HandBackDialog({ filename, ...props }: BaseProps & { filename: s
   );
 }
 
+/** Going on with a card that failed verification against its ASC MHL history: a reason, for the audit trail. */
+export function AcceptRiskDialog({ filename, ...props }: BaseProps & { filename: string }) {
+  const [reason, setReason] = useState("");
+  return (
+    <ActionDialog
+      {...props}
+      title="Accept the integrity risk"
+      description={
+        <>
+          <strong>{filename}</strong> failed verification against its ASC MHL history. Accepting lets it be validated
+          and transferred as it is; say why, for the audit trail.
+        </>
+      }
+      submitLabel="Accept risk"
+      destructive
+      canSubmit={reason.trim().length > 0}
+      onSubmit={() => props.onSubmit({ reason: reason.trim() })}
+    >
+      <div className="space-y-2">
+        <Label htmlFor="accept-risk-reason">Reason</Label>
+        <Textarea
+          id="accept-risk-reason"
+          required
+          autoFocus
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          placeholder="e.g. re-offloaded from the camera; producer signed off"
+        />
+      </div>
+    </ActionDialog>
+  );
+}
+
 export const AUTO_ROUTE = "__auto__";
 
 export function QueueDialog({

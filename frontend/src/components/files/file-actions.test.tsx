@@ -39,6 +39,7 @@ describe("FileActions", () => {
       ARCHIVE: true,
       REJECT: true,
       HAND_BACK: true,
+      ACCEPT_INTEGRITY_RISK: true,
     };
     expect([...ACTION_ORDER].sort()).toEqual(Object.keys(every).sort());
   });

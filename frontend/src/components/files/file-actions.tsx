@@ -9,6 +9,7 @@ import { useFileAction, type ActionInput } from "@/hooks/use-file-action";
 import { ACTION_LABELS, ACTION_ORDER } from "@/lib/domain";
 import { errorMessage, GraphQLRequestError } from "@/lib/graphql-client";
 import {
+  AcceptRiskDialog,
   AssignDialog,
   CompleteTransferDialog,
   FailTransferDialog,
@@ -26,6 +27,7 @@ const NEEDS_DIALOG: ReadonlySet<FileAction> = new Set([
   "REROUTE",
   "REJECT",
   "HAND_BACK",
+  "ACCEPT_INTEGRITY_RISK",
 ]);
 
 /** Steps that cannot be taken back: asked once more before they run. */
@@ -161,6 +163,7 @@ export function FileActions({ file, activeTransferId = null }: FileActionsProps)
       )}
       {dialog === "REJECT" && <RejectDialog open filename={file.filename} {...dialogProps} />}
       {dialog === "HAND_BACK" && <HandBackDialog open filename={file.filename} {...dialogProps} />}
+      {dialog === "ACCEPT_INTEGRITY_RISK" && <AcceptRiskDialog open filename={file.filename} {...dialogProps} />}
       {dialog === "QUEUE" && (
         <QueueDialog open sites={sites.data?.sites ?? []} sourceSiteCode={file.site.code} {...dialogProps} />
       )}

@@ -14,6 +14,7 @@ import { useFile } from "@/hooks/use-data";
 import { useNow } from "@/hooks/use-now";
 import { formatClipDuration, formatCodec, formatFps, formatResolution } from "@/lib/media";
 import { formatBytes, formatDateTime } from "@/lib/format";
+import { CustodyTimeline, IntegrityBanner } from "./custody";
 import { FileActions } from "./file-actions";
 import { PackageMembers, PackageSummary } from "./package-info";
 
@@ -52,6 +53,7 @@ function FileDetailsBody({ file }: { file: FileDetail }) {
         </div>
         <DialogDescription className="break-all font-mono text-xs">{file.path}</DialogDescription>
         <PackageSummary file={file} />
+        <IntegrityBanner file={file} />
         <FileActions file={file} activeTransferId={activeTransferId(file)} />
       </div>
       <div className="flex-1 space-y-6 overflow-y-auto px-6 py-5">
@@ -113,6 +115,10 @@ function FileDetailsBody({ file }: { file: FileDetail }) {
             </Section>
           </>
         )}
+        <Separator />
+        <Section title="Chain of custody">
+          <CustodyTimeline custody={file.custody} />
+        </Section>
         <Separator />
         <Section title={`Transfers (${file.transfers.length})`}>
           <TransferList transfers={file.transfers} />
