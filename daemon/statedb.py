@@ -100,6 +100,16 @@ MIGRATIONS: tuple[Migration, ...] = (
         )""",
         "CREATE INDEX IF NOT EXISTS media_probed ON media (status) WHERE status = 'probed'",
     ),
+    # 5 — packages through the hub: the members of a package download already verified (and synced) in the
+    # agent's staging folder, so a restarted agent resumes at the first one not yet verified.
+    (
+        """CREATE TABLE agent_members (
+            file_id         TEXT NOT NULL,
+            sha256          TEXT NOT NULL,
+            member_path     TEXT NOT NULL,
+            PRIMARY KEY (file_id, member_path)
+        )""",
+    ),
 )
 
 
