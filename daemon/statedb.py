@@ -109,6 +109,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             member_path     TEXT NOT NULL,
             PRIMARY KEY (file_id, member_path)
         )""",
+        "ALTER TABLE agent_jobs ADD COLUMN kind TEXT NOT NULL DEFAULT 'FILE'",
     ),
 )
 

@@ -90,6 +90,7 @@ class AgentJob:
     attempts: int = 0
     next_attempt_at: float | None = None
     last_error: str | None = None
+    kind: str = "FILE"  # SEQUENCE or FOLDER: a package, fetched member by member (daemon.packagefetch)
 
 
 def _work(row: Sequence[object]) -> UploadWork:
@@ -108,11 +109,11 @@ def _work(row: Sequence[object]) -> UploadWork:
     )
 
 
-_JOB_COLUMNS = "file_id, transfer_id, path, sha256, size_bytes, status, attempts, next_attempt_at, last_error"
+_JOB_COLUMNS = "file_id, transfer_id, path, sha256, size_bytes, status, attempts, next_attempt_at, last_error, kind"
 
 
 def _job(row: Sequence[object]) -> AgentJob:
-    file_id, transfer_id, path, sha256, size, status, attempts, next_at, error = row
+    file_id, transfer_id, path, sha256, size, status, attempts, next_at, error, kind = row
     assert status in ("claiming", "running", "delivered", "retry")
     return AgentJob(
         str(file_id),
@@ -124,6 +125,7 @@ def _job(row: Sequence[object]) -> AgentJob:
         int(str(attempts)),
         None if next_at is None else float(str(next_at)),
         None if error is None else str(error),
+        str(kind),
     )
 
 
@@ -285,7 +287,7 @@ class TransferState:
     async def put_job(self, job: AgentJob) -> None:
         def run(conn: sqlite3.Connection) -> None:
             conn.execute(
-                f"INSERT OR REPLACE INTO agent_jobs ({_JOB_COLUMNS}, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT OR REPLACE INTO agent_jobs ({_JOB_COLUMNS}, updated_at) VALUES ({', '.join('?' * 11)})",
                 (
                     job.file_id,
                     job.transfer_id,
@@ -296,6 +298,7 @@ class TransferState:
                     job.attempts,
                     job.next_attempt_at,
                     job.last_error,
+                    job.kind,
                     _now(),
                 ),
             )
