@@ -52,9 +52,13 @@ query($search: String) {
 """
 
 
-def packages(orch: Orchestrator, prefix: str) -> dict[str, dict[str, Any]]:
+def versions(orch: Orchestrator, prefix: str) -> list[dict[str, Any]]:
     edges = orch.query(PACKAGES, {"search": prefix})["files"]["edges"]
-    return {e["node"]["path"]: e["node"] for e in edges if e["node"]["path"].startswith(prefix)}
+    return [e["node"] for e in edges if e["node"]["path"].startswith(prefix)]
+
+
+def packages(orch: Orchestrator, prefix: str) -> dict[str, dict[str, Any]]:
+    return {f["path"]: f for f in versions(orch, prefix)}
 
 
 def tree(root: Path) -> dict[str, str]:
@@ -129,8 +133,11 @@ def test_the_agent_killed_mid_package_resumes_without_fetching_verified_members_
     agent.start()
 
     state = tmp_path / "nashville-state"
+    def verified_now() -> list[tuple[Any, ...]]:
+        return state_rows(state, "SELECT member_path FROM agent_members") if (state / "outbox.sqlite3").exists() else []
+
     verified = wait_until(
-        lambda: len(rows := state_rows(state, "SELECT member_path FROM agent_members")) >= 300 and rows,
+        lambda: len(rows := verified_now()) >= 300 and rows,
         120,
         what="some members verified",
     )
@@ -182,7 +189,7 @@ def test_a_member_rewritten_after_the_report_fails_the_upload_naming_it_and_noth
     assert not (tmp_path / "incoming" / "pt3").exists()
     # The rewritten frame makes a new version of the package, which travels as any other.
     newer = wait_until(
-        lambda: [f for f in packages(orchestrator, "pt3/").values() if f["id"] != seq["id"]], 120, what="new version"
+        lambda: [f for f in versions(orchestrator, "pt3/") if f["id"] != seq["id"]], 120, what="new version"
     )[0]
     wait_until(lambda: operator.file(str(newer["id"]))["contentAvailable"], 120, what="the new version's upload")
     assert source.stop() == 0 and agent.stop() == 0
