@@ -133,6 +133,7 @@ def test_the_agent_killed_mid_package_resumes_without_fetching_verified_members_
     agent.start()
 
     state = tmp_path / "nashville-state"
+
     def verified_now() -> list[tuple[Any, ...]]:
         return state_rows(state, "SELECT member_path FROM agent_members") if (state / "outbox.sqlite3").exists() else []
 
