@@ -204,12 +204,12 @@ async def test_a_package_queues_as_a_hub_job_and_an_external_one_completes_with_
     server: Server, db: SessionFactory
 ) -> None:
     await make_user(db, "eddie", Role.ENGINEER)
-    members = [{"path": "A002_C001_001.R3D", "sizeBytes": 5, "sha256": random_sha()}]
     queue = 'mutation($id:ID!){ queueFile(id:$id, destinationSite:"nashville"){ id state transfers { transport } } }'
     async with Api(server.url, api_key=GLOBAL_KEY) as daemon, Api(server.url) as eng:
         await eng.login("eddie")
         ids = []
         for name in ("A002.RDC", "A003.RDC"):
+            members = [{"path": "A002_C001_001.R3D", "sizeBytes": 5, "sha256": random_sha()}]
             rid = str(uuid.uuid4())
             await stage(daemon, rid, members)
             f = await daemon.gql(REPORT, {"input": package_input(rid, members, f"hub/{name}", "FOLDER", name)})
