@@ -194,3 +194,30 @@ def test_a_member_rewritten_after_the_report_fails_the_upload_naming_it_and_noth
     )[0]
     wait_until(lambda: operator.file(str(newer["id"]))["contentAvailable"], 120, what="the new version's upload")
     assert source.stop() == 0 and agent.stop() == 0
+
+
+def test_a_member_whose_bytes_differ_at_the_destination_is_deleted_and_the_transfer_fails_naming_it(
+    orchestrator: Orchestrator, operator: Operator, daemon_factory: DaemonFactory, tmp_path: Path
+) -> None:
+    write_frames(tmp_path / "watch" / "pt4" / "reel4", range(1, 51), skip=set(), size=4 * KIB)
+    source, agent = daemons(daemon_factory, orchestrator, tmp_path, "--max-transfer-attempts", "1")
+    source.start()
+    [seq] = wait_until(lambda: list(packages(orchestrator, "pt4/").values()), 120, what="the sequence")
+    file_id, sha = str(seq["id"]), str(seq["sha256"])
+    wait_until(lambda: operator.file(file_id)["contentAvailable"], 120, what="the package's upload")
+    assert source.stop() == 0
+    blob = orchestrator.data_dir / "blobs" / "packages" / sha[:2] / sha[2:4] / sha
+    data = bytearray(blob.read_bytes())
+    data[10 * 4 * KIB + 7] ^= 0x01  # the eleventh frame, rotten on the hub's disk
+    blob.write_bytes(data)
+
+    operator.queue(file_id)
+    agent.start()
+    agent.wait_event("transfer.gave_up", timeout=60)
+    job = operator.latest_job(file_id)
+    assert job["status"] == "FAILED" and operator.file(file_id)["state"] == "QUEUED"
+    assert job["error"].startswith("download failed: member 'B003_C011.0000011.dpx' (4096 bytes): expected sha256 ")
+    incoming = tmp_path / "incoming"
+    assert not (incoming / "pt4").exists(), "nothing of the package is shown"
+    assert not list(incoming.rglob("B003_C011.0000011.dpx")), "the member whose hash differs is not kept"
+    assert agent.stop() == 0
