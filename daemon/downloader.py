@@ -35,8 +35,6 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import SplitResult, urljoin, urlsplit
 
-import httpx
-
 from daemon import __version__
 
 #: Bytes received into one buffer before it is hashed and written.
@@ -321,15 +319,31 @@ class BlobDownloader:
             partial.close()
 
     async def manifest(self, file_id: str) -> bytes:
-        """A package's canonical manifest (``GET /blobs/{fileId}/manifest``): its member list, in one request."""
+        """A package's canonical manifest (``GET /blobs/{fileId}/manifest``): its member list, in one request (on
+        a thread with ``http.client``, like the downloads: no client to build per call)."""
+        url = urlsplit(f"{self._base}/blobs/{file_id}/manifest")
+
+        def get() -> tuple[int, bytes]:
+            host, port = url.hostname or "localhost", url.port
+            conn: http.client.HTTPConnection
+            if url.scheme == "https":
+                conn = http.client.HTTPSConnection(host, port, timeout=_TIMEOUT, context=ssl.create_default_context())
+            else:
+                conn = http.client.HTTPConnection(host, port, timeout=_TIMEOUT)
+            try:
+                conn.request("GET", url.path, headers=self._headers)
+                response = conn.getresponse()
+                return response.status, response.read()
+            finally:
+                conn.close()
+
         try:
-            async with httpx.AsyncClient(timeout=_TIMEOUT, headers=self._headers) as http:
-                response = await http.get(f"{self._base}/blobs/{file_id}/manifest")
-        except httpx.TransportError as exc:
-            raise DownloadLinkError(f"GET manifest of {file_id}: {exc!r}") from exc
-        if response.status_code != 200:
-            raise DownloadError(f"HTTP {response.status_code}: {response.text[:300]}", response.status_code)
-        return response.content
+            status, body = await asyncio.to_thread(get)
+        except (OSError, http.client.HTTPException) as exc:
+            raise DownloadLinkError(f"GET {url.geturl()}: {exc!r}") from exc
+        if status != 200:
+            raise DownloadError(f"HTTP {status}: {body[:300].decode('utf-8', 'replace')}", status)
+        return body
 
     async def get_into(
         self, file_id: str, sink: Sink, size: int, sha256: str, on_progress: Callable[[int], None] | None = None

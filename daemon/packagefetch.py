@@ -32,7 +32,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from daemon.backoff import Backoff
-from daemon.downloader import DownloadError, DownloadLinkError
+from daemon.downloader import DownloadError, DownloadLinkError, _start_writeback
 from daemon.logs import event, progress_bar
 
 if TYPE_CHECKING:
@@ -95,71 +95,120 @@ def sync_disk(folder: Path) -> None:
         os.close(fd)
 
 
-class _NoDigest:
-    """The GET's own hashing thread has nothing to do: the sink hashes each member as it writes it."""
+class _MemberHasher:
+    """The GET's hashing thread: cuts the stream at member boundaries, hashes each member and judges it the moment
+    its last byte is in (zero-byte members at once). Runs beside the writes of the same bytes (another thread)."""
+
+    def __init__(self, members: Sequence[ManifestMember], start: int) -> None:
+        self.members = members
+        self.index = start
+        self.within = 0
+        self.verified: list[int] = []  # judged good, not yet taken (appended on the hashing thread)
+        self.failure: MemberMismatchError | None = None
+        self.failed: ManifestMember | None = None  # the member whose hash differed
+        self._hash = hashlib.sha256()
+        self._judge()
 
     def update(self, data: Any) -> None:
-        return None
+        view = memoryview(data).cast("B")
+        while len(view) and self.index < len(self.members):
+            take = min(len(view), self.members[self.index].size - self.within)
+            self._hash.update(view[:take])
+            self.within += take
+            view = view[take:]
+            self._judge()
+            if self.failure is not None:
+                raise self.failure  # ends the GET: nothing more of this stream is worth fetching
+
+    def _judge(self) -> None:
+        while self.index < len(self.members) and self.within == self.members[self.index].size:
+            member = self.members[self.index]
+            received = self._hash.hexdigest()
+            if received != member.sha256:
+                expected = f"expected sha256 {member.sha256}, received {received}"
+                self.failure = MemberMismatchError(f"member {member.path!r} ({member.size} bytes): {expected}")
+                self.failed = member
+                return
+            self.verified.append(self.index)
+            self.index += 1
+            self.within = 0
+            self._hash = hashlib.sha256()
 
 
 class MemberSink:
     """Takes the package stream from the first member not yet verified and writes it out member by member (the
-    :class:`daemon.downloader.Sink` a GET writes into). Called on the GET's writer thread, in stream order."""
+    :class:`daemon.downloader.Sink` a GET writes into): ``write`` on the GET's writer thread, ``digest`` (the
+    member hasher) on its hashing thread, both in stream order, overlapping like a file's download."""
 
     def __init__(self, members: Sequence[ManifestMember], root: Path, start: int) -> None:
         self.members = members
         self.root = root
-        self.index = start
-        self.within = 0
-        self.length = sum(m.size for m in members[:start])  # the stream offset to fetch from
-        self.digest = _NoDigest()
-        self.verified: list[int] = []  # indexes verified since the last take (appended on the writer thread)
-        self.failure: MemberMismatchError | None = None
+        self.ends: list[int] = []
+        position = 0
+        for m in members:
+            position += m.size
+            self.ends.append(position)
+        self.start = start
+        self.length = self.ends[start - 1] if start else 0  # the stream offset to fetch from; then what is settled
         self.restarted = False
+        self._index = start  # the member being written
+        self._within = 0
         self._fd = -1
-        self._hash = hashlib.sha256()
-        self._close_complete()
+        self._folders: set[Path] = set()
+        self.digest = _MemberHasher(members, start)
+        self._finish_written()
+
+    @property
+    def failure(self) -> MemberMismatchError | None:
+        return self.digest.failure
+
+    @property
+    def index(self) -> int:
+        return self.digest.index
 
     def done(self) -> bool:
-        return self.index >= len(self.members)
+        return self.digest.index >= len(self.members) and self._index >= len(self.members)
 
     def take_verified(self) -> list[int]:
-        taken, self.verified = self.verified, []
-        return taken
+        """Members judged good whose bytes are all written (below the settled length): safe to write down."""
+        settled = [i for i in self.digest.verified if self.ends[i] <= self.length]
+        if settled:
+            taken = set(settled)
+            self.digest.verified = [i for i in self.digest.verified if i not in taken]
+        return settled
 
     def truncate(self) -> None:
         """The server sent the whole stream instead of our range: start over from the first member."""
         self._close_fd()
-        self.index = self.within = self.length = 0
-        self._hash = hashlib.sha256()
+        self._index = self._within = self.length = 0
+        self.digest = _MemberHasher(self.members, 0)
         self.restarted = True
-        self._close_complete()
+        self._finish_written()
 
     def write(self, data: memoryview, at: int) -> None:
-        if self.failure is not None:
-            return  # the GET ends; the failure is raised after it
-        while len(data) and self.index < len(self.members):
-            member = self.members[self.index]
-            take = min(len(data), member.size - self.within)
+        while len(data) and self._index < len(self.members):
+            if self.digest.failure is not None:
+                return  # the GET ends; the failure is raised after it
+            member = self.members[self._index]
+            take = min(len(data), member.size - self._within)
             if self._fd < 0:
                 self._open(member)
             piece = data[:take]
             written = 0
             while written < take:
                 written += os.write(self._fd, piece[written:])
-            self._hash.update(piece)
-            self.within += take
+            self._within += take
             data = data[take:]
-            self._close_complete()
-            if self.failure is not None:
-                raise self.failure  # ends the GET: nothing more of this stream is worth fetching
+            self._finish_written()
 
     def _path(self, member: ManifestMember) -> Path:
         return self.root.joinpath(*member.path.split("/"))
 
     def _open(self, member: ManifestMember) -> None:
         path = self._path(member)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in self._folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(path.parent)
         self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
 
     def _close_fd(self) -> None:
@@ -167,27 +216,24 @@ class MemberSink:
             os.close(self._fd)
             self._fd = -1
 
-    def _close_complete(self) -> None:
-        """Judge every member whose last byte is in (zero-byte members at once)."""
-        while self.index < len(self.members) and self.within == self.members[self.index].size:
-            member = self.members[self.index]
+    def _finish_written(self) -> None:
+        """Close every member whose bytes are all written (creating zero-byte members)."""
+        while self._index < len(self.members) and self._within == self.members[self._index].size:
             if self._fd < 0:
-                self._open(member)
+                self._open(self.members[self._index])
+            if _start_writeback is not None:  # start writing it back now: the sync before it is written down is short
+                _start_writeback(self._fd, 0, self._within)
             self._close_fd()
-            received = self._hash.hexdigest()
-            if received != member.sha256:
-                with contextlib.suppress(FileNotFoundError):
-                    self._path(member).unlink()
-                expected = f"expected sha256 {member.sha256}, received {received}"
-                self.failure = MemberMismatchError(f"member {member.path!r} ({member.size} bytes): {expected}")
-                return
-            self.verified.append(self.index)
-            self.index += 1
-            self.within = 0
-            self._hash = hashlib.sha256()
+            self._index += 1
+            self._within = 0
 
     def close(self) -> None:
+        """After the GET: a member whose hash differed is deleted (the destination never holds it)."""
         self._close_fd()
+        failed = self.digest.failed
+        if failed is not None:
+            with contextlib.suppress(FileNotFoundError):
+                self._path(failed).unlink()
 
 
 def staging_top(f: FileToFetch) -> str:
