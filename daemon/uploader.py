@@ -152,9 +152,12 @@ class TusClient:
         except httpx.TransportError as exc:
             raise UploadLinkError(f"{method} {url}: {exc!r}") from exc
 
-    async def create(self, file_id: str, length: int, filename: str) -> str | None:
-        """A new upload for ``file_id``; its absolute URL, or ``None`` when the content is already stored."""
+    async def create(self, file_id: str, length: int, filename: str, kind: str = "FILE") -> str | None:
+        """A new upload for ``file_id``; its absolute URL, or ``None`` when the content is already stored. A
+        package's upload says ``kind`` in its metadata (informational: the orchestrator knows the file's kind)."""
         meta = f"fileId {_b64(file_id)},filename {_b64(filename)}"
+        if kind != "FILE":
+            meta += f",kind {_b64(kind)}"
         r = await self._request(
             "POST", self._endpoint, headers={**TUS_HEADERS, "Upload-Length": str(length), "Upload-Metadata": meta}
         )
@@ -568,7 +571,7 @@ class Uploader:
             for _ in range(2):  # a second round only when the upload vanished under us
                 offset = await self._tus.offset(url) if url is not None else None
                 if url is None or offset is None:
-                    url = await self._tus.create(work.file_id, work.size, Path(work.path).name)
+                    url = await self._tus.create(work.file_id, work.size, Path(work.path).name, work.kind)
                     if url is None:
                         await self._state.set_upload(work, "done", url=None)
                         event("upload.done", path=work.path, file_id=work.file_id, already_stored=True)
