@@ -14,8 +14,8 @@ import pytest
 from app.domain.packages import Member, manifest_sha256
 from app.transfers.packagestream import MemberVerifier
 from app.transfers.sha256state import ResumableSha256
-from daemon.packagefetch import ManifestError, ManifestMember, MemberMismatchError, MemberSink, first_unverified
-from daemon.packagefetch import parse_manifest as parse
+from daemon.packagesink import ManifestError, ManifestMember, MemberMismatchError, MemberSink, first_unverified
+from daemon.packagesink import parse_manifest as parse
 from daemon.packagestream import StreamMember, _Layout
 
 SIZES = [5, 0, 70_000, 1, 0, 65_536, 3]
