@@ -26,6 +26,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import shutil
 import time
 from collections import deque
 from collections.abc import Callable
@@ -39,14 +40,14 @@ from daemon.backoff import Backoff
 from daemon.client import AuthRejectedError, OrchestratorClient, OrchestratorUnavailableError, ReportRejectedError
 from daemon.downloader import BlobDownloader, DownloadError, DownloadLinkError, Fetched
 from daemon.logs import event, progress_bar
-from daemon.transferstate import AgentJob, TransferState
+from daemon.transferstate import AgentJob, JobStatus, TransferState
 
 PARTIAL_DIR = ".colorroute-partial"
 HUB_TRANSPORT = "HUB"
 
 _JOB_FIELDS = (
     "id status transport attempts error eventCursor destinationSite { code }"
-    " file { id path sha256 sizeBytes contentAvailable }"
+    " file { id path sha256 sizeBytes contentAvailable kind }"
 )
 EVENTS = GraphQLRequest(
     f"subscription TransferJobs($site: String!, $after: String) {{"
@@ -88,6 +89,10 @@ class FileToFetch:
     path: str  # relative, POSIX: where it lands below the incoming folder
     sha256: str
     size: int
+    kind: str = "FILE"  # SEQUENCE or FOLDER: a package (daemon.packagefetch)
+
+    def as_job(self, transfer_id: str | None, status: JobStatus, attempts: int) -> AgentJob:
+        return AgentJob(self.file_id, transfer_id, self.path, self.sha256, self.size, status, attempts, kind=self.kind)
 
 
 @dataclass(frozen=True)
@@ -116,7 +121,9 @@ class JobView:
             cursor=node.get("eventCursor"),
             destination=str(node["destinationSite"]["code"]),
             content_available=bool(f["contentAvailable"]),
-            file=FileToFetch(str(f["id"]), str(f["path"]), str(f["sha256"]), int(str(f["sizeBytes"]))),
+            file=FileToFetch(
+                str(f["id"]), str(f["path"]), str(f["sha256"]), int(str(f["sizeBytes"])), str(f.get("kind") or "FILE")
+            ),
         )
 
 
@@ -365,6 +372,8 @@ class TransferAgent:
                 if entry.name.endswith(".part") and entry.name.removesuffix(".part") not in keep:
                     with contextlib.suppress(FileNotFoundError):
                         os.unlink(entry.path)
+                elif entry.name.endswith(".pkg") and entry.name.removesuffix(".pkg") not in keep:
+                    shutil.rmtree(entry.path, ignore_errors=True)  # a package's staging folder
 
         await asyncio.to_thread(run)
 
@@ -372,7 +381,8 @@ class TransferAgent:
         now = time.time()
         for job in await self._state.jobs():
             if job.status == "retry" and (job.next_attempt_at or 0) <= now:
-                self._offer(Work("claim", FileToFetch(job.file_id, job.path, job.sha256, job.size), None, job.attempts))
+                f = FileToFetch(job.file_id, job.path, job.sha256, job.size, job.kind)
+                self._offer(Work("claim", f, None, job.attempts))
 
     async def _save_cursor(self) -> None:
         cursor = self._cursor
@@ -403,9 +413,7 @@ class TransferAgent:
             if work.kind == "complete":
                 await self._finish(f, transfer_id, time.monotonic(), None)
                 return
-            await self._state.put_job(
-                AgentJob(f.file_id, transfer_id, f.path, f.sha256, f.size, "running", mine.attempts)
-            )
+            await self._state.put_job(f.as_job(transfer_id, "running", mine.attempts))
             event("transfer.resuming", file_id=f.file_id, transfer_id=transfer_id, was=mine.status)
         if transfer_id is None:
             return
@@ -415,7 +423,7 @@ class TransferAgent:
             await self._after_failure(f, attempts, error)
 
     async def _claim(self, f: FileToFetch, attempts: int) -> str | None:
-        await self._state.put_job(AgentJob(f.file_id, None, f.path, f.sha256, f.size, "claiming", attempts))
+        await self._state.put_job(f.as_job(None, "claiming", attempts))
         try:
             node = await self._client.call(START, {"id": f.file_id}, "startTransfer")
         except ReportRejectedError as exc:
@@ -437,7 +445,7 @@ class TransferAgent:
             return None
         job = max(running, key=lambda t: int(str(t["id"])))
         transfer_id = str(job["id"])
-        await self._state.put_job(AgentJob(f.file_id, transfer_id, f.path, f.sha256, f.size, "running", attempts))
+        await self._state.put_job(f.as_job(transfer_id, "running", attempts))
         event(
             "transfer.claimed",
             file_id=f.file_id,
@@ -449,6 +457,10 @@ class TransferAgent:
         return transfer_id
 
     async def _attempt(self, f: FileToFetch, transfer_id: str, attempts: int) -> tuple[Outcome, str]:
+        if f.kind != "FILE":
+            from daemon.packagefetch import attempt_package  # it builds on this module
+
+            return await attempt_package(self, f, transfer_id, attempts)
         dest = destination_for(self._incoming, f.path)
         if dest is None:
             error = f"refused to write {f.path!r}: it would land outside the incoming folder"
@@ -502,7 +514,7 @@ class TransferAgent:
             event("transfer.place_failed", logging.ERROR, file_id=f.file_id, error=error)
             await self._fail(transfer_id, error)
             return "failed", error
-        await self._state.put_job(AgentJob(f.file_id, transfer_id, f.path, f.sha256, f.size, "delivered", attempts))
+        await self._state.put_job(f.as_job(transfer_id, "delivered", attempts))
         return await self._finish(f, transfer_id, t0, fetched), ""
 
     async def _download(self, f: FileToFetch, partial: Path, progress: _Progress) -> Fetched | None:
@@ -614,7 +626,7 @@ class TransferAgent:
             return
         delay = Backoff(base=self._retry_base, cap=300.0, attempt=attempts - 1).next_delay()
         await self._state.put_job(
-            AgentJob(f.file_id, None, f.path, f.sha256, f.size, "retry", attempts, time.time() + delay, error)
+            AgentJob(f.file_id, None, f.path, f.sha256, f.size, "retry", attempts, time.time() + delay, error, f.kind)
         )
         event(
             "transfer.retry_scheduled", logging.WARNING, file_id=f.file_id, attempt=attempts, retry_in=round(delay, 1)

@@ -298,7 +298,6 @@ class Assembler:
                     frame_range=d.package.frame_range,
                     missing_frames=d.package.missing_frames,
                     sha256=d.sha256,
-                    bytes="not uploaded: package members cannot travel through the hub yet",
                 )
         if fresh:
             self._on_recorded()

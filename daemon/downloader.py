@@ -32,6 +32,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 from urllib.parse import SplitResult, urljoin, urlsplit
 
 from daemon import __version__
@@ -125,6 +126,17 @@ class _Partial:
         os.close(self.fd)
 
 
+class Sink(Protocol):
+    """Where a GET's bytes go: the partial file of a file, or a package's members (daemon.packagefetch)."""
+
+    length: int  # where the bytes continue (the resume point)
+
+    @property
+    def digest(self) -> Any: ...  # its ``update`` runs beside ``write``, on another thread
+    def truncate(self) -> None: ...
+    def write(self, data: memoryview, at: int) -> None: ...
+
+
 class _Get:
     """One ranged GET into the partial file, run on its own thread; :meth:`stop` may be called from any thread."""
 
@@ -132,7 +144,7 @@ class _Get:
         self,
         url: str,
         headers: dict[str, str],
-        partial: _Partial,
+        partial: Sink,
         size: int,
         rate: float,
         progress: Callable[[int], None],
@@ -306,8 +318,42 @@ class BlobDownloader:
         finally:
             partial.close()
 
+    async def manifest(self, file_id: str) -> bytes:
+        """A package's canonical manifest (``GET /blobs/{fileId}/manifest``): its member list, in one request (on
+        a thread with ``http.client``, like the downloads: no client to build per call)."""
+        url = urlsplit(f"{self._base}/blobs/{file_id}/manifest")
+
+        def get() -> tuple[int, bytes]:
+            host, port = url.hostname or "localhost", url.port
+            conn: http.client.HTTPConnection
+            if url.scheme == "https":
+                conn = http.client.HTTPSConnection(host, port, timeout=_TIMEOUT, context=ssl.create_default_context())
+            else:
+                conn = http.client.HTTPConnection(host, port, timeout=_TIMEOUT)
+            try:
+                conn.request("GET", url.path, headers=self._headers)
+                response = conn.getresponse()
+                return response.status, response.read()
+            finally:
+                conn.close()
+
+        try:
+            status, body = await asyncio.to_thread(get)
+        except (OSError, http.client.HTTPException) as exc:
+            raise DownloadLinkError(f"GET {url.geturl()}: {exc!r}") from exc
+        if status != 200:
+            raise DownloadError(f"HTTP {status}: {body[:300].decode('utf-8', 'replace')}", status)
+        return body
+
+    async def get_into(
+        self, file_id: str, sink: Sink, size: int, sha256: str, on_progress: Callable[[int], None] | None = None
+    ) -> int:
+        """One ranged GET of ``file_id``'s content from ``sink.length`` into ``sink``; bytes received. Raises like
+        :meth:`fetch` (:class:`DownloadLinkError` on a cut: call again)."""
+        return await self._get(file_id, sink, size, sha256, on_progress)
+
     async def _get(
-        self, file_id: str, partial: _Partial, size: int, sha256: str, on_progress: Callable[[int], None] | None
+        self, file_id: str, partial: Sink, size: int, sha256: str, on_progress: Callable[[int], None] | None
     ) -> int:
         loop = asyncio.get_running_loop()
 

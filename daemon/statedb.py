@@ -102,6 +102,17 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     # 5 — chain of custody (daemon.custody): a card's custody records and integrity error, as JSON, reported with it.
     ("ALTER TABLE reports ADD COLUMN custody TEXT",),
+    # 6 — packages through the hub: the members of a package download already verified (and synced) in the
+    # agent's staging folder, so a restarted agent resumes at the first one not yet verified.
+    (
+        """CREATE TABLE agent_members (
+            file_id         TEXT NOT NULL,
+            sha256          TEXT NOT NULL,
+            member_path     TEXT NOT NULL,
+            PRIMARY KEY (file_id, member_path)
+        )""",
+        "ALTER TABLE agent_jobs ADD COLUMN kind TEXT NOT NULL DEFAULT 'FILE'",
+    ),
 )
 
 

@@ -36,11 +36,12 @@ _CHUNK = 400  # report ids per IN (...) list
 # A reported file needs its bytes sent when no upload row exists yet, when its row waits for a retry that is
 # due, or when it was found changed on disk ("stale") but the outbox has since re-recorded the same content
 # with the new stat (a touched file: ``reports.updated_at`` moved past ours).
-# Packages are not uploaded yet (their members cannot travel through the hub; see docs/packages.md).
+# A package (kind SEQUENCE or FOLDER) goes up as one stream of its members (daemon.packagestream).
 _WORK = """
-SELECT r.rowid, r.report_id, r.file_id, r.path, r.size_bytes, r.mtime_ns, r.sha256, u.url, coalesce(u.attempts, 0)
+SELECT r.rowid, r.report_id, r.file_id, r.path, r.size_bytes, r.mtime_ns, r.sha256, u.url, coalesce(u.attempts, 0),
+  r.kind
 FROM reports r LEFT JOIN uploads u ON u.report_id = r.report_id
-WHERE r.status = 'sent' AND r.file_id IS NOT NULL AND r.kind = 'FILE' AND {where}
+WHERE r.status = 'sent' AND r.file_id IS NOT NULL AND {where}
   AND (u.report_id IS NULL
        OR (u.status = 'pending' AND (u.next_attempt_at IS NULL OR u.next_attempt_at <= ?))
        OR (u.status = 'stale' AND r.updated_at > u.updated_at))
@@ -65,6 +66,17 @@ class UploadWork:
     sha256: str
     url: str | None
     attempts: int
+    kind: str = "FILE"  # SEQUENCE or FOLDER: a package, whose members go up as one stream
+
+
+@dataclass(frozen=True)
+class PackageMemberStat:
+    """A package member as the outbox recorded it: watch-relative path, path in the package, reported stat."""
+
+    path: str
+    member_path: str
+    size: int
+    mtime_ns: int
 
 
 @dataclass(frozen=True)
@@ -78,10 +90,11 @@ class AgentJob:
     attempts: int = 0
     next_attempt_at: float | None = None
     last_error: str | None = None
+    kind: str = "FILE"  # SEQUENCE or FOLDER: a package, fetched member by member (daemon.packagefetch)
 
 
 def _work(row: Sequence[object]) -> UploadWork:
-    seq, report_id, file_id, path, size, mtime_ns, sha256, url, attempts = row
+    seq, report_id, file_id, path, size, mtime_ns, sha256, url, attempts, kind = row
     return UploadWork(
         int(str(seq)),
         str(report_id),
@@ -92,14 +105,15 @@ def _work(row: Sequence[object]) -> UploadWork:
         str(sha256),
         None if url is None else str(url),
         int(str(attempts)),
+        str(kind),
     )
 
 
-_JOB_COLUMNS = "file_id, transfer_id, path, sha256, size_bytes, status, attempts, next_attempt_at, last_error"
+_JOB_COLUMNS = "file_id, transfer_id, path, sha256, size_bytes, status, attempts, next_attempt_at, last_error, kind"
 
 
 def _job(row: Sequence[object]) -> AgentJob:
-    file_id, transfer_id, path, sha256, size, status, attempts, next_at, error = row
+    file_id, transfer_id, path, sha256, size, status, attempts, next_at, error, kind = row
     assert status in ("claiming", "running", "delivered", "retry")
     return AgentJob(
         str(file_id),
@@ -111,6 +125,7 @@ def _job(row: Sequence[object]) -> AgentJob:
         int(str(attempts)),
         None if next_at is None else float(str(next_at)),
         None if error is None else str(error),
+        str(kind),
     )
 
 
@@ -228,12 +243,51 @@ class TransferState:
 
         return await self._run(run)
 
+    async def package_members(self, report_id: str) -> list[PackageMemberStat]:
+        """A reported package's members in stream order (manifest order: by path inside the package)."""
+
+        def run() -> list[PackageMemberStat]:
+            rows = self._conn.execute(
+                "SELECT path, member_path, size_bytes, mtime_ns FROM report_members WHERE report_id = ?", (report_id,)
+            ).fetchall()
+            found = [PackageMemberStat(str(p), str(m), int(s), int(t)) for p, m, s, t in rows]
+            return sorted(found, key=lambda m: m.member_path)
+
+        return await self._run(run)
+
     # -- transfer agent ---------------------------------------------------------------------------------
+
+    async def verified_members(self, file_id: str, sha256: str) -> set[str]:
+        """Members of this package already verified in the staging folder (a package of another hash: none)."""
+
+        def run() -> set[str]:
+            rows = self._conn.execute(
+                "SELECT member_path FROM agent_members WHERE file_id = ? AND sha256 = ?", (file_id, sha256)
+            ).fetchall()
+            return {str(r[0]) for r in rows}
+
+        return await self._run(run)
+
+    async def add_verified_members(self, file_id: str, sha256: str, member_paths: Sequence[str]) -> None:
+        def run(conn: sqlite3.Connection) -> None:
+            conn.execute("DELETE FROM agent_members WHERE file_id = ? AND sha256 != ?", (file_id, sha256))
+            conn.executemany(
+                "INSERT OR REPLACE INTO agent_members (file_id, sha256, member_path) VALUES (?, ?, ?)",
+                [(file_id, sha256, p) for p in member_paths],
+            )
+
+        await self._run(self._tx, run)
+
+    async def forget_members(self, file_id: str) -> None:
+        def run(conn: sqlite3.Connection) -> None:
+            conn.execute("DELETE FROM agent_members WHERE file_id = ?", (file_id,))
+
+        await self._run(self._tx, run)
 
     async def put_job(self, job: AgentJob) -> None:
         def run(conn: sqlite3.Connection) -> None:
             conn.execute(
-                f"INSERT OR REPLACE INTO agent_jobs ({_JOB_COLUMNS}, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT OR REPLACE INTO agent_jobs ({_JOB_COLUMNS}, updated_at) VALUES ({', '.join('?' * 11)})",
                 (
                     job.file_id,
                     job.transfer_id,
@@ -244,6 +298,7 @@ class TransferState:
                     job.attempts,
                     job.next_attempt_at,
                     job.last_error,
+                    job.kind,
                     _now(),
                 ),
             )
@@ -253,6 +308,7 @@ class TransferState:
     async def drop_job(self, file_id: str) -> None:
         def run(conn: sqlite3.Connection) -> None:
             conn.execute("DELETE FROM agent_jobs WHERE file_id = ?", (file_id,))
+            conn.execute("DELETE FROM agent_members WHERE file_id = ?", (file_id,))
 
         await self._run(self._tx, run)
 

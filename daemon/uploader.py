@@ -29,10 +29,11 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
@@ -41,6 +42,9 @@ from daemon.backoff import Backoff, LinkGate
 from daemon.fileinfo import FileStat, probe
 from daemon.logs import event, progress_bar
 from daemon.transferstate import TransferState, UploadStatus, UploadWork
+
+if TYPE_CHECKING:
+    from daemon.packagestream import StreamMember
 
 TUS_HEADERS = {"Tus-Resumable": "1.0.0"}
 #: Bytes per read from disk (and per write to the socket).
@@ -122,6 +126,14 @@ class TusClient:
         self._chunk = chunk_size
         self._rate = rate_limit  # bytes per second; 0 = as fast as possible
 
+    @property
+    def chunk_size(self) -> int:
+        return self._chunk
+
+    @property
+    def rate_limit(self) -> float:
+        return self._rate
+
     async def accepted_extensions(self) -> frozenset[str] | None:
         """The extensions ``validateFile`` accepts, as the orchestrator says; None when it cannot say now (no
         link, an older orchestrator): then every file goes up, as before."""
@@ -140,9 +152,12 @@ class TusClient:
         except httpx.TransportError as exc:
             raise UploadLinkError(f"{method} {url}: {exc!r}") from exc
 
-    async def create(self, file_id: str, length: int, filename: str) -> str | None:
-        """A new upload for ``file_id``; its absolute URL, or ``None`` when the content is already stored."""
+    async def create(self, file_id: str, length: int, filename: str, kind: str = "FILE") -> str | None:
+        """A new upload for ``file_id``; its absolute URL, or ``None`` when the content is already stored. A
+        package's upload says ``kind`` in its metadata (informational: the orchestrator knows the file's kind)."""
         meta = f"fileId {_b64(file_id)},filename {_b64(filename)}"
+        if kind != "FILE":
+            meta += f",kind {_b64(kind)}"
         r = await self._request(
             "POST", self._endpoint, headers={**TUS_HEADERS, "Upload-Length": str(length), "Upload-Metadata": meta}
         )
@@ -184,42 +199,56 @@ class TusClient:
         request is aborted), :class:`UploadGoneError` when the upload vanished.
         """
         fd = await asyncio.to_thread(os.open, path, os.O_RDONLY | os.O_CLOEXEC)
-        sent = 0
-        stalled = 0
         try:
             if expect is not None:
                 _check(os.fstat(fd), expect)
-            while offset < length:
-                counter = [0]
-                r = await self._patch(url, fd, offset, length, expect, counter, on_progress)
-                sent += counter[0]
-                if r.status_code == 204:
-                    new = int(r.headers["Upload-Offset"])
-                elif r.status_code == 409 and "Upload-Offset" in r.headers:
-                    new = int(r.headers["Upload-Offset"])
-                    event("upload.offset_moved", logging.WARNING, url=url, ours=offset, theirs=new)
-                elif r.status_code == 409 and _tus_error(r)[2] == "UPLOAD_COMPLETE":
-                    new = length
-                elif r.status_code in (404, 410):
-                    raise UploadGoneError(url)
-                else:
-                    _raise_for(r)
-                    raise AssertionError("unreachable")
-                stalled = stalled + 1 if new <= offset else 0
-                if stalled >= _MAX_STALLED_PATCHES:
-                    raise UploadServerError(f"the server's offset stays at {new} after {stalled} PATCHes")
-                offset = new
-            return Sent(offset, sent)
+
+            def make(start: int, headers: dict[str, str], progress: Callable[[int], None]) -> _Patch:
+                return _Patch(url, headers, fd, start, length, expect, self._chunk, self._rate, progress)
+
+            return await self.send_patches(url, offset, length, make, on_progress)
         finally:
             os.close(fd)
+
+    async def send_patches(
+        self,
+        url: str,
+        offset: int,
+        length: int,
+        make: PatchMaker,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> Sent:
+        """PATCH the bytes ``make`` sends (from an offset to ``length``) until the server's offset reaches it."""
+        sent = 0
+        stalled = 0
+        while offset < length:
+            counter = [0]
+            r = await self._patch(url, offset, length, make, counter, on_progress)
+            sent += counter[0]
+            if r.status_code == 204:
+                new = int(r.headers["Upload-Offset"])
+            elif r.status_code == 409 and "Upload-Offset" in r.headers:
+                new = int(r.headers["Upload-Offset"])
+                event("upload.offset_moved", logging.WARNING, url=url, ours=offset, theirs=new)
+            elif r.status_code == 409 and _tus_error(r)[2] == "UPLOAD_COMPLETE":
+                new = length
+            elif r.status_code in (404, 410):
+                raise UploadGoneError(url)
+            else:
+                _raise_for(r)
+                raise AssertionError("unreachable")
+            stalled = stalled + 1 if new <= offset else 0
+            if stalled >= _MAX_STALLED_PATCHES:
+                raise UploadServerError(f"the server's offset stays at {new} after {stalled} PATCHes")
+            offset = new
+        return Sent(offset, sent)
 
     async def _patch(
         self,
         url: str,
-        fd: int,
         offset: int,
         length: int,
-        expect: FileStat | None,
+        make: PatchMaker,
         counter: list[int],
         on_progress: Callable[[int], None] | None,
     ) -> httpx.Response:
@@ -238,7 +267,7 @@ class TusClient:
             "Content-Type": "application/offset+octet-stream",
             "Content-Length": str(length - offset),
         }
-        patch = _Patch(url, headers, fd, offset, length, expect, self._chunk, self._rate, progress)
+        patch = make(offset, headers, progress)
         done: concurrent.futures.Future[httpx.Response] = concurrent.futures.Future()
 
         def run() -> None:
@@ -262,6 +291,10 @@ class TusClient:
 
 class _Stopped(Exception):
     """The PATCH was cancelled from the event loop."""
+
+
+#: Builds the PATCH for a start offset, its headers and its progress callback (a file's, or a package stream's).
+PatchMaker = Callable[[int, dict[str, str], Callable[[int], None]], "_Patch"]
 
 
 class _Patch:
@@ -499,27 +532,46 @@ class Uploader:
         return dataclasses.replace(work, url=await self._state.upload_url(work.report_id))
 
     async def _attempt(self, work: UploadWork) -> None:
+        from daemon import packagestream  # it builds on this module's PATCH machinery
+
         path = self._root / work.path
-        now = await asyncio.to_thread(probe, path)
-        if not isinstance(now, FileStat):
-            await self._state.set_upload(work, "skipped", url=work.url, error="file gone")
-            event("upload.skipped", logging.WARNING, path=work.path, file_id=work.file_id, reason="file gone")
-            return
-        if now.size != work.size or now.mtime_ns != work.mtime_ns:
-            await self._stale(work, work.url, "changed since it was reported")
-            return
-        if work.url is None and not await self._accepts(work.path):
-            # validateFile will reject it: its bytes would cross the link only to be deleted.
-            why = f"extension {Path(work.path).suffix.lower() or '(none)'} is not accepted by the orchestrator"
-            await self._state.set_upload(work, "skipped", url=None, error=why)
-            event("upload.skipped", logging.WARNING, path=work.path, file_id=work.file_id, reason=why)
-            return
+        send: Callable[[str, int], Awaitable[None]]
+        if work.kind != "FILE":  # a package: its members as one stream (daemon.packagestream)
+            members = packagestream.stream_members(self._root, await self._state.package_members(work.report_id))
+            try:
+                await asyncio.to_thread(packagestream.check_members, members)
+            except packagestream.MemberChangedError as exc:
+                await self._stale(work, work.url, str(exc))
+                return
+
+            async def send(url: str, offset: int) -> None:
+                await self._send_package(work, members, url, offset)
+        else:
+            now = await asyncio.to_thread(probe, path)
+            if not isinstance(now, FileStat):
+                await self._state.set_upload(work, "skipped", url=work.url, error="file gone")
+                event("upload.skipped", logging.WARNING, path=work.path, file_id=work.file_id, reason="file gone")
+                return
+            if now.size != work.size or now.mtime_ns != work.mtime_ns:
+                await self._stale(work, work.url, "changed since it was reported")
+                return
+            if work.url is None and not await self._accepts(work.path):
+                # validateFile will reject it: its bytes would cross the link only to be deleted.
+                why = f"extension {Path(work.path).suffix.lower() or '(none)'} is not accepted by the orchestrator"
+                await self._state.set_upload(work, "skipped", url=None, error=why)
+                event("upload.skipped", logging.WARNING, path=work.path, file_id=work.file_id, reason=why)
+                return
+            stat = now
+
+            async def send(url: str, offset: int) -> None:
+                await self._send(work, path, url, offset, stat)
+
         url = work.url
         try:
             for _ in range(2):  # a second round only when the upload vanished under us
                 offset = await self._tus.offset(url) if url is not None else None
                 if url is None or offset is None:
-                    url = await self._tus.create(work.file_id, work.size, Path(work.path).name)
+                    url = await self._tus.create(work.file_id, work.size, Path(work.path).name, work.kind)
                     if url is None:
                         await self._state.set_upload(work, "done", url=None)
                         event("upload.done", path=work.path, file_id=work.file_id, already_stored=True)
@@ -528,7 +580,7 @@ class Uploader:
                     await self._state.set_upload(work, "pending", url=url)  # the resume token, before any byte
                     offset = 0
                 try:
-                    await self._send(work, path, url, offset, now)
+                    await send(url, offset)
                     return
                 except UploadGoneError:
                     event("upload.vanished", logging.WARNING, path=work.path, url=url, action="new upload")
@@ -580,7 +632,44 @@ class Uploader:
         await self._state.set_upload(work, "stale", url=url, error=why)
         event("upload.skipped", path=work.path, file_id=work.file_id, reason=f"a new version: {why}")
 
+    async def _send_package(self, work: UploadWork, members: Sequence[StreamMember], url: str, offset: int) -> None:
+        from daemon import packagestream
+
+        event("upload.started", path=work.path, file_id=work.file_id, size=work.size, offset=offset,
+              members=len(members))  # fmt: skip
+        t0 = time.monotonic()
+        with progress_bar(f"upload {Path(work.path).name}", work.size) as bar:
+            if bar is not None:
+                bar.to(offset)
+            sent = await packagestream.send_package(
+                self._tus,
+                url,
+                members,
+                offset,
+                chunk=self._tus.chunk_size,
+                rate=self._tus.rate_limit,
+                on_progress=bar.to if bar is not None else None,
+            )
+        seconds = time.monotonic() - t0
+        await self._state.set_upload(work, "done", url=url)
+        self.uploaded += 1
+        event("upload.done", path=work.path, file_id=work.file_id, size=work.size, members=len(members),
+              resumed_from=offset, seconds=round(seconds, 3),
+              mb_per_s=round(sent.sent_bytes / 1e6 / seconds, 1) if seconds > 0 else None)  # fmt: skip
+
     async def _mismatch(self, work: UploadWork, path: Path, exc: ContentMismatchError) -> None:
+        if work.kind != "FILE":  # the orchestrator named the member whose bytes differ
+            from daemon import packagestream
+
+            members = packagestream.stream_members(self._root, await self._state.package_members(work.report_id))
+            try:
+                await asyncio.to_thread(packagestream.check_members, members)
+            except packagestream.MemberChangedError as changed:
+                await self._stale(work, None, f"changed during the upload ({changed})")
+                return
+            await self._state.set_upload(work, "failed", url=None, error=str(exc))
+            event("upload.refused", logging.ERROR, path=work.path, file_id=work.file_id, error=str(exc), retry="never")
+            return
         now = await asyncio.to_thread(probe, path)
         if isinstance(now, FileStat) and (now.size, now.mtime_ns) == (work.size, work.mtime_ns):
             # Same stat, other bytes: rewritten in place within one mtime tick, or bad storage. A person looks.

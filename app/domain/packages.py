@@ -53,7 +53,8 @@ class ManifestMismatch(DomainError):
 
 
 class PackageBytesUnsupported(DomainError):
-    """The hub cannot move a package's bytes yet: a HUB job would "deliver" it without its members."""
+    """Obsolete: packages travel through the hub since their bytes move as one verified stream. Kept so the
+    documented code stays defined; nothing raises it any more."""
 
     code = "PACKAGE_BYTES_UNSUPPORTED"
 
@@ -138,12 +139,8 @@ def package_filename(value: str) -> str:
     return name
 
 
-def refuse_package_hub_transfer(kind: str, transport: str) -> None:
-    """Until members travel through the hub one by one, a HUB job for a package would complete without them:
-    refuse it. EXTERNAL jobs (a ``--metadata-only`` source) are driven by whatever moves the bytes."""
-    if kind != FileKind.FILE.value and transport == "HUB":
-        raise PackageBytesUnsupported(
-            "this package's members cannot travel through the hub yet; queue it from a --metadata-only site "
-            "(an EXTERNAL transfer) or move its bytes another way",
-            kind=kind,
-        )
+def content_key(kind: str, sha256: str) -> str:
+    """Where a file's verified bytes live in the blob store. A single file's content is addressed by its own
+    SHA-256; a package's stream by its manifest hash, under ``package/`` so the two can never collide (a file
+    whose bytes happened to hash to some package's manifest hash would otherwise pass for that package)."""
+    return sha256 if kind == FileKind.FILE.value else f"package/{sha256}"

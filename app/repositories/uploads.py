@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import File, Upload
 from app.domain.errors import NotFound
+from app.domain.packages import content_key
 
 #: ``pg_advisory_xact_lock(_BLOB_LOCK, hashtext(sha256))`` serialises "a blob lands" with "a blob is deleted".
 _BLOB_LOCK = 7270003
@@ -33,10 +34,14 @@ async def lock_blob(session: AsyncSession, sha256: str) -> None:
     await session.execute(text("SELECT pg_advisory_xact_lock(:k, hashtext(:sha))"), {"k": _BLOB_LOCK, "sha": sha256})
 
 
-async def blob_still_needed(session: AsyncSession, sha256: str) -> bool:
-    """Whether any file still claims this content (files at different sites may share one blob)."""
+async def blob_still_needed(session: AsyncSession, key: str) -> bool:
+    """Whether any file still claims this content key (files at different sites may share one blob; a package
+    stream's key is ``package/<sha256>``, claimed only by packages)."""
+    is_package = key.startswith("package/")
+    sha256 = key[8:] if is_package else key
+    kind = File.kind != "FILE" if is_package else File.kind == "FILE"
     found = await session.scalar(
-        select(File.id).where(File.sha256 == sha256, File.content_available.is_(True)).limit(1)
+        select(File.id).where(File.sha256 == sha256, kind, File.content_available.is_(True)).limit(1)
     )
     return found is not None
 
@@ -70,5 +75,6 @@ async def count_for_file(session: AsyncSession, file_id: int) -> int:
 
 
 async def file_hashes(session: AsyncSession, file_ids: Sequence[int]) -> dict[int, str]:
-    rows = await session.execute(select(File.id, File.sha256).where(File.id.in_(file_ids)))
-    return {fid: sha for fid, sha in rows}
+    """Each file's content key (where its verified bytes land: its SHA-256, or a package's ``package/<sha256>``)."""
+    rows = await session.execute(select(File.id, File.sha256, File.kind).where(File.id.in_(file_ids)))
+    return {fid: content_key(kind, sha) for fid, sha, kind in rows}

@@ -16,7 +16,6 @@ from app.domain import transfers as transfer_rules
 from app.domain.clock import now
 from app.domain.errors import BadInput, Conflict, Forbidden, NotFound
 from app.domain.ids import parse_id
-from app.domain.packages import refuse_package_hub_transfer
 from app.domain.permissions import Actor, FileFacts, Role, refusal
 from app.domain.states import FileAction, FileState, next_state
 from app.domain.transfers import TransferAction, TransferStatus, Transport
@@ -162,7 +161,6 @@ async def queue_file(
             if routing_rule_id is not None:
                 f.routing_rule_id = routing_rule_id
             transport = await transfers_repo.transport_for(session, f)
-            refuse_package_hub_transfer(f.kind, transport)
             job = TransferJob(
                 file_id=f.id,
                 source_site_id=f.site_id,

@@ -23,11 +23,13 @@ from app.domain import custody as custody_rules
 from app.domain.clock import now
 from app.domain.errors import BadInput, Conflict, Forbidden, NotFound
 from app.domain.ids import parse_id
+from app.domain.packages import FileKind, Member, content_key, manifest
 from app.domain.permissions import SYSTEM, Actor, ActorKind, Capability, has_capability
 from app.domain.states import FINAL_STATES, FileState
 from app.domain.transfers import TransferStatus
 from app.repositories import custody as custody_repo
 from app.repositories import files as files_repo
+from app.repositories import packages as packages_repo
 from app.repositories import sites as sites_repo
 from app.repositories import transfers as transfers_repo
 from app.repositories import uploads as uploads_repo
@@ -56,6 +58,8 @@ class UploadView:
     offset: int
     completed: bool
     sha256: str  # the file's reported hash: the bytes must match it
+    key: str  # where verified bytes land in the store (``content_key``)
+    members: tuple[Member, ...] | None = None  # a package's, in stream order (loaded for PATCH and creation)
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,7 @@ class BlobRef:
     sha256: str
     size_bytes: int
     filename: str
+    key: str  # the content key in the store (a package's stream lives apart from files' content)
 
 
 def may_upload(actor: Actor, source_code: str) -> bool:
@@ -78,8 +83,10 @@ def may_download(actor: Actor, destination_code: str | None) -> bool:
     return has_capability(actor, Capability.RUN_TRANSFERS)
 
 
-def _view(upload: Upload, file: File) -> UploadView:
+def _view(upload: Upload, file: File, members: Sequence[Member] | None = None) -> UploadView:
     return UploadView(
+        key=content_key(file.kind, file.sha256),
+        members=tuple(members) if members is not None else None,
         id=upload.id,
         file_id=upload.file_id,
         length=upload.length,
@@ -134,11 +141,19 @@ async def create_upload(db: SessionFactory, actor: Actor, file_id: str, length: 
         )
         session.add(upload)
         await session.flush()
-        return _view(upload, file)
+        return _view(upload, file, await _stream_members(session, file))
 
 
-async def open_upload(db: SessionFactory, actor: Actor, upload_id: str) -> UploadView:
-    """The upload, if ``actor`` may send its bytes (``NotFound`` for unknown ids, ``Forbidden`` otherwise)."""
+async def _stream_members(session: AsyncSession, file: File) -> list[Member] | None:
+    """A package's members in stream order (its bytes are verified member by member); None for a file."""
+    if file.kind == FileKind.FILE.value:
+        return None
+    return await packages_repo.all_members(session, file.id)
+
+
+async def open_upload(db: SessionFactory, actor: Actor, upload_id: str, *, members: bool = False) -> UploadView:
+    """The upload, if ``actor`` may send its bytes (``NotFound`` for unknown ids, ``Forbidden`` otherwise);
+    ``members``: with a package's member list (what a PATCH verifies against)."""
     uid = _upload_id(upload_id)
     async with db() as session:
         upload = await uploads_repo.get(session, uid)
@@ -146,7 +161,7 @@ async def open_upload(db: SessionFactory, actor: Actor, upload_id: str) -> Uploa
         assert file is not None
         if not may_upload(actor, await _source_code(session, file)):
             raise Forbidden(f"{actor.name} may not upload content for file {file.id}: it belongs to another site")
-        return _view(upload, file)
+        return _view(upload, file, await _stream_members(session, file) if members else None)
 
 
 async def record_offset(db: SessionFactory, upload_id: str, expected: int, offset: int) -> None:
@@ -190,8 +205,9 @@ async def complete_upload(
             raise Conflict(f"upload {upload_id} moved on concurrently (expected offset {expected})")
         if received_sha256 != file.sha256:
             raise ChecksumMismatch("content hash differs from the reported hash", expected=file.sha256)
-        await uploads_repo.lock_blob(session, file.sha256)
-        await blobs.commit(partial_ref(upload, file.sha256, extra_parts))
+        key = content_key(file.kind, file.sha256)
+        await uploads_repo.lock_blob(session, key)
+        await blobs.commit(partial_ref(upload, key, extra_parts))
         t = now()
         upload.offset = upload.length
         upload.completed_at = t
@@ -218,15 +234,22 @@ async def complete_upload(
 
 
 async def reject_upload(
-    db: SessionFactory, actor: Actor, blobs: BlobStorage, upload_id: str, received_sha256: str
+    db: SessionFactory,
+    actor: Actor,
+    blobs: BlobStorage,
+    upload_id: str,
+    received_sha256: str,
+    reason: str = "content hash differs from the reported hash",
+    extra: dict[str, Any] | None = None,
 ) -> str:
-    """The bytes do not hash to the reported SHA-256: drop them and the upload, audit why, leave the file as
-    it was. Returns the expected hash."""
+    """The bytes do not hash to the reported SHA-256 (for a package: a member does not match its manifest
+    line, ``extra`` names it): drop them and the upload, audit why, leave the file as it was. Returns the
+    expected hash."""
     async with db() as session, session.begin():
         upload = await uploads_repo.lock(session, upload_id)
         file = await session.get(File, upload.file_id)
         assert file is not None
-        await blobs.discard(partial_ref(upload, file.sha256))
+        await blobs.discard(partial_ref(upload, content_key(file.kind, file.sha256)))
         await session.delete(upload)
         await records.audit(
             session,
@@ -238,7 +261,8 @@ async def reject_upload(
                 "sizeBytes": upload.length,
                 "expected": file.sha256,
                 "received": received_sha256,
-                "reason": "content hash differs from the reported hash",
+                "reason": reason,
+                **(extra or {}),
             },
         )
         return file.sha256
@@ -254,7 +278,8 @@ async def terminate_upload(db: SessionFactory, actor: Actor, blobs: BlobStorage,
         assert file is not None
         if not may_upload(actor, await _source_code(session, file)):
             raise Forbidden(f"{actor.name} may not terminate uploads for file {file.id}")
-        partial = None if upload.completed_at is not None else partial_ref(upload, file.sha256)
+        key = content_key(file.kind, file.sha256)
+        partial = None if upload.completed_at is not None else partial_ref(upload, key)
         await session.delete(upload)
     if partial is not None:
         await blobs.discard(partial)
@@ -272,7 +297,31 @@ async def blob_for_download(db: SessionFactory, actor: Actor, file_id: str) -> B
             raise Forbidden(f"{actor.name} may not download file {fid}: only its destination site may")
         if not file.content_available:
             raise NotFound(f"file {fid} has no stored content", id=str(file_id))
-        return BlobRef(file_id=file.id, sha256=file.sha256, size_bytes=file.size_bytes, filename=file.filename)
+        return BlobRef(
+            file_id=file.id,
+            sha256=file.sha256,
+            size_bytes=file.size_bytes,
+            filename=file.filename,
+            key=content_key(file.kind, file.sha256),
+        )
+
+
+async def package_manifest(db: SessionFactory, actor: Actor, file_id: str) -> bytes:
+    """A package's canonical manifest (its SHA-256 is the package's ``sha256``), for its destination: the member
+    list an agent splits the stream by, in one answer and verifiable by itself."""
+    fid = parse_id(file_id)
+    async with db() as session:
+        file = await session.get(File, fid)
+        if file is None:
+            raise NotFound(f"file {file_id} not found", id=str(file_id))
+        codes = await sites_repo.site_codes(session, file.destination_site_id)
+        destination = codes.get(file.destination_site_id) if file.destination_site_id else None
+        if not may_download(actor, destination):
+            raise Forbidden(f"{actor.name} may not download file {fid}: only its destination site may")
+        members = await packages_repo.all_members(session, file.id)
+    if file.kind == FileKind.FILE.value:
+        members = [Member(file.filename, file.size_bytes, file.sha256)]
+    return manifest(members)
 
 
 async def content_missing(db: SessionFactory, file_id: int, sha256: str, where: str) -> None:
@@ -327,7 +376,7 @@ async def expire_blobs(db: SessionFactory, blobs: BlobStorage, keep: timedelta, 
                 assert file is not None
                 file.content_available = False
                 file.updated_at = now()
-                hashes.add(file.sha256)
+                hashes.add(content_key(file.kind, file.sha256))
                 await _file_audit(
                     session,
                     actor,

@@ -24,4 +24,5 @@ def transfer_routes(settings: Settings, db: SessionFactory, storage: BlobStorage
     return [
         Mount("/uploads", app=tus, name="uploads"),
         Route("/blobs/{file_id}", downloads.endpoint, methods=["GET", "HEAD"], name="blobs"),
+        Route("/blobs/{file_id}/manifest", downloads.manifest, methods=["GET"], name="blob-manifests"),
     ]

@@ -151,6 +151,11 @@ class PartialWriter:
     def hexdigest(self) -> str:
         return str(self._state.sha256.hexdigest())
 
+    @property
+    def hasher(self) -> Any:
+        """The running hash itself (a package's member verifier names the member that failed)."""
+        return self._state.sha256
+
     def close(self) -> None:
         """Close the file and keep the running hash for the next request of this upload (unless forgotten)."""
         if self._fd >= 0:
@@ -173,9 +178,12 @@ class BlobStore:
 
     # -- verified blobs -------------------------------------------------------------------------------
     def path_for(self, sha256: str) -> Path:
-        if not _SHA256.match(sha256):
-            raise ValueError(f"not a sha256 hex digest: {sha256!r}")
-        return self.root / sha256[:2] / sha256[2:4] / sha256
+        """A content key: a file's SHA-256 (``ab/cd/<sha256>``), or ``package/<manifest sha256>`` for a package's
+        stream (``packages/ab/cd/<sha256>``: another namespace, see ``app.domain.packages.content_key``)."""
+        base, digest = (self.root / "packages", sha256[8:]) if sha256.startswith("package/") else (self.root, sha256)
+        if not _SHA256.match(digest):
+            raise ValueError(f"not a content key: {sha256!r}")
+        return base / digest[:2] / digest[2:4] / digest
 
     def exists(self, sha256: str) -> bool:
         return self.path_for(sha256).is_file()
@@ -195,7 +203,7 @@ class BlobStore:
             raise ValueError(f"not an upload id: {upload_id!r}")
         return self.partial_dir / upload_id
 
-    def create_partial(self, upload_id: str) -> None:
+    def create_partial(self, upload_id: str, new_hash: Callable[[], Any] = hashlib.sha256) -> None:
         self.partial_dir.mkdir(parents=True, exist_ok=True)
         if not self._swept:  # once per process: what a commit set aside before a crash
             self._swept = True
@@ -204,15 +212,16 @@ class BlobStore:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o640)
         os.close(fd)
         _fsync_dir(self.partial_dir)
-        self._hashes[upload_id] = _HashState(0, hashlib.sha256())
+        self._hashes[upload_id] = _HashState(0, new_hash())
 
-    def open_partial(self, upload_id: str, offset: int) -> PartialWriter:
+    def open_partial(self, upload_id: str, offset: int, new_hash: Callable[[], Any] = hashlib.sha256) -> PartialWriter:
         """Open the partial file positioned at the durable ``offset``.
 
         Bytes past ``offset`` were never acknowledged (the process died between writing and recording them)
         and are cut off. If the file is shorter than ``offset`` (lost without fsync) the writer starts at
-        what is really there; the caller must then record the lower offset. The running hash comes from
-        memory when it matches, else the partial file is re-read (after a restart).
+        what is really there; the caller must then record the lower offset. The running hash (``new_hash()``: a
+        SHA-256, or a package's member verifier) comes from memory when it matches, else the partial file is
+        re-read (after a restart).
         """
         self.partial_dir.mkdir(parents=True, exist_ok=True)
         path = self.partial_path(upload_id)
@@ -224,7 +233,7 @@ class BlobStore:
                 os.ftruncate(fd, start)
             state = self._hashes.pop(upload_id, None)
             if state is None or state.offset != start:
-                state = _HashState(start, _hash_prefix(fd, start))
+                state = _HashState(start, _hash_prefix(fd, start, new_hash()))
             return PartialWriter(self, upload_id, fd, state)
         except BaseException:
             os.close(fd)
@@ -294,8 +303,7 @@ def _pieces(data: Buffer | Sequence[Buffer]) -> Sequence[Buffer]:
     return (data,) if isinstance(data, bytes | bytearray | memoryview) else data
 
 
-def _hash_prefix(fd: int, length: int) -> Any:
-    digest = hashlib.sha256()
+def _hash_prefix(fd: int, length: int, digest: Any) -> Any:
     position = 0
     while position < length:
         chunk = os.pread(fd, min(READ_CHUNK, length - position), position)

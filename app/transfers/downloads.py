@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import os
 from pathlib import Path
 from urllib.parse import quote
@@ -117,12 +118,25 @@ class BlobResponse(Response):
 
 
 class BlobDownloads:
-    """``endpoint`` is the handler behind ``Route("/blobs/{file_id}", ...)``."""
+    """``endpoint`` is the handler behind ``Route("/blobs/{file_id}", ...)``, ``manifest`` behind
+    ``/blobs/{file_id}/manifest``."""
 
     def __init__(self, settings: Settings, db: SessionFactory, storage: BlobStorage) -> None:
         self.settings = settings
         self.db = db
         self.storage = storage
+
+    async def manifest(self, request: Request) -> Response:
+        """A package's canonical manifest (text, one member a line, in stream order), for its destination: what the
+        agent cuts the stream by, in one request (paging 14,400 members through GraphQL costs 29), and checkable on
+        its own (its SHA-256 is the package's ``sha256``)."""
+        try:
+            actor = await request_actor(request, self.settings, self.db)
+            body = await uploads.package_manifest(self.db, actor, request.path_params["file_id"])
+        except DomainError as exc:
+            return domain_error_response(exc)
+        headers = {"cache-control": "private, no-store", "etag": f'"{hashlib.sha256(body).hexdigest()}"'}
+        return Response(body, 200, headers, media_type="text/plain; charset=utf-8")
 
     async def endpoint(self, request: Request) -> Response:
         try:
@@ -136,7 +150,7 @@ class BlobDownloads:
 
             assert isinstance(self.storage, S3Storage)
             return await redirect_to_store(request, self.db, self.storage, blob)
-        path = self.storage.disk.path_for(blob.sha256)
+        path = self.storage.disk.path_for(blob.key)
         try:
             size = (await asyncio.to_thread(path.stat)).st_size
         except FileNotFoundError:

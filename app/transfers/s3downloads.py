@@ -22,7 +22,7 @@ async def redirect_to_store(
     request: Request, db: SessionFactory, storage: S3Storage, blob: uploads.BlobRef
 ) -> Response:
     try:
-        size = await storage.size(blob.sha256)
+        size = await storage.size(blob.key)
     except DomainError as exc:  # the store does not answer: 503, retry later
         return domain_error_response(exc)
     if size is None:
@@ -44,4 +44,4 @@ async def redirect_to_store(
         headers["content-type"] = "application/octet-stream"
         headers["content-disposition"] = f"attachment; filename*=UTF-8''{quote(blob.filename)}"
         return Response(status_code=200, headers=headers)
-    return RedirectResponse(await storage.presigned_get(blob.sha256), status_code=307, headers=headers)
+    return RedirectResponse(await storage.presigned_get(blob.key), status_code=307, headers=headers)

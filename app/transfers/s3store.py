@@ -6,7 +6,8 @@ botocore's own request model on aiohttp: every S3 operation, the AWS credential 
 no thread per request. obstore is faster for whole-object puts but does not expose a multipart upload's id to
 continue it from another process.
 
-Objects are content-addressed: ``<prefix>sha256/ab/<sha256>``. A tus upload is a multipart upload created at
+Objects are content-addressed: ``<prefix>sha256/ab/<sha256>`` (a package's stream: ``<prefix>packages/ab/<manifest
+sha256>``). A tus upload is a multipart upload created at
 its file's reported hash and completed only after the bytes were verified against it, so nothing unverified is
 ever visible under a content address and nothing is copied. Should the content already be there (another file,
 same bytes), the multipart upload is aborted instead: stored once.
@@ -108,9 +109,12 @@ class S3Storage:
         return f"s3://{self.bucket}/{self.prefix}" + (f" at {self.endpoint_url}" if self.endpoint_url else "")
 
     def key(self, sha256: str) -> str:
-        if not _SHA256.match(sha256):
-            raise ValueError(f"not a sha256 hex digest: {sha256!r}")
-        return f"{self.prefix}sha256/{sha256[:2]}/{sha256}"
+        """A content key's object: a file's ``sha256/ab/<sha256>``, a package stream's (``package/<sha256>``)
+        ``packages/ab/<sha256>``."""
+        space, digest = ("packages", sha256[8:]) if sha256.startswith("package/") else ("sha256", sha256)
+        if not _SHA256.match(digest):
+            raise ValueError(f"not a content key: {sha256!r}")
+        return f"{self.prefix}{space}/{digest[:2]}/{digest}"
 
     def part_size(self, length: int) -> int:
         """Parts of ``part_bytes``, grown (whole MiB) so any file fits in 9,000 parts: S3 allows 10,000 and
@@ -279,7 +283,13 @@ class S3Storage:
     async def sweep_orphans(self, live: set[str], older_than: timedelta) -> int:
         cutoff = datetime.now(UTC) - older_than
         aborted = 0
-        params: dict[str, str] = {"Bucket": self.bucket, "Prefix": f"{self.prefix}sha256/"}
+        for space in ("sha256/", "packages/"):
+            aborted += await self._sweep(f"{self.prefix}{space}", live, cutoff)
+        return aborted
+
+    async def _sweep(self, prefix: str, live: set[str], cutoff: datetime) -> int:
+        aborted = 0
+        params: dict[str, str] = {"Bucket": self.bucket, "Prefix": prefix}
         while True:
             page = await self._bounded(self._client.list_multipart_uploads(**params))
             for upload in page.get("Uploads", []):

@@ -23,6 +23,7 @@ from app.domain.errors import Conflict
 from app.domain.permissions import Actor
 from app.observability.metrics import BYTES_MOVED
 from app.services import multipart, uploads
+from app.transfers.packagestream import MemberVerifier, refuse_package
 from app.transfers.s3store import S3Storage
 from app.transfers.sha256state import ResumableSha256
 from app.transfers.stores import PartialRef
@@ -61,12 +62,22 @@ class S3TusApp(TusApp):
         state = await multipart.load(self.db, view.id)
         store_upload_id = state.store_upload_id
         if store_upload_id is None:
-            begun = await self.storage.begin(view.sha256)
+            begun = await self.storage.begin(view.key)
             store_upload_id = await multipart.attach(self.db, view.id, begun)
             if store_upload_id != begun:  # another replica began one first: ours goes
-                await self.storage.discard(PartialRef(view.id, view.sha256, begun))
+                await self.storage.discard(PartialRef(view.id, view.key, begun))
         receiver = _Receiver(self, view, state, store_upload_id, checksum, declared)
         return await receiver.run(request, actor)
+
+
+def _running_hash(view: uploads.UploadView, saved: bytes | None) -> ResumableSha256 | MemberVerifier:
+    """The hash carried in the upload's row: a file's SHA-256, or a package's member verifier (whose member
+    hashes are resumable SHA-256s too)."""
+    if view.members is None:
+        return ResumableSha256(saved) if saved is not None else ResumableSha256()
+    if saved is None:
+        return MemberVerifier(view.members, ResumableSha256)
+    return MemberVerifier.from_state(view.members, saved, ResumableSha256, ResumableSha256.from_state)
 
 
 class _Receiver:
@@ -86,7 +97,7 @@ class _Receiver:
         self.store_upload_id = store_upload_id
         self.checksum = checksum
         self.part_size = app.storage.part_size(view.length)
-        self.sha = ResumableSha256(state.sha256_state) if state.sha256_state is not None else ResumableSha256()
+        self.sha = _running_hash(view, state.sha256_state)
         if state.sha256_state is None and state.offset:  # begun under the local store, before a switch to S3
             raise Conflict(
                 f"upload {view.id} was begun with another blob store: create a new upload", reason="STORE_CHANGED"
@@ -107,7 +118,7 @@ class _Receiver:
         self.hashed -= skip
         number = await multipart.claim_part(self.app.db, self.view.id)
         etag, _ = await asyncio.gather(
-            self.app.storage.upload_part(self.view.sha256, self.store_upload_id, number, part),
+            self.app.storage.upload_part(self.view.key, self.store_upload_id, number, part),
             asyncio.to_thread(self.sha.update, memoryview(part)[skip:]),
         )
         self.base += size
@@ -189,6 +200,8 @@ class _Receiver:
         if self.buffer:  # never empty here: the last part is never shipped before the end of the body
             await self._ship(len(self.buffer))
         received_sha256 = self.sha.hexdigest()
+        if received_sha256 != view.sha256 and isinstance(self.sha, MemberVerifier):
+            return await refuse_package(self.app.db, actor, self.app.storage, view, self.sha)
         if received_sha256 != view.sha256:
             expected = await uploads.reject_upload(self.app.db, actor, self.app.storage, view.id, received_sha256)
             log.warning("upload %s for file %s refused: sha256 mismatch", view.id, view.file_id)

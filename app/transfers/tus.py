@@ -41,6 +41,7 @@ from app.services import uploads
 from app.transfers.blobstore import BlobStore, PartialWriter
 from app.transfers.http import domain_error_response, error_response, request_actor
 from app.transfers.idle import IdleWatch
+from app.transfers.packagestream import MemberVerifier, refuse_package
 from app.transfers.stores import BlobStorage, LocalStorage
 
 log = logging.getLogger("colorroute.tus")
@@ -173,9 +174,17 @@ class TusApp:
         assert isinstance(self.storage, LocalStorage)
         return self.storage.disk
 
+    @staticmethod
+    def _new_hash(view: uploads.UploadView) -> Callable[[], Any]:
+        """What runs over the bytes: a file's SHA-256, or a package's member-by-member verifier."""
+        members = view.members
+        if members is None:
+            return hashlib.sha256
+        return lambda: MemberVerifier(members)
+
     async def _begin(self, view: uploads.UploadView) -> None:
         """Where a new upload's bytes will go: an empty partial file."""
-        await asyncio.to_thread(self.blobs.create_partial, view.id)
+        await asyncio.to_thread(self.blobs.create_partial, view.id, self._new_hash(view))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -244,7 +253,7 @@ class TusApp:
         await self._begin(view)
         location = f"{request.scope.get('root_path', '')}/{view.id}"
         if length == 0:  # complete on creation: an empty file still has to match its reported hash
-            result = await self._finish(actor, view, uploads.EMPTY_SHA256, durable=0)
+            result = await self._finish(actor, view, self._new_hash(view)().hexdigest(), durable=0)
             if result is not None:
                 return result
         log.info("upload %s created for file %s (%d bytes) by %s", view.id, view.file_id, length, actor.name)
@@ -283,7 +292,7 @@ class TusApp:
         async with self.locks.hold(upload_id, LOCK_WAIT_SECONDS) as acquired:
             if not acquired:
                 return _error(423, "LOCKED", "another request for this upload is in progress")
-            view = await uploads.open_upload(self.db, actor, upload_id)
+            view = await uploads.open_upload(self.db, actor, upload_id, members=True)
             if view.completed:
                 if offset == view.length and not declared:
                     return _empty(204, **{"Upload-Offset": str(view.length)})
@@ -305,7 +314,7 @@ class TusApp:
     ) -> Response:
         """The body of a PATCH whose headers and offset were checked, under the upload's lock: into the partial
         file on this host (the S3 store overrides this, and only this)."""
-        writer = await asyncio.to_thread(self.blobs.open_partial, view.id, view.offset)
+        writer = await asyncio.to_thread(self.blobs.open_partial, view.id, view.offset, self._new_hash(view))
         try:
             if writer.offset != view.offset:  # the partial file lost bytes it should have had
                 await uploads.record_offset(self.db, view.id, view.offset, writer.offset)
@@ -461,6 +470,9 @@ class TusApp:
         """All bytes are in: accept them as the file's content, or refuse them. None means accepted."""
         if writer is not None:
             writer.forget()
+        if received_sha256 != view.sha256 and isinstance(writer.hasher if writer else None, MemberVerifier):
+            assert writer is not None
+            return await refuse_package(self.db, actor, self.storage, view, writer.hasher)
         if received_sha256 != view.sha256:
             expected = await uploads.reject_upload(self.db, actor, self.storage, view.id, received_sha256)
             log.warning("upload %s for file %s refused: sha256 mismatch", view.id, view.file_id)

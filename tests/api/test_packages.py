@@ -1,5 +1,6 @@
 """Packages over the real API: members staged in batches, then one reportFile makes ONE File; bad packages are
-refused with precise codes and record nothing; a HUB transfer of a package is refused until members can move."""
+refused with precise codes and record nothing; a package queues as a HUB job (its members travel as one stream)
+and as an EXTERNAL one from a --metadata-only site."""
 
 from __future__ import annotations
 
@@ -199,32 +200,36 @@ async def test_bad_packages_are_refused_and_nothing_is_lost(server: Server) -> N
         assert info.value.code == "BAD_USER_INPUT"
 
 
-async def test_a_hub_transfer_of_a_package_is_refused_until_members_can_move(
+async def test_a_package_queues_as_a_hub_job_and_an_external_one_completes_with_its_manifest_hash(
     server: Server, db: SessionFactory
 ) -> None:
     await make_user(db, "eddie", Role.ENGINEER)
-    members = [{"path": "A002_C001_001.R3D", "sizeBytes": 5, "sha256": random_sha()}]
+    queue = 'mutation($id:ID!){ queueFile(id:$id, destinationSite:"nashville"){ id state transfers { transport } } }'
     async with Api(server.url, api_key=GLOBAL_KEY) as daemon, Api(server.url) as eng:
         await eng.login("eddie")
-        rid = str(uuid.uuid4())
-        await stage(daemon, rid, members)
-        f = await daemon.gql(REPORT, {"input": package_input(rid, members, "hub/A002.RDC", "FOLDER", "A002.RDC")})
-        fid = f["reportFile"]["id"]
-        await eng.gql("mutation($id:ID!){ validateFile(id:$id){ id } }", {"id": fid})
-        queue = (
-            'mutation($id:ID!){ queueFile(id:$id, destinationSite:"nashville"){ id state transfers { transport } } }'
-        )
-        with pytest.raises(GraphQLFailure) as info:
-            await eng.gql(queue, {"id": fid})
-        assert info.value.code == "PACKAGE_BYTES_UNSUPPORTED", info.value.errors
-        state = await eng.gql("query($id:ID!){ file(id:$id){ state transfers { id } } }", {"id": fid})
-        assert state["file"] == {"state": "VALIDATED", "transfers": []}, "nothing half-applied"
+        ids = []
+        for name in ("A002.RDC", "A003.RDC"):
+            members = [{"path": "A002_C001_001.R3D", "sizeBytes": 5, "sha256": random_sha()}]
+            rid = str(uuid.uuid4())
+            await stage(daemon, rid, members)
+            f = await daemon.gql(REPORT, {"input": package_input(rid, members, f"hub/{name}", "FOLDER", name)})
+            ids.append(f["reportFile"]["id"])
+            await eng.gql("mutation($id:ID!){ validateFile(id:$id){ id } }", {"id": ids[-1]})
+        queued = (await eng.gql(queue, {"id": ids[0]}))["queueFile"]
+        assert queued["state"] == "QUEUED" and queued["transfers"][-1]["transport"] == "HUB", "its bytes travel"
 
-        await daemon.gql(
-            'mutation{ heartbeat(input:{site:"tustin", metadataOnly:true}){ id } }'
-        )  # the source's bytes move outside the hub: an EXTERNAL job is fine
-        queued = (await eng.gql(queue, {"id": fid}))["queueFile"]
-        assert queued["state"] == "QUEUED" and queued["transfers"][-1]["transport"] == "EXTERNAL"
+        await daemon.gql('mutation{ heartbeat(input:{site:"tustin", metadataOnly:true}){ id } }')
+        try:  # the source's bytes move outside the hub: an EXTERNAL job, completed with the manifest hash
+            queued = (await eng.gql(queue, {"id": ids[1]}))["queueFile"]
+            assert queued["transfers"][-1]["transport"] == "EXTERNAL"
+            await eng.gql("mutation($id:ID!){ startTransfer(id:$id){ id } }", {"id": ids[1]})
+            done = await eng.gql(
+                "mutation($id:ID!, $sha:String){ completeTransfer(id:$id, sha256:$sha){ state } }",
+                {"id": ids[1], "sha": manifest_sha(members)},
+            )
+            assert done["completeTransfer"]["state"] == "TRANSFERRED"
+        finally:
+            await daemon.gql('mutation{ heartbeat(input:{site:"tustin", metadataOnly:false}){ id } }')
 
 
 async def test_members_staged_for_a_report_that_never_came_are_forgotten(server: Server, db: SessionFactory) -> None:

@@ -1,9 +1,12 @@
-"""Package benchmark (``make bench``): a 14,400-frame reel of 64 KiB frames (~900 MiB), written while the daemon
-watches, from the last frame written to the package DETECTED on the orchestrator (goal < 30 s), and the daemon's
-peak RSS (goal < 200 MB). ``PACKAGE_BENCH_FRAMES`` / ``PACKAGE_BENCH_FRAME_KIB`` shrink it for a quick look.
+"""Package benchmarks (``make bench``) on a reel of 14,400 frames of 64 KiB (~900 MiB):
 
-QUEUED → TRANSFERRED beside one file of the same bytes is not measured yet: package members do not travel
-through the hub yet (docs/packages.md)."""
+- written while the daemon watches, from the last frame written to the package DETECTED on the orchestrator
+  (goal < 30 s), and the daemon's peak RSS (goal < 200 MB);
+- from QUEUED to TRANSFERRED through the hub (Tustin's upload already done, Nashville's agent fetching, verifying
+  each frame and renaming the reel into place) beside ONE file of the same bytes through the same path in the same
+  run (goal: at most 1.5x the single file's time).
+
+``PACKAGE_BENCH_FRAMES`` / ``PACKAGE_BENCH_FRAME_KIB`` shrink it for a quick look."""
 
 from __future__ import annotations
 
@@ -11,12 +14,15 @@ import os
 import sys
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "daemon"))
 from daemon_harness import DaemonProcess, Orchestrator, free_port, orchestrator_on, wait_until
+from transfer_harness import Operator
 
 from tests.bench.test_daemon_bench import bench, cpu_seconds, peak_rss_mib
 
@@ -87,3 +93,84 @@ def test_a_reel_of_frames_is_detected_as_one_package(orchestrator: Orchestrator,
         assert d.stop() == 0
     finally:
         d.kill()
+
+
+TRAIL = "query($id: ID!) { file(id: $id) { state contentAvailable auditTrail { toState at } } }"
+
+
+def queued_to_transferred(operator: Operator, file_id: str) -> float:
+    """Seconds from the QUEUED audit entry to the TRANSFERRED one (the orchestrator's own clock)."""
+    operator.queue(file_id)
+    node: dict[str, Any] = wait_until(
+        lambda: (f := operator.gql(TRAIL, {"id": file_id})["file"])["state"] == "TRANSFERRED" and f,
+        1200,
+        interval=0.2,
+        what="TRANSFERRED",
+    )
+    at = {a["toState"]: datetime.fromisoformat(a["at"]) for a in node["auditTrail"] if a["toState"]}
+    return (at["TRANSFERRED"] - at["QUEUED"]).total_seconds()
+
+
+@pytest.mark.timeout(3600)
+def test_a_reel_travels_queued_to_transferred_beside_one_file_of_the_same_bytes(
+    orchestrator: Orchestrator, tmp_path: Path
+) -> None:
+    watch, incoming = tmp_path / "watch", tmp_path / "incoming"
+    (tmp_path / "nashville-watch").mkdir()
+    watch.mkdir()
+    daemons = [
+        DaemonProcess(site="tustin", watch=watch, state_dir=tmp_path / "t-state", orchestrator_url=orchestrator.url,
+                      log_path=tmp_path / "tustin.log"),
+        DaemonProcess(site="nashville", watch=tmp_path / "nashville-watch", state_dir=tmp_path / "n-state",
+                      orchestrator_url=orchestrator.url, log_path=tmp_path / "nashville.log",
+                      extra=["--incoming", str(incoming)]),
+    ]  # fmt: skip
+    operator = Operator.create(orchestrator)
+    try:
+        for d in daemons:
+            d.start().wait_event("heartbeat.ok")
+        reel = watch / "reel2"
+        reel.mkdir()
+        block = bytearray(os.urandom(FRAME_BYTES))
+        for n in range(1, FRAMES + 1):
+            block[:4] = n.to_bytes(4, "big")
+            (reel / f"C004.{n:06d}.exr").write_bytes(block)
+        with open(watch / "single.mov", "wb") as single:
+            for n in range(FRAMES):
+                block[:4] = (n + 10_000_000).to_bytes(4, "big")
+                single.write(block)
+        search = "query($s: String) { files(filter: {search: $s}) { edges { node { id path kind } } } }"
+
+        def ids() -> dict[str, str]:
+            edges = orchestrator.query(search, {"s": ""})["files"]["edges"]
+            return {
+                e["node"]["kind"]: e["node"]["id"]
+                for e in edges
+                if e["node"]["path"] in ("single.mov", "reel2/C004.######.exr")
+            }
+
+        found: dict[str, str] = wait_until(lambda: len(f := ids()) == 2 and f, 900, interval=1.0, what="both reported")
+        for file_id in found.values():
+            wait_until(lambda i=file_id: operator.file(i)["contentAvailable"], 1200, interval=0.5, what="uploaded")
+        single_s = queued_to_transferred(operator, found["FILE"])
+        package_s = queued_to_transferred(operator, found["SEQUENCE"])
+        total = FRAMES * FRAME_BYTES
+        bench(
+            "package_reel_queued_to_transferred",
+            package_s,
+            "s",
+            baseline=f"single_file={single_s:.2f}s",
+            ratio=f"{package_s / single_s:.2f}",
+            goal="<=1.5",
+            frames=FRAMES,
+            frame_kib=FRAME_BYTES // 1024,
+            mib=total // (1 << 20),
+            load_avg=f"{os.getloadavg()[0]:.1f}",
+        )
+        assert len(list((incoming / "reel2").iterdir())) == FRAMES
+        for d in daemons:
+            assert d.stop() == 0
+    finally:
+        operator.close()
+        for d in daemons:
+            d.kill()

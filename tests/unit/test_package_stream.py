@@ -1,0 +1,156 @@
+"""The package stream cut into members, without a server: the hub's verifier and the agent's sink give the same
+members whatever the chunking (pieces straddling boundaries, zero-byte members), name the first bad member, and
+resume from saved state; the source's layout yields the right slices from any offset."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+from pathlib import Path
+
+import pytest
+
+from app.domain.packages import Member, manifest_sha256
+from app.transfers.packagestream import MemberVerifier
+from app.transfers.sha256state import ResumableSha256
+from daemon.packagesink import ManifestError, ManifestMember, MemberMismatchError, MemberSink, first_unverified
+from daemon.packagesink import parse_manifest as parse
+from daemon.packagestream import StreamMember, _Layout
+
+SIZES = [5, 0, 70_000, 1, 0, 65_536, 3]
+
+
+def package(sizes: list[int] = SIZES) -> tuple[list[Member], list[bytes]]:
+    blobs = [os.urandom(n) for n in sizes]
+    members = [Member(f"m{i:03d}.dpx", len(b), hashlib.sha256(b).hexdigest()) for i, b in enumerate(blobs)]
+    return members, blobs
+
+
+def chunks(data: bytes, seed: int) -> list[bytes]:
+    rng = random.Random(seed)
+    out, i = [], 0
+    while i < len(data):
+        n = rng.choice([1, 2, 7, 4096, 65_536, 100_000])
+        out.append(data[i : i + n])
+        i += n
+    return out
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_verifier_hashes_each_member_whatever_the_chunking(seed: int) -> None:
+    members, blobs = package()
+    verifier = MemberVerifier(members)
+    for piece in chunks(b"".join(blobs), seed):
+        verifier.update(piece)
+    assert verifier.complete() and verifier.first_failure() is None
+    assert verifier.hexdigest() == manifest_sha256(members), "equal to the package's sha256 when all match"
+
+
+def test_the_verifier_names_the_first_bad_member_and_refuses_bytes_past_the_end() -> None:
+    members, blobs = package()
+    bad = bytearray(blobs[2])
+    bad[10] ^= 1
+    verifier = MemberVerifier(members)
+    verifier.update(b"".join([blobs[0], blobs[1], bytes(bad), *blobs[3:]]))
+    failure = verifier.first_failure()
+    assert failure is not None and failure.path == "m002.dpx" and failure.expected == members[2].sha256
+    assert verifier.hexdigest() != manifest_sha256(members)
+    with pytest.raises(ValueError, match="past its last member"):
+        verifier.update(b"x")
+    assert MemberVerifier(members).hexdigest() != manifest_sha256(members), "an incomplete stream never matches"
+
+
+def test_copy_and_saved_state_resume_where_they_were() -> None:
+    members, blobs = package()
+    stream = b"".join(blobs)
+    cut = 5 + 40_000
+    verifier = MemberVerifier(members, ResumableSha256)
+    verifier.update(stream[:cut])
+    mark = verifier.copy()
+    verifier.update(b"garbage")
+    resumed = MemberVerifier.from_state(members, mark.state(), ResumableSha256, ResumableSha256.from_state)
+    assert resumed.offset == cut
+    resumed.update(stream[cut:])
+    assert resumed.hexdigest() == manifest_sha256(members)
+
+
+def test_only_zero_byte_members_need_no_bytes() -> None:
+    members, _ = package([0, 0])
+    assert MemberVerifier(members).hexdigest() == manifest_sha256(members)
+
+
+def manifest_members(members: list[Member]) -> list[ManifestMember]:
+    return [ManifestMember(m.path, m.size_bytes, m.sha256) for m in members]
+
+
+def feed(sink: MemberSink, piece: bytes, at: int) -> None:
+    """What a GET does with each buffer: hash it on one thread, write it on another, then settle the length."""
+    sink.digest.update(memoryview(piece))
+    sink.write(memoryview(piece), at)
+    sink.length = at + len(piece)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_agents_sink_writes_every_member_and_resumes_at_a_member(tmp_path: Path, seed: int) -> None:
+    members, blobs = package()
+    listed = manifest_members(members)
+    sink = MemberSink(listed, tmp_path, 0)
+    position = 0
+    pieces = chunks(b"".join(blobs), seed)
+    for piece in pieces[:-1]:
+        feed(sink, piece, position)
+        position += len(piece)
+    sink.digest.update(memoryview(pieces[-1]))  # hashed, not yet written: judged but not settled
+    assert len(members) - 1 not in sink.take_verified(), "nothing is written down before its bytes are"
+    sink.write(memoryview(pieces[-1]), position)
+    sink.length = position + len(pieces[-1])
+    sink.close()
+    assert sink.done() and sink.take_verified()[-1] == len(members) - 1
+    assert [(tmp_path / m.path).read_bytes() for m in members] == blobs
+
+    (tmp_path / "m003.dpx").unlink()  # lost after being verified: fetched again, from there
+    start = first_unverified(listed, {m.path for m in members}, tmp_path)
+    assert start == 3
+    resumed = MemberSink(listed, tmp_path, start)
+    assert resumed.length == sum(SIZES[:3]), "the Range starts at that member's first byte"
+    rest = b"".join(blobs[3:])
+    feed(resumed, rest, resumed.length)
+    resumed.close()
+    assert resumed.done() and (tmp_path / "m003.dpx").read_bytes() == blobs[3]
+
+
+def test_the_sink_deletes_a_member_whose_hash_differs_and_stops(tmp_path: Path) -> None:
+    members, blobs = package()
+    sink = MemberSink(manifest_members(members), tmp_path, 0)
+    bad = bytearray(b"".join(blobs))
+    bad[5 + 100] ^= 1  # inside m002
+    sink.write(memoryview(bytes(bad)), 0)  # the writes of a buffer run beside its hashing: the bad bytes land
+    with pytest.raises(MemberMismatchError, match=r"m002\.dpx"):
+        sink.digest.update(memoryview(bytes(bad)))
+    sink.length = len(bad)
+    sink.close()
+    assert not (tmp_path / "m002.dpx").exists(), "the destination never holds a member whose hash differs"
+    assert sink.take_verified() == [0, 1] and (tmp_path / "m000.dpx").exists()
+
+
+def test_a_manifest_must_hash_to_the_package_and_stay_inside_it() -> None:
+    members, _ = package()
+    body = "".join(f"{m.sha256}  {m.size_bytes}  {m.path}\n" for m in members).encode()
+    assert [m.path for m in parse(body, manifest_sha256(members))] == [m.path for m in members]
+    with pytest.raises(ManifestError, match="does not hash"):
+        parse(body, "0" * 64)
+    evil = f"{'a' * 64}  1  ../escape\n".encode()
+    with pytest.raises(ManifestError, match="leave the package"):
+        parse(evil, hashlib.sha256(evil).hexdigest())
+
+
+def test_the_sources_layout_slices_the_stream_from_any_offset(tmp_path: Path) -> None:
+    members = [StreamMember(tmp_path / f"m{i}", f"m{i}", n, 0) for i, n in enumerate(SIZES)]
+    layout = _Layout(members)
+    assert layout.length == sum(SIZES)
+    for start in (0, 3, 5, 6, 70_005, 70_006, layout.length - 1):
+        pieces = list(layout.pieces(start, layout.length))
+        assert sum(count for _, _, count in pieces) == layout.length - start
+        first, within, _ = pieces[0]
+        assert layout.starts[members.index(first)] + within == start
