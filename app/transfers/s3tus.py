@@ -9,6 +9,9 @@ any replica, starts from the row. The last part may be short; it is uploaded, th
 file's reported SHA-256, and only then is the multipart upload completed at the content's address.
 
 A request with ``Upload-Checksum``, or a chunked body, records only at its end (it may still be refused).
+A client that goes silent mid-body for ``COLORROUTE_UPLOAD_IDLE_SECONDS`` gets 408, like on the local store: what
+arrived is kept as above (parts, then the tail in the row), the part in flight finishes first, and the upload's
+lock is released for a resume.
 """
 
 from __future__ import annotations
@@ -33,7 +36,9 @@ from app.transfers.tus import (
     _Checksum,
     _empty,
     _error,
+    _stalled,
 )
+from app.transfers.idle import IdleWatch
 
 log = logging.getLogger("colorroute.tus.s3")
 
@@ -127,11 +132,15 @@ class _Receiver:
         room = view.length - self.durable
         uploaded = BYTES_MOVED.labels("upload")
         received = 0
-        disconnected = overrun = False
+        disconnected = overrun = stalled = False
         pending: asyncio.Task[None] | None = None
+        watch = IdleWatch(self.app.settings.upload_idle_seconds)
         try:
             while True:
-                message = await request.receive()
+                message = await watch.receive(request)
+                if message is None:  # the client stopped sending: keep what came, free the upload
+                    disconnected = stalled = True
+                    break
                 if message["type"] == "http.disconnect":
                     disconnected = True
                     break
@@ -154,6 +163,7 @@ class _Receiver:
                 if not message.get("more_body", False):
                     break
         finally:
+            watch.close()
             if pending is not None:
                 outcome = await asyncio.gather(pending, return_exceptions=True)
                 if isinstance(outcome[0], BaseException):
@@ -161,8 +171,9 @@ class _Receiver:
 
         if overrun:
             return _error(413, "PAYLOAD_TOO_LARGE", f"body runs past Upload-Length ({view.length})")
-        if disconnected and self.checksum is not None:
-            return _empty(400)  # nobody is listening any more; nothing of this request is kept
+        idle = self.app.settings.upload_idle_seconds
+        if disconnected and self.checksum is not None:  # nothing of this request is kept
+            return _stalled(idle, self.durable) if stalled else _empty(400)
         if self.checksum is not None and body_digest is not None and body_digest.digest() != self.checksum.digest:
             return _error(
                 CHECKSUM_MISMATCH, "CHECKSUM_MISMATCH", f"Upload-Checksum ({self.checksum.algorithm}) does not match"
@@ -177,6 +188,9 @@ class _Receiver:
             await asyncio.to_thread(self.sha.update, memoryview(tail)[self.hashed :])
         if end != self.durable or self.unrecorded:
             await self._record(tail)
+        if stalled:
+            log.info("upload %s: no bytes for %g s, kept offset %d", view.id, idle, self.durable)
+            return _stalled(idle, self.durable)
         if disconnected:
             log.info("upload %s: client went away at offset %d", view.id, self.durable)
         return _empty(204, **{"Upload-Offset": str(self.durable)})

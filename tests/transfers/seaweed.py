@@ -30,6 +30,9 @@ from botocore.config import Config
 ACCESS_KEY = "colorroute-test"
 SECRET_KEY = "colorroute-test-secret-0123456789"
 REGION = "us-east-1"
+#: A second identity that may use objects but not administer (create buckets): for refusals at start.
+READER_KEY = "colorroute-reader"
+READER_SECRET = "colorroute-reader-secret-0123456"
 
 
 def _free_ports(count: int) -> list[int]:
@@ -92,7 +95,12 @@ def seaweed() -> Iterator[Seaweed]:
                 "name": "colorroute",
                 "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}],
                 "actions": ["Admin", "Read", "Write", "List", "Tagging"],
-            }
+            },
+            {
+                "name": "reader",
+                "credentials": [{"accessKey": READER_KEY, "secretKey": READER_SECRET}],
+                "actions": ["Read", "Write", "List"],
+            },
         ]
     }
     (root / "s3.json").write_text(json.dumps(identities))
