@@ -26,6 +26,7 @@ from app.domain.errors import Conflict
 from app.domain.permissions import Actor
 from app.observability.metrics import BYTES_MOVED
 from app.services import multipart, uploads
+from app.transfers.idle import IdleWatch
 from app.transfers.s3store import S3Storage
 from app.transfers.sha256state import ResumableSha256
 from app.transfers.stores import PartialRef
@@ -38,7 +39,6 @@ from app.transfers.tus import (
     _error,
     _stalled,
 )
-from app.transfers.idle import IdleWatch
 
 log = logging.getLogger("colorroute.tus.s3")
 

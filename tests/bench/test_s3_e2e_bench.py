@@ -154,8 +154,11 @@ def test_a_file_landing_at_tustin_to_verified_at_nashville_through_s3_vs_curl(
         wait_until(arrived.exists, 3000, interval=0.05, what=f"{arrived}")
         elapsed = time.perf_counter() - t0
         assert source.proc is not None and source.proc.poll() is None
-        [done] = [e for e in agent.events("transfer.completed") if e.get("sha256") == digest]
-        verified = float(done["t"])
+        verified = wait_until(  # logged once the hub has the completion, just after the rename
+            lambda: next((e["t"] for e in agent.events("transfer.completed") if e.get("sha256") == digest), None),
+            120,
+            what="transfer.completed",
+        )
         hashed = event_time(source, "file.hashed")
         reported = event_time(source, "file.reported")
         uploaded = event_time(source, "upload.done")
@@ -169,7 +172,7 @@ def test_a_file_landing_at_tustin_to_verified_at_nashville_through_s3_vs_curl(
     baseline = curl_up + curl_down
     phases = (
         f"hash:{hashed - landed_wall:.2f}s,report:{reported - hashed:.2f}s,upload:{uploaded - reported:.2f}s,"
-        f"fetch+verify:{verified - uploaded:.2f}s"
+        f"fetch+verify+complete:{verified - uploaded:.2f}s"
     )
     bench(
         f"s3_e2e_{mib}mib_tustin_to_nashville", elapsed, "s",

@@ -110,7 +110,7 @@ def seaweed() -> Iterator[Seaweed]:
         str(weed), "server", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", f"-dir={root / 'data'}",
         f"-master.port={master}", f"-master.port.grpc={master_g}", "-master.volumeSizeLimitMB=256",
         "-master.telemetry=false",
-        f"-volume.port={volume}", f"-volume.port.grpc={volume_g}", "-volume.max=20",
+        f"-volume.port={volume}", f"-volume.port.grpc={volume_g}", "-volume.max=200",
         f"-filer.port={filer}", f"-filer.port.grpc={filer_g}",
         "-s3", f"-s3.port={s3}", f"-s3.port.grpc={s3_g}", f"-s3.config={root / 's3.json'}",
         "-s3.port.iceberg=0", "-s3.port.lance=0",
