@@ -6,6 +6,9 @@ for a tail below S3's minimum part) did not acknowledge, and everything resumes 
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -212,3 +215,23 @@ async def test_a_missing_bucket_the_keys_may_not_create_is_refused_at_start(
             pass
     with pytest.raises(Exception, match=r"NoSuchBucket|Not Found|404"):
         seaweed.client().head_bucket(Bucket=fresh)
+
+
+def test_serve_with_refused_credentials_stops_with_one_clear_sentence(seaweed: Seaweed, tmp_path: Path) -> None:
+    """``colorroute serve`` names the store and the fix, exit code 2, no traceback (uvicorn's startup buried the
+    sentence in one)."""
+    env = {
+        **os.environ,
+        "COLORROUTE_DATA_DIR": str(tmp_path / "data"),
+        "COLORROUTE_BLOB_STORE": f"s3://{uuid.uuid4().hex[:12]}/hub",
+        "AWS_ENDPOINT_URL": seaweed.endpoint,
+        "AWS_ACCESS_KEY_ID": READER_KEY,
+        "AWS_SECRET_ACCESS_KEY": "not-the-secret",
+        "AWS_REGION": "us-east-1",
+    }
+    env.pop("DATABASE_URL", None)
+    serve = [sys.executable, "-c", "from app.cli import main; main()", "serve", "--port", "1"]
+    done = subprocess.run(serve, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "refused our credentials" in done.stderr and seaweed.endpoint in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
