@@ -312,3 +312,24 @@ async def test_retention_deletes_objects_and_the_sweep_aborts_orphaned_multipart
     assert await sweep_orphans(db, storage, timedelta(hours=1)) == 0  # too young
     assert await sweep_orphans(db, storage, timedelta(0)) == 1
     assert orphan not in open_multipart_uploads(seaweed, prefix)
+
+
+async def test_parts_uploaded_side_by_side_are_recorded_in_order(
+    two_hosts: tuple[Server, Server], db: SessionFactory, keys: dict[str, str], tmp_path: Path, seaweed: Seaweed,
+    prefix: str,
+) -> None:  # fmt: skip
+    """One PATCH of 26 MiB + 1 with 5 MiB parts: several parts upload at once, yet they are recorded in part order
+    with the offset and hash that follow them, and the object is the bytes sent."""
+    a, _ = two_hosts
+    size = 26 * MIB + 1
+    content = await reported(a, keys["tustin"], tmp_path, size)
+    async with httpx.AsyncClient(base_url=a.url, headers={"X-API-Key": keys["tustin"]}, timeout=120) as http:
+        created = await create_upload(http, content.file_id, size)
+        done = await patch(http, created.headers["location"], 0, content.data)
+    assert done.status_code == 204, done.text
+    assert stored_bytes(seaweed, prefix, content.sha256) == content.data
+    async with db() as session:
+        upload = (await session.scalars(select(Upload).where(Upload.file_id == int(content.file_id)))).one()
+    assert [p[0] for p in upload.parts] == sorted(p[0] for p in upload.parts)
+    assert [p[2] for p in upload.parts] == [5 * MIB] * 5  # the last part (1 MiB + 1) went with the completion
+    assert open_multipart_uploads(seaweed, prefix) == []
