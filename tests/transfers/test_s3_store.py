@@ -6,6 +6,7 @@ deleted behind our back) end in clear answers, and nothing is lost."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import os
 import time
@@ -332,4 +333,30 @@ async def test_parts_uploaded_side_by_side_are_recorded_in_order(
         upload = (await session.scalars(select(Upload).where(Upload.file_id == int(content.file_id)))).one()
     assert [p[0] for p in upload.parts] == sorted(p[0] for p in upload.parts)
     assert [p[2] for p in upload.parts] == [5 * MIB] * 5  # the last part (1 MiB + 1) went with the completion
+    assert open_multipart_uploads(seaweed, prefix) == []
+
+
+async def test_upload_checksum_requests_are_kept_whole_or_not_at_all(
+    two_hosts: tuple[Server, Server], db: SessionFactory, keys: dict[str, str], tmp_path: Path, seaweed: Seaweed,
+    prefix: str,
+) -> None:  # fmt: skip
+    """With ``Upload-Checksum`` a PATCH records only at its end: a wrong digest keeps none of its 12 MiB (its parts
+    uploaded meanwhile are never counted), a right one keeps all of it; then the upload finishes on the other host."""
+    a, b = two_hosts
+    size = 20 * MIB
+    content = await reported(a, keys["tustin"], tmp_path, size)
+    first = content.data[: 12 * MIB]
+    right = "sha256 " + base64.b64encode(hashlib.sha256(first).digest()).decode()
+    wrong = "sha256 " + base64.b64encode(hashlib.sha256(b"other").digest()).decode()
+    async with httpx.AsyncClient(base_url=a.url, headers={"X-API-Key": keys["tustin"]}, timeout=120) as http:
+        url = (await create_upload(http, content.file_id, size)).headers["location"]
+        refused = await patch(http, url, 0, first, **{"Upload-Checksum": wrong})
+        assert refused.status_code == 460 and refused.json()["code"] == "CHECKSUM_MISMATCH", refused.text
+        assert (await http.head(url, headers=TUS)).headers["upload-offset"] == "0"
+        kept = await patch(http, url, 0, first, **{"Upload-Checksum": right})
+        assert kept.status_code == 204 and kept.headers["upload-offset"] == str(12 * MIB), kept.text
+    async with httpx.AsyncClient(base_url=b.url, headers={"X-API-Key": keys["tustin"]}, timeout=120) as http:
+        done = await patch(http, url, 12 * MIB, content.data[12 * MIB :])
+        assert done.status_code == 204, done.text
+    assert stored_bytes(seaweed, prefix, content.sha256) == content.data
     assert open_multipart_uploads(seaweed, prefix) == []
