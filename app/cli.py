@@ -51,6 +51,26 @@ def _with_db(settings: Settings, work: Callable[[SessionFactory], Awaitable[T]])
         raise SystemExit(1) from None
 
 
+def _check_store(settings: Settings) -> None:
+    """An object store that cannot be used (credentials refused, no bucket, no answer) stops ``serve`` with one
+    sentence before anything starts; inside uvicorn's startup it would be buried in a traceback. Each replica's
+    startup checks again."""
+    if settings.blob_store == "local":
+        return
+    from app.transfers.s3store import S3Storage, StoreConfigError
+
+    async def check() -> None:
+        storage = S3Storage.from_settings(settings)
+        await storage.start()
+        await storage.close()
+
+    try:
+        asyncio.run(check())
+    except StoreConfigError as exc:
+        print(f"colorroute serve: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
@@ -58,6 +78,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
     from app.serving import uvicorn_options
 
     settings = _settings()
+    _check_store(settings)
     url = resolve_database_url(settings)
     migrate.upgrade(url)
     workers = args.workers or settings.workers

@@ -114,6 +114,9 @@ class Settings(BaseSettings):
     #: Size of the S3 parts a tus upload is cut into (at least S3's 5 MiB minimum; grown for huge files so
     #: they stay under S3's 10,000 parts).
     s3_part_bytes: int = Field(default=16 * 1024 * 1024, ge=5 * 1024 * 1024, le=5 * 1024 * 1024 * 1024)
+    #: Parts of one tus PATCH uploading to S3 at once (a store answers each after its own latency; one at a time
+    #: leaves it idle in between). Memory per PATCH: up to this many times 16 MiB (fewer parts when parts are larger).
+    s3_parts_in_flight: int = Field(default=4, ge=1, le=16)
 
     @field_validator("allowed_extensions", "allowed_origins", "trusted_proxies", "webhook_allow_private", mode="before")
     @classmethod

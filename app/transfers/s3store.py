@@ -126,12 +126,17 @@ class S3Storage:
     # -- lifecycle ------------------------------------------------------------------------------------
     async def start(self) -> None:
         session = aiobotocore.session.get_session()
+        # botocore SHA-256s every part body to sign it, synchronously on the event loop (16 MiB: ~30 ms; measured
+        # 0.45-0.61 s against 0.33 s of loop CPU per 128 MiB), on top of the file's own hash. Over TLS the
+        # transport protects the bytes (and the agent verifies the file's SHA-256 on every download), so parts
+        # go UNSIGNED-PAYLOAD there; over plain http the payload hash is the only check in transit: kept.
+        secure = self.endpoint_url is None or self.endpoint_url.lower().startswith("https://")
         config = Config(
             connect_timeout=self.timeout,
             read_timeout=self.timeout,
             retries={"max_attempts": 2, "mode": "standard"},
             signature_version="s3v4",
-            s3={"addressing_style": "path" if self.endpoint_url else "auto"},
+            s3={"addressing_style": "path" if self.endpoint_url else "auto", "payload_signing_enabled": not secure},
             request_checksum_calculation="when_required",
             response_checksum_validation="when_required",
             max_pool_connections=50,

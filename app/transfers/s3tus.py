@@ -1,20 +1,26 @@
 """tus PATCH bodies into an S3 multipart upload, from whichever replica receives them.
 
-The body is cut into parts of :meth:`S3Storage.part_size`; each part is uploaded while the next bytes arrive,
-hashed meanwhile (the running SHA-256 is OpenSSL's, its state saved with the offset), and recorded in the
-upload's row once the store acknowledged it: the offset never counts a byte the store (or PostgreSQL, for the
-tail) does not hold. At the end of a request, bytes short of a part stay in the row as its ``tail`` when below
-S3's 5 MiB minimum (tusd keeps them as an "incomplete part" object), else become a part. The next PATCH, on
-any replica, starts from the row. The last part may be short; it is uploaded, the hash compared with the
-file's reported SHA-256, and only then is the multipart upload completed at the content's address.
+The body is cut into parts of :meth:`S3Storage.part_size`; several upload at once (``S3_PARTS_IN_FLIGHT``) while
+the next bytes arrive, hashed in order meanwhile (the running SHA-256 is OpenSSL's, its state saved with the
+offset), and each is recorded in the upload's row once the store acknowledged it and every part before it: the
+offset never counts a byte the store (or PostgreSQL, for the tail) does not hold. At the end of a request, bytes
+short of a part stay in the row as its ``tail`` when below S3's 5 MiB minimum (tusd keeps them as an "incomplete
+part" object), else become a part. The next PATCH, on any replica, starts from the row. The last part may be
+short; it is uploaded, the hash compared with the file's reported SHA-256, and only then is the multipart upload
+completed at the content's address.
 
 A request with ``Upload-Checksum``, or a chunked body, records only at its end (it may still be refused).
+A client that goes silent mid-body for ``COLORROUTE_UPLOAD_IDLE_SECONDS`` gets 408, like on the local store: what
+arrived is kept as above (parts, then the tail in the row), the parts in flight finish first, and the upload's
+lock is released for a resume.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -23,6 +29,7 @@ from app.domain.errors import Conflict
 from app.domain.permissions import Actor
 from app.observability.metrics import BYTES_MOVED
 from app.services import multipart, uploads
+from app.transfers.idle import IdleWatch
 from app.transfers.packagestream import MemberVerifier, refuse_package
 from app.transfers.s3store import S3Storage
 from app.transfers.sha256state import ResumableSha256
@@ -34,12 +41,16 @@ from app.transfers.tus import (
     _Checksum,
     _empty,
     _error,
+    _stalled,
 )
 
 log = logging.getLogger("colorroute.tus.s3")
 
 #: S3's smallest part (except the last).
 MIN_PART = 5 * 1024 * 1024
+#: With ``COLORROUTE_S3_PARTS_IN_FLIGHT`` = n, one PATCH holds at most n times this in parts uploading (fewer
+#: parts at once when parts are larger; always one).
+IN_FLIGHT_UNIT = 16 * 1024 * 1024
 
 
 class S3TusApp(TusApp):
@@ -81,7 +92,7 @@ def _running_hash(view: uploads.UploadView, saved: bytes | None) -> ResumableSha
 
 
 class _Receiver:
-    """One PATCH: its buffer, the part in flight, and what to record."""
+    """One PATCH: its buffer, the parts in flight, and what to record."""
 
     def __init__(
         self,
@@ -109,26 +120,72 @@ class _Receiver:
         self.unrecorded: list[multipart.Part] = []
         # Record as each part lands only when nothing may undo this request.
         self.record_each = checksum is None and declared is not None
+        wanted = app.settings.s3_parts_in_flight
+        self.limit = max(1, min(wanted, wanted * IN_FLIGHT_UNIT // self.part_size))
+        self.landings: collections.deque[asyncio.Task[None]] = collections.deque()  # in part order
+        self.hashing: asyncio.Task[bytes] | None = None  # the last part's hash; each waits for the one before
+        self.workers: list[asyncio.Future[Any]] = []  # uploads and hashes, ended before the request ends
 
     async def _ship(self, size: int) -> None:
-        """Upload the buffer's first ``size`` bytes as one part (hashing them meanwhile)."""
+        """Start uploading the buffer's first ``size`` bytes as one part, once fewer than ``limit`` are in flight.
+        Parts upload side by side; they are hashed in order and recorded in order, each once the store acknowledged
+        it and every part before it, so the recorded offset and hash state always match."""
+        while len(self.landings) >= self.limit:
+            await self.landings.popleft()
         part = self.buffer[:size]  # a writable copy: hashed in place, sent as is
         del self.buffer[:size]
         skip = min(self.hashed, size)
         self.hashed -= skip
-        number = await multipart.claim_part(self.app.db, self.view.id)
-        etag, _ = await asyncio.gather(
-            self.app.storage.upload_part(self.view.key, self.store_upload_id, number, part),
-            asyncio.to_thread(self.sha.update, memoryview(part)[skip:]),
-        )
         self.base += size
-        self.unrecorded.append((number, etag, size))
-        if self.record_each and self.base < self.view.length:
-            await self._record(b"")
+        number = await multipart.claim_part(self.app.db, self.view.id)
+        hashed = asyncio.ensure_future(self._hash(self.hashing, part, skip))
+        upload = asyncio.ensure_future(
+            self.app.storage.upload_part(self.view.key, self.store_upload_id, number, part)
+        )
+        self.hashing = hashed
+        self.workers = [w for w in self.workers if not w.done()] + [hashed, upload]
+        previous = self.landings[-1] if self.landings else None
+        self.landings.append(asyncio.ensure_future(self._land(previous, hashed, upload, number, size, self.base)))
 
-    async def _record(self, tail: bytes) -> None:
-        offset = self.base + len(tail)
-        await multipart.record(self.app.db, self.view.id, self.durable, offset, self.unrecorded, tail, self.sha.state())
+    async def _hash(self, previous: asyncio.Task[bytes] | None, part: bytearray, skip: int) -> bytes:
+        if previous is not None:
+            await previous
+        await asyncio.to_thread(self.sha.update, memoryview(part)[skip:])
+        return self.sha.state()  # before the next part's hash begins: it waits for this task
+
+    async def _land(
+        self,
+        previous: asyncio.Task[None] | None,
+        hashed: asyncio.Task[bytes],
+        upload: asyncio.Future[str],
+        number: int,
+        size: int,
+        end: int,
+    ) -> None:
+        if previous is not None:
+            await previous
+        etag = await upload
+        state = await hashed
+        self.unrecorded.append((number, etag, size))
+        if self.record_each and end < self.view.length:
+            await self._record(end, b"", state)
+
+    async def _settle(self) -> None:
+        """Every part in flight has landed, or none is left running and the first failure is raised."""
+        landings = list(self.landings)
+        self.landings.clear()
+        outcomes = await asyncio.gather(*landings, return_exceptions=True)
+        failure = next((o for o in outcomes if isinstance(o, BaseException)), None)
+        if failure is not None:
+            for worker in self.workers:
+                worker.cancel()
+            await asyncio.gather(*self.workers, return_exceptions=True)
+        self.workers = []
+        if failure is not None:
+            raise failure
+
+    async def _record(self, offset: int, tail: bytes, sha_state: bytes) -> None:
+        await multipart.record(self.app.db, self.view.id, self.durable, offset, self.unrecorded, tail, sha_state)
         self.durable = offset
         self.unrecorded = []
 
@@ -138,11 +195,14 @@ class _Receiver:
         room = view.length - self.durable
         uploaded = BYTES_MOVED.labels("upload")
         received = 0
-        disconnected = overrun = False
-        pending: asyncio.Task[None] | None = None
+        disconnected = overrun = stalled = False
+        watch = IdleWatch(self.app.settings.upload_idle_seconds)
         try:
             while True:
-                message = await request.receive()
+                message = await watch.receive(request)
+                if message is None:  # the client stopped sending: keep what came, free the upload
+                    disconnected = stalled = True
+                    break
                 if message["type"] == "http.disconnect":
                     disconnected = True
                     break
@@ -158,22 +218,18 @@ class _Receiver:
                     uploaded.inc(len(chunk))
                     # Never the last part here: the upload completes only after its hash was checked.
                     if len(self.buffer) >= self.part_size and self.base + len(self.buffer) < view.length:
-                        if pending is not None:
-                            await pending
-                        pending = asyncio.ensure_future(self._ship(self.part_size))
-                        await asyncio.sleep(0)  # let it take its bytes before more arrive
+                        await self._ship(self.part_size)
                 if not message.get("more_body", False):
                     break
         finally:
-            if pending is not None:
-                outcome = await asyncio.gather(pending, return_exceptions=True)
-                if isinstance(outcome[0], BaseException):
-                    raise outcome[0]
+            watch.close()
+            await self._settle()
 
         if overrun:
             return _error(413, "PAYLOAD_TOO_LARGE", f"body runs past Upload-Length ({view.length})")
-        if disconnected and self.checksum is not None:
-            return _empty(400)  # nobody is listening any more; nothing of this request is kept
+        idle = self.app.settings.upload_idle_seconds
+        if disconnected and self.checksum is not None:  # nothing of this request is kept
+            return _stalled(idle, self.durable) if stalled else _empty(400)
         if self.checksum is not None and body_digest is not None and body_digest.digest() != self.checksum.digest:
             return _error(
                 CHECKSUM_MISMATCH, "CHECKSUM_MISMATCH", f"Upload-Checksum ({self.checksum.algorithm}) does not match"
@@ -183,11 +239,15 @@ class _Receiver:
             return await self._finish(actor)
         if len(self.buffer) >= MIN_PART:
             await self._ship(len(self.buffer))
+            await self._settle()
         tail = bytes(self.buffer)
         if self.hashed < len(tail):
             await asyncio.to_thread(self.sha.update, memoryview(tail)[self.hashed :])
         if end != self.durable or self.unrecorded:
-            await self._record(tail)
+            await self._record(end, tail, self.sha.state())
+        if stalled:
+            log.info("upload %s: no bytes for %g s, kept offset %d", view.id, idle, self.durable)
+            return _stalled(idle, self.durable)
         if disconnected:
             log.info("upload %s: client went away at offset %d", view.id, self.durable)
         return _empty(204, **{"Upload-Offset": str(self.durable)})
@@ -199,6 +259,7 @@ class _Receiver:
             await self._ship(self.part_size)
         if self.buffer:  # never empty here: the last part is never shipped before the end of the body
             await self._ship(len(self.buffer))
+        await self._settle()
         received_sha256 = self.sha.hexdigest()
         if received_sha256 != view.sha256 and isinstance(self.sha, MemberVerifier):
             return await refuse_package(self.app.db, actor, self.app.storage, view, self.sha)

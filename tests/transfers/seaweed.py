@@ -30,6 +30,9 @@ from botocore.config import Config
 ACCESS_KEY = "colorroute-test"
 SECRET_KEY = "colorroute-test-secret-0123456789"
 REGION = "us-east-1"
+#: A second identity that may use objects but not administer (create buckets): for refusals at start.
+READER_KEY = "colorroute-reader"
+READER_SECRET = "colorroute-reader-secret-0123456"
 
 
 def _free_ports(count: int) -> list[int]:
@@ -92,7 +95,12 @@ def seaweed() -> Iterator[Seaweed]:
                 "name": "colorroute",
                 "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}],
                 "actions": ["Admin", "Read", "Write", "List", "Tagging"],
-            }
+            },
+            {
+                "name": "reader",
+                "credentials": [{"accessKey": READER_KEY, "secretKey": READER_SECRET}],
+                "actions": ["Read", "Write", "List"],
+            },
         ]
     }
     (root / "s3.json").write_text(json.dumps(identities))
@@ -102,7 +110,7 @@ def seaweed() -> Iterator[Seaweed]:
         str(weed), "server", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", f"-dir={root / 'data'}",
         f"-master.port={master}", f"-master.port.grpc={master_g}", "-master.volumeSizeLimitMB=256",
         "-master.telemetry=false",
-        f"-volume.port={volume}", f"-volume.port.grpc={volume_g}", "-volume.max=20",
+        f"-volume.port={volume}", f"-volume.port.grpc={volume_g}", "-volume.max=200",
         f"-filer.port={filer}", f"-filer.port.grpc={filer_g}",
         "-s3", f"-s3.port={s3}", f"-s3.port.grpc={s3_g}", f"-s3.config={root / 's3.json'}",
         "-s3.port.iceberg=0", "-s3.port.lance=0",

@@ -6,11 +6,12 @@ deleted behind our back) end in clear answers, and nothing is lost."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import os
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -30,82 +31,23 @@ from app.services.uploads import expire_blobs
 from app.transfers.s3store import S3Storage, StoreConfigError
 from daemon.downloader import BlobDownloader
 from tests.conftest import Server
-from tests.transfers.conftest import TUS, create_upload, patch, queue_to, reported, running_server
-from tests.transfers.seaweed import ACCESS_KEY, REGION, SECRET_KEY, Seaweed, seaweed
+from tests.transfers.conftest import TUS, create_upload, patch, queue_to, reported
+from tests.transfers.s3_support import (
+    BUCKET,
+    MIB,
+    bucket,
+    host_files,
+    object_key,
+    open_multipart_uploads,
+    prefix,
+    ranged,
+    s3_settings,
+    stored_bytes,
+    two_hosts,
+)
+from tests.transfers.seaweed import Seaweed, seaweed
 
-__all__ = ["seaweed"]  # the session fixture, imported so pytest finds it here
-
-MIB = 1024 * 1024
-#: One bucket for the session (SeaweedFS allocates volumes per bucket: slow), a prefix per test.
-BUCKET = "colorroute-tests"
-
-
-@pytest.fixture
-def bucket() -> str:
-    return BUCKET
-
-
-@pytest.fixture
-def prefix() -> str:
-    return f"hub-{uuid.uuid4().hex[:12]}"
-
-
-@pytest.fixture
-def s3_settings(
-    settings: Settings, seaweed: Seaweed, bucket: str, prefix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Callable[[str], Settings]:
-    monkeypatch.setenv("AWS_ENDPOINT_URL", seaweed.endpoint)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
-    monkeypatch.setenv("AWS_REGION", REGION)
-
-    def make(host: str) -> Settings:
-        return settings.model_copy(
-            update={
-                "data_dir": tmp_path / host,
-                "blob_store": f"s3://{bucket}/{prefix}",
-                "s3_part_bytes": 5 * MIB,
-                "s3_timeout_seconds": 5.0,
-            }
-        )
-
-    return make
-
-
-@pytest.fixture
-async def two_hosts(s3_settings: Callable[[str], Settings], db_url: str) -> AsyncIterator[tuple[Server, Server]]:
-    async with running_server(s3_settings("host-a"), db_url) as a, running_server(s3_settings("host-b"), db_url) as b:
-        yield a, b
-
-
-def object_key(prefix: str, sha256: str) -> str:
-    return f"{prefix}/sha256/{sha256[:2]}/{sha256}"
-
-
-def stored_bytes(seaweed: Seaweed, prefix: str, sha256: str) -> bytes:
-    return bytes(seaweed.client().get_object(Bucket=BUCKET, Key=object_key(prefix, sha256))["Body"].read())
-
-
-def open_multipart_uploads(seaweed: Seaweed, prefix: str) -> list[str]:
-    answer = seaweed.client().list_multipart_uploads(Bucket=BUCKET, Prefix=f"{prefix}/")
-    return [u["UploadId"] for u in answer.get("Uploads", [])]
-
-
-def host_files(settings: Settings) -> list[Path]:
-    return [p for p in settings.data_dir.rglob("*") if p.is_file()] if settings.data_dir.exists() else []
-
-
-async def ranged(server: Server, key: str, file_id: str, first: int, last: int) -> bytes:
-    """GET with Range: the hub answers with a redirect; the store serves the range (no API key sent to it)."""
-    async with httpx.AsyncClient(base_url=server.url, headers={"X-API-Key": key}) as http:
-        answer = await http.get(f"/blobs/{file_id}", headers={"Range": f"bytes={first}-{last}"})
-    assert answer.status_code == 307, answer.text
-    location = answer.headers["location"]
-    assert location.startswith(os.environ["AWS_ENDPOINT_URL"]) and "X-Amz-Signature=" in location
-    async with httpx.AsyncClient() as plain:
-        part = await plain.get(location, headers={"Range": f"bytes={first}-{last}"})
-    assert part.status_code == 206, part.text
-    return part.content
+__all__ = ["bucket", "prefix", "s3_settings", "seaweed", "two_hosts"]  # fixtures, imported so pytest finds them
 
 
 async def test_an_upload_begun_on_one_host_finishes_on_the_other_and_both_serve_it(
@@ -371,3 +313,50 @@ async def test_retention_deletes_objects_and_the_sweep_aborts_orphaned_multipart
     assert await sweep_orphans(db, storage, timedelta(hours=1)) == 0  # too young
     assert await sweep_orphans(db, storage, timedelta(0)) == 1
     assert orphan not in open_multipart_uploads(seaweed, prefix)
+
+
+async def test_parts_uploaded_side_by_side_are_recorded_in_order(
+    two_hosts: tuple[Server, Server], db: SessionFactory, keys: dict[str, str], tmp_path: Path, seaweed: Seaweed,
+    prefix: str,
+) -> None:  # fmt: skip
+    """One PATCH of 26 MiB + 1 with 5 MiB parts: several parts upload at once, yet they are recorded in part order
+    with the offset and hash that follow them, and the object is the bytes sent."""
+    a, _ = two_hosts
+    size = 26 * MIB + 1
+    content = await reported(a, keys["tustin"], tmp_path, size)
+    async with httpx.AsyncClient(base_url=a.url, headers={"X-API-Key": keys["tustin"]}, timeout=120) as http:
+        created = await create_upload(http, content.file_id, size)
+        done = await patch(http, created.headers["location"], 0, content.data)
+    assert done.status_code == 204, done.text
+    assert stored_bytes(seaweed, prefix, content.sha256) == content.data
+    async with db() as session:
+        upload = (await session.scalars(select(Upload).where(Upload.file_id == int(content.file_id)))).one()
+    assert [p[0] for p in upload.parts] == sorted(p[0] for p in upload.parts)
+    assert [p[2] for p in upload.parts] == [5 * MIB] * 5  # the last part (1 MiB + 1) went with the completion
+    assert open_multipart_uploads(seaweed, prefix) == []
+
+
+async def test_upload_checksum_requests_are_kept_whole_or_not_at_all(
+    two_hosts: tuple[Server, Server], db: SessionFactory, keys: dict[str, str], tmp_path: Path, seaweed: Seaweed,
+    prefix: str,
+) -> None:  # fmt: skip
+    """With ``Upload-Checksum`` a PATCH records only at its end: a wrong digest keeps none of its 12 MiB (its parts
+    uploaded meanwhile are never counted), a right one keeps all of it; then the upload finishes on the other host."""
+    a, b = two_hosts
+    size = 20 * MIB
+    content = await reported(a, keys["tustin"], tmp_path, size)
+    first = content.data[: 12 * MIB]
+    right = "sha256 " + base64.b64encode(hashlib.sha256(first).digest()).decode()
+    wrong = "sha256 " + base64.b64encode(hashlib.sha256(b"other").digest()).decode()
+    async with httpx.AsyncClient(base_url=a.url, headers={"X-API-Key": keys["tustin"]}, timeout=120) as http:
+        url = (await create_upload(http, content.file_id, size)).headers["location"]
+        refused = await patch(http, url, 0, first, **{"Upload-Checksum": wrong})
+        assert refused.status_code == 460 and refused.json()["code"] == "CHECKSUM_MISMATCH", refused.text
+        assert (await http.head(url, headers=TUS)).headers["upload-offset"] == "0"
+        kept = await patch(http, url, 0, first, **{"Upload-Checksum": right})
+        assert kept.status_code == 204 and kept.headers["upload-offset"] == str(12 * MIB), kept.text
+    async with httpx.AsyncClient(base_url=b.url, headers={"X-API-Key": keys["tustin"]}, timeout=120) as http:
+        done = await patch(http, url, 12 * MIB, content.data[12 * MIB :])
+        assert done.status_code == 204, done.text
+    assert stored_bytes(seaweed, prefix, content.sha256) == content.data
+    assert open_multipart_uploads(seaweed, prefix) == []

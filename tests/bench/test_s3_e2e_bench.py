@@ -1,0 +1,182 @@
+"""End to end through the S3 store: a file landing in Tustin's watch folder to verified in Nashville's incoming
+folder, with an auto-routing rule (validate + queue to Nashville) — two real daemons, an orchestrator whose store
+is SeaweedFS — beside ``curl`` uploading the same bytes to the same store and downloading them back (presigned
+PUT and GET, in the same run). Goal: at most 1.5 times curl's up + down (``make bench``).
+
+``CR_BENCH_E2E_MIB`` sets the size (default 4096). The row carries the phases from the daemons' own event times
+(land → hashed → reported → uploaded → verified at Nashville), so a regression shows where it is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "daemon"))
+from daemon_harness import DaemonProcess, Orchestrator, free_port, orchestrator_on, wait_until
+from transfer_harness import Operator
+
+from tests.bench.bench_support import bench
+from tests.transfers.seaweed import ACCESS_KEY, REGION, SECRET_KEY, Seaweed, seaweed
+
+__all__ = ["seaweed"]
+pytestmark = pytest.mark.bench
+
+SIZE = int(os.environ.get("CR_BENCH_E2E_MIB", "4096")) * 1024 * 1024
+BUCKET = "colorroute-bench"
+RULE = "bench-e2e-mov-to-nashville"
+
+
+@pytest.fixture
+def s3_orchestrator(seaweed: Seaweed, monkeypatch: pytest.MonkeyPatch) -> Iterator[Orchestrator]:
+    for name, value in {
+        "COLORROUTE_BLOB_STORE": f"s3://{BUCKET}/e2e-{uuid.uuid4().hex[:8]}",
+        "AWS_ENDPOINT_URL": seaweed.endpoint,
+        "AWS_ACCESS_KEY_ID": ACCESS_KEY,
+        "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+        "AWS_REGION": REGION,
+        "COLORROUTE_LOG_LEVEL": "WARNING",
+    }.items():
+        monkeypatch.setenv(name, value)  # the orchestrator process inherits the environment
+    with orchestrator_on(free_port()) as orch:
+        yield orch
+
+
+@pytest.fixture
+def work() -> Iterator[Path]:
+    folder = Path(tempfile.mkdtemp(prefix="crb-e2e-", dir="/tmp"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def write_file(path: Path, size: int) -> str:
+    """Random-looking bytes, cheaply (8 MiB of urandom, a counter stamped per block); their SHA-256."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    block = bytearray(os.urandom(8 * 1024 * 1024))
+    digest = hashlib.sha256()
+    with path.open("wb") as f:
+        left = size
+        i = 0
+        while left:
+            block[:16] = hashlib.md5(i.to_bytes(8, "big") + path.name.encode()).digest()
+            piece = memoryview(block)[: min(left, len(block))]
+            f.write(piece)
+            digest.update(piece)
+            left -= len(piece)
+            i += 1
+        f.flush()
+        os.fsync(f.fileno())
+    return digest.hexdigest()
+
+
+def curl(*args: str) -> float:
+    t0 = time.perf_counter()
+    out = subprocess.run(["curl", "-sS", "-f", *args], capture_output=True, text=True, timeout=3600)
+    assert out.returncode == 0, out.stderr
+    return time.perf_counter() - t0
+
+
+def curl_up_and_down(seaweed: Seaweed, source: Path, target: Path) -> tuple[float, float]:
+    """The same bytes up to the store and back with curl (presigned URLs, one PUT and one GET)."""
+    s3 = seaweed.client()
+    key = f"curl/{uuid.uuid4().hex}"
+    put = s3.generate_presigned_url("put_object", Params={"Bucket": BUCKET, "Key": key}, ExpiresIn=3600)
+    get = s3.generate_presigned_url("get_object", Params={"Bucket": BUCKET, "Key": key}, ExpiresIn=3600)
+    up = curl("-T", str(source), "-o", "/dev/null", put)
+    down = curl("-o", str(target), get)
+    assert target.stat().st_size == source.stat().st_size
+    s3.delete_object(Bucket=BUCKET, Key=key)
+    return up, down
+
+
+def event_time(daemon: DaemonProcess, name: str, **match: object) -> float:
+    found = [e for e in daemon.events(name) if all(str(e.get(k)) == str(v) for k, v in match.items())]
+    assert found, f"no {name} {match} in {daemon.log_path}"
+    return float(found[-1]["t"])
+
+
+@pytest.mark.timeout(3600)
+def test_a_file_landing_at_tustin_to_verified_at_nashville_through_s3_vs_curl(
+    s3_orchestrator: Orchestrator, seaweed: Seaweed, work: Path
+) -> None:
+    orch = s3_orchestrator
+    with_bucket = seaweed.client()
+    try:
+        with_bucket.create_bucket(Bucket=BUCKET)
+    except with_bucket.exceptions.BucketAlreadyOwnedByYou:
+        pass
+    except Exception as exc:  # SeaweedFS answers BucketAlreadyExists
+        assert "BucketAlreadyExists" in str(exc), exc
+    operator = Operator.create(orch)
+    rule = operator.gql(
+        "mutation($i: RoutingRuleInput!){ createRoutingRule(input:$i){ id } }",
+        {"i": {"name": RULE, "priority": 1, "sourceSite": "tustin", "pattern": "e2e-*.mov",
+               "destinationSite": "nashville", "autoValidate": True, "autoQueue": True}},
+    )["createRoutingRule"]["id"]  # fmt: skip
+    watch, agent_watch, incoming, staging = (work / n for n in ("watch", "nash-watch", "incoming", "staging"))
+    for folder in (watch, agent_watch, staging):
+        folder.mkdir()
+    source = DaemonProcess("tustin", watch, work / "tustin-state", orch.url, work / "tustin.log")
+    agent = DaemonProcess(
+        "nashville", agent_watch, work / "nashville-state", orch.url, work / "nashville.log",
+        extra=["--incoming", str(incoming)],
+    )  # fmt: skip
+    try:
+        source.start()
+        agent.start()
+        source.wait_event("heartbeat.ok", 60)
+        agent.wait_event("heartbeat.ok", 60)
+
+        # The curl baseline first, on the same bytes (its own copy: the store keeps one copy of equal content).
+        name = f"e2e-{uuid.uuid4().hex[:8]}.mov"
+        staged = staging / name
+        digest = write_file(staged, SIZE)
+        curl_up, curl_down = curl_up_and_down(seaweed, staged, work / "curl-down")
+        (work / "curl-down").unlink()
+
+        # Landing: one rename into the watch folder (a copy finishing), then until the agent renamed the verified
+        # file into Nashville's incoming folder.
+        (watch / "bench").mkdir()
+        landed_wall = time.time()
+        t0 = time.perf_counter()
+        os.rename(staged, watch / "bench" / name)
+        arrived = incoming / "bench" / name
+        wait_until(arrived.exists, 3000, interval=0.05, what=f"{arrived}")
+        elapsed = time.perf_counter() - t0
+        assert source.proc is not None and source.proc.poll() is None
+        verified = wait_until(  # logged once the hub has the completion, just after the rename
+            lambda: next((e["t"] for e in agent.events("transfer.completed") if e.get("sha256") == digest), None),
+            120,
+            what="transfer.completed",
+        )
+        hashed = event_time(source, "file.hashed")
+        reported = event_time(source, "file.reported")
+        uploaded = event_time(source, "upload.done")
+    finally:
+        operator.gql("mutation($id:ID!){ deleteRoutingRule(id:$id) }", {"id": rule})
+        operator.close()
+        source.stop()
+        agent.stop()
+
+    mib = SIZE // (1024 * 1024)
+    baseline = curl_up + curl_down
+    phases = (
+        f"hash:{hashed - landed_wall:.2f}s,report:{reported - hashed:.2f}s,upload:{uploaded - reported:.2f}s,"
+        f"fetch+verify+complete:{verified - uploaded:.2f}s"
+    )
+    bench(
+        f"s3_e2e_{mib}mib_tustin_to_nashville", elapsed, "s",
+        baseline=f"curl_up+down:{baseline:.2f}s", ratio=f"{elapsed / baseline:.2f}", goal="<=1.5",
+        curl=f"up:{curl_up:.2f}s,down:{curl_down:.2f}s", phases=phases,
+        mb_s=f"{SIZE / elapsed / 1e6:.0f}",
+    )  # fmt: skip
