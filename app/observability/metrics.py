@@ -36,13 +36,15 @@ log = logging.getLogger("colorroute")
 KNOWN_OPERATIONS = frozenset(
     {
         # web UI
-        "ApiKeys", "ArchiveFile", "AssignColorist", "Audit", "AuditEvents", "BulkFileAction", "CancelTransfer",
+        "ApiKeys", "ArchiveFile", "AssignColorist", "Audit", "AuditActions", "AuditEvents", "BulkFileAction",
+        "CancelTransfer",
         "ChangePassword", "CompleteTransfer", "CreateApiKey", "CreateRoutingRule", "CreateUser",
         "CreateWebhookSubscription", "DeleteRoutingRule", "DeleteWebhookSubscription", "DeliverToMam", "FailTransfer",
         "FileDetail", "FileEvents", "FileMembers", "Files", "Login", "Logout", "MamConfigured", "Me", "QueueFile",
         "RejectFile", "ReorderRoutingRules", "RerouteFile", "RetryTransfer", "RevokeApiKey", "RoutingRules",
         "SetWebhookSubscriptionActive", "SimulateRouting", "SiteEvents", "Sites", "StartTransfer", "StartWork",
-        "Stats", "TransferEvents", "Transfers", "UpdateRoutingRule", "UpdateUser", "Users", "ValidateFile",
+        "Stats", "TransferEvents", "Transfers", "UpdateRoutingRule", "UpdateUser", "UploadEvents", "Users",
+        "ValidateFile",
         "WebhookDeliveries", "WebhookSubscriptions",
         # site daemon
         "Heartbeat", "ReportFile", "ReportFiles", "StagePackageMembers", "TransferJobs", "TransferProgress",

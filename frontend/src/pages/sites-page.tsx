@@ -16,7 +16,7 @@ export function SitesPage() {
       <PageBody>
         {sites.isPending ? (
           <Loading />
-        ) : sites.isError ? (
+        ) : sites.isError && !sites.data ? (
           <QueryError error={sites.error} />
         ) : sites.data.sites.length === 0 ? (
           <EmptyState icon={<Server className="size-8" />} title="No sites yet" />

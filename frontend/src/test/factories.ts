@@ -113,11 +113,12 @@ export function makeDetail(
     file: {
       ...file,
       contentAvailable: true,
+      uploadedBytes: file.sizeBytes,
       modifiedAt: null,
       previousVersion: null,
       transfers: [],
       auditTrail: [],
       ...extra,
-    },
+    } as NonNullable<FileDetailQuery["file"]>,
   };
 }
