@@ -42,7 +42,7 @@ export function TransfersPage() {
       <PageHeader title="Transfers" description="Bytes moving between sites, live." />
       <PageBody>
         <Tabs value={tab} onValueChange={(v) => setTab(v as TransferStatus | "ALL")}>
-          <TabsList aria-label="Filter by status">
+          <TabsList aria-label="Filter by status" className="max-w-full overflow-x-auto">
             {TABS.map((t) => (
               <TabsTrigger key={t.value} value={t.value}>
                 {t.label}
@@ -68,7 +68,7 @@ export function TransfersPage() {
                       <TableHead>File</TableHead>
                       <TableHead>Route</TableHead>
                       <TableHead>Status</TableHead>
-                      <TableHead className="w-48 xl:w-72">Progress</TableHead>
+                      <TableHead className="w-36 xl:w-72">Progress</TableHead>
                       <TableHead className="text-right">Rate</TableHead>
                       <TableHead className={cn("text-right", WIDE_ONLY)}>ETA</TableHead>
                       <TableHead className={cn("text-right", WIDE_ONLY)}>Attempts</TableHead>
@@ -103,8 +103,12 @@ export function TransfersPage() {
 function TransferRow({ job, hasActions }: { job: TransferFieldsFragment; hasActions: boolean }) {
   return (
     <TableRow data-testid="transfer-row" data-transfer-id={job.id}>
-      <TableCell className="max-w-48 xl:max-w-64">
-        <Link href={`/files/${job.file.id}`} className="block truncate font-medium hover:text-primary">
+      <TableCell className="max-w-40 xl:max-w-64">
+        <Link
+          href={`/files/${job.file.id}`}
+          className="block truncate font-medium hover:text-primary"
+          title={job.file.filename}
+        >
           {job.file.filename}
         </Link>
         {job.error && (
@@ -113,7 +117,7 @@ function TransferRow({ job, hasActions }: { job: TransferFieldsFragment; hasActi
           </p>
         )}
       </TableCell>
-      <TableCell className="whitespace-nowrap text-sm">
+      <TableCell className="text-sm xl:whitespace-nowrap">
         {job.sourceSite.code} → {job.destinationSite.code}
       </TableCell>
       <TableCell>
