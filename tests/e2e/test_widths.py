@@ -76,8 +76,15 @@ def test_phone_width_details_panel_is_on_screen_and_closes(page: Page, server: S
     expect(page.get_by_role("navigation", name="Main")).to_have_count(0)  # it closed on the way
 
 
-@pytest.mark.parametrize(("path", "label", "row"), [("/files", "Files", "file-row"), ("/transfers", "Transfers", "transfer-row")])
-def test_1024_tables_show_their_columns_unclipped(page: Page, server: Server, path: str, label: str, row: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "label", "row", "must_fit"),
+    [("/files", "Files", "file-row", True), ("/transfers", "Transfers", "transfer-row", False)],
+)
+def test_1024_tables_show_their_columns_unclipped(
+    page: Page, server: Server, path: str, label: str, row: str, must_fit: bool
+) -> None:
+    """Files rows are alike: the table fits. A transfer row's action buttons vary (a running job has several):
+    that table fits as a rule, and when a row needs more it scrolls in its box with nothing cut off."""
     server.report_file()
     login(page, "engineer")
     page.set_viewport_size({"width": 1024, "height": 768})
@@ -86,6 +93,7 @@ def test_1024_tables_show_their_columns_unclipped(page: Page, server: Server, pa
     boxes = page.evaluate(TABLE_BOXES, [label, False])
     assert boxes["overflowX"] == "auto"  # narrower still, the table scrolls in its own box
     names = [c[0] for c in boxes["cells"]]
+    assert not (must_fit and boxes["scrolls"]), boxes
     if boxes["scrolls"]:
         # Only when a row needs more room than usual (several action buttons): its box scrolls, and scrolled to its
         # end the last column is whole inside it.
