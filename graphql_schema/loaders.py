@@ -16,6 +16,7 @@ from app.repositories import audit as audit_repo
 from app.repositories import files as files_repo
 from app.repositories import sites as sites_repo
 from app.repositories import transfers as transfers_repo
+from app.repositories import uploads as uploads_repo
 from app.repositories import users as users_repo
 
 K = TypeVar("K")
@@ -92,6 +93,7 @@ class Loaders:
     transfers_by_file: DataLoader[int, list[TransferJob]]
     audit_by_file: DataLoader[int, list[AuditLog]]
     active_files_by_user: DataLoader[int, int]
+    upload_offset: DataLoader[int, int]
 
 
 def build_loaders(db: SessionFactory) -> Loaders:
@@ -99,6 +101,11 @@ def build_loaders(db: SessionFactory) -> Loaders:
         async with reader(db)() as session:
             counts = await users_repo.active_file_counts(session, ids)
         return [counts.get(i, 0) for i in ids]
+
+    async def upload_offsets(ids: list[int]) -> list[int]:
+        async with reader(db)() as session:
+            offsets = await uploads_repo.offsets_by_file(session, ids)
+        return [offsets.get(i, 0) for i in ids]
 
     return Loaders(
         site=_loader(_by_id(db, sites_repo.by_ids)),
@@ -109,4 +116,5 @@ def build_loaders(db: SessionFactory) -> Loaders:
         transfers_by_file=_loader(_grouped(db, transfers_repo.by_file_ids, "file_id")),
         audit_by_file=_loader(_grouped(db, audit_repo.by_file_ids, "file_id")),
         active_files_by_user=_loader(active_counts),
+        upload_offset=_loader(upload_offsets),
     )

@@ -25,6 +25,7 @@ from graphql_schema.files.mutations import FileMutations
 from graphql_schema.files.queries import FileQueries
 from graphql_schema.files.queue import QueueMutations, QueueQueries, QueueSubscriptions
 from graphql_schema.files.subscriptions import FileSubscriptions
+from graphql_schema.files.uploads import UploadSubscriptions
 from graphql_schema.hardening import cost_extension, limits_extension
 from graphql_schema.live import DeliveryExecution
 from graphql_schema.routing.mutations import RoutingMutations
@@ -69,7 +70,14 @@ Mutation = merge_types(
 )
 Subscription = merge_types(
     "Subscription",
-    (FileSubscriptions, SiteSubscriptions, TransferSubscriptions, AuditSubscriptions, QueueSubscriptions),
+    (
+        FileSubscriptions,
+        SiteSubscriptions,
+        TransferSubscriptions,
+        AuditSubscriptions,
+        QueueSubscriptions,
+        UploadSubscriptions,
+    ),
 )
 
 

@@ -30,6 +30,8 @@ from app.services.records import EVENTS_CHANNEL, PROGRESS_CHANNEL
 
 log = logging.getLogger(__name__)
 PROGRESS_TOPIC = "progress"
+#: Bytes of an upload at the hub so far (NOTIFY only, on the progress channel; the payload names an upload).
+UPLOAD_PROGRESS_TOPIC = "upload_progress"
 _BATCH = 500
 T = TypeVar("T")
 
@@ -187,7 +189,8 @@ class EventHub:
             data = json.loads(payload)
         except ValueError:
             return
-        self._dispatch(Event(id=0, topic=PROGRESS_TOPIC, payload=data))
+        topic = UPLOAD_PROGRESS_TOPIC if "uploadId" in data else PROGRESS_TOPIC
+        self._dispatch(Event(id=0, topic=topic, payload=data))
 
     async def _catch_up(self, conn: asyncpg.Connection) -> None:
         while True:
@@ -286,7 +289,7 @@ class EventHub:
         checked = time.monotonic()
         try:
             if last is not None:
-                async for event in self.read_after(last, wanted - {PROGRESS_TOPIC}):
+                async for event in self.read_after(last, wanted - {PROGRESS_TOPIC, UPLOAD_PROGRESS_TOPIC}):
                     last = event.id
                     replayed = self.delivery(event)
                     replayed.hold()

@@ -36,14 +36,16 @@ log = logging.getLogger("colorroute")
 KNOWN_OPERATIONS = frozenset(
     {
         # web UI
-        "AcceptIntegrityRisk", "ApiKeys", "ArchiveFile", "AssignColorist", "Audit", "AuditEvents", "BulkFileAction",
+        "AcceptIntegrityRisk", "ApiKeys", "ArchiveFile", "AssignColorist", "Audit", "AuditActions", "AuditEvents",
+        "BulkFileAction",
         "CancelTransfer", "ChangePassword", "CompleteTransfer", "CreateApiKey", "CreateRoutingRule", "CreateUser",
         "CreateWebhookSubscription", "DeleteRoutingRule", "DeleteWebhookSubscription", "DeliverToMam", "FailTransfer",
         "FileDetail", "FileEvents", "FileMembers", "Files", "HandBackFile", "Login", "Logout", "MamConfigured", "Me",
         "MyQueue", "MyQueueEvents", "QueueFile", "RejectFile", "ReorderRoutingRules", "RerouteFile", "RetryTransfer",
         "RevokeApiKey", "RoutingRules",
         "SetWebhookSubscriptionActive", "SimulateRouting", "SiteEvents", "Sites", "StartTransfer", "StartWork",
-        "Stats", "TransferEvents", "Transfers", "UpdateRoutingRule", "UpdateUser", "Users", "ValidateFile",
+        "Stats", "TransferEvents", "Transfers", "UpdateRoutingRule", "UpdateUser", "UploadEvents", "Users",
+        "ValidateFile",
         "WebhookDeliveries", "WebhookSubscriptions",
         # site daemon
         "Heartbeat", "RecordCustody", "ReportFile", "ReportFiles", "StagePackageMembers", "TransferJobs",

@@ -78,3 +78,13 @@ async def file_hashes(session: AsyncSession, file_ids: Sequence[int]) -> dict[in
     """Each file's content key (where its verified bytes land: its SHA-256, or a package's ``package/<sha256>``)."""
     rows = await session.execute(select(File.id, File.sha256, File.kind).where(File.id.in_(file_ids)))
     return {fid: content_key(kind, sha) for fid, sha, kind in rows}
+
+
+async def offsets_by_file(session: AsyncSession, file_ids: Sequence[int]) -> dict[int, int]:
+    """Bytes an unfinished upload of each file holds at the hub (its durable offset; the furthest if several)."""
+    stmt = (
+        select(Upload.file_id, func.max(Upload.offset))
+        .where(Upload.file_id.in_(file_ids), Upload.completed_at.is_(None))
+        .group_by(Upload.file_id)
+    )
+    return {fid: int(offset) for fid, offset in await session.execute(stmt)}

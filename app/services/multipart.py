@@ -23,6 +23,7 @@ from app.domain.clock import now
 from app.domain.errors import Conflict, NotFound
 from app.repositories import uploads as uploads_repo
 from app.services.periodic import every
+from app.services.uploads import announce_progress
 from app.transfers.stores import BlobStorage
 
 log = logging.getLogger("colorroute.multipart")
@@ -106,9 +107,12 @@ async def record(
             update(Upload)
             .where(Upload.id == upload_id, Upload.offset == expected, Upload.completed_at.is_(None))
             .values(**values)
+            .returning(Upload.file_id, Upload.length)
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        row = result.first()
+        if row is None:
             raise Conflict(f"upload {upload_id} moved on concurrently (expected offset {expected})")
+        await announce_progress(session, upload_id, row.file_id, offset, row.length)
 
 
 async def live_store_uploads(db: SessionFactory) -> set[str]:

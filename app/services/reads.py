@@ -8,9 +8,17 @@ from dataclasses import dataclass
 
 from app.db.engine import SessionFactory, reader
 from app.db.models import AuditLog, File, Site, TransferJob, User
+from app.domain.audit import MAX_AUDIT_SEARCH, audit_actions
 from app.domain.errors import BadInput, Forbidden, NotFound
 from app.domain.ids import parse_id
-from app.domain.permissions import Actor, ActorKind, Capability, has_capability
+from app.domain.permissions import (
+    LOGIN_FAILURE_ACTIONS,
+    Actor,
+    ActorKind,
+    Capability,
+    has_capability,
+    may_read_audit_identity,
+)
 from app.domain.states import FileState
 from app.repositories import audit as audit_repo
 from app.repositories import files as files_repo
@@ -138,20 +146,36 @@ async def list_users(db: SessionFactory, actor: Actor) -> Sequence[User]:
 class AuditQuery:
     file_id: str | None = None
     action: str | None = None
+    search: str | None = None
 
 
-async def list_audit(db: SessionFactory, actor: Actor, q: AuditQuery, first: int, after: str | None) -> Page[AuditLog]:
+def audit_filter(actor: Actor, q: AuditQuery) -> audit_repo.AuditFilter:
+    """The listing's filter, refused whole when a part is wrong: an action the log never records (a typo would
+    otherwise show an empty log as if nothing had happened) or a search too long to be one."""
     require(actor, Capability.READ)
+    if q.action and q.action not in audit_actions():
+        raise BadInput(f"unknown audit action {q.action!r} (Query.auditActions lists them)", field="action")
+    search = q.search.strip() if q.search else ""
+    if len(search) > MAX_AUDIT_SEARCH:
+        raise BadInput(f"search is at most {MAX_AUDIT_SEARCH} characters", field="search", limit=MAX_AUDIT_SEARCH)
+    hidden = frozenset(a for a in LOGIN_FAILURE_ACTIONS if not may_read_audit_identity(actor, a))
+    return audit_repo.AuditFilter(
+        file_id=parse_id(q.file_id) if q.file_id else None,
+        action=q.action or None,
+        search=search or None,
+        identity_hidden=hidden,
+    )
+
+
+async def list_audit(db: SessionFactory, f: audit_repo.AuditFilter, first: int, after: str | None) -> Page[AuditLog]:
     after_id = decode_cursor("audit", after)
-    fid = parse_id(q.file_id) if q.file_id else None
     async with reader(db)() as session:
-        return await audit_repo.page(session, fid, check_first(first), after_id, q.action)
+        return await audit_repo.page(session, f, check_first(first), after_id)
 
 
-async def count_audit(db: SessionFactory, q: AuditQuery) -> int:
-    fid = parse_id(q.file_id) if q.file_id else None
+async def count_audit(db: SessionFactory, f: audit_repo.AuditFilter) -> int:
     async with reader(db)() as session:
-        return await audit_repo.count(session, fid, q.action)
+        return await audit_repo.count(session, f)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -166,15 +167,34 @@ async def open_upload(db: SessionFactory, actor: Actor, upload_id: str, *, membe
 
 async def record_offset(db: SessionFactory, upload_id: str, expected: int, offset: int) -> None:
     """Persist a new durable offset (the bytes up to it are fsynced). Compare-and-set on the previous one,
-    so two writers of one upload (two processes) can never both advance it."""
+    so two writers of one upload (two processes) can never both advance it. Announced to ``uploadEvents``."""
     async with db() as session, session.begin():
         result = await session.execute(
             update(Upload)
             .where(Upload.id == upload_id, Upload.offset == expected, Upload.completed_at.is_(None))
             .values(offset=offset, updated_at=now())
+            .returning(Upload.file_id, Upload.length)
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        row = result.first()
+        if row is None:
             raise Conflict(f"upload {upload_id} moved on concurrently (expected offset {expected})")
+        await announce_progress(session, upload_id, row.file_id, offset, row.length)
+
+
+async def announce_progress(session: AsyncSession, upload_id: str, file_id: int, offset: int, length: int) -> None:
+    """Bytes at the hub so far, for the file's "Content" to follow an upload live: NOTIFY only (a signal, like
+    transfer progress; the durable offset is in the upload's row), delivered when ``session`` commits."""
+    await records.notify_ephemeral(
+        session,
+        {"uploadId": upload_id, "fileId": file_id, "bytesUploaded": offset, "bytesTotal": length, "at": time.time()},
+    )
+
+
+async def announce_received(db: SessionFactory, view: UploadView, offset: int) -> None:
+    """Bytes received in a PATCH still running (written, not yet a durable checkpoint): the live figure between
+    checkpoints, sent at most about once a second by the tus handler."""
+    async with db() as session, session.begin():
+        await announce_progress(session, view.id, view.file_id, offset, view.length)
 
 
 def partial_ref(upload: Upload, sha256: str, extra_parts: Sequence[tuple[int, str]] = ()) -> PartialRef:

@@ -139,9 +139,7 @@ class _Receiver:
         self.base += size
         number = await multipart.claim_part(self.app.db, self.view.id)
         hashed = asyncio.ensure_future(self._hash(self.hashing, part, skip))
-        upload = asyncio.ensure_future(
-            self.app.storage.upload_part(self.view.key, self.store_upload_id, number, part)
-        )
+        upload = asyncio.ensure_future(self.app.storage.upload_part(self.view.key, self.store_upload_id, number, part))
         self.hashing = hashed
         self.workers = [w for w in self.workers if not w.done()] + [hashed, upload]
         previous = self.landings[-1] if self.landings else None

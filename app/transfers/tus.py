@@ -24,6 +24,7 @@ import binascii
 import contextlib
 import hashlib
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -63,6 +64,8 @@ WRITE_BATCH = 4 * 1024 * 1024
 #: During a long PATCH, fsync and record the durable offset every this many bytes (in the background), so an
 #: orchestrator killed mid-request resumes close to where it was.
 CHECKPOINT_BYTES = 256 * 1024 * 1024
+#: How often a running PATCH tells subscribers how far it has come (uploadEvents).
+ANNOUNCE_SECONDS = 1.0
 #: How long a request waits for another request of the same upload (a dropped connection still winding down).
 LOCK_WAIT_SECONDS = 10.0
 HEAD_LOCK_WAIT_SECONDS = 5.0
@@ -346,6 +349,18 @@ class TusApp:
         closing = False
 
         uploaded = BYTES_MOVED.labels("upload")
+        announced = time.monotonic()
+
+        async def announce() -> None:
+            """At most about once a second, the bytes received so far, for the file's "Content" to follow live."""
+            nonlocal announced
+            if time.monotonic() - announced < ANNOUNCE_SECONDS or writer.offset >= view.length:
+                return
+            announced = time.monotonic()
+            try:
+                await uploads.announce_received(self.db, view, writer.offset)
+            except Exception:  # a lost signal costs a stale figure, never the upload
+                log.warning("upload %s: progress signal not sent", view.id, exc_info=True)
 
         def next_checkpoint() -> None:
             """Start a checkpoint when enough written bytes are not yet durable and none is running; called when a
@@ -380,6 +395,7 @@ class TusApp:
             writer.advance(size)
             uploaded.inc(size)
             next_checkpoint()
+            await announce()
 
         async def save(expected: int, offset: int) -> int:
             await asyncio.to_thread(writer.sync)

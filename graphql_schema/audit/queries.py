@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
+from app.domain.audit import audit_actions
 from app.repositories.pagination import encode_cursor
 from app.services import reads
 from graphql_schema.audit.types import AuditEntry, AuditEntryConnection, AuditEntryEdge
@@ -20,10 +23,17 @@ class AuditQueries:
         first: int | None = 50,
         after: str | None = None,
         action: str | None = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Case-insensitive text anywhere in the action, the file's name, the actor or the "
+                "details (at most 200 characters); paged with first/after like the rest."
+            ),
+        ] = None,
     ) -> AuditEntryConnection:
         ctx = info.context
-        query = reads.AuditQuery(file_id=file_id, action=action)
-        page = await reads.list_audit(ctx.db, ctx.actor, query, 50 if first is None else first, after)
+        query = reads.audit_filter(ctx.actor, reads.AuditQuery(file_id=file_id, action=action, search=search))
+        page = await reads.list_audit(ctx.db, query, 50 if first is None else first, after)
         edges = [AuditEntryEdge(node=AuditEntry.from_row(r), cursor=encode_cursor("audit", r.id)) for r in page.items]
 
         async def count() -> int:
@@ -34,3 +44,10 @@ class AuditQueries:
             page_info=PageInfo(has_next_page=page.has_next, end_cursor=edges[-1].cursor if edges else None),
             _count=count,
         )
+
+    @strawberry.field(
+        permission_classes=AUTHENTICATED,
+        description="Every action an audit entry can carry (what audit(action:) accepts), lifecycle steps first.",
+    )
+    def audit_actions(self) -> list[str]:
+        return list(audit_actions())

@@ -82,6 +82,15 @@ class File:
     def kind(self) -> FileKind:
         return FileKind(self._row.kind)
 
+    @strawberry.field(
+        description="Bytes of the content at the hub: sizeBytes once contentAvailable, else what an unfinished "
+        "upload holds (its durable offset; uploadEvents follows it live), else 0."
+    )
+    def uploaded_bytes(self, info: Info) -> BigInt:
+        if self._row.content_available:
+            return BigInt(self._row.size_bytes)
+        return then(ready(info.context.loaders.upload_offset, self._row.id), BigInt)
+
     @strawberry.field(description="How many files the package holds; 1 for FILE.")
     def member_count(self) -> int:
         return self._row.member_count

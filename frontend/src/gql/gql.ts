@@ -27,11 +27,12 @@ type Documents = {
     "\n  query Stats {\n    stats {\n      totalFiles\n      activeTransfers\n      sitesOnline\n      sitesTotal\n      byState {\n        state\n        count\n      }\n    }\n  }\n": typeof types.StatsDocument,
     "\n  query Sites {\n    sites {\n      ...SiteFields\n    }\n  }\n": typeof types.SitesDocument,
     "\n  query Files($filter: FileFilter, $first: Int, $after: String) {\n    files(filter: $filter, first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...FileSummary\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.FilesDocument,
-    "\n  query FileDetail($id: ID!) {\n    file(id: $id) {\n      ...FileSummary\n      contentAvailable\n      modifiedAt\n      deliveredPath\n      previousVersion {\n        id\n        filename\n        sha256\n      }\n      transfers {\n        ...TransferFields\n      }\n      auditTrail {\n        ...AuditFields\n      }\n      custody {\n        at\n        action\n        hashFormat\n        host\n        tool\n        location\n        generation\n        site {\n          id\n          code\n          name\n        }\n      }\n    }\n  }\n": typeof types.FileDetailDocument,
+    "\n  query FileDetail($id: ID!) {\n    file(id: $id) {\n      ...FileSummary\n      contentAvailable\n      uploadedBytes\n      modifiedAt\n      deliveredPath\n      previousVersion {\n        id\n        filename\n        sha256\n      }\n      transfers {\n        ...TransferFields\n      }\n      auditTrail {\n        ...AuditFields\n      }\n      custody {\n        at\n        action\n        hashFormat\n        host\n        tool\n        location\n        generation\n        site {\n          id\n          code\n          name\n        }\n      }\n    }\n  }\n": typeof types.FileDetailDocument,
     "\n  query FileMembers($id: ID!, $first: Int, $after: String) {\n    file(id: $id) {\n      id\n      members(first: $first, after: $after) {\n        totalCount\n        edges {\n          cursor\n          node {\n            path\n            sizeBytes\n            sha256\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.FileMembersDocument,
     "\n  query Transfers($status: TransferStatus, $first: Int, $after: String) {\n    transfers(status: $status, first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...TransferFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.TransfersDocument,
     "\n  query Users {\n    users {\n      ...UserFields\n    }\n  }\n": typeof types.UsersDocument,
-    "\n  query Audit($fileId: ID, $action: String, $first: Int, $after: String) {\n    audit(fileId: $fileId, action: $action, first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...AuditFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.AuditDocument,
+    "\n  query Audit($fileId: ID, $action: String, $search: String, $first: Int, $after: String) {\n    audit(fileId: $fileId, action: $action, search: $search, first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...AuditFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.AuditDocument,
+    "\n  query AuditActions {\n    auditActions\n  }\n": typeof types.AuditActionsDocument,
     "\n  mutation ValidateFile($id: ID!, $expectedVersion: Int) {\n    validateFile(id: $id, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": typeof types.ValidateFileDocument,
     "\n  mutation QueueFile($id: ID!, $destinationSite: String, $expectedVersion: Int) {\n    queueFile(id: $id, destinationSite: $destinationSite, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": typeof types.QueueFileDocument,
     "\n  mutation RerouteFile($id: ID!, $destinationSite: String!, $reason: String!, $expectedVersion: Int) {\n    rerouteFile(id: $id, destinationSite: $destinationSite, reason: $reason, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": typeof types.RerouteFileDocument,
@@ -71,10 +72,11 @@ type Documents = {
     "\n  mutation CreateWebhookSubscription($input: WebhookSubscriptionInput!) {\n    createWebhookSubscription(input: $input) {\n      ...WebhookFields\n    }\n  }\n": typeof types.CreateWebhookSubscriptionDocument,
     "\n  mutation SetWebhookSubscriptionActive($id: ID!, $active: Boolean!) {\n    setWebhookSubscriptionActive(id: $id, active: $active)\n  }\n": typeof types.SetWebhookSubscriptionActiveDocument,
     "\n  mutation DeleteWebhookSubscription($id: ID!) {\n    deleteWebhookSubscription(id: $id)\n  }\n": typeof types.DeleteWebhookSubscriptionDocument,
-    "\n  subscription FileEvents($after: String) {\n    fileEvents(after: $after) {\n      cursor\n      action\n      fromState\n      toState\n      actor\n      at\n      file {\n        ...FileSummary\n      }\n    }\n  }\n": typeof types.FileEventsDocument,
+    "\n  subscription FileEvents($after: String) {\n    fileEvents(after: $after) {\n      cursor\n      action\n      fromState\n      toState\n      actor\n      at\n      file {\n        ...FileSummary\n        # The details panel's \"Content\" follows these (an upload's end changes no version).\n        contentAvailable\n        uploadedBytes\n      }\n    }\n  }\n": typeof types.FileEventsDocument,
     "\n  subscription SiteEvents {\n    siteEvents {\n      ...SiteFields\n    }\n  }\n": typeof types.SiteEventsDocument,
     "\n  subscription TransferEvents($after: String) {\n    transferEvents(after: $after) {\n      ...TransferFields\n      eventCursor\n    }\n  }\n": typeof types.TransferEventsDocument,
     "\n  subscription AuditEvents($after: String) {\n    auditEvents(after: $after) {\n      ...AuditFields\n    }\n  }\n": typeof types.AuditEventsDocument,
+    "\n  subscription UploadEvents {\n    uploadEvents {\n      fileId\n      bytesUploaded\n      bytesTotal\n      at\n    }\n  }\n": typeof types.UploadEventsDocument,
 };
 const documents: Documents = {
     "\n  fragment SiteFields on Site {\n    id\n    code\n    name\n    online\n    lastHeartbeatAt\n    daemonVersion\n    watchPath\n    queueDepth\n    diskFreeBytes\n  }\n": types.SiteFieldsFragmentDoc,
@@ -89,11 +91,12 @@ const documents: Documents = {
     "\n  query Stats {\n    stats {\n      totalFiles\n      activeTransfers\n      sitesOnline\n      sitesTotal\n      byState {\n        state\n        count\n      }\n    }\n  }\n": types.StatsDocument,
     "\n  query Sites {\n    sites {\n      ...SiteFields\n    }\n  }\n": types.SitesDocument,
     "\n  query Files($filter: FileFilter, $first: Int, $after: String) {\n    files(filter: $filter, first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...FileSummary\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.FilesDocument,
-    "\n  query FileDetail($id: ID!) {\n    file(id: $id) {\n      ...FileSummary\n      contentAvailable\n      modifiedAt\n      deliveredPath\n      previousVersion {\n        id\n        filename\n        sha256\n      }\n      transfers {\n        ...TransferFields\n      }\n      auditTrail {\n        ...AuditFields\n      }\n      custody {\n        at\n        action\n        hashFormat\n        host\n        tool\n        location\n        generation\n        site {\n          id\n          code\n          name\n        }\n      }\n    }\n  }\n": types.FileDetailDocument,
+    "\n  query FileDetail($id: ID!) {\n    file(id: $id) {\n      ...FileSummary\n      contentAvailable\n      uploadedBytes\n      modifiedAt\n      deliveredPath\n      previousVersion {\n        id\n        filename\n        sha256\n      }\n      transfers {\n        ...TransferFields\n      }\n      auditTrail {\n        ...AuditFields\n      }\n      custody {\n        at\n        action\n        hashFormat\n        host\n        tool\n        location\n        generation\n        site {\n          id\n          code\n          name\n        }\n      }\n    }\n  }\n": types.FileDetailDocument,
     "\n  query FileMembers($id: ID!, $first: Int, $after: String) {\n    file(id: $id) {\n      id\n      members(first: $first, after: $after) {\n        totalCount\n        edges {\n          cursor\n          node {\n            path\n            sizeBytes\n            sha256\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.FileMembersDocument,
     "\n  query Transfers($status: TransferStatus, $first: Int, $after: String) {\n    transfers(status: $status, first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...TransferFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.TransfersDocument,
     "\n  query Users {\n    users {\n      ...UserFields\n    }\n  }\n": types.UsersDocument,
-    "\n  query Audit($fileId: ID, $action: String, $first: Int, $after: String) {\n    audit(fileId: $fileId, action: $action, first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...AuditFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.AuditDocument,
+    "\n  query Audit($fileId: ID, $action: String, $search: String, $first: Int, $after: String) {\n    audit(fileId: $fileId, action: $action, search: $search, first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...AuditFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.AuditDocument,
+    "\n  query AuditActions {\n    auditActions\n  }\n": types.AuditActionsDocument,
     "\n  mutation ValidateFile($id: ID!, $expectedVersion: Int) {\n    validateFile(id: $id, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": types.ValidateFileDocument,
     "\n  mutation QueueFile($id: ID!, $destinationSite: String, $expectedVersion: Int) {\n    queueFile(id: $id, destinationSite: $destinationSite, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": types.QueueFileDocument,
     "\n  mutation RerouteFile($id: ID!, $destinationSite: String!, $reason: String!, $expectedVersion: Int) {\n    rerouteFile(id: $id, destinationSite: $destinationSite, reason: $reason, expectedVersion: $expectedVersion) {\n      ...FileSummary\n    }\n  }\n": types.RerouteFileDocument,
@@ -133,10 +136,11 @@ const documents: Documents = {
     "\n  mutation CreateWebhookSubscription($input: WebhookSubscriptionInput!) {\n    createWebhookSubscription(input: $input) {\n      ...WebhookFields\n    }\n  }\n": types.CreateWebhookSubscriptionDocument,
     "\n  mutation SetWebhookSubscriptionActive($id: ID!, $active: Boolean!) {\n    setWebhookSubscriptionActive(id: $id, active: $active)\n  }\n": types.SetWebhookSubscriptionActiveDocument,
     "\n  mutation DeleteWebhookSubscription($id: ID!) {\n    deleteWebhookSubscription(id: $id)\n  }\n": types.DeleteWebhookSubscriptionDocument,
-    "\n  subscription FileEvents($after: String) {\n    fileEvents(after: $after) {\n      cursor\n      action\n      fromState\n      toState\n      actor\n      at\n      file {\n        ...FileSummary\n      }\n    }\n  }\n": types.FileEventsDocument,
+    "\n  subscription FileEvents($after: String) {\n    fileEvents(after: $after) {\n      cursor\n      action\n      fromState\n      toState\n      actor\n      at\n      file {\n        ...FileSummary\n        # The details panel's \"Content\" follows these (an upload's end changes no version).\n        contentAvailable\n        uploadedBytes\n      }\n    }\n  }\n": types.FileEventsDocument,
     "\n  subscription SiteEvents {\n    siteEvents {\n      ...SiteFields\n    }\n  }\n": types.SiteEventsDocument,
     "\n  subscription TransferEvents($after: String) {\n    transferEvents(after: $after) {\n      ...TransferFields\n      eventCursor\n    }\n  }\n": types.TransferEventsDocument,
     "\n  subscription AuditEvents($after: String) {\n    auditEvents(after: $after) {\n      ...AuditFields\n    }\n  }\n": types.AuditEventsDocument,
+    "\n  subscription UploadEvents {\n    uploadEvents {\n      fileId\n      bytesUploaded\n      bytesTotal\n      at\n    }\n  }\n": types.UploadEventsDocument,
 };
 
 /**
@@ -190,7 +194,7 @@ export function graphql(source: "\n  query Files($filter: FileFilter, $first: In
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query FileDetail($id: ID!) {\n    file(id: $id) {\n      ...FileSummary\n      contentAvailable\n      modifiedAt\n      deliveredPath\n      previousVersion {\n        id\n        filename\n        sha256\n      }\n      transfers {\n        ...TransferFields\n      }\n      auditTrail {\n        ...AuditFields\n      }\n      custody {\n        at\n        action\n        hashFormat\n        host\n        tool\n        location\n        generation\n        site {\n          id\n          code\n          name\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').FileDetailDocument;
+export function graphql(source: "\n  query FileDetail($id: ID!) {\n    file(id: $id) {\n      ...FileSummary\n      contentAvailable\n      uploadedBytes\n      modifiedAt\n      deliveredPath\n      previousVersion {\n        id\n        filename\n        sha256\n      }\n      transfers {\n        ...TransferFields\n      }\n      auditTrail {\n        ...AuditFields\n      }\n      custody {\n        at\n        action\n        hashFormat\n        host\n        tool\n        location\n        generation\n        site {\n          id\n          code\n          name\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').FileDetailDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -206,7 +210,11 @@ export function graphql(source: "\n  query Users {\n    users {\n      ...UserFi
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Audit($fileId: ID, $action: String, $first: Int, $after: String) {\n    audit(fileId: $fileId, action: $action, first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...AuditFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): typeof import('./graphql').AuditDocument;
+export function graphql(source: "\n  query Audit($fileId: ID, $action: String, $search: String, $first: Int, $after: String) {\n    audit(fileId: $fileId, action: $action, search: $search, first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...AuditFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): typeof import('./graphql').AuditDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuditActions {\n    auditActions\n  }\n"): typeof import('./graphql').AuditActionsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -366,7 +374,7 @@ export function graphql(source: "\n  mutation DeleteWebhookSubscription($id: ID!
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription FileEvents($after: String) {\n    fileEvents(after: $after) {\n      cursor\n      action\n      fromState\n      toState\n      actor\n      at\n      file {\n        ...FileSummary\n      }\n    }\n  }\n"): typeof import('./graphql').FileEventsDocument;
+export function graphql(source: "\n  subscription FileEvents($after: String) {\n    fileEvents(after: $after) {\n      cursor\n      action\n      fromState\n      toState\n      actor\n      at\n      file {\n        ...FileSummary\n        # The details panel's \"Content\" follows these (an upload's end changes no version).\n        contentAvailable\n        uploadedBytes\n      }\n    }\n  }\n"): typeof import('./graphql').FileEventsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -379,6 +387,10 @@ export function graphql(source: "\n  subscription TransferEvents($after: String)
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription AuditEvents($after: String) {\n    auditEvents(after: $after) {\n      ...AuditFields\n    }\n  }\n"): typeof import('./graphql').AuditEventsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription UploadEvents {\n    uploadEvents {\n      fileId\n      bytesUploaded\n      bytesTotal\n      at\n    }\n  }\n"): typeof import('./graphql').UploadEventsDocument;
 
 
 export function graphql(source: string) {

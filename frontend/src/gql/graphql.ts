@@ -199,7 +199,7 @@ export type FileDetailQueryVariables = Exact<{
 }>;
 
 
-export type FileDetailQuery = { file: { contentAvailable: boolean, modifiedAt: string | null, deliveredPath: string | null, id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, previousVersion: { id: string, filename: string, sha256: string } | null, transfers: Array<{ id: string, status: TransferStatus, allowedActions: Array<TransferAction>, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, lastProgressAt: string | null, secondsSinceProgress: number | null, stalled: boolean, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } }>, auditTrail: Array<{ id: string, cursor: string | null, at: string, actor: string, action: string, fromState: FileState | null, toState: FileState | null, details: unknown, file: { id: string, filename: string } | null }>, custody: Array<{ at: string, action: CustodyAction, hashFormat: string, host: string | null, tool: string | null, location: string | null, generation: number | null, site: { id: string, code: string, name: string } | null }>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } | null };
+export type FileDetailQuery = { file: { contentAvailable: boolean, uploadedBytes: number | string, modifiedAt: string | null, deliveredPath: string | null, id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, previousVersion: { id: string, filename: string, sha256: string } | null, transfers: Array<{ id: string, status: TransferStatus, allowedActions: Array<TransferAction>, transport: string, bytesTotal: number | string, bytesTransferred: number | string, rateBytesPerSecond: number | null, etaSeconds: number | null, lastProgressAt: string | null, secondsSinceProgress: number | null, stalled: boolean, attempts: number, error: string | null, createdAt: string, startedAt: string | null, completedAt: string | null, file: { id: string, filename: string }, sourceSite: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } }>, auditTrail: Array<{ id: string, cursor: string | null, at: string, actor: string, action: string, fromState: FileState | null, toState: FileState | null, details: unknown, file: { id: string, filename: string } | null }>, custody: Array<{ at: string, action: CustodyAction, hashFormat: string, host: string | null, tool: string | null, location: string | null, generation: number | null, site: { id: string, code: string, name: string } | null }>, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } | null };
 
 export type FileMembersQueryVariables = Exact<{
   id: string | number;
@@ -227,12 +227,18 @@ export type UsersQuery = { users: Array<{ id: string, username: string, displayN
 export type AuditQueryVariables = Exact<{
   fileId?: string | number | null | undefined;
   action?: string | null | undefined;
+  search?: string | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
 }>;
 
 
 export type AuditQuery = { audit: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, cursor: string | null, at: string, actor: string, action: string, fromState: FileState | null, toState: FileState | null, details: unknown, file: { id: string, filename: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type AuditActionsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AuditActionsQuery = { auditActions: Array<string> };
 
 export type ValidateFileMutationVariables = Exact<{
   id: string | number;
@@ -518,7 +524,7 @@ export type FileEventsSubscriptionVariables = Exact<{
 }>;
 
 
-export type FileEventsSubscription = { fileEvents: { cursor: string, action: string, fromState: FileState | null, toState: FileState | null, actor: string, at: string, file: { id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } } };
+export type FileEventsSubscription = { fileEvents: { cursor: string, action: string, fromState: FileState | null, toState: FileState | null, actor: string, at: string, file: { contentAvailable: boolean, uploadedBytes: number | string, id: string, filename: string, path: string, sizeBytes: number | string, sha256: string, state: FileState, version: number, detectedAt: string, updatedAt: string, rejectionReason: string | null, mamAssetId: string | null, mamError: string | null, allowedActions: Array<FileAction>, integrityError: string | null, integrityAcceptedReason: string | null, kind: FileKind, memberCount: number, frameRange: string | null, missingFrames: string | null, media: { container: string | null, codec: string | null, profile: string | null, width: number | null, height: number | null, frameRate: number | null, frameRateExact: string | null, durationSeconds: number | null, frameCount: number | null, startTimecode: string | null, bitDepth: number | null, audioChannels: number | null, partial: boolean, probeError: string | null } | null, site: { id: string, code: string, name: string }, destinationSite: { id: string, code: string, name: string } | null, colorist: { id: string, username: string, displayName: string } | null } } };
 
 export type SiteEventsSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
@@ -538,6 +544,11 @@ export type AuditEventsSubscriptionVariables = Exact<{
 
 
 export type AuditEventsSubscription = { auditEvents: { id: string, cursor: string | null, at: string, actor: string, action: string, fromState: FileState | null, toState: FileState | null, details: unknown, file: { id: string, filename: string } | null } };
+
+export type UploadEventsSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type UploadEventsSubscription = { uploadEvents: { fileId: string, bytesUploaded: number | string, bytesTotal: number | string, at: string } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -948,6 +959,7 @@ export const FileDetailDocument = new TypedDocumentString(`
   file(id: $id) {
     ...FileSummary
     contentAvailable
+    uploadedBytes
     modifiedAt
     deliveredPath
     previousVersion {
@@ -1165,8 +1177,14 @@ export const UsersDocument = new TypedDocumentString(`
   }
 }`) as unknown as TypedDocumentString<UsersQuery, UsersQueryVariables>;
 export const AuditDocument = new TypedDocumentString(`
-    query Audit($fileId: ID, $action: String, $first: Int, $after: String) {
-  audit(fileId: $fileId, action: $action, first: $first, after: $after) {
+    query Audit($fileId: ID, $action: String, $search: String, $first: Int, $after: String) {
+  audit(
+    fileId: $fileId
+    action: $action
+    search: $search
+    first: $first
+    after: $after
+  ) {
     totalCount
     edges {
       cursor
@@ -1194,6 +1212,11 @@ export const AuditDocument = new TypedDocumentString(`
     filename
   }
 }`) as unknown as TypedDocumentString<AuditQuery, AuditQueryVariables>;
+export const AuditActionsDocument = new TypedDocumentString(`
+    query AuditActions {
+  auditActions
+}
+    `) as unknown as TypedDocumentString<AuditActionsQuery, AuditActionsQueryVariables>;
 export const ValidateFileDocument = new TypedDocumentString(`
     mutation ValidateFile($id: ID!, $expectedVersion: Int) {
   validateFile(id: $id, expectedVersion: $expectedVersion) {
@@ -2656,6 +2679,8 @@ export const FileEventsDocument = new TypedDocumentString(`
     at
     file {
       ...FileSummary
+      contentAvailable
+      uploadedBytes
     }
   }
 }
@@ -2787,3 +2812,13 @@ export const AuditEventsDocument = new TypedDocumentString(`
     filename
   }
 }`) as unknown as TypedDocumentString<AuditEventsSubscription, AuditEventsSubscriptionVariables>;
+export const UploadEventsDocument = new TypedDocumentString(`
+    subscription UploadEvents {
+  uploadEvents {
+    fileId
+    bytesUploaded
+    bytesTotal
+    at
+  }
+}
+    `) as unknown as TypedDocumentString<UploadEventsSubscription, UploadEventsSubscriptionVariables>;

@@ -74,6 +74,7 @@ export const FileDetailQuery = graphql(`
     file(id: $id) {
       ...FileSummary
       contentAvailable
+      uploadedBytes
       modifiedAt
       deliveredPath
       previousVersion {
@@ -155,8 +156,8 @@ export const UsersQuery = graphql(`
 `);
 
 export const AuditQuery = graphql(`
-  query Audit($fileId: ID, $action: String, $first: Int, $after: String) {
-    audit(fileId: $fileId, action: $action, first: $first, after: $after) {
+  query Audit($fileId: ID, $action: String, $search: String, $first: Int, $after: String) {
+    audit(fileId: $fileId, action: $action, search: $search, first: $first, after: $after) {
       totalCount
       edges {
         cursor
@@ -169,6 +170,12 @@ export const AuditQuery = graphql(`
         endCursor
       }
     }
+  }
+`);
+
+export const AuditActionsQuery = graphql(`
+  query AuditActions {
+    auditActions
   }
 `);
 

@@ -11,6 +11,9 @@ export const FileEventsSubscription = graphql(`
       at
       file {
         ...FileSummary
+        # The details panel's "Content" follows these (an upload's end changes no version).
+        contentAvailable
+        uploadedBytes
       }
     }
   }
@@ -37,6 +40,17 @@ export const AuditEventsSubscription = graphql(`
   subscription AuditEvents($after: String) {
     auditEvents(after: $after) {
       ...AuditFields
+    }
+  }
+`);
+
+export const UploadEventsSubscription = graphql(`
+  subscription UploadEvents {
+    uploadEvents {
+      fileId
+      bytesUploaded
+      bytesTotal
+      at
     }
   }
 `);

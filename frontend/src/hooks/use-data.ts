@@ -9,6 +9,7 @@ import type {
   TransferStatus,
 } from "@/gql/graphql";
 import {
+  AuditActionsQuery,
   AuditQuery,
   FileDetailQuery,
   FilesQuery,
@@ -43,6 +44,15 @@ export function useMamConfigured(enabled = true) {
     queryKey: queryKeys.mamConfigured,
     queryFn: () => gqlRequest(MamConfiguredQuery),
     enabled,
+    staleTime: Infinity,
+  });
+}
+
+/** Every action the audit log records (server list: the action filter offers them all). */
+export function useAuditActions() {
+  return useQuery({
+    queryKey: queryKeys.auditActions,
+    queryFn: () => gqlRequest(AuditActionsQuery),
     staleTime: Infinity,
   });
 }

@@ -15,6 +15,7 @@ import type {
   TransferFieldsFragment,
   TransferStatus,
 } from "@/gql/graphql";
+import { auditMatchesSearch } from "./audit-search";
 
 export interface Edge<N> {
   cursor: string;
@@ -167,13 +168,34 @@ export function applyTransferToDetail(
 export function applyAuditToPages(
   data: Pages<AuditFieldsFragment> | undefined,
   entry: AuditFieldsFragment,
-  filter: { fileId: string | null; action: string | null } | null,
+  filter: { fileId: string | null; action: string | null; search?: string | null } | null,
 ): Pages<AuditFieldsFragment> | undefined {
   if (!data) return data;
   if (filter?.fileId && entry.file?.id !== filter.fileId) return data;
   if (filter?.action && entry.action !== filter.action) return data;
+  if (!auditMatchesSearch(entry, filter?.search)) return data;
   if (findEdge(data, entry.id)) return data;
   return upsertNodeInPages(data, entry, true);
+}
+
+export interface UploadProgressLike {
+  fileId: string;
+  bytesUploaded: number | string;
+}
+
+/**
+ * An upload's bytes so far into the details panel's "Content". Signals may overtake each other (a checkpoint's
+ * durable offset is announced after later bytes arrived), so the figure only grows; a file event, which carries
+ * the server's figure, sets it outright (e.g. back to 0 when an upload's bytes were refused).
+ */
+export function applyUploadProgress(
+  detail: FileDetailQuery | undefined,
+  progress: UploadProgressLike,
+): FileDetailQuery | undefined {
+  if (!detail?.file || detail.file.id !== progress.fileId || detail.file.contentAvailable) return detail;
+  const bytes = Number(progress.bytesUploaded);
+  if (bytes <= Number(detail.file.uploadedBytes)) return detail;
+  return { file: { ...detail.file, uploadedBytes: bytes } };
 }
 
 /** The details panel's audit trail is oldest first: append. */

@@ -1,4 +1,4 @@
-import { QueryClient } from "@tanstack/react-query";
+import { InfiniteQueryObserver, QueryClient } from "@tanstack/react-query";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { FileDetailQuery, FileSummaryFragment, SitesQuery, StatsQuery } from "@/gql/graphql";
 import { flattenPages, type Pages } from "./cache";
@@ -172,5 +172,64 @@ describe("startLiveUpdates", () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it("keeps the last-known rows through an outage and refetches them once the link is back", async () => {
+    let fetches = 0;
+    let serverUp = true;
+    const observer = new InfiniteQueryObserver(qc, {
+      queryKey: queryKeys.transfers(null),
+      queryFn: async () => {
+        fetches += 1;
+        if (!serverUp) throw new Error("Cannot reach the server");
+        return pages([makeTransfer({ id: "t1" })]).pages[0];
+      },
+      initialPageParam: null,
+      getNextPageParam: () => null,
+      retry: false,
+    });
+    const unsubscribe = observer.subscribe(() => undefined); // the page showing the list
+    try {
+      await vi.waitFor(() => expect(observer.getCurrentResult().data).toBeDefined());
+      serverUp = false;
+      client.drop();
+      timers.splice(0).forEach((t) => t()); // retries while the server is down refetch nothing
+      client.drop();
+      timers.splice(0).forEach((t) => t());
+      expect(fetches).toBe(1);
+      expect(observer.getCurrentResult().isError).toBe(false);
+      serverUp = true;
+      client.emit("connected");
+      await vi.waitFor(() => expect(fetches).toBe(2));
+      expect(observer.getCurrentResult().data?.pages[0].edges).toHaveLength(1);
+    } finally {
+      unsubscribe();
+    }
+  });
+
+  it("puts an upload's bytes so far into its file's details, only ever forwards", () => {
+    const file = makeFile({ id: "f1", sizeBytes: 1000 });
+    qc.setQueryData(queryKeys.file("f1"), makeDetail(file, { contentAvailable: false, uploadedBytes: 0 }));
+    const progress = (bytes: number) =>
+      push("UploadEvents", { uploadEvents: { fileId: "f1", bytesUploaded: bytes, bytesTotal: 1000, at: "" } });
+    progress(400);
+    expect(qc.getQueryData<FileDetailQuery>(queryKeys.file("f1"))?.file?.uploadedBytes).toBe(400);
+    progress(300); // a checkpoint's durable offset, announced after later bytes arrived
+    expect(qc.getQueryData<FileDetailQuery>(queryKeys.file("f1"))?.file?.uploadedBytes).toBe(400);
+    // The upload's end is a file event: content available, the server's figure.
+    push("FileEvents", {
+      fileEvents: {
+        cursor: "12",
+        action: "UPLOAD_COMPLETED",
+        fromState: null,
+        toState: null,
+        actor: "tustin",
+        at: "",
+        file: { ...file, contentAvailable: true, uploadedBytes: 1000 },
+      },
+    });
+    const detail = qc.getQueryData<FileDetailQuery>(queryKeys.file("f1"))?.file;
+    expect(detail?.contentAvailable).toBe(true);
+    expect(detail?.uploadedBytes).toBe(1000);
   });
 });

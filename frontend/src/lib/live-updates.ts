@@ -19,12 +19,14 @@ import type {
   TransferEventsSubscription,
   TransferFieldsFragment,
   TransferStatus,
+  UploadEventsSubscription,
 } from "@/gql/graphql";
 import {
   AuditEventsSubscription as AuditEventsDoc,
   FileEventsSubscription as FileEventsDoc,
   SiteEventsSubscription as SiteEventsDoc,
   TransferEventsSubscription as TransferEventsDoc,
+  UploadEventsSubscription as UploadEventsDoc,
 } from "@/graphql/subscriptions";
 import {
   applyAuditToDetail,
@@ -36,6 +38,7 @@ import {
   applySitesToStats,
   applyTransferToDetail,
   applyTransferToPages,
+  applyUploadProgress,
   type FileEventLike,
   type Pages,
 } from "./cache";
@@ -234,8 +237,23 @@ export function startLiveUpdates(
         if (applyTransfer(queryClient, transferEvents).statusChanged) refreshStatsSoon();
       },
     }),
+    // Upload progress is live only: after a gap, refetch open details so "Content" shows the bytes now.
+    live.subscribe<UploadEventsSubscription>({
+      query: UploadEventsDoc.toString(),
+      onResume: () => void queryClient.invalidateQueries({ queryKey: queryKeys.fileRoot }),
+      next: ({ uploadEvents }) =>
+        queryClient.setQueryData<FileDetailQuery>(queryKeys.file(uploadEvents.fileId), (d) =>
+          applyUploadProgress(d, uploadEvents),
+        ),
+    }),
   ];
+  // What failed to load while the server was away (a page opened during the outage, a refresh that failed
+  // and left its last-known rows on screen) is fetched again once the link is back.
+  const unwatchReconnect = live.onReconnect(
+    () => void queryClient.invalidateQueries({ predicate: (query) => query.state.status === "error" }),
+  );
   return () => {
+    unwatchReconnect();
     unwatchFetches();
     clearTimeout(statsTimer);
     stops.forEach((stop) => stop());

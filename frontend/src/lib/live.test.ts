@@ -67,11 +67,43 @@ describe("LiveConnection", () => {
     const { client, live, flush } = setup();
     const onResume = vi.fn();
     live.subscribe({ query: "subscription S", variables: () => ({ after: "5" }), next: () => undefined, onResume });
+    client.emit("connected");
     client.active("S")[0].sink.error([{ message: "too slow", extensions: { code: "SUBSCRIBER_TOO_SLOW" } }]);
     flush();
     expect(client.subscriptions).toHaveLength(2);
     expect(client.subscriptions[1].payload.variables).toEqual({ after: "5" });
     expect(onResume).toHaveBeenCalledTimes(1);
+  });
+
+  it("catches up only once the socket is back, not on every retry during an outage", () => {
+    // Each catch-up refetches lists: during an outage those refetches fail and the last-known rows turned into
+    // an error on screen.
+    const { client, live, flush } = setup();
+    const onResume = vi.fn();
+    live.subscribe({ query: "subscription S", next: () => undefined, onResume });
+    client.emit("connected");
+    client.drop();
+    flush(); // the retry while the server is still down...
+    client.drop();
+    flush(); // ...and another
+    expect(client.subscriptions).toHaveLength(3);
+    expect(onResume).not.toHaveBeenCalled();
+    client.emit("connecting");
+    client.emit("connected");
+    expect(onResume).toHaveBeenCalledTimes(1);
+    expect(live.getStatus()).toBe("live");
+  });
+
+  it("forgets a pending catch-up of a stream that was stopped", () => {
+    const { client, live, flush } = setup();
+    const onResume = vi.fn();
+    const stop = live.subscribe({ query: "subscription S", next: () => undefined, onResume });
+    client.emit("connected");
+    client.drop();
+    flush();
+    stop();
+    client.emit("connected");
+    expect(onResume).not.toHaveBeenCalled();
   });
 
   it("tells the app about a refusal and does not retry it", () => {

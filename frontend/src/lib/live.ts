@@ -66,8 +66,12 @@ export function isFinalError(errors: ReadonlyArray<GraphQLErrorPayload>): boolea
 export class LiveConnection {
   private status: LiveStatus = "connecting";
   private everConnected = false;
+  /** The socket is up (between graphql-ws's "connected" and its next "closed"/"connecting"). */
+  private socketOpen = false;
   private statusListeners = new Set<(s: LiveStatus) => void>();
   private reconnectListeners = new Set<() => void>();
+  /** Catch-ups of streams resubscribed while the socket was down: run once it is back (see subscribe). */
+  private pendingResumes = new Set<() => void>();
   private retrying = 0;
   private disposed = false;
   private readonly unlisten: Array<() => void>;
@@ -84,14 +88,22 @@ export class LiveConnection {
     this.setTimer = options.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
     this.clearTimer = options.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
     this.unlisten = [
-      client.on("connecting", () => this.setStatus(this.everConnected ? "reconnecting" : "connecting")),
+      client.on("connecting", () => {
+        this.socketOpen = false;
+        this.setStatus(this.everConnected ? "reconnecting" : "connecting");
+      }),
       client.on("connected", () => {
         const wasReconnect = this.everConnected;
         this.everConnected = true;
+        this.socketOpen = true;
         this.setStatus("live");
+        const resumes = [...this.pendingResumes];
+        this.pendingResumes.clear();
+        resumes.forEach((r) => r());
         if (wasReconnect) this.reconnectListeners.forEach((l) => l());
       }),
       client.on("closed", () => {
+        this.socketOpen = false;
         if (!this.disposed) this.setStatus(this.everConnected ? "reconnecting" : "connecting");
       }),
     ];
@@ -128,7 +140,15 @@ export class LiveConnection {
         this.retrying -= 1;
         attempt += 1;
         start();
-        spec.onResume?.();
+        // Catch up (refetch lists) only over a live socket: during an outage every retry would refetch, fail,
+        // and turn the last-known data on screen into an error.
+        if (this.socketOpen) {
+          // A stream ended on a live socket (the server dropped a slow subscriber): it is back now.
+          if (this.retrying === 0) this.setStatus("live");
+          spec.onResume?.();
+        } else if (spec.onResume) {
+          this.pendingResumes.add(spec.onResume);
+        }
       }, this.backoff(attempt));
     };
 
@@ -164,6 +184,7 @@ export class LiveConnection {
     start();
     return () => {
       stopped = true;
+      if (spec.onResume) this.pendingResumes.delete(spec.onResume);
       if (timer !== null) {
         this.clearTimer(timer);
         this.retrying -= 1;

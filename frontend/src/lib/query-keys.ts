@@ -14,6 +14,8 @@ export interface SimulationParams {
 export interface AuditFilter {
   fileId: string | null;
   action: string | null;
+  /** Server-side text search (action, file name, actor, details); absent or null: none. */
+  search?: string | null;
 }
 
 /** Every TanStack Query key the app uses; subscriptions update these caches in place. */
@@ -34,6 +36,7 @@ export const queryKeys = {
   transfers: (status: TransferStatus | null) => ["transfers", status] as const,
   auditRoot: ["audit"] as const,
   audit: (filter: AuditFilter) => ["audit", filter] as const,
+  auditActions: ["auditActions"] as const,
   // Admin configuration: plain queries, invalidated after each change (no live events for these).
   routingRoot: ["routing"] as const,
   routingRules: ["routing", "rules"] as const,

@@ -1,7 +1,6 @@
-import { useMemo, useState } from "react";
-import { Link, useLocation, useSearch } from "wouter";
+import { useMemo } from "react";
+import { Link } from "wouter";
 import { ArrowRight, ScrollText, X } from "lucide-react";
-import type { AuditFieldsFragment } from "@/gql/graphql";
 import { StateBadge } from "@/components/common/badges";
 import { LoadMoreFooter } from "@/components/common/load-more";
 import { EmptyState, Loading, QueryError } from "@/components/common/states";
@@ -12,40 +11,13 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
-import { useAudit } from "@/hooks/use-data";
-import { ACTION_ORDER } from "@/lib/domain";
+import { useAudit, useAuditActions } from "@/hooks/use-data";
+import { useUrlFilters } from "@/hooks/use-url-filters";
 import { flattenPages } from "@/lib/cache";
 import { formatDateTime, formatShortDateTime, humanize } from "@/lib/format";
+import { decodeAuditFilters, encodeAuditFilters } from "@/lib/url-filters";
 
 const ALL = "__all__";
-
-/** Actions the orchestrator writes to the audit log (server-side filter, exact match). */
-export const AUDIT_ACTIONS: readonly string[] = [
-  "REPORT",
-  ...ACTION_ORDER,
-  "RETRY_TRANSFER",
-  "LOGIN",
-  "LOGIN_FAILED",
-  "LOGIN_RATE_LIMITED",
-  "LOGOUT",
-  "USER_CREATED",
-  "USER_UPDATED",
-  "PASSWORD_CHANGED",
-  "PASSWORD_CHANGE_FAILED",
-  "API_KEY_CREATED",
-  "API_KEY_REVOKED",
-  "SITE_ONLINE",
-  "SITE_OFFLINE",
-];
-
-/** Client-side narrowing of the loaded entries by actor, action or file name. */
-export function matchesAuditText(entry: AuditFieldsFragment, text: string): boolean {
-  const needle = text.trim().toLowerCase();
-  if (!needle) return true;
-  return [entry.actor, entry.action, humanize(entry.action), entry.file?.filename ?? ""].some((v) =>
-    v.toLowerCase().includes(needle),
-  );
-}
 
 function detailsText(details: unknown): string {
   if (details === null || details === undefined) return "";
@@ -59,40 +31,49 @@ function detailsText(details: unknown): string {
 }
 
 export function AuditPage() {
-  const search = useSearch();
-  const [, navigate] = useLocation();
-  const fileId = new URLSearchParams(search).get("file");
-  const [action, setAction] = useState(ALL);
-  const audit = useAudit({ fileId, action: action === ALL ? null : action });
-  const [text, setText] = useState("");
-  const all = flattenPages(audit.data);
-  const rows = useMemo(() => all.filter((e) => matchesAuditText(e, text)), [all, text]);
+  // Filters are the address's: restored on reload, shareable, back/forward. The search runs on the server.
+  const { filters, searchText, setSearchText, setFilters } = useUrlFilters(decodeAuditFilters, encodeAuditFilters);
+  const audit = useAudit({
+    fileId: filters.fileId,
+    action: filters.action,
+    search: filters.search.trim() || null,
+  });
+  const actions = useAuditActions();
+  // The server's list of every action; the address's own action stays offered while it loads.
+  const actionChoices = useMemo(() => {
+    const known = actions.data?.auditActions ?? [];
+    return filters.action && !known.includes(filters.action) ? [filters.action, ...known] : known;
+  }, [actions.data, filters.action]);
+  const rows = flattenPages(audit.data);
   const total = audit.data?.pages[0]?.totalCount ?? 0;
 
   return (
     <>
       <PageHeader title="Audit log" description="Who did what, when. New entries appear at the top as they happen." />
       <PageBody>
-        <div className="flex items-end gap-3" role="search" aria-label="Filter audit log">
-          <div className="w-80 space-y-1.5">
-            <Label htmlFor="audit-filter">Filter</Label>
+        <div className="flex flex-wrap items-end gap-3" role="search" aria-label="Filter audit log">
+          <div className="w-full space-y-1.5 sm:w-80">
+            <Label htmlFor="audit-filter">Search</Label>
             <Input
               id="audit-filter"
               type="search"
-              placeholder="Actor, action or file (loaded entries)"
-              value={text}
-              onChange={(e) => setText(e.target.value)}
+              placeholder="Action, file, actor or details"
+              value={searchText}
+              onChange={(e) => setSearchText(e.target.value)}
             />
           </div>
-          <div className="w-56 space-y-1.5">
+          <div className="w-full space-y-1.5 sm:w-56">
             <Label htmlFor="audit-action">Action</Label>
-            <Select value={action} onValueChange={setAction}>
+            <Select
+              value={filters.action ?? ALL}
+              onValueChange={(v) => setFilters({ ...filters, search: searchText, action: v === ALL ? null : v })}
+            >
               <SelectTrigger id="audit-action" aria-label="Action">
                 <SelectValue />
               </SelectTrigger>
               <SelectContent>
                 <SelectItem value={ALL}>All actions</SelectItem>
-                {AUDIT_ACTIONS.map((a) => (
+                {actionChoices.map((a) => (
                   <SelectItem key={a} value={a}>
                     {humanize(a)}
                   </SelectItem>
@@ -100,9 +81,15 @@ export function AuditPage() {
               </SelectContent>
             </Select>
           </div>
-          {fileId && (
-            <Button variant="secondary" size="sm" onClick={() => navigate("/audit")} className="mb-0.5">
-              <X aria-hidden /> Only file {all.find((e) => e.file?.id === fileId)?.file?.filename ?? fileId}
+          {filters.fileId && (
+            <Button
+              variant="secondary"
+              size="sm"
+              onClick={() => setFilters({ ...filters, search: searchText, fileId: null })}
+              className="mb-0.5"
+            >
+              <X aria-hidden /> Only file{" "}
+              {rows.find((e) => e.file?.id === filters.fileId)?.file?.filename ?? filters.fileId}
             </Button>
           )}
         </div>
@@ -111,7 +98,7 @@ export function AuditPage() {
             <div className="px-5">
               <Loading />
             </div>
-          ) : audit.isError ? (
+          ) : audit.isError && !audit.data ? (
             <div className="p-5">
               <QueryError error={audit.error} />
             </div>

@@ -25,8 +25,8 @@ export function DashboardPage() {
     <>
       <PageHeader title="Dashboard" description="Files, transfers and sites, as they change." />
       <PageBody>
-        {stats.isError && <QueryError error={stats.error} />}
-        <section aria-label="Summary" className="grid grid-cols-4 gap-4">
+        {stats.isError && !s && <QueryError error={stats.error} />}
+        <section aria-label="Summary" className="grid grid-cols-2 gap-4 lg:grid-cols-4">
           <StatCard label="Total files" value={s?.totalFiles} icon={FileVideo} />
           <StatCard label="Active transfers" value={s?.activeTransfers} icon={ArrowLeftRight} />
           <StatCard
@@ -36,21 +36,21 @@ export function DashboardPage() {
           />
           <StatCard label="In work" value={inWork} hint="Transferring, assigned or in progress" icon={Activity} />
         </section>
-        <div className="grid grid-cols-5 gap-4">
-          <Card className="col-span-3">
+        <div className="grid grid-cols-1 gap-4 lg:grid-cols-5">
+          <Card className="lg:col-span-3">
             <CardHeader>
               <CardTitle>Files by state</CardTitle>
               <CardDescription>Every file, where it is in the lifecycle.</CardDescription>
             </CardHeader>
             <CardContent>{s ? <StateChart byState={s.byState} /> : <Loading />}</CardContent>
           </Card>
-          <Card className="col-span-2">
+          <Card className="lg:col-span-2">
             <CardHeader>
               <CardTitle>Sites</CardTitle>
               <CardDescription>Daemon status and last heartbeat.</CardDescription>
             </CardHeader>
             <CardContent>
-              {sites.isError ? (
+              {sites.isError && !sites.data ? (
                 <QueryError error={sites.error} />
               ) : sites.data ? (
                 <SiteStatusList sites={siteList} />
@@ -66,7 +66,7 @@ export function DashboardPage() {
             <CardDescription>The latest changes, newest first.</CardDescription>
           </CardHeader>
           <CardContent>
-            {audit.isError ? (
+            {audit.isError && !audit.data ? (
               <QueryError error={audit.error} />
             ) : audit.data ? (
               <ActivityFeed entries={flattenPages(audit.data).slice(0, 12)} />

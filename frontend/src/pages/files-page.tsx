@@ -5,17 +5,18 @@ import type { FileFilter } from "@/gql/graphql";
 import { PageBody, PageHeader } from "@/components/layout/app-shell";
 import { LoadMoreFooter } from "@/components/common/load-more";
 import { EmptyState, Loading, QueryError } from "@/components/common/states";
-import { EMPTY_FILTERS, FileFilters, type FileFilterState } from "@/components/files/file-filters";
+import { FileFilters } from "@/components/files/file-filters";
 import { FileDetailsPanel } from "@/components/files/file-details";
 import { FilesTable } from "@/components/files/files-table";
 import { BulkToolbar } from "@/components/files/bulk-toolbar";
 import { Card } from "@/components/ui/card";
 import { Dialog, SheetContent } from "@/components/ui/dialog";
 import { useFiles, useSites, useUsers } from "@/hooks/use-data";
-import { useDebounced } from "@/hooks/use-debounced";
+import { useUrlFilters } from "@/hooks/use-url-filters";
 import { useCurrentUser } from "@/hooks/use-current-user";
 import { flattenPages } from "@/lib/cache";
 import { NO_SELECTION, selectAllMatching, type FileSelection } from "@/lib/selection";
+import { decodeFileFilters, encodeFileFilters, withQuery, type FileFilterState } from "@/lib/url-filters";
 
 export function toFileFilter(state: FileFilterState): FileFilter {
   const filter: FileFilter = {};
@@ -33,9 +34,17 @@ export function FilesPage() {
   const params = useParams<{ id?: string }>();
   const [, navigate] = useLocation();
   const selectedId = params.id ?? null;
-  const [filters, setFilters] = useState<FileFilterState>(EMPTY_FILTERS);
-  const debouncedSearch = useDebounced(filters.search);
-  const filter = useMemo(() => toFileFilter({ ...filters, search: debouncedSearch }), [filters, debouncedSearch]);
+  // The filters are the address's (shareable, restored on reload, back/forward); the search box's text settles
+  // into it after a pause.
+  const { filters, query, searchText, setSearchText, setFilters } = useUrlFilters(decodeFileFilters, encodeFileFilters);
+  const onFiltersChange = (next: FileFilterState) => {
+    setSearchText(next.search);
+    const onlyText = (Object.keys(next) as (keyof FileFilterState)[]).every(
+      (k) => k === "search" || next[k] === filters[k],
+    );
+    if (!onlyText || next.search === "") setFilters(next);
+  };
+  const filter = useMemo(() => toFileFilter(filters), [filters]);
   const files = useFiles(filter);
   const sites = useSites();
   const users = useUsers();
@@ -51,7 +60,12 @@ export function FilesPage() {
     <>
       <PageHeader title="Files" description="Every file the site daemons have reported, newest first." />
       <PageBody>
-        <FileFilters value={filters} onChange={setFilters} sites={sites.data?.sites ?? []} colorists={colorists} />
+        <FileFilters
+          value={{ ...filters, search: searchText }}
+          onChange={onFiltersChange}
+          sites={sites.data?.sites ?? []}
+          colorists={colorists}
+        />
         {canAct && (
           <BulkToolbar
             selection={selection}
@@ -66,7 +80,7 @@ export function FilesPage() {
             <div className="px-5">
               <Loading label="Loading files…" />
             </div>
-          ) : files.isError ? (
+          ) : files.isError && !files.data ? (
             <div className="p-5">
               <QueryError error={files.error} />
             </div>
@@ -78,7 +92,8 @@ export function FilesPage() {
             <FilesTable
               files={rows}
               selectedId={selectedId}
-              onOpen={(id) => navigate(`/files/${id}`)}
+              onOpen={(id) => navigate(withQuery(`/files/${id}`, query))}
+              linkQuery={query}
               selection={canAct ? selection : undefined}
               onSelectionChange={setSelection}
             />
@@ -95,7 +110,7 @@ export function FilesPage() {
           />
         )}
       </PageBody>
-      <Dialog open={selectedId !== null} onOpenChange={(open) => !open && navigate("/files")}>
+      <Dialog open={selectedId !== null} onOpenChange={(open) => !open && navigate(withQuery("/files", query))}>
         <SheetContent>{selectedId && <FileDetailsPanel id={selectedId} />}</SheetContent>
       </Dialog>
     </>

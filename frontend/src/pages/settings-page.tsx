@@ -31,7 +31,7 @@ export function SettingsPage() {
     <>
       <PageHeader title="Settings" />
       <PageBody>
-        <div className="grid max-w-4xl grid-cols-2 gap-4">
+        <div className="grid max-w-4xl grid-cols-1 gap-4 lg:grid-cols-2">
           <AppearanceCard />
           <AccountCard />
           <PasswordCard />

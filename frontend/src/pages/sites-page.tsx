@@ -16,12 +16,12 @@ export function SitesPage() {
       <PageBody>
         {sites.isPending ? (
           <Loading />
-        ) : sites.isError ? (
+        ) : sites.isError && !sites.data ? (
           <QueryError error={sites.error} />
         ) : sites.data.sites.length === 0 ? (
           <EmptyState icon={<Server className="size-8" />} title="No sites yet" />
         ) : (
-          <div className="grid grid-cols-3 gap-4">
+          <div className="grid grid-cols-1 gap-4 md:grid-cols-2 xl:grid-cols-3">
             {sites.data.sites.map((site) => (
               <SiteCard key={site.id} site={site} />
             ))}

@@ -15,6 +15,11 @@ import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { useTransfers } from "@/hooks/use-data";
 import { flattenPages } from "@/lib/cache";
 import { formatDuration, formatRate } from "@/lib/format";
+import { cn } from "@/lib/utils";
+
+/** Shown from 1280 px up; narrower, the table keeps file, route, status, progress and rate (it scrolls in its
+ * container on a phone, never the page). */
+const WIDE_ONLY = "hidden xl:table-cell";
 
 const TABS: { value: TransferStatus | "ALL"; label: string }[] = [
   { value: "ALL", label: "All" },
@@ -37,7 +42,7 @@ export function TransfersPage() {
       <PageHeader title="Transfers" description="Bytes moving between sites, live." />
       <PageBody>
         <Tabs value={tab} onValueChange={(v) => setTab(v as TransferStatus | "ALL")}>
-          <TabsList aria-label="Filter by status">
+          <TabsList aria-label="Filter by status" className="max-w-full overflow-x-auto">
             {TABS.map((t) => (
               <TabsTrigger key={t.value} value={t.value}>
                 {t.label}
@@ -50,7 +55,7 @@ export function TransfersPage() {
                 <div className="px-5">
                   <Loading />
                 </div>
-              ) : transfers.isError ? (
+              ) : transfers.isError && !transfers.data ? (
                 <div className="p-5">
                   <QueryError error={transfers.error} />
                 </div>
@@ -63,10 +68,10 @@ export function TransfersPage() {
                       <TableHead>File</TableHead>
                       <TableHead>Route</TableHead>
                       <TableHead>Status</TableHead>
-                      <TableHead className="w-72">Progress</TableHead>
+                      <TableHead className="w-36 xl:w-72">Progress</TableHead>
                       <TableHead className="text-right">Rate</TableHead>
-                      <TableHead className="text-right">ETA</TableHead>
-                      <TableHead className="text-right">Attempts</TableHead>
+                      <TableHead className={cn("text-right", WIDE_ONLY)}>ETA</TableHead>
+                      <TableHead className={cn("text-right", WIDE_ONLY)}>Attempts</TableHead>
                       {hasActions && <TableHead className="sr-only">Actions</TableHead>}
                     </TableRow>
                   </TableHeader>
@@ -98,8 +103,12 @@ export function TransfersPage() {
 function TransferRow({ job, hasActions }: { job: TransferFieldsFragment; hasActions: boolean }) {
   return (
     <TableRow data-testid="transfer-row" data-transfer-id={job.id}>
-      <TableCell className="max-w-64">
-        <Link href={`/files/${job.file.id}`} className="block truncate font-medium hover:text-primary">
+      <TableCell className="max-w-40 xl:max-w-64">
+        <Link
+          href={`/files/${job.file.id}`}
+          className="block truncate font-medium hover:text-primary"
+          title={job.file.filename}
+        >
           {job.file.filename}
         </Link>
         {job.error && (
@@ -108,7 +117,7 @@ function TransferRow({ job, hasActions }: { job: TransferFieldsFragment; hasActi
           </p>
         )}
       </TableCell>
-      <TableCell className="whitespace-nowrap text-sm">
+      <TableCell className="text-sm xl:whitespace-nowrap">
         {job.sourceSite.code} → {job.destinationSite.code}
       </TableCell>
       <TableCell>
@@ -121,8 +130,10 @@ function TransferRow({ job, hasActions }: { job: TransferFieldsFragment; hasActi
         <TransferProgress job={job} compact />
       </TableCell>
       <TableCell className="text-right text-sm tabular-nums">{formatRate(currentRate(job))}</TableCell>
-      <TableCell className="text-right text-sm tabular-nums">{formatDuration(transferEta(job))}</TableCell>
-      <TableCell className="text-right text-sm tabular-nums">{job.attempts}</TableCell>
+      <TableCell className={cn("text-right text-sm tabular-nums", WIDE_ONLY)}>
+        {formatDuration(transferEta(job))}
+      </TableCell>
+      <TableCell className={cn("text-right text-sm tabular-nums", WIDE_ONLY)}>{job.attempts}</TableCell>
       {hasActions && (
         <TableCell className="text-right">
           <TransferActions job={job} />

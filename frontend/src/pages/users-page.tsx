@@ -38,7 +38,7 @@ export function UsersPage() {
             <div className="px-5">
               <Loading />
             </div>
-          ) : users.isError ? (
+          ) : users.isError && !users.data ? (
             <div className="p-5">
               <QueryError error={users.error} />
             </div>

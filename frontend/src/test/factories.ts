@@ -115,6 +115,7 @@ export function makeDetail(
     file: {
       ...file,
       contentAvailable: true,
+      uploadedBytes: file.sizeBytes,
       modifiedAt: null,
       deliveredPath: null,
       previousVersion: null,
@@ -122,6 +123,6 @@ export function makeDetail(
       auditTrail: [],
       custody: [],
       ...extra,
-    },
+    } as NonNullable<FileDetailQuery["file"]>,
   };
 }

@@ -15,6 +15,7 @@ import { useNow } from "@/hooks/use-now";
 import { formatClipDuration, formatCodec, formatFps, formatResolution } from "@/lib/media";
 import { formatBytes, formatDateTime } from "@/lib/format";
 import { CustodyTimeline, IntegrityBanner } from "./custody";
+import { ContentField } from "./content-status";
 import { FileActions } from "./file-actions";
 import { PackageMembers, PackageSummary } from "./package-info";
 
@@ -30,7 +31,8 @@ export function FileDetailsPanel({ id }: { id: string }) {
       </div>
     );
   }
-  if (query.isError || !query.data.file) {
+  // A failed refresh (the server is down) keeps the last-known details on screen under the outage banner.
+  if (!query.data?.file) {
     return (
       <div className="p-6">
         <DialogTitle className="mb-4">File details</DialogTitle>
@@ -67,7 +69,7 @@ function FileDetailsBody({ file }: { file: FileDetail }) {
           <dl className="grid grid-cols-[8rem_1fr] gap-x-4 gap-y-2 text-sm">
             <Meta label="Size">{formatBytes(file.sizeBytes)}</Meta>
             <Meta label="Content">
-              {file.contentAvailable ? "Uploaded to the hub" : "Metadata only (not uploaded)"}
+              <ContentField file={file} />
             </Meta>
             <Meta label="Source site">{file.site.name}</Meta>
             <Meta label="Destination">{file.destinationSite?.name ?? "—"}</Meta>

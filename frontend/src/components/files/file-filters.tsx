@@ -7,26 +7,9 @@ import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@
 import { FILE_STATES } from "@/lib/domain";
 import { humanize } from "@/lib/format";
 import { CODEC_CHOICES, WIDTH_CHOICES } from "@/lib/media";
+import { EMPTY_FILTERS, type FileFilterState } from "@/lib/url-filters";
 
-export interface FileFilterState {
-  search: string;
-  state: FileState | "ALL";
-  siteCode: string;
-  coloristId: string;
-  codec: string;
-  minWidth: string;
-  kind: FileKind | "ALL";
-}
-
-export const EMPTY_FILTERS: FileFilterState = {
-  search: "",
-  state: "ALL",
-  siteCode: "ALL",
-  coloristId: "ALL",
-  codec: "ALL",
-  minWidth: "ALL",
-  kind: "ALL",
-};
+export { EMPTY_FILTERS, type FileFilterState } from "@/lib/url-filters";
 
 const KIND_OPTIONS = [
   { value: "ALL", label: "All kinds" },
@@ -47,7 +30,7 @@ export function FileFilters({ value, onChange, sites, colorists }: Props) {
   const dirty = (Object.keys(EMPTY_FILTERS) as (keyof FileFilterState)[]).some((k) => value[k] !== EMPTY_FILTERS[k]);
   return (
     <div role="search" aria-label="Filter files" className="flex flex-wrap items-end gap-3">
-      <div className="w-60 space-y-1.5 xl:w-72">
+      <div className="w-full space-y-1.5 sm:w-60 xl:w-72">
         <Label htmlFor="file-search">Search</Label>
         <div className="relative">
           <Search className="pointer-events-none absolute left-2.5 top-2.5 size-4 text-muted-foreground" aria-hidden />
@@ -134,7 +117,7 @@ function FilterSelect({
   options: { value: string; label: string }[];
 }) {
   return (
-    <div className="w-40 space-y-1.5 xl:w-44">
+    <div className="w-[calc(50%-0.375rem)] space-y-1.5 sm:w-40 xl:w-44">
       <Label htmlFor={id}>{label}</Label>
       <Select value={value} onValueChange={onChange}>
         <SelectTrigger id={id} aria-label={label}>

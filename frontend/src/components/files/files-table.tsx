@@ -8,8 +8,16 @@ import { useNow } from "@/hooks/use-now";
 import { formatAge, formatBytes } from "@/lib/format";
 import { isSelected, shownState, toggleFile, toggleShown, type FileSelection } from "@/lib/selection";
 import { formatClipDuration, mediaSummary, type Media } from "@/lib/media";
+import { withQuery } from "@/lib/url-filters";
 import { cn } from "@/lib/utils";
 import { PackageSummary } from "./package-info";
+
+/**
+ * Columns shown from 1280 px up. Narrower (1024 px beside the sidebar) the table keeps what tells files apart and
+ * where they are; media and colorist are in the details panel. Narrower still (a phone) the table scrolls
+ * sideways inside its own container, never the page.
+ */
+const WIDE_ONLY = "hidden xl:table-cell";
 
 interface Props {
   files: FileSummaryFragment[];
@@ -18,9 +26,11 @@ interface Props {
   /** Multi-select for bulk actions: a tick box per row and one for all shown rows (absent: no column). */
   selection?: FileSelection;
   onSelectionChange?: (selection: FileSelection) => void;
+  /** The page's filters (query string), kept in each file's link so closing its details keeps them. */
+  linkQuery?: string;
 }
 
-export function FilesTable({ files, selectedId, onOpen, selection, onSelectionChange }: Props) {
+export function FilesTable({ files, selectedId, onOpen, selection, onSelectionChange, linkQuery = "" }: Props) {
   const now = useNow(5000);
   const shownIds = files.map((f) => f.id);
   return (
@@ -38,9 +48,9 @@ export function FilesTable({ files, selectedId, onOpen, selection, onSelectionCh
           )}
           <TableHead>File</TableHead>
           <TableHead>State</TableHead>
-          <TableHead>Media</TableHead>
+          <TableHead className={WIDE_ONLY}>Media</TableHead>
           <TableHead>Route</TableHead>
-          <TableHead>Colorist</TableHead>
+          <TableHead className={WIDE_ONLY}>Colorist</TableHead>
           <TableHead className="text-right">Size</TableHead>
           <TableHead className="text-right">Detected</TableHead>
         </TableRow>
@@ -64,9 +74,9 @@ export function FilesTable({ files, selectedId, onOpen, selection, onSelectionCh
                 />
               </TableCell>
             )}
-            <TableCell className="max-w-72">
+            <TableCell className="max-w-48 lg:max-w-72">
               <Link
-                href={`/files/${file.id}`}
+                href={withQuery(`/files/${file.id}`, linkQuery)}
                 className="block truncate font-medium hover:text-primary focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
                 onClick={(e) => e.stopPropagation()}
               >
@@ -80,7 +90,7 @@ export function FilesTable({ files, selectedId, onOpen, selection, onSelectionCh
             <TableCell>
               <StateBadge state={file.state} />
             </TableCell>
-            <TableCell className="max-w-64 text-sm" data-testid="file-media">
+            <TableCell className={cn("max-w-64 text-sm", WIDE_ONLY)} data-testid="file-media">
               <MediaCell media={file.media} />
             </TableCell>
             <TableCell className="whitespace-nowrap text-sm">
@@ -94,7 +104,7 @@ export function FilesTable({ files, selectedId, onOpen, selection, onSelectionCh
                 )}
               </span>
             </TableCell>
-            <TableCell className="max-w-40 truncate whitespace-nowrap text-sm">
+            <TableCell className={cn("max-w-40 truncate whitespace-nowrap text-sm", WIDE_ONLY)}>
               {file.colorist?.displayName ?? <span className="text-muted-foreground">—</span>}
             </TableCell>
             <TableCell className="whitespace-nowrap text-right text-sm tabular-nums">

@@ -58,7 +58,7 @@ export function RoutingSimulator({ sites }: { sites: SiteFieldsFragment[] }) {
         </p>
       </div>
       <form
-        className="grid grid-cols-[11rem_1fr_8rem] xl:grid-cols-[11rem_1fr_8rem_8rem_9rem_auto] items-start gap-3"
+        className="grid grid-cols-1 items-start gap-3 sm:grid-cols-[11rem_1fr_8rem] xl:grid-cols-[11rem_1fr_8rem_8rem_9rem_auto]"
         onSubmit={submit}
         noValidate
       >

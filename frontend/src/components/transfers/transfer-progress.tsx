@@ -1,4 +1,5 @@
 import type { TransferFieldsFragment } from "@/gql/graphql";
+import { cn } from "@/lib/utils";
 import { Progress } from "@/components/ui/progress";
 import { formatBytes, formatDuration, formatRate, percent, toNumber } from "@/lib/format";
 import { TransferLiveness } from "./transfer-liveness";
@@ -36,7 +37,7 @@ export function TransferProgress({ job, compact = false }: { job: Job; compact?:
   const indicator =
     job.status === "FAILED" ? "bg-destructive" : job.status === "COMPLETED" ? "bg-emerald-500" : "bg-primary";
   return (
-    <div className="min-w-40 space-y-1">
+    <div className={cn("space-y-1", compact ? "min-w-32" : "min-w-40")}>
       <Progress
         value={pct}
         indicatorClassName={indicator}

@@ -47,7 +47,7 @@ export function SheetContent({ className, children, ...props }: ComponentProps<t
       <DialogOverlay className="bg-black/40" />
       <DialogPrimitive.Content
         className={cn(
-          "fixed inset-y-0 right-0 z-50 flex h-full w-[min(560px,92vw)] flex-col border-l bg-background shadow-2xl focus:outline-none",
+          "fixed inset-y-0 right-0 z-50 flex h-full w-full flex-col border-l bg-background shadow-2xl focus:outline-none sm:w-[min(560px,92vw)]",
           className,
         )}
         {...props}
