@@ -19,10 +19,12 @@ export function UserRow({ user, isSelf }: { user: UserFieldsFragment; isSelf: bo
         d ? { users: d.users.map((u) => (u.id === user.id ? data.updateUser : u)) } : d,
       ),
   });
+  // A deactivated account shows its name struck through and the "Deactivated" label, not a faded row: faded muted
+  // text falls below WCAG AA contrast (axe flagged it).
   return (
-    <TableRow data-testid="user-row" data-username={user.username} className={user.active ? undefined : "opacity-60"}>
+    <TableRow data-testid="user-row" data-username={user.username} data-active={user.active}>
       <TableCell>
-        <div className="font-medium">{user.displayName}</div>
+        <div className={user.active ? "font-medium" : "font-medium line-through"}>{user.displayName}</div>
         <div className="font-mono text-xs text-muted-foreground">{user.username}</div>
         {update.isError && <Alert className="mt-1 py-1 text-xs">{errorMessage(update.error)}</Alert>}
       </TableCell>
