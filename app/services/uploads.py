@@ -305,18 +305,24 @@ async def terminate_upload(db: SessionFactory, actor: Actor, blobs: BlobStorage,
         await blobs.discard(partial)
 
 
-async def blob_for_download(db: SessionFactory, actor: Actor, file_id: str) -> BlobRef:
+async def _downloadable(session: AsyncSession, actor: Actor, file_id: str) -> File:
+    """The file whose bytes (or manifest) ``actor`` asks for: only its destination site may fetch them."""
     fid = parse_id(file_id)
+    file = await session.get(File, fid)
+    if file is None:
+        raise NotFound(f"file {file_id} not found", id=str(file_id))
+    codes = await sites_repo.site_codes(session, file.destination_site_id)
+    destination = codes.get(file.destination_site_id) if file.destination_site_id else None
+    if not may_download(actor, destination):
+        raise Forbidden(f"{actor.name} may not download file {fid}: only its destination site may")
+    return file
+
+
+async def blob_for_download(db: SessionFactory, actor: Actor, file_id: str) -> BlobRef:
     async with db() as session:
-        file = await session.get(File, fid)
-        if file is None:
-            raise NotFound(f"file {file_id} not found", id=str(file_id))
-        codes = await sites_repo.site_codes(session, file.destination_site_id)
-        destination = codes.get(file.destination_site_id) if file.destination_site_id else None
-        if not may_download(actor, destination):
-            raise Forbidden(f"{actor.name} may not download file {fid}: only its destination site may")
+        file = await _downloadable(session, actor, file_id)
         if not file.content_available:
-            raise NotFound(f"file {fid} has no stored content", id=str(file_id))
+            raise NotFound(f"file {file.id} has no stored content", id=str(file_id))
         return BlobRef(
             file_id=file.id,
             sha256=file.sha256,
@@ -329,15 +335,8 @@ async def blob_for_download(db: SessionFactory, actor: Actor, file_id: str) -> B
 async def package_manifest(db: SessionFactory, actor: Actor, file_id: str) -> bytes:
     """A package's canonical manifest (its SHA-256 is the package's ``sha256``), for its destination: the member
     list an agent splits the stream by, in one answer and verifiable by itself."""
-    fid = parse_id(file_id)
     async with db() as session:
-        file = await session.get(File, fid)
-        if file is None:
-            raise NotFound(f"file {file_id} not found", id=str(file_id))
-        codes = await sites_repo.site_codes(session, file.destination_site_id)
-        destination = codes.get(file.destination_site_id) if file.destination_site_id else None
-        if not may_download(actor, destination):
-            raise Forbidden(f"{actor.name} may not download file {fid}: only its destination site may")
+        file = await _downloadable(session, actor, file_id)
         members = await packages_repo.all_members(session, file.id)
     if file.kind == FileKind.FILE.value:
         members = [Member(file.filename, file.size_bytes, file.sha256)]
