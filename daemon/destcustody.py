@@ -94,7 +94,20 @@ def seal_delivery(
     except OSError as exc:  # the generation writer put the history back as it was
         why = f"history not writable: {exc.strerror or exc}"
         return Sealed([_record(custody.VERIFIED, fmt, site, host, why)], None, why)
-    return Sealed(written, written[-1].generation, None)
+    return Sealed(delivered_records(root, site) or written[-1:], written[-1].generation, None)
+
+
+def delivered_records(card: Path, site: str) -> list[custody.Record]:
+    """This site's record of a delivered card, read back from its history (the latest generation, when ours):
+    what ``recordCustody`` is sent, after the rename and again by a restart that finds the card delivered but
+    the transfer not completed — the same record both times, so the orchestrator adds it once."""
+    if not custody.has_history(card):
+        return []
+    try:
+        latest = custody.read_history(card).records[-1]
+    except custody.HistoryError:
+        return []
+    return [latest] if latest.site == site else []
 
 
 def log_sealed(file_id: str, path: str, sealed: Sealed) -> None:

@@ -180,6 +180,17 @@ async def _seal(
     return sealed
 
 
+async def report_delivered_custody(agent: TransferAgent, f: FileToFetch) -> None:
+    """A restart found the card delivered (renamed into place) but the transfer not completed: report this site's
+    generation again from the delivered history (a record already received is not added twice)."""
+    dest = package_destination(agent._incoming, f)
+    if f.kind != "FOLDER" or dest is None:
+        return
+    records = await asyncio.to_thread(destcustody.delivered_records, dest, agent._site)
+    if records:
+        await _report_custody(agent, f, destcustody.Sealed(records, records[-1].generation, None))
+
+
 async def _report_custody(agent: TransferAgent, f: FileToFetch, sealed: destcustody.Sealed) -> None:
     """``recordCustody`` with the records this site made (a read-only source's generation, written here with the
     source's site, host and time, is already the source's record: it is not reported again as ours)."""

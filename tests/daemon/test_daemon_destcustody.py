@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from daemon.custody import Record
-from daemon.destcustody import seal_delivery, should_carry_history
+from daemon.destcustody import delivered_records, seal_delivery, should_carry_history
 
 ASCMHL = str(Path(sys.executable).parent / "ascmhl")
 
@@ -45,6 +45,9 @@ def test_a_generation_left_by_an_attempt_cut_short_is_replaced_not_stacked(tmp_p
     again = seal_delivery(staged, listed, [], "nashville", host="agent")
     assert again.error is None and again.generation == 2, "one destination generation, not two"
     assert [(r.action, r.site, r.generation) for r in again.records] == [("VERIFIED", "nashville", 2)]
+    # a restart that finds the card delivered reports the very same record (the orchestrator adds it once)
+    assert delivered_records(staged, "nashville") == again.records
+    assert delivered_records(card, "nashville") == [], "the DIT's generation is not ours"
     copy = tmp_path / "copy" / "A001"
     shutil.copytree(staged, copy)
     done = subprocess.run([ASCMHL, "create", "-h", "xxh64", str(copy)], capture_output=True, text=True, timeout=120)

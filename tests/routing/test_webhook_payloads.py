@@ -84,7 +84,9 @@ async def test_a_package_event_says_its_kind_and_member_count(server: Server, db
     async with on_loopback(Starlette(routes=[Route("/hook", endpoint, methods=["POST"])])) as url:
         async with Api(server.url) as admin, Api(server.url, api_key=GLOBAL_KEY) as daemon:
             await admin.login("admin2")
-            await admin.gql(SUBSCRIBE, {"i": {"url": url + "/hook", "secret": SECRET, "topics": ["file.state_changed"]}})
+            await admin.gql(
+                SUBSCRIBE, {"i": {"url": url + "/hook", "secret": SECRET, "topics": ["file.state_changed"]}}
+            )
             single = await report(daemon, path="Day1/A001/single.mov")
             for fid in (str(f.id), single["id"]):
                 await admin.gql("mutation($id:ID!){ validateFile(id:$id){ id } }", {"id": fid})
