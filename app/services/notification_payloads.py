@@ -12,8 +12,9 @@ from app.db.models import AuditLog, File, Site, TransferJob
 
 async def notification_data(session: AsyncSession, payload: dict[str, Any]) -> dict[str, Any]:
     """The event's own payload plus ``filename``, ``path``, ``site``, ``destinationSite`` (codes), ``kind`` and
-    ``memberCount`` for file events, ``error`` when the step recorded one (a failed transfer or MAM delivery), and ``site`` for site
-    events. A transfer's sites are the job's own, so a later re-route does not rewrite what failed where."""
+    ``memberCount`` for file events, ``error`` when the step recorded one (a failed transfer or MAM delivery), and
+    ``site`` for site events. A transfer's sites are the job's own, so a later re-route does not rewrite what
+    failed where."""
     data = dict(payload)
     details: dict[str, Any] = {}
     if payload.get("auditId") is not None:
