@@ -411,6 +411,10 @@ class TransferAgent:
             if mine is None or transfer_id is None:
                 return
             if work.kind == "complete":
+                if f.kind == "FOLDER":  # a card's custody record may not have been sent before the restart
+                    from daemon.packagefetch import report_delivered_custody
+
+                    await report_delivered_custody(self, f)
                 await self._finish(f, transfer_id, time.monotonic(), None)
                 return
             await self._state.put_job(f.as_job(transfer_id, "running", mine.attempts))

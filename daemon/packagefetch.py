@@ -12,7 +12,8 @@ Verified members are written down in the state dir (``agent_members``) after a `
 a batch at a time, so after a SIGKILL the agent resumes at the first unverified member and verified members are
 not fetched again. When every member is verified the package's top folder is renamed into place (one atomic
 rename; see :func:`place_package` for a sequence whose folder already exists), then the job completes with the
-package's ``sha256``, as for a file.
+package's ``sha256``, as for a file. A camera card gets this site's ASC MHL generation in staging, after its
+members are verified and before the rename (:mod:`daemon.destcustody`), reported with ``recordCustody``.
 """
 
 from __future__ import annotations
@@ -28,7 +29,11 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from daemon import destcustody
 from daemon.backoff import Backoff
+from daemon.client import RECORD_CUSTODY, ReportRejectedError
+from daemon.custody import record_custody_input
+from daemon.destcustody import FILE_CUSTODY
 from daemon.downloader import DownloadError, DownloadLinkError
 from daemon.logs import event, progress_bar
 from daemon.packagesink import (
@@ -137,6 +142,7 @@ async def attempt_package(agent: TransferAgent, f: FileToFetch, transfer_id: str
         reason = f"the orchestrator stopped the job: {progress.gone_reason}"
         event("transfer.abandoned", logging.WARNING, file_id=f.file_id, transfer_id=transfer_id, reason=reason)
         return "dropped", ""
+    sealed = await _seal(agent, f, members, root)  # the card's ASC MHL generation, before it appears
     try:
         await asyncio.to_thread(place_package, root, f, agent._incoming, dest)
     except OSError as exc:
@@ -148,7 +154,54 @@ async def attempt_package(agent: TransferAgent, f: FileToFetch, transfer_id: str
     event("transfer.package_placed", file_id=f.file_id, path=f.path, members=fetched.members,
           already_verified=fetched.skipped, received=fetched.received)  # fmt: skip
     await agent._state.put_job(f.as_job(transfer_id, "delivered", attempts))
+    if sealed is not None:
+        await _report_custody(agent, f, sealed)
     return await agent._finish(f, transfer_id, t0, None), ""
+
+
+async def _seal(
+    agent: TransferAgent, f: FileToFetch, members: Sequence[ManifestMember], root: Path
+) -> destcustody.Sealed | None:
+    """Add this site's generation to a verified card's history in staging (daemon/destcustody.py); None when the
+    package carries no ASC MHL history (a sequence, a folder from a ``--no-mhl`` source)."""
+    if f.kind != "FOLDER":
+        return None
+    try:
+        node = await agent._call_until_answered(FILE_CUSTODY, {"id": f.file_id}, "file")
+    except ReportRejectedError as exc:
+        event("custody.unknown", logging.WARNING, file_id=f.file_id, error=str(exc))
+        node = None
+    records = destcustody.records_from_api(node)
+    if not await asyncio.to_thread(destcustody.should_carry_history, f.kind, root, records):
+        return None
+    paths = [m.path for m in members]
+    sealed = await asyncio.to_thread(destcustody.seal_delivery, root, paths, records, agent._site)
+    destcustody.log_sealed(f.file_id, f.path, sealed)
+    return sealed
+
+
+async def report_delivered_custody(agent: TransferAgent, f: FileToFetch) -> None:
+    """A restart found the card delivered (renamed into place) but the transfer not completed: report this site's
+    generation again from the delivered history (a record already received is not added twice)."""
+    dest = package_destination(agent._incoming, f)
+    if f.kind != "FOLDER" or dest is None:
+        return
+    records = await asyncio.to_thread(destcustody.delivered_records, dest, agent._site)
+    if records:
+        await _report_custody(agent, f, destcustody.Sealed(records, records[-1].generation, None))
+
+
+async def _report_custody(agent: TransferAgent, f: FileToFetch, sealed: destcustody.Sealed) -> None:
+    """``recordCustody`` with the records this site made (a read-only source's generation, written here with the
+    source's site, host and time, is already the source's record: it is not reported again as ours)."""
+    ours = [r for r in sealed.records if r.site == agent._site]
+    if not ours:
+        return
+    variables = {"input": record_custody_input(f.file_id, agent._site, ours)}
+    try:
+        await agent._call_until_answered(RECORD_CUSTODY, variables, "recordCustody")
+    except ReportRejectedError as exc:
+        event("custody.report_refused", logging.WARNING, file_id=f.file_id, code=exc.code, error=str(exc))
 
 
 async def _manifest(agent: TransferAgent, f: FileToFetch) -> bytes:

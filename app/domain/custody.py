@@ -160,7 +160,11 @@ def check_validation(file_id: int, integrity_error: str | None, accepted_reason:
 
 def appended(existing: list[dict[str, Any]], new: list[CustodyRecord]) -> list[dict[str, Any]]:
     """The file's records with ``new`` added in time order, repeats (same action, site, generation, time)
-    skipped so a resent call adds nothing, and at most :data:`MAX_RECORDS` kept."""
+    skipped so a resent call adds nothing, and at most :data:`MAX_RECORDS` kept.
+
+    Time order is to the second (ASC MHL's precision, and a daemon's records'): within one second records keep
+    the order they arrived in, so a destination's generation written a fraction of a second after the hub's
+    check (whose time has microseconds) is not put before it."""
     seen = {_key(r) for r in existing}
     out = list(existing)
     for r in new:
@@ -168,7 +172,7 @@ def appended(existing: list[dict[str, Any]], new: list[CustodyRecord]) -> list[d
         if _key(j) not in seen:
             seen.add(_key(j))
             out.append(j)
-    out.sort(key=lambda r: str(r["at"]))
+    out.sort(key=lambda r: str(r["at"])[:19])  # UTC ISO 8601: "YYYY-MM-DDTHH:MM:SS" (a stable sort)
     return out[-MAX_RECORDS:]
 
 

@@ -144,3 +144,11 @@ def content_key(kind: str, sha256: str) -> str:
     SHA-256; a package's stream by its manifest hash, under ``package/`` so the two can never collide (a file
     whose bytes happened to hash to some package's manifest hash would otherwise pass for that package)."""
     return sha256 if kind == FileKind.FILE.value else f"package/{sha256}"
+
+
+def package_root(kind: str, path: str) -> str:
+    """The folder a package's member paths are relative to: a clip folder itself, a sequence's folder (its
+    ``path`` is the frame pattern, e.g. ``reel1/B003_C011.#######.dpx``); ``.`` for the top of the watch folder."""
+    if kind == FileKind.SEQUENCE.value:
+        return path.rsplit("/", 1)[0] if "/" in path else "."
+    return path

@@ -15,6 +15,7 @@ from app.db.models import File, User
 from app.domain.clock import now
 from app.domain.errors import Conflict, DomainError, Forbidden, NotFound
 from app.domain.ids import parse_id
+from app.domain.packages import package_root
 from app.domain.permissions import Actor, can
 from app.domain.states import FileAction, FileState, next_state
 from app.integrations.mam import MamAdapter
@@ -76,6 +77,8 @@ async def _prepare(
         if file.kind != "FILE":  # a sequence or clip folder: the MAM gets its members (docs/packages.md)
             members = await packages_repo.all_members(session, file.id)
             payload |= {
+                # the folder the members' paths are relative to (a sequence's "location" is its pattern path)
+                "folder": f"{location_site}:{package_root(file.kind, file.path)}",
                 "memberCount": file.member_count,
                 "frameRange": file.frame_range,
                 "missingFrames": file.missing_frames,

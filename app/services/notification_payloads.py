@@ -11,9 +11,10 @@ from app.db.models import AuditLog, File, Site, TransferJob
 
 
 async def notification_data(session: AsyncSession, payload: dict[str, Any]) -> dict[str, Any]:
-    """The event's own payload plus ``filename``, ``path``, ``site`` and ``destinationSite`` (codes) for file
-    events, ``error`` when the step recorded one (a failed transfer or MAM delivery), and ``site`` for site
-    events. A transfer's sites are the job's own, so a later re-route does not rewrite what failed where."""
+    """The event's own payload plus ``filename``, ``path``, ``site``, ``destinationSite`` (codes), ``kind`` and
+    ``memberCount`` for file events, ``error`` when the step recorded one (a failed transfer or MAM delivery), and
+    ``site`` for site events. A transfer's sites are the job's own, so a later re-route does not rewrite what
+    failed where."""
     data = dict(payload)
     details: dict[str, Any] = {}
     if payload.get("auditId") is not None:
@@ -31,6 +32,8 @@ async def notification_data(session: AsyncSession, payload: dict[str, Any]) -> d
                 "path": file.path,
                 "site": await _code(session, source),
                 "destinationSite": await _code(session, destination),
+                "kind": file.kind,  # FILE, SEQUENCE or FOLDER (docs/packages.md)
+                "memberCount": file.member_count,
             }
     if payload.get("siteId") is not None:
         data["site"] = await _code(session, int(payload["siteId"]))

@@ -57,9 +57,14 @@ def sealed_card(folder: Path, clips: dict[str, bytes]) -> Path:
 
 
 def card(orch: Orchestrator, path: str) -> dict[str, Any] | None:
+    """The card as reported, with its custody from the card's history and the source daemon (the hub's record,
+    added once the source's upload of the card completes, is left out: that races with these checks)."""
     edges = orch.query(CARD_QUERY, {"search": path})["files"]["edges"]
     found = [e["node"] for e in edges if e["node"]["path"] == path]
-    return found[-1] if found else None
+    if not found:
+        return None
+    latest = found[-1]
+    return {**latest, "custody": [r for r in latest["custody"] if r["location"] != "hub"]}
 
 
 def engineer(orch: Orchestrator) -> httpx.Client:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from daemon_harness import DaemonProcess, Orchestrator, wait_until
+from test_daemon_custody import generations
 from transfer_harness import Operator, state_rows
 
 DaemonFactory = Callable[..., DaemonProcess]
@@ -107,10 +108,16 @@ def test_a_sequence_and_a_red_clip_arrive_in_nashville_every_member_verified_in_
 
     incoming = tmp_path / "incoming"
     assert tree(incoming / "pt1" / "reel1") == digests(frames), "every frame, verified, in the sequence's folder"
-    assert tree(incoming / "pt1" / "A001_C002.RDC") == digests(segments), "the clip folder and its contents"
+    delivered = tree(incoming / "pt1" / "A001_C002.RDC")
+    clip_media = {p: h for p, h in delivered.items() if not p.startswith("ascmhl/")}
+    assert clip_media == digests(segments), "the clip folder and its contents"
+    # a clip folder gets an ASC MHL history at the source (generation 1) and the destination's (generation 2)
+    assert generations(incoming / "pt1" / "A001_C002.RDC") == 2
+    assert not any(p.startswith("ascmhl/") for p in tree(incoming / "pt1" / "reel1")), "a sequence gets none"
     assert not list((incoming / ".colorroute-partial").iterdir()), "nothing staged is left behind"
     uploads = {e["file_id"]: e for e in source.events("upload.done")}
-    assert uploads[str(seq["id"])]["members"] == 1200 and uploads[str(clip["id"])]["members"] == 3
+    # the clip folder's members: its 3 segments and the 2 files of the history the source gave it
+    assert uploads[str(seq["id"])]["members"] == 1200 and uploads[str(clip["id"])]["members"] == 3 + 2
     placed = {e["file_id"]: e for e in agent.events("transfer.package_placed")}
     assert placed[str(seq["id"])]["members"] == 1200 and placed[str(seq["id"])]["already_verified"] == 0
     done = {e["file_id"]: e for e in agent.events("transfer.completed")}

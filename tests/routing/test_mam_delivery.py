@@ -175,6 +175,49 @@ async def test_a_package_is_delivered_with_its_members(
     assert data["deliverToMam"]["state"] == "DELIVERED_TO_MAM"
     [payload] = stub.received
     assert (payload["kind"], payload["memberCount"], payload["sha256"]) == ("FOLDER", 3, sha)
+    assert payload["folder"] == payload["location"] == "nashville:cards/A004_C001.RDC", "a clip folder is its root"
     assert payload["members"] == [
         {"path": m.path, "sizeBytes": m.size_bytes, "sha256": m.sha256} for m in sorted(members, key=lambda m: m.path)
     ]
+
+
+async def test_a_sequence_payload_gives_the_folder_its_frames_sit_in(
+    mam_server: Server, db: SessionFactory, stub_mam: tuple[StubMam, str]
+) -> None:
+    """``location`` of a sequence is its frame pattern; ``folder`` is the real folder its members' paths are
+    relative to, where an integrator finds the frames."""
+    from sqlalchemy import update
+
+    from app.config import Settings as AppSettings
+    from app.db.models import Site
+    from app.domain.packages import FileKind, Member, manifest_sha256
+    from app.domain.permissions import SYSTEM
+    from app.domain.states import FileAction
+    from app.services import lifecycle, transfers
+    from app.services.reporting import FileReport, PackageReport, report_file, stage_members
+    from tests.support import destination_agent
+
+    stub, _ = stub_mam
+    cid = await make_user(db, "bob", Role.COLORIST, "nashville")
+    members = [Member(f"B003_C011.{n:07d}.dpx", 10, f"{n:064x}") for n in (86400, 86401, 86402)]
+    async with db() as session, session.begin():
+        await session.execute(update(Site).where(Site.code == "tustin").values(metadata_only=True))
+    await stage_members(db, SYSTEM, "tustin", "seq-mam-1", members)
+    package = PackageReport(FileKind.SEQUENCE, 3, "B003_C011.[86400-86402].dpx", frame_range="86400-86402")
+    sha = manifest_sha256(members)
+    path = "day1/reel1/B003_C011.#######.dpx"
+    f = await report_file(db, SYSTEM, FileReport("tustin", path, 30, sha, report_id="seq-mam-1", package=package))
+    fid = str(f.id)
+    await lifecycle.validate_file(db, AppSettings(env="test"), SYSTEM, fid)
+    await lifecycle.queue_file(db, SYSTEM, fid, "nashville")
+    await transfers.start_transfer(db, destination_agent("nashville"), fid)
+    await transfers.complete_transfer(db, destination_agent("nashville"), fid, sha)
+    await lifecycle.assign_colorist(db, SYSTEM, fid, str(cid))
+    await lifecycle.act(db, SYSTEM, fid, FileAction.START)
+    async with Api(mam_server.url) as bob:
+        await bob.login("bob")
+        assert (await bob.gql(DELIVER, {"id": fid}))["deliverToMam"]["state"] == "DELIVERED_TO_MAM"
+    [payload] = stub.received
+    assert payload["location"] == f"nashville:{path}", "the existing field keeps its meaning"
+    assert payload["folder"] == "nashville:day1/reel1"
+    assert [m["path"] for m in payload["members"]] == [m.path for m in members]

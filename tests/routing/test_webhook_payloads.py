@@ -60,3 +60,37 @@ async def test_payloads_carry_filename_path_sites_and_the_error(server: Server, 
     assert validated["filename"] == "hook.mov" and validated["site"] == "tustin"
     assert validated["destinationSite"] == "dallas"  # where it goes now (it was queued before the dispatch)
     assert "error" not in validated
+
+
+async def test_a_package_event_says_its_kind_and_member_count(server: Server, db: SessionFactory) -> None:
+    from app.domain.packages import FileKind, Member, manifest_sha256
+    from app.domain.permissions import SYSTEM
+    from app.services.reporting import FileReport, PackageReport, report_file, stage_members
+
+    got: list[dict[str, Any]] = []
+
+    async def endpoint(request: Request) -> Response:
+        got.append(json.loads(await request.body()))
+        return JSONResponse({"ok": True})
+
+    await make_user(db, "admin2", Role.ADMIN)
+    members = [Member(f"A005_C001_00{i}.R3D", 100 + i, f"{i:064x}") for i in (1, 2)]
+    await stage_members(db, SYSTEM, "tustin", "pkg-hook-1", members)
+    package = PackageReport(FileKind.FOLDER, 2, "A005_C001.RDC")
+    given = FileReport(
+        "tustin", "cards/A005_C001.RDC", 203, manifest_sha256(members), report_id="pkg-hook-1", package=package
+    )
+    f = await report_file(db, SYSTEM, given)
+    async with on_loopback(Starlette(routes=[Route("/hook", endpoint, methods=["POST"])])) as url:
+        async with Api(server.url) as admin, Api(server.url, api_key=GLOBAL_KEY) as daemon:
+            await admin.login("admin2")
+            await admin.gql(
+                SUBSCRIBE, {"i": {"url": url + "/hook", "secret": SECRET, "topics": ["file.state_changed"]}}
+            )
+            single = await report(daemon, path="Day1/A001/single.mov")
+            for fid in (str(f.id), single["id"]):
+                await admin.gql("mutation($id:ID!){ validateFile(id:$id){ id } }", {"id": fid})
+            assert await dispatch_once(server.app.state.db, server.settings) >= 2  # type: ignore[attr-defined]
+    validated = {g["data"]["fileId"]: g["data"] for g in got if g["data"].get("action") == "VALIDATE"}
+    assert (validated[f.id]["kind"], validated[f.id]["memberCount"]) == ("FOLDER", 2)
+    assert (validated[int(single["id"])]["kind"], validated[int(single["id"])]["memberCount"]) == ("FILE", 1)

@@ -95,6 +95,7 @@ async def test_a_stream_with_a_bad_member_is_refused_naming_it_and_a_good_one_is
         async with db() as session:
             row = await session.get(File, int(file_id))
             assert row is not None and row.content_available is False, "nothing is kept as verified"
+            assert not [r for r in row.custody if r.get("location") == "hub"], "the hub vouches for nothing refused"
             assert not (await session.scalars(select(Upload).where(Upload.file_id == int(file_id)))).all()
         store = BlobStore(settings.blob_dir)
         assert not store.exists(f"package/{sha}")
@@ -104,6 +105,11 @@ async def test_a_stream_with_a_bad_member_is_refused_naming_it_and_a_good_one_is
         done = await patch(http, url, 0, good)
         assert done.status_code == 204, done.text
 
+    async with db() as session:
+        row = await session.get(File, int(file_id))
+        assert row is not None
+        hub = [(r["action"], r["hashFormat"], r["siteId"]) for r in row.custody if r.get("location") == "hub"]
+        assert hub == [("VERIFIED", "sha256", None)], "the hub verified the stream member by member: a custody record"
     stored = store.path_for(f"package/{sha}")
     assert stored.read_bytes() == good and stored.is_relative_to(settings.blob_dir / "packages")
     assert not store.exists(sha), "a package's stream never sits where a file's content would"
@@ -153,3 +159,4 @@ async def test_a_package_stream_verifies_across_two_hosts_with_an_s3_store(
     async with db() as session:
         row = await session.get(File, int(file_id))
         assert row is not None and row.content_available is True
+        assert [r["action"] for r in row.custody if r.get("location") == "hub"] == ["VERIFIED"]
