@@ -46,7 +46,7 @@ def free_port() -> int:
 
 #: The least any wait here allows: a passing run waits for its condition, never for the clock, so a deadline
 #: only bounds how late a failure is reported, and a machine busy with a second suite must not fail a slow success.
-LEAST_WAIT = 60.0
+LEAST_WAIT = 180.0
 
 
 def wait_until(predicate: Callable[[], Any], timeout: float, interval: float = 0.2, what: str = "condition") -> Any:
