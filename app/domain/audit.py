@@ -17,6 +17,7 @@ OTHER_ACTIONS: tuple[str, ...] = (
     "BLOB_EXPIRED",
     "RETRY_TRANSFER",
     "DELIVERY_FAILED",
+    "RECORD_CUSTODY",
     # people and keys
     "LOGIN",
     "LOGIN_FAILED",
