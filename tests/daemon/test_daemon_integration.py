@@ -175,27 +175,27 @@ def test_an_unreadable_file_is_a_logged_error_and_the_rest_flow_on(
     orchestrator: Orchestrator, daemon_factory: DaemonFactory, tmp_path: Path
 ) -> None:
     watch = tmp_path / "watch"
-    expected = {"bad/good1.mov": drop(watch / "bad" / "good1.mov", b"good 1")}
-    os.mkfifo(watch / "bad" / "pipe.mov")
-    (watch / "bad" / "dangling.mov").symlink_to(tmp_path / "nowhere")
+    expected = {"unreadable/good1.mov": drop(watch / "unreadable" / "good1.mov", b"good 1")}
+    os.mkfifo(watch / "unreadable" / "pipe.mov")
+    (watch / "unreadable" / "dangling.mov").symlink_to(tmp_path / "nowhere")
     d = daemon_factory("nashville", watch, orchestrator.url).start()
     d.wait_event("scan.done")
-    os.mkfifo(watch / "bad" / "pipe2.mov")
-    vanishing = watch / "bad" / "vanish.mov"
+    os.mkfifo(watch / "unreadable" / "pipe2.mov")
+    vanishing = watch / "unreadable" / "vanish.mov"
     vanishing.write_bytes(b"gone soon")
     vanishing.unlink()
-    expected["bad/good2.mov"] = drop(watch / "bad" / "good2.mov", b"good 2")
+    expected["unreadable/good2.mov"] = drop(watch / "unreadable" / "good2.mov", b"good 2")
 
-    wait_until(lambda: len(orchestrator.files("bad/")) >= 2, 120, what="the readable files")
+    wait_until(lambda: len(orchestrator.files("unreadable/")) >= 2, 120, what="the readable files")
     refused = {
-        "bad/pipe.mov": "not a regular file (fifo)",
-        "bad/pipe2.mov": "not a regular file (fifo)",
-        "bad/dangling.mov": "dangling symlink",
+        "unreadable/pipe.mov": "not a regular file (fifo)",
+        "unreadable/pipe2.mov": "not a regular file (fifo)",
+        "unreadable/dangling.mov": "dangling symlink",
     }
     # each refusal is logged on its own schedule (pipe2 arrives with the live events): wait for all of them
     wait_until(lambda: {e["path"] for e in d.events("file.unreadable")} >= set(refused), 120, what="the refusals")
     time.sleep(1)  # a bounded negative window: an unreadable file reported anyway would show up here
-    assert by_path(orchestrator.files("bad/")) == expected
+    assert by_path(orchestrator.files("unreadable/")) == expected
     unreadable = {e["path"]: e["reason"] for e in d.events("file.unreadable")}
     assert unreadable == refused
     assert all(e["level"] == "error" for e in d.events("file.unreadable"))
