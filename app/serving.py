@@ -11,6 +11,8 @@ classes here add two per-connection deadlines on top of uvicorn's own:
 * **body**: while a request's body is incomplete, the client may be silent at most ``body_timeout_seconds``
   (time the app holds the bytes back — reading paused, or a ``100 Continue`` not yet sent — does not count).
   Closing the connection tells the app ``http.disconnect``, so a stalled upload ends and keeps what arrived.
+  A request answered before its body ended (a refused upload) keeps this limit, not the header deadline, for
+  the rest of its body: clients that read the answer only after sending everything still get it.
 
 A connection upgraded to a WebSocket belongs to the WebSocket protocol and its pings from then on.
 """
@@ -44,6 +46,7 @@ class Deadlines:
         self.loop: asyncio.AbstractEventLoop = protocol.loop
         self.waiting_since: float | None = None  # waiting for a request's headers since (None: a request runs)
         self.seen: Any = None  # the request cycle whose headers arrived last
+        self.draining: Any = None  # a cycle answered before its body ended, whose body may still be arriving
         self.last_data = 0.0
         self.timer: asyncio.TimerHandle | None = None
 
@@ -63,6 +66,10 @@ class Deadlines:
         if cycle is not self.seen:  # a pipelined request started at once
             self.seen = cycle
             self.waiting_since = None
+        elif cycle is not None and cycle.response_complete and cycle.more_body:
+            # Answered before its body ended (a tus refusal): a client that reads the answer only once it sent
+            # everything is still sending. The rest is held to the body's idle limit, not the header deadline.
+            self.draining = cycle
         elif cycle is None or cycle.response_complete:
             self.waiting_since = self.loop.time()
 
@@ -88,7 +95,7 @@ class Deadlines:
             self._check_in(left)
             return
         cycle = self.protocol.cycle
-        if cycle is not None and not cycle.response_complete and cycle.more_body:
+        if cycle is not None and ((not cycle.response_complete and cycle.more_body) or cycle is self.draining):
             if self._held_back_by_app():
                 self.last_data = now
                 self._check_in(min(_HELD_BACK_RECHECK_SECONDS, self.body_timeout))

@@ -128,7 +128,7 @@ class MemberSink:
         self._index = start  # the member being written
         self._within = 0
         self._fd = -1
-        self._folders: set[Path] = set()
+        self._folders: dict[str, int] = {}  # a member's folder (relative) -> an open fd of it, to create files in
         self.digest = _MemberHasher(members, start)
         self._finish_written()
 
@@ -179,11 +179,14 @@ class MemberSink:
         return self.root.joinpath(*member.path.split("/"))
 
     def _open(self, member: ManifestMember) -> None:
-        path = self._path(member)
-        if path.parent not in self._folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(path.parent)
-        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+        """Create the member's file relative to its folder's open fd: no path walk per frame (thousands a package)."""
+        folder, _, name = member.path.rpartition("/")
+        dir_fd = self._folders.get(folder)
+        if dir_fd is None:
+            path = self.root.joinpath(*folder.split("/")) if folder else self.root
+            path.mkdir(parents=True, exist_ok=True)
+            dir_fd = self._folders[folder] = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        self._fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644, dir_fd=dir_fd)
 
     def _close_fd(self) -> None:
         if self._fd >= 0:
@@ -204,6 +207,9 @@ class MemberSink:
     def close(self) -> None:
         """After the GET: a member whose hash differed is deleted (the destination never holds it)."""
         self._close_fd()
+        for dir_fd in self._folders.values():
+            os.close(dir_fd)
+        self._folders.clear()
         failed = self.digest.failed
         if failed is not None:
             with contextlib.suppress(FileNotFoundError):

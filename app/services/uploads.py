@@ -258,13 +258,13 @@ async def reject_upload(
     actor: Actor,
     blobs: BlobStorage,
     upload_id: str,
-    received_sha256: str,
+    received_sha256: str | None,
     reason: str = "content hash differs from the reported hash",
     extra: dict[str, Any] | None = None,
 ) -> str:
     """The bytes do not hash to the reported SHA-256 (for a package: a member does not match its manifest
-    line, ``extra`` names it): drop them and the upload, audit why, leave the file as it was. Returns the
-    expected hash."""
+    line, ``extra`` names it; ``received_sha256`` is None when it was refused before its last byte): drop them and
+    the upload, audit why, leave the file as it was. Returns the expected hash."""
     async with db() as session, session.begin():
         upload = await uploads_repo.lock(session, upload_id)
         file = await session.get(File, upload.file_id)

@@ -7,6 +7,9 @@ from typing import Any
 
 from starlette.requests import Request
 
+#: What :meth:`IdleWatch.receive` gives when its ``patience`` ran out first: the client paused, nothing is lost.
+PAUSED = object()
+
 
 class IdleWatch:
     """Ends a PATCH whose client stops sending: when one ``receive`` has waited ``idle_seconds`` for bytes, the
@@ -32,8 +35,17 @@ class IdleWatch:
             return
         self.timer = self.loop.call_later(max(self.idle - waited, 0.05) if self.receiving else self.idle, self._check)
 
-    async def receive(self, request: Request) -> Any:
-        """The next ASGI message, or ``None`` when the client has been silent for ``idle_seconds``."""
+    async def receive(self, request: Request, patience: float | None = None) -> Any:
+        """The next ASGI message, or ``None`` when the client has been silent for ``idle_seconds``; with
+        ``patience``, :data:`PAUSED` when no message came within that many seconds (the caller has work to do
+        meanwhile, then receives again)."""
+        if patience is not None:
+            try:
+                async with asyncio.timeout(patience):
+                    return await self.receive(request)
+            except TimeoutError:
+                # Both timers may have fired at once: the idle one wins (its cancel was absorbed in the timeout).
+                return None if self.fired else PAUSED
         self.receiving, self.since = True, self.loop.time()
         try:
             return await request.receive()

@@ -7,13 +7,16 @@ follow from the sizes in the manifest, so one tus upload carries thousands of fr
 :class:`MemberVerifier` stands where a single file's running SHA-256 stands (``update``, ``copy``,
 ``hexdigest``): it cuts the stream at the boundaries and hashes each member on its own. Its ``hexdigest`` is the
 SHA-256 of the manifest of what was *received* (each member's received hash and size), so it equals the package's
-``sha256`` exactly when every member matches, and the upload code compares it like a file's hash;
-:meth:`MemberVerifier.first_failure` names the first member that does not match. The S3 store keeps the running
-state in the upload's row between requests (:meth:`state` / :meth:`from_state`).
+``sha256`` exactly when every member matches, and the upload code compares it like a file's hash. Each member is
+judged the moment its last byte is hashed: :attr:`MemberVerifier.failure` names the first member that does not
+match, so the tus layer refuses the stream there instead of after its last byte (:class:`MemberEnds` tells it
+when a member's last byte is in hand). The S3 store keeps the running state in the upload's row between requests
+(:meth:`state` / :meth:`from_state`).
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import logging
 import struct
@@ -70,6 +73,7 @@ class MemberVerifier:
         within: int = 0,
         current: _Hash | None = None,
         received: list[bytes] | None = None,
+        failure: MemberFailure | None = None,
     ) -> None:
         self.members = members
         self._new_hash = new_hash
@@ -77,6 +81,8 @@ class MemberVerifier:
         self.within = within  # bytes of it received
         self._current = current if current is not None else new_hash()
         self.received: list[bytes] = received if received is not None else []  # digests of finished members
+        #: The first member whose bytes differ from its manifest line, set as soon as that member is complete.
+        self.failure = failure
         self._close_empty()
 
     @property
@@ -87,7 +93,11 @@ class MemberVerifier:
     def _close_empty(self) -> None:
         """Finish the current member while it is complete (zero-byte members need no bytes at all)."""
         while self.index < len(self.members) and self.within == self.members[self.index].size_bytes:
-            self.received.append(bytes.fromhex(self._current.hexdigest()))
+            member = self.members[self.index]
+            received = self._current.hexdigest()
+            self.received.append(bytes.fromhex(received))
+            if self.failure is None and received != member.sha256:
+                self.failure = MemberFailure(member.path, member.size_bytes, member.sha256, received)
             self.index += 1
             self.within = 0
             self._current = self._new_hash()
@@ -113,16 +123,14 @@ class MemberVerifier:
             within=self.within,
             current=self._current.copy(),
             received=list(self.received),
+            failure=self.failure,
         )
 
     def complete(self) -> bool:
         return self.index >= len(self.members)
 
     def first_failure(self) -> MemberFailure | None:
-        for m, digest in zip(self.members, self.received, strict=False):
-            if digest.hex() != m.sha256:
-                return MemberFailure(m.path, m.size_bytes, m.sha256, digest.hex())
-        return None
+        return self.failure
 
     def hexdigest(self) -> str:
         """The manifest hash of what was received: the package's ``sha256`` when every member matched."""
@@ -147,7 +155,15 @@ class MemberVerifier:
         received = [rest[i : i + 32] for i in range(0, len(rest), 32)]
         if len(received) != index:
             raise ValueError("package stream state is inconsistent")
-        return cls(members, new_hash, index=index, within=within, current=current, received=received)
+        failure = next(
+            (
+                MemberFailure(m.path, m.size_bytes, m.sha256, d.hex())
+                for m, d in zip(members, received, strict=False)
+                if d.hex() != m.sha256
+            ),
+            None,
+        )
+        return cls(members, new_hash, index=index, within=within, current=current, received=received, failure=failure)
 
 
 def stream_offsets(members: Sequence[Member]) -> list[int]:
@@ -156,6 +172,25 @@ def stream_offsets(members: Sequence[Member]) -> list[int]:
     for m in members:
         offsets.append(offsets[-1] + m.size_bytes)
     return offsets
+
+
+class MemberEnds:
+    """Where members end in the stream, so the tus layer knows when bytes it holds complete a member that has not
+    been judged yet (it then hands them to the verifier without waiting for a full write batch)."""
+
+    def __init__(self, members: Sequence[Member]) -> None:
+        self._ends = stream_offsets(members)[1:]
+
+    def after(self, offset: int) -> int:
+        """The end of the first member still incomplete when the stream holds ``offset`` bytes (past the last
+        member: never reached)."""
+        i = bisect.bisect_right(self._ends, offset)
+        return self._ends[i] if i < len(self._ends) else 1 << 63
+
+
+def judged_by(hasher: object) -> MemberVerifier | None:
+    """The running hash as a package's verifier, or None for a file's SHA-256."""
+    return hasher if isinstance(hasher, MemberVerifier) else None
 
 
 #: The tus checksum extension's status, as for a single file whose SHA-256 differs.
@@ -167,9 +202,10 @@ async def refuse_package(
 ) -> Response:
     """A package stream whose members do not all match the manifest: nothing of it is kept (the upload and its
     bytes go, as for a file whose hash differs), the audit says which member, and so does the answer
-    (``PACKAGE_MEMBER_MISMATCH`` with ``member``, ``expected``, ``received``)."""
+    (``PACKAGE_MEMBER_MISMATCH`` with ``member``, ``expected``, ``received``). Called as soon as a member fails,
+    usually long before the stream's end: ``received`` (the manifest hash of what arrived) is then null."""
     failure = verifier.first_failure()
-    received = verifier.hexdigest()
+    received = verifier.hexdigest() if verifier.complete() else None
     detail = failure.describe() if failure else "the stream does not end at its last member"
     extra: dict[str, object] = {"code": "PACKAGE_MEMBER_MISMATCH"}
     if failure is not None:

@@ -9,6 +9,9 @@ part" object), else become a part. The next PATCH, on any replica, starts from t
 short; it is uploaded, the hash compared with the file's reported SHA-256, and only then is the multipart upload
 completed at the content's address.
 
+A package's members are judged as each part is hashed, and at once when the client pauses with a member's last
+byte in the buffer: the first bad member refuses the stream (nothing kept) before the rest is sent.
+
 A request with ``Upload-Checksum``, or a chunked body, records only at its end (it may still be refused).
 A client that goes silent mid-body for ``COLORROUTE_UPLOAD_IDLE_SECONDS`` gets 408, like on the local store: what
 arrived is kept as above (parts, then the tail in the row), the parts in flight finish first, and the upload's
@@ -29,14 +32,15 @@ from app.domain.errors import Conflict
 from app.domain.permissions import Actor
 from app.observability.metrics import BYTES_MOVED
 from app.services import multipart, uploads
-from app.transfers.idle import IdleWatch
-from app.transfers.packagestream import MemberVerifier, refuse_package
+from app.transfers.idle import PAUSED, IdleWatch
+from app.transfers.packagestream import MemberEnds, MemberVerifier, judged_by, refuse_package
 from app.transfers.s3store import S3Storage
 from app.transfers.sha256state import ResumableSha256
 from app.transfers.stores import PartialRef
 from app.transfers.tus import (
     CHECKSUM_ALGORITHMS,
     CHECKSUM_MISMATCH,
+    JUDGE_WAIT_SECONDS,
     TusApp,
     _Checksum,
     _empty,
@@ -187,17 +191,45 @@ class _Receiver:
         self.durable = offset
         self.unrecorded = []
 
+    async def _hash_ahead(self) -> None:
+        """Hash the buffer's bytes not hashed yet, now, in order after the parts in flight (a member's last byte is
+        among them and the client paused: judge the member without waiting for a part to fill)."""
+        part = self.buffer[self.hashed :]  # a copy: the buffer changes while it is hashed
+        self.hashed = len(self.buffer)
+        hashed = asyncio.ensure_future(self._hash(self.hashing, part, 0))
+        self.hashing = hashed
+        self.workers.append(hashed)
+        await hashed
+
+    def _failed(self) -> MemberVerifier | None:
+        """The package's verifier once one of its members did not match (set while a part is hashed)."""
+        verifier = judged_by(self.sha)
+        return verifier if verifier is not None and verifier.failure is not None else None
+
     async def run(self, request: Request, actor: Actor) -> Response:
         view = self.view
         body_digest = CHECKSUM_ALGORITHMS[self.checksum.algorithm]() if self.checksum else None
         room = view.length - self.durable
         uploaded = BYTES_MOVED.labels("upload")
         received = 0
-        disconnected = overrun = stalled = False
+        disconnected = overrun = stalled = refused = False
+        # Members are judged as they complete, unless a body checksum may still show the damage was in transit.
+        verifier = judged_by(self.sha) if self.checksum is None else None
+        ends = MemberEnds(verifier.members) if verifier is not None else None
+        due_at = ends.after(self.base + self.hashed) if ends is not None else -1
         watch = IdleWatch(self.app.settings.upload_idle_seconds)
         try:
             while True:
-                message = await watch.receive(request)
+                unjudged = len(self.buffer) > self.hashed and self.base + len(self.buffer) >= due_at
+                message = await watch.receive(request, JUDGE_WAIT_SECONDS if ends is not None and unjudged else None)
+                if message is PAUSED:  # a member's last byte is here and the client paused: judge it now
+                    assert ends is not None
+                    await self._hash_ahead()
+                    due_at = ends.after(self.base + self.hashed)
+                    if self._failed() is not None:
+                        refused = True
+                        break
+                    continue
                 if message is None:  # the client stopped sending: keep what came, free the upload
                     disconnected = stalled = True
                     break
@@ -217,6 +249,11 @@ class _Receiver:
                     # Never the last part here: the upload completes only after its hash was checked.
                     if len(self.buffer) >= self.part_size and self.base + len(self.buffer) < view.length:
                         await self._ship(self.part_size)
+                        if ends is not None:
+                            due_at = ends.after(self.base + self.hashed)
+                    if verifier is not None and self._failed() is not None:  # found while a part was hashed
+                        refused = True
+                        break
                 if not message.get("more_body", False):
                     break
         finally:
@@ -232,6 +269,9 @@ class _Receiver:
             return _error(
                 CHECKSUM_MISMATCH, "CHECKSUM_MISMATCH", f"Upload-Checksum ({self.checksum.algorithm}) does not match"
             )
+        failed = self._failed()
+        if refused and failed is not None:
+            return await refuse_package(self.app.db, actor, self.app.storage, view, failed)
         end = self.base + len(self.buffer)
         if end == view.length:
             return await self._finish(actor)
@@ -241,6 +281,9 @@ class _Receiver:
         tail = bytes(self.buffer)
         if self.hashed < len(tail):
             await asyncio.to_thread(self.sha.update, memoryview(tail)[self.hashed :])
+        failed = self._failed()
+        if failed is not None:  # a member is bad: the whole stream is refused now, nothing recorded
+            return await refuse_package(self.app.db, actor, self.app.storage, view, failed)
         if end != self.durable or self.unrecorded:
             await self._record(end, tail, self.sha.state())
         if stalled:

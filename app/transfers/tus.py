@@ -7,7 +7,8 @@ writes through ``app.services.uploads``. Protocol notes for client writers are i
   -> ``201 Location: /uploads/<uuid>``.
 - ``HEAD /uploads/<id>`` -> ``Upload-Offset``, ``Upload-Length``, ``Cache-Control: no-store``.
 - ``PATCH /uploads/<id>`` with ``Content-Type: application/offset+octet-stream`` and ``Upload-Offset``
-  -> ``204`` and the new offset; the last byte triggers verification against the file's reported SHA-256.
+  -> ``204`` and the new offset; the last byte triggers verification against the file's reported SHA-256 (a
+  package's members are each judged as their last byte arrives: the first bad one refuses the stream at once).
 - ``DELETE /uploads/<id>`` -> ``204`` (termination).
 
 The body streams to disk in batches handed to a worker thread (write + running SHA-256, overlapping the next
@@ -41,8 +42,8 @@ from app.observability.metrics import BYTES_MOVED
 from app.services import uploads
 from app.transfers.blobstore import BlobStore, PartialWriter
 from app.transfers.http import domain_error_response, error_response, request_actor
-from app.transfers.idle import IdleWatch
-from app.transfers.packagestream import MemberVerifier, refuse_package
+from app.transfers.idle import PAUSED, IdleWatch
+from app.transfers.packagestream import MemberEnds, MemberVerifier, judged_by, refuse_package
 from app.transfers.stores import BlobStorage, LocalStorage
 
 log = logging.getLogger("colorroute.tus")
@@ -61,6 +62,9 @@ CHECKSUM_ALGORITHMS: dict[str, Callable[[], Any]] = {
 }
 #: Bytes collected from the socket before one write + hash in the worker thread.
 WRITE_BATCH = 4 * 1024 * 1024
+#: A package's member whose last byte has arrived is judged at once when the client sends nothing more for this
+#: long (otherwise with its write batch): a bad member ends the upload before the rest of the stream is sent.
+JUDGE_WAIT_SECONDS = 0.05
 #: During a long PATCH, fsync and record the durable offset every this many bytes (in the background), so an
 #: orchestrator killed mid-request resumes close to where it was.
 CHECKPOINT_BYTES = 256 * 1024 * 1024
@@ -406,11 +410,29 @@ class TusApp:
         batch: list[bytes] = []
         batched = 0
         received = 0
-        disconnected = overrun = stalled = False
+        disconnected = overrun = stalled = refused = False
+        # A package's members are judged as they complete (a bad one ends the request at once), unless the body
+        # carries a checksum: a member that differs may then be damage in transit, which the checksum refuses.
+        verifier = judged_by(writer.hasher) if checksum is None else None
+        ends = MemberEnds(verifier.members) if verifier is not None else None
+        due_at = ends.after(view.offset) if ends is not None else -1  # a member's last byte, not yet handed over
         watch = IdleWatch(self.settings.upload_idle_seconds)
         try:
             while True:
-                message = await watch.receive(request)
+                judging = ends is not None and batched > 0 and view.offset + received >= due_at
+                message = await watch.receive(request, JUDGE_WAIT_SECONDS if judging else None)
+                if message is PAUSED:  # a member's last byte is here and the client paused: judge it now
+                    assert ends is not None and verifier is not None
+                    if pending is not None:
+                        await pending
+                        pending = None
+                    await write(batch, batched)
+                    batch, batched = [], 0
+                    due_at = ends.after(view.offset + received)
+                    if verifier.failure is not None:
+                        refused = True
+                        break
+                    continue
                 if message is None:  # the client stopped sending: keep what came, free the upload
                     disconnected = stalled = True
                     break
@@ -428,9 +450,17 @@ class TusApp:
                     if batched >= WRITE_BATCH:
                         if pending is not None:
                             await pending
+                        if verifier is not None and verifier.failure is not None:
+                            refused = True
+                            break
                         pending = asyncio.ensure_future(write(batch, batched))
                         batch, batched = [], 0
+                        if ends is not None:
+                            due_at = ends.after(view.offset + received)
                         next_checkpoint()
+                    elif verifier is not None and verifier.failure is not None:  # found by the write in flight
+                        refused = True
+                        break
                 if not message.get("more_body", False):
                     break
         finally:
@@ -445,7 +475,7 @@ class TusApp:
                     raise outcome
             if checkpoint is not None:
                 durable = checkpoint.result()
-        if batch and not overrun:
+        if batch and not overrun and not refused:
             await write(batch, batched)
 
         if overrun or (disconnected and checksum is not None):
@@ -460,6 +490,10 @@ class TusApp:
             return _error(
                 CHECKSUM_MISMATCH, "CHECKSUM_MISMATCH", f"Upload-Checksum ({checksum.algorithm}) does not match"
             )
+        failed = judged_by(writer.hasher)
+        if failed is not None and failed.failure is not None:  # a member is bad: the whole stream is refused now
+            writer.forget()
+            return await refuse_package(self.db, actor, self.storage, view, failed)
         if writer.offset == view.length:  # complete even if the client left right after its last byte
             finished = await self._finish(actor, view, writer.hexdigest(), durable, writer)
             if finished is not None:

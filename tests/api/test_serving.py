@@ -107,3 +107,28 @@ async def test_serve_closes_connections_that_stall_in_headers_or_body(db_url: st
             await asyncio.sleep(2.5)
             await ws.send(json.dumps({"type": "ping"}))
             assert json.loads(await asyncio.wait_for(ws.recv(), 10))["type"] == "pong"
+
+
+async def test_an_answer_before_the_end_of_the_body_leaves_the_client_time_to_send_the_rest(
+    db_url: str, tmp_path: Path
+) -> None:
+    """A tus PATCH refused early (a package's bad member; here an upload that does not exist) is answered before
+    its body ends. A client that reads the answer only after sending everything (the daemon's) must get it: the
+    rest of the body is held to the body's idle limit, not to the header deadline of a next request."""
+    env = {"COLORROUTE_HEADER_TIMEOUT_SECONDS": "1", "COLORROUTE_BODY_TIMEOUT_SECONDS": "30"}
+    async with spawned_server(db_url, str(tmp_path / "srv"), **env) as url:
+        reader, writer = await asyncio.open_connection("127.0.0.1", int(url.rsplit(":", 1)[1]))
+        rest = 8 * 1024 * 1024
+        writer.write(
+            b"PATCH /uploads/00000000-0000-4000-8000-000000000000 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Tus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\nContent-Type: application/offset+octet-stream\r\n"
+            + f"X-API-Key: {GLOBAL_KEY}\r\nContent-Length: {rest + 10}\r\n\r\n".encode()
+            + b"x" * 10
+        )
+        await writer.drain()
+        await asyncio.sleep(2.5)  # past the header deadline: the answer is waiting, unread
+        writer.write(b"x" * rest)
+        await writer.drain()  # before the fix: the connection was closed after 1 s, and this fails
+        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 30)
+        assert head.startswith(b"HTTP/1.1 404"), head
+        writer.close()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 import uuid
+from collections.abc import AsyncIterator
 
 import httpx
 from sqlalchemy import select
@@ -16,8 +17,9 @@ from app.db.engine import SessionFactory
 from app.db.models import AuditLog, File, Upload
 from app.transfers.blobstore import BlobStore
 from tests.conftest import Server
-from tests.support import Api
+from tests.support import Api, eventually
 from tests.transfers.conftest import TUS, create_upload, patch, queue_to
+from tests.transfers.s3_support import open_multipart_uploads
 from tests.transfers.seaweed import Seaweed
 from tests.transfers.test_s3_store import BUCKET, bucket, prefix, s3_settings, seaweed, two_hosts
 
@@ -160,3 +162,75 @@ async def test_a_package_stream_verifies_across_two_hosts_with_an_s3_store(
         row = await session.get(File, int(file_id))
         assert row is not None and row.content_available is True
         assert [r["action"] for r in row.custody if r.get("location") == "hub"] == ["VERIFIED"]
+
+
+async def send_a_bad_first_member(
+    http: httpx.AsyncClient, db: SessionFactory, file_id: str, members: dict[str, bytes]
+) -> tuple[httpx.Response, str]:
+    """One PATCH of the whole stream whose first member is damaged: its bytes (and a few of the next member) go,
+    then the sender waits until the hub has refused the upload, and only then sends the rest. A hub that judged
+    the stream only after its last byte never refuses in that wait: the test fails there."""
+    first = sorted(members)[0]
+    good = stream(members)
+    bad = bytearray(good)
+    bad[len(members[first]) // 2] ^= 0x01
+    created = await create_upload(http, file_id, len(good))
+    assert created.status_code == 201, created.text
+    url = created.headers["location"]
+    cut = len(members[first]) + 10
+
+    async def body() -> AsyncIterator[bytes]:
+        yield bytes(bad[:cut])
+        await eventually(lambda: rejections(db, file_id), "the hub to refuse the first member before the rest is sent")
+        yield bytes(bad[cut:])
+
+    headers = {**TUS, "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"}
+    response = await http.patch(url, content=body(), headers=headers | {"Content-Length": str(len(good))})
+    return response, url
+
+
+def assert_refused_naming(response: httpx.Response, member: str, expected: bytes) -> None:
+    assert response.status_code == 460, response.text
+    body = response.json()
+    assert body["code"] == "PACKAGE_MEMBER_MISMATCH" and body["member"] == member, body
+    assert body["memberExpected"] == hashlib.sha256(expected).hexdigest()
+    assert body["received"] is None, "no manifest hash for a stream refused before its end"
+
+
+async def test_a_bad_first_member_is_refused_before_the_rest_of_the_stream_is_sent(
+    server: Server, db: SessionFactory, settings: Settings, keys: dict[str, str]
+) -> None:
+    members = clip(3)
+    file_id, sha = await report_package(server, keys["tustin"], "A003_C001.RDC", members)
+    async with httpx.AsyncClient(base_url=server.url, headers={"X-API-Key": keys["tustin"]}) as http:
+        response, url = await send_a_bad_first_member(http, db, file_id, members)
+        assert_refused_naming(response, "A003_C001_001.R3D", members["A003_C001_001.R3D"])
+        assert (await http.head(url, headers=TUS)).status_code == 404, "the refused upload is gone"
+
+        [audit] = await rejections(db, file_id)
+        assert audit.details is not None and audit.details["member"] == "A003_C001_001.R3D"
+        store = BlobStore(settings.blob_dir)
+        assert not store.partial_path(url.rsplit("/", 1)[1]).exists(), "its bytes are gone"
+        assert not store.exists(f"package/{sha}")
+        async with db() as session:
+            assert not (await session.scalars(select(Upload).where(Upload.file_id == int(file_id)))).all()
+
+        created = await create_upload(http, file_id, len(stream(members)))
+        done = await patch(http, created.headers["location"], 0, stream(members))
+        assert done.status_code == 204, "a good stream after the refusal is stored"
+    assert store.path_for(f"package/{sha}").read_bytes() == stream(members)
+
+
+async def test_a_bad_first_member_is_refused_before_the_rest_is_sent_with_an_s3_store(
+    two_hosts: tuple[Server, Server], db: SessionFactory, keys: dict[str, str], seaweed: Seaweed, prefix: str
+) -> None:
+    a, _ = two_hosts
+    members = clip(4, segment=3 * MIB)  # the first member ends inside the first part: judged before it is full
+    file_id, _sha = await report_package(a, keys["tustin"], "A004_C001.RDC", members)
+    async with httpx.AsyncClient(base_url=a.url, headers={"X-API-Key": keys["tustin"]}) as http:
+        response, url = await send_a_bad_first_member(http, db, file_id, members)
+        assert_refused_naming(response, "A004_C001_001.R3D", members["A004_C001_001.R3D"])
+        assert (await http.head(url, headers=TUS)).status_code == 404
+    [audit] = await rejections(db, file_id)
+    assert audit.details is not None and audit.details["member"] == "A004_C001_001.R3D"
+    assert not open_multipart_uploads(seaweed, prefix), "nothing of it is kept in the store"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from app.domain.packages import Member, manifest_sha256
-from app.transfers.packagestream import MemberVerifier
+from app.transfers.packagestream import MemberEnds, MemberVerifier
 from app.transfers.sha256state import ResumableSha256
 from daemon.packagesink import ManifestError, ManifestMember, MemberMismatchError, MemberSink, first_unverified
 from daemon.packagesink import parse_manifest as parse
@@ -59,6 +59,28 @@ def test_the_verifier_names_the_first_bad_member_and_refuses_bytes_past_the_end(
     with pytest.raises(ValueError, match="past its last member"):
         verifier.update(b"x")
     assert MemberVerifier(members).hexdigest() != manifest_sha256(members), "an incomplete stream never matches"
+
+
+def test_a_bad_member_is_named_as_soon_as_its_last_byte_is_hashed_and_the_judgement_travels() -> None:
+    members, blobs = package()
+    bad = bytearray(blobs[2])
+    bad[0] ^= 1
+    verifier = MemberVerifier(members, ResumableSha256)
+    verifier.update([blobs[0], blobs[1], bytes(bad[:-1])])
+    assert verifier.failure is None, "not judged before its last byte"
+    verifier.update(bytes(bad[-1:]))
+    assert verifier.failure is not None and verifier.failure.path == "m002.dpx" and not verifier.complete()
+    assert verifier.copy().failure == verifier.failure
+    resumed = MemberVerifier.from_state(members, verifier.state(), ResumableSha256, ResumableSha256.from_state)
+    assert resumed.first_failure() == verifier.failure, "another replica knows it too"
+
+
+def test_member_ends_say_when_bytes_in_hand_complete_a_member() -> None:
+    members, _ = package()  # sizes 5, 0, 70_000, 1, 0, 65_536, 3: ends 5, 5, 70_005, 70_006, 70_006, 135_542, 135_545
+    ends = MemberEnds(members)
+    offsets = (0, 4, 5, 70_004, 70_005, 70_006, 135_544)
+    assert [ends.after(n) for n in offsets] == [5, 5, 70_005, 70_005, 70_006, 135_542, 135_545]
+    assert ends.after(135_545) > 1 << 62, "past the last member: never due"
 
 
 def test_copy_and_saved_state_resume_where_they_were() -> None:
