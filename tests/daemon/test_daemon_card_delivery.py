@@ -118,16 +118,16 @@ def test_a_sealed_card_dropped_at_tustin_arrives_in_nashville_with_the_whole_cha
 def test_read_only_media_arrives_with_the_source_generation_written_by_the_destination(
     orchestrator: Orchestrator, operator: Operator, daemon_factory: DaemonFactory, tmp_path: Path
 ) -> None:
-    sealed = sealed_card(tmp_path / "watch" / "ro" / "B002", {"B002C001.mov": os.urandom(120_000)})
+    sealed = sealed_card(tmp_path / "watch" / "ro-delivery" / "B002", {"B002C001.mov": os.urandom(120_000)})
     source, agent = two_sites(daemon_factory, orchestrator, tmp_path, "--mhl-read-only")
-    found = wait_until(lambda: (c := card(operator, "ro/B002")) and c["contentAvailable"] and c, 120,
+    found = wait_until(lambda: (c := card(operator, "ro-delivery/B002")) and c["contentAvailable"] and c, 120,
                        what="the read-only card on the hub")  # fmt: skip
     assert generations(sealed) == 1, "the source card was not written to"
     operator.gql(VALIDATE, {"id": found["id"]})
     operator.gql(QUEUE, {"id": found["id"]})
-    done = wait_until(lambda: (c := card(operator, "ro/B002")) and c["state"] == "TRANSFERRED" and c, 120,
+    done = wait_until(lambda: (c := card(operator, "ro-delivery/B002")) and c["state"] == "TRANSFERRED" and c, 120,
                       what="the card TRANSFERRED")  # fmt: skip
-    delivered = tmp_path / "incoming" / "ro" / "B002"
+    delivered = tmp_path / "incoming" / "ro-delivery" / "B002"
     info = reference_tool_accepts(delivered, tmp_path)
     assert generations(delivered) == 3, info
     listed = [(r[0], r[2], r[4]) for r in hops(done) if r[1] == "xxh64"]
@@ -143,24 +143,24 @@ def test_a_changed_byte_is_never_transferred_until_accepted_and_arrives_without_
     data = bytearray((sealed / "C003C001.mxf").read_bytes())
     data[4321] ^= 0x01  # one bit flipped after the DIT sealed the card
     (sealed / "C003C001.mxf").write_bytes(bytes(data))
-    shutil.copytree(sealed, tmp_path / "watch" / "bad" / "C003")
+    shutil.copytree(sealed, tmp_path / "watch" / "bad-delivery" / "C003")
     source, agent = two_sites(daemon_factory, orchestrator, tmp_path)
-    found = wait_until(lambda: (c := card(operator, "bad/C003")) and c["contentAvailable"] and c, 120,
+    found = wait_until(lambda: (c := card(operator, "bad-delivery/C003")) and c["contentAvailable"] and c, 120,
                        what="the tampered card, reported and uploaded")  # fmt: skip
     assert found["integrityError"].startswith("C003C001.mxf: xxh64 mismatch"), found["integrityError"]
 
     [refused] = errors(operator, VALIDATE, {"id": found["id"]})
     assert refused["extensions"]["code"] == "INTEGRITY_FAILED", refused
     assert errors(operator, QUEUE, {"id": found["id"]}), "an unvalidated card cannot be queued"
-    assert card(operator, "bad/C003")["state"] == "DETECTED"  # type: ignore[index]
-    assert not (tmp_path / "incoming" / "bad").exists(), "never transferred"
+    assert card(operator, "bad-delivery/C003")["state"] == "DETECTED"  # type: ignore[index]
+    assert not (tmp_path / "incoming" / "bad-delivery").exists(), "never transferred"
 
     operator.gql(ACCEPT, {"id": found["id"], "r": "re-offloaded from the camera; the producer signed off"})
     operator.gql(VALIDATE, {"id": found["id"]})
     operator.gql(QUEUE, {"id": found["id"]})
-    done = wait_until(lambda: (c := card(operator, "bad/C003")) and c["state"] == "TRANSFERRED" and c, 120,
+    done = wait_until(lambda: (c := card(operator, "bad-delivery/C003")) and c["state"] == "TRANSFERRED" and c, 120,
                       what="the accepted card TRANSFERRED")  # fmt: skip
-    delivered = tmp_path / "incoming" / "bad" / "C003"
+    delivered = tmp_path / "incoming" / "bad-delivery" / "C003"
     assert (delivered / "C003C001.mxf").read_bytes() == bytes(data), "the accepted bytes arrived as they were"
     assert generations(delivered) == 1, "no VERIFIED generation written over a failing member"
     ours = [h for h in hops(done) if h[2] == "nashville" and h[1] != "sha256"]

@@ -85,6 +85,14 @@ def test_clips_probed_at_the_source_and_routed_on_codec(
     finally:
         operator.gql("mutation($id:ID!){ deleteRoutingRule(id:$id) }", {"id": rule})
         daemon.stop()
+        # The clip routed to Nashville must not wait in QUEUED for the next test's Nashville agent (the daemon tests
+        # share one orchestrator): it would collect it and count one transfer too many.
+        routed = _files(orchestrator, "mt/A001C003.mov").get("mt/A001C003.mov")
+        if routed is not None and routed["state"] == "QUEUED":
+            operator.gql(
+                "mutation($id:ID!,$r:String!){ rejectFile(id:$id, reason:$r){ id } }",
+                {"id": routed["id"], "r": "test over: not for the next test's agent"},
+            )
 
     assert alive
     m = prores["media"]
