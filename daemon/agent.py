@@ -89,7 +89,6 @@ class TransferAgent:
         self._concurrency = concurrency
         self._progress_interval = progress_interval
         self._catch_up_interval = catch_up_interval
-        self._retry_base = retry_base
         self._queue: asyncio.Queue[Work] = asyncio.Queue()
         self._held: set[str] = set()  # file ids queued or in a worker's hands
         self._cursor: str | None = None
