@@ -123,7 +123,10 @@ class Deadlines:
         transport.close()
 
 
-class GuardedH11Protocol(H11Protocol):
+class _DeadlinesMixin(asyncio.Protocol):
+    """What both uvicorn HTTP protocols need to drive :class:`Deadlines`: one set of hooks, put before the
+    protocol class in the bases so ``super()`` is uvicorn's."""
+
     def __init__(self, *args: Any, header_timeout: float, body_timeout: float, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.deadlines = Deadlines(self, header_timeout, body_timeout)
@@ -137,12 +140,16 @@ class GuardedH11Protocol(H11Protocol):
         self.deadlines.received()
 
     def on_response_complete(self) -> None:
-        super().on_response_complete()
+        super().on_response_complete()  # type: ignore[misc]  # uvicorn's protocols have it; asyncio's has not
         self.deadlines.responded()
 
     def connection_lost(self, exc: Exception | None) -> None:
         super().connection_lost(exc)
         self.deadlines.closed()
+
+
+class GuardedH11Protocol(_DeadlinesMixin, H11Protocol):
+    pass
 
 
 GuardedProtocol: Callable[..., asyncio.Protocol] = GuardedH11Protocol
@@ -152,26 +159,8 @@ except ImportError:  # pragma: no cover - uvicorn[standard] brings httptools; h1
     pass
 else:
 
-    class GuardedHttpToolsProtocol(HttpToolsProtocol):
-        def __init__(self, *args: Any, header_timeout: float, body_timeout: float, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self.deadlines = Deadlines(self, header_timeout, body_timeout)
-
-        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-            super().connection_made(transport)
-            self.deadlines.opened()
-
-        def data_received(self, data: bytes) -> None:
-            super().data_received(data)
-            self.deadlines.received()
-
-        def on_response_complete(self) -> None:
-            super().on_response_complete()
-            self.deadlines.responded()
-
-        def connection_lost(self, exc: Exception | None) -> None:
-            super().connection_lost(exc)
-            self.deadlines.closed()
+    class GuardedHttpToolsProtocol(_DeadlinesMixin, HttpToolsProtocol):
+        pass
 
     GuardedProtocol = GuardedHttpToolsProtocol
 

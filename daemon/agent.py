@@ -18,6 +18,10 @@ stays QUEUED with its failed job for an operator's ``retryTransfer``, which give
 
 Only jobs whose bytes move through the hub are the agent's: a file from a ``--metadata-only`` site never has
 content on the hub, and an EXTERNAL job is driven through the API by whatever moves its bytes.
+
+This module owns following the jobs, claiming them and the workers; one file's download and placement is
+``daemon.filefetch``'s (a package's, ``daemon.packagefetch``'s), the calls that report on a job
+``daemon.jobreports``'s, and the documents and job views ``daemon.transferjobs``'.
 """
 
 from __future__ import annotations
@@ -28,188 +32,37 @@ import logging
 import os
 import shutil
 import time
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Literal
 
 from gql import GraphQLRequest
 
 from daemon.backoff import Backoff
 from daemon.client import AuthRejectedError, OrchestratorClient, OrchestratorUnavailableError, ReportRejectedError
-from daemon.downloader import BlobDownloader, DownloadError, DownloadLinkError, Fetched
-from daemon.logs import event, progress_bar
-from daemon.transferstate import AgentJob, JobStatus, TransferState
+from daemon.downloader import BlobDownloader, Fetched
+from daemon.filefetch import FileFetcher
+from daemon.jobreports import JobProgress, JobReports
+from daemon.logs import event
+from daemon.placement import destination_for as destination_for
+from daemon.transferjobs import COMPLETE as COMPLETE
+from daemon.transferjobs import COMPLETE_PLACED as COMPLETE_PLACED
+from daemon.transferjobs import EVENTS, HUB_TRANSPORT, LIST, START, JobView, Work
+from daemon.transferjobs import FAIL as FAIL
+from daemon.transferjobs import PARTIAL_DIR as PARTIAL_DIR
+from daemon.transferjobs import PROGRESS as PROGRESS
+from daemon.transferjobs import FileToFetch as FileToFetch
+from daemon.transferjobs import Outcome as Outcome
+from daemon.transferstate import TransferState
 
-PARTIAL_DIR = ".colorroute-partial"
-HUB_TRANSPORT = "HUB"
-
-_JOB_FIELDS = (
-    "id status transport attempts error eventCursor destinationSite { code }"
-    " file { id path sha256 sizeBytes contentAvailable kind }"
-)
-EVENTS = GraphQLRequest(
-    f"subscription TransferJobs($site: String!, $after: String) {{"
-    f" transferEvents(siteCode: $site, after: $after) {{ {_JOB_FIELDS} }} }}"
-)
-LIST = GraphQLRequest(
-    f"query TransferJobs($status: TransferStatus!, $after: String) {{"
-    f" transfers(status: $status, first: 200, after: $after) {{"
-    f" pageInfo {{ hasNextPage endCursor }} edges {{ node {{ {_JOB_FIELDS} }} }} }} }}"
-)
-START = GraphQLRequest(
-    "mutation StartTransfer($id: ID!) { startTransfer(id: $id) { id state transfers { id status attempts } } }"
-)
-COMPLETE = GraphQLRequest(
-    "mutation CompleteTransfer($id: ID!, $sha256: String!) { completeTransfer(id: $id, sha256: $sha256) { id state } }"
-)
-#: Completion of a placed file also says where it landed on this site's storage (the colorist's queue shows it).
-COMPLETE_PLACED = GraphQLRequest(
-    "mutation CompleteTransfer($id: ID!, $sha256: String!, $deliveredPath: String) {"
-    " completeTransfer(id: $id, sha256: $sha256, deliveredPath: $deliveredPath) { id state } }"
-)
-FAIL = GraphQLRequest(
-    "mutation FailTransfer($id: ID!, $error: String!) { failTransfer(transferId: $id, error: $error) { id status } }"
-)
-PROGRESS = GraphQLRequest(
-    "mutation TransferProgress($id: ID!, $bytes: BigInt!, $rate: Float) {"
-    " reportTransferProgress(transferId: $id, bytesTransferred: $bytes, rateBytesPerSecond: $rate) { id } }"
-)
-
-# The job is no longer there to run: cancelled, failed or finished by someone else, or the file moved on.
-_JOB_GONE = frozenset({"INVALID_TRANSITION", "NOT_FOUND"})
-
-Outcome = Literal["done", "failed", "fatal", "dropped"]
-
-
-@dataclass(frozen=True)
-class FileToFetch:
-    file_id: str
-    path: str  # relative, POSIX: where it lands below the incoming folder
-    sha256: str
-    size: int
-    kind: str = "FILE"  # SEQUENCE or FOLDER: a package (daemon.packagefetch)
-
-    def as_job(self, transfer_id: str | None, status: JobStatus, attempts: int) -> AgentJob:
-        return AgentJob(self.file_id, transfer_id, self.path, self.sha256, self.size, status, attempts, kind=self.kind)
-
-
-@dataclass(frozen=True)
-class JobView:
-    """One ``TransferJob`` as the agent sees it (from an event or a list)."""
-
-    transfer_id: str
-    status: str
-    transport: str
-    attempts: int
-    error: str | None
-    cursor: str | None
-    destination: str
-    content_available: bool
-    file: FileToFetch
-
-    @classmethod
-    def parse(cls, node: dict[str, Any]) -> JobView:
-        f = node["file"]
-        return cls(
-            transfer_id=str(node["id"]),
-            status=str(node["status"]),
-            transport=str(node.get("transport") or HUB_TRANSPORT),
-            attempts=int(node["attempts"]),
-            error=node.get("error"),
-            cursor=node.get("eventCursor"),
-            destination=str(node["destinationSite"]["code"]),
-            content_available=bool(f["contentAvailable"]),
-            file=FileToFetch(
-                str(f["id"]), str(f["path"]), str(f["sha256"]), int(str(f["sizeBytes"])), str(f.get("kind") or "FILE")
-            ),
-        )
-
-
-@dataclass(frozen=True)
-class Work:
-    kind: Literal["claim", "resume", "complete"]
-    file: FileToFetch
-    transfer_id: str | None = None
-    attempts: int = 0  # automatic attempts already spent since the job was last queued
-
-
-def destination_for(incoming: Path, rel: str) -> Path | None:
-    """Where ``rel`` lands below ``incoming``; ``None`` for a path that would escape it (absolute, ``..``, a
-    symlinked folder pointing elsewhere) or land in the agent's own partial folder."""
-    pure = PurePosixPath(rel)
-    if not rel or "\x00" in rel or pure.is_absolute():
-        return None
-    parts = [p for p in rel.split("/") if p not in ("", ".")]
-    if not parts or ".." in parts or parts[0] == PARTIAL_DIR:
-        return None
-    dest = incoming.joinpath(*parts)
-    root = incoming.resolve()
-    real = dest.resolve()
-    if real == root or not real.is_relative_to(root):
-        return None
-    return dest
-
-
-def _place(partial: Path, dest: Path) -> None:
-    """Rename the verified (already fsynced) partial into place and make both directory entries durable."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    if dest.is_dir():
-        raise IsADirectoryError(f"{dest} is a folder")
-    os.replace(partial, dest)
-    for folder in {dest.parent, partial.parent}:
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-class _Progress:
-    """Reports bytes and the rate over the last few seconds, at most once per ``interval``; notices a job that
-    the orchestrator stopped (``gone``)."""
-
-    def __init__(self, client: OrchestratorClient, transfer_id: str, interval: float, position: int) -> None:
-        self._client = client
-        self._transfer_id = transfer_id
-        self._interval = interval
-        self.position = position
-        self._samples: deque[tuple[float, int]] = deque([(time.monotonic(), position)])
-        self.gone = asyncio.Event()
-        self.gone_reason = ""  # the orchestrator's words, e.g. a job the lease failed while we were silent
-
-    def update(self, position: int) -> None:
-        self.position = position
-
-    async def run(self) -> None:
-        reported = -1
-        while True:
-            await asyncio.sleep(self._interval)
-            now, position = time.monotonic(), self.position
-            self._samples.append((now, position))
-            while len(self._samples) > 2 and now - self._samples[0][0] > 3.0:
-                self._samples.popleft()
-            if position == reported:
-                continue
-            t0, p0 = self._samples[0]
-            rate = (position - p0) / (now - t0) if now > t0 else None
-            try:
-                await self._client.call(
-                    PROGRESS, {"id": self._transfer_id, "bytes": position, "rate": rate}, "reportTransferProgress"
-                )
-                reported = position
-            except ReportRejectedError as exc:
-                if exc.code in _JOB_GONE:
-                    self.gone_reason = str(exc)
-                    self.gone.set()
-                    return
-                event("transfer.progress_refused", logging.DEBUG, transfer_id=self._transfer_id, error=str(exc))
-            except OrchestratorUnavailableError:
-                pass  # progress is best effort; the next one carries the total
+# The ``X as X`` imports above and this name are re-exports: daemon.packagefetch, the tests and the client-document
+# checks import them from here.
+_Progress = JobProgress
 
 
 class TransferAgent:
+    """Follows this site's transfer jobs, claims the ones whose bytes are on the hub and hands each to a worker."""
+
     def __init__(
         self,
         client: OrchestratorClient,
@@ -236,13 +89,26 @@ class TransferAgent:
         self._concurrency = concurrency
         self._progress_interval = progress_interval
         self._catch_up_interval = catch_up_interval
-        self._retry_base = retry_base
         self._queue: asyncio.Queue[Work] = asyncio.Queue()
         self._held: set[str] = set()  # file ids queued or in a worker's hands
         self._cursor: str | None = None
         self._saved_cursor: str | None = None
         self._catch_up_now = asyncio.Event()
-        self.completed = 0
+        self._reports = JobReports(client, state, incoming, max_attempts=max_attempts, retry_base=retry_base)
+        self._files = FileFetcher(
+            client,
+            state,
+            downloader,
+            self._reports,
+            incoming=incoming,
+            partials=self._partials,
+            progress_interval=progress_interval,
+        )
+
+    @property
+    def completed(self) -> int:
+        """Jobs this agent completed since it started."""
+        return self._reports.completed
 
     async def prepare(self) -> None:
         await asyncio.to_thread(self._partials.mkdir, parents=True, exist_ok=True)
@@ -259,7 +125,7 @@ class TransferAgent:
         await self._save_cursor()
 
     def _partial(self, file_id: str) -> Path:
-        return self._partials / f"{file_id}.part"
+        return self._files.partial(file_id)
 
     def _offer(self, work: Work) -> None:
         if work.file.file_id not in self._held:
@@ -424,7 +290,7 @@ class TransferAgent:
         outcome, error = await self._attempt(f, transfer_id, work.attempts)
         if outcome in ("failed", "fatal"):
             attempts = self._max_attempts if outcome == "fatal" else work.attempts + 1
-            await self._after_failure(f, attempts, error)
+            await self._reports.after_failure(f, attempts, error)
 
     async def _claim(self, f: FileToFetch, attempts: int) -> str | None:
         await self._state.put_job(f.as_job(None, "claiming", attempts))
@@ -465,184 +331,18 @@ class TransferAgent:
             from daemon.packagefetch import attempt_package  # it builds on this module
 
             return await attempt_package(self, f, transfer_id, attempts)
-        dest = destination_for(self._incoming, f.path)
-        if dest is None:
-            error = f"refused to write {f.path!r}: it would land outside the incoming folder"
-            await self._fail(transfer_id, error)
-            return "fatal", error
-        partial = self._partial(f.file_id)
-        have = await asyncio.to_thread(lambda: partial.stat().st_size if partial.exists() else 0)
-        event("transfer.download_started", file_id=f.file_id, transfer_id=transfer_id, path=f.path, offset=have)
-        t0 = time.monotonic()
-        progress = _Progress(self._client, transfer_id, self._progress_interval, min(have, f.size))
-        reporter = asyncio.create_task(progress.run(), name=f"progress-{transfer_id}")
-        try:
-            fetched = await self._download(f, partial, progress)
-        except (DownloadError, OSError) as exc:
-            error = f"download failed: {exc}"
-            event("transfer.download_failed", logging.ERROR, file_id=f.file_id, transfer_id=transfer_id, error=error)
-            await self._fail(transfer_id, error)
-            return "failed", error
-        finally:
-            reporter.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await reporter
-        if fetched is None:
-            await self._state.drop_job(f.file_id)
-            await asyncio.to_thread(partial.unlink, missing_ok=True)
-            event(
-                "transfer.abandoned",
-                logging.WARNING,
-                file_id=f.file_id,
-                transfer_id=transfer_id,
-                reason=f"the orchestrator stopped the job: {progress.gone_reason}",
-            )
-            return "dropped", ""
-        if fetched.sha256 != f.sha256:
-            await asyncio.to_thread(partial.unlink, missing_ok=True)
-            error = f"hash mismatch: expected {f.sha256}, received {fetched.sha256}"
-            event("transfer.hash_mismatch", logging.ERROR, file_id=f.file_id, transfer_id=transfer_id, error=error)
-            # completeTransfer with the hash we computed: the orchestrator records the mismatch (job FAILED with
-            # both hashes in the audit, file back in QUEUED). failTransfer only if that did not happen.
-            try:
-                await self._call_until_answered(
-                    COMPLETE, {"id": f.file_id, "sha256": fetched.sha256}, "completeTransfer"
-                )
-            except ReportRejectedError:
-                await self._fail(transfer_id, error)
-            return "failed", error
-        try:
-            await asyncio.to_thread(_place, partial, dest)
-        except OSError as exc:
-            error = f"cannot place the file at {dest}: {exc}"
-            event("transfer.place_failed", logging.ERROR, file_id=f.file_id, error=error)
-            await self._fail(transfer_id, error)
-            return "failed", error
-        await self._state.put_job(f.as_job(transfer_id, "delivered", attempts))
-        return await self._finish(f, transfer_id, t0, fetched), ""
+        return await self._files.attempt(f, transfer_id, attempts)
 
-    async def _download(self, f: FileToFetch, partial: Path, progress: _Progress) -> Fetched | None:
-        """Fetch until complete, resuming after every cut; ``None`` when the orchestrator stopped the job."""
-        with progress_bar(f"download {PurePosixPath(f.path).name}", f.size) as bar:
-
-            def moved(position: int) -> None:
-                progress.update(position)
-                if bar is not None:  # the terminal's bar, beside the orchestrator's progress
-                    bar.to(position)
-
-            return await self._fetch_until_done(f, partial, progress, moved)
-
-    async def _fetch_until_done(
-        self, f: FileToFetch, partial: Path, progress: _Progress, moved: Callable[[int], None]
-    ) -> Fetched | None:
-        backoff = Backoff(base=1.0, cap=30.0)
-        while True:
-            fetch = asyncio.create_task(self._downloader.fetch(f.file_id, partial, f.size, f.sha256, on_progress=moved))
-            gone = asyncio.create_task(progress.gone.wait())
-            try:
-                await asyncio.wait({fetch, gone}, return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                for task in (fetch, gone):
-                    task.cancel()
-                await asyncio.gather(fetch, gone, return_exceptions=True)  # writes in flight reach the disk
-            if not fetch.done() or fetch.cancelled():
-                return None
-            try:
-                return fetch.result()
-            except DownloadLinkError as exc:
-                if progress.gone.is_set():
-                    return None
-                delay = backoff.next_delay()
-                have = await asyncio.to_thread(lambda: partial.stat().st_size if partial.exists() else 0)
-                event(
-                    "transfer.download_interrupted",
-                    logging.WARNING,
-                    file_id=f.file_id,
-                    have=have,
-                    error=str(exc),
-                    retry_in=round(delay, 1),
-                )
-                await asyncio.sleep(delay)
-
-    async def _complete_placed(self, f: FileToFetch) -> Any:
-        """completeTransfer with where the file was placed. An orchestrator older than ``deliveredPath`` refuses
-        the document (GRAPHQL_VALIDATION_FAILED): complete without it rather than leave the job to the lease."""
-        dest = destination_for(self._incoming, f.path)
-        variables = {"id": f.file_id, "sha256": f.sha256}
-        if dest is None:
-            return await self._call_until_answered(COMPLETE, variables, "completeTransfer")
-        placed = {**variables, "deliveredPath": await asyncio.to_thread(os.path.abspath, dest)}
-        backoff = Backoff(base=0.5, cap=30.0)
-        while True:
-            try:
-                return await self._client.call(COMPLETE_PLACED, placed, "completeTransfer")
-            except OrchestratorUnavailableError as exc:
-                if exc.code == "GRAPHQL_VALIDATION_FAILED":
-                    return await self._call_until_answered(COMPLETE, variables, "completeTransfer")
-                delay = backoff.next_delay()
-                event("transfer.call_waiting", logging.DEBUG, field="completeTransfer", error=str(exc), retry_in=delay)
-                await asyncio.sleep(delay)
+    # -- the reports, under the names daemon.packagefetch calls ------------------------------------------
 
     async def _finish(self, f: FileToFetch, transfer_id: str, t0: float, fetched: Fetched | None) -> Outcome:
-        try:
-            node = await self._complete_placed(f)
-        except ReportRejectedError as exc:
-            # The job was stopped meanwhile; the verified file stays where it landed.
-            await self._state.drop_job(f.file_id)
-            event("transfer.complete_refused", logging.WARNING, file_id=f.file_id, code=exc.code, error=str(exc))
-            return "dropped"
-        await self._state.drop_job(f.file_id)
-        self.completed += 1
-        seconds = time.monotonic() - t0
-        received = fetched.received if fetched else 0
-        event(
-            "transfer.completed",
-            file_id=f.file_id,
-            transfer_id=transfer_id,
-            path=f.path,
-            size=f.size,
-            sha256=f.sha256,
-            state=node["state"],
-            resumed_from=fetched.resumed_from if fetched else None,
-            seconds=round(seconds, 3),
-            mb_per_s=round(received / 1e6 / seconds, 1) if fetched and seconds > 0 else None,
-        )
-        return "done"
+        return await self._reports.finish(f, transfer_id, t0, fetched)
 
     async def _fail(self, transfer_id: str, error: str) -> None:
-        try:
-            await self._call_until_answered(FAIL, {"id": transfer_id, "error": error[:2000]}, "failTransfer")
-        except ReportRejectedError as exc:
-            event("transfer.fail_refused", logging.DEBUG, transfer_id=transfer_id, error=str(exc))
+        await self._reports.fail(transfer_id, error)
 
-    async def _after_failure(self, f: FileToFetch, attempts: int, error: str) -> None:
-        if attempts >= self._max_attempts:
-            await self._state.drop_job(f.file_id)
-            event(
-                "transfer.gave_up",
-                logging.ERROR,
-                file_id=f.file_id,
-                path=f.path,
-                attempts=attempts,
-                error=error,
-                action="the file waits in QUEUED for an operator's retryTransfer",
-            )
-            return
-        delay = Backoff(base=self._retry_base, cap=300.0, attempt=attempts - 1).next_delay()
-        await self._state.put_job(
-            AgentJob(f.file_id, None, f.path, f.sha256, f.size, "retry", attempts, time.time() + delay, error, f.kind)
-        )
-        event(
-            "transfer.retry_scheduled", logging.WARNING, file_id=f.file_id, attempt=attempts, retry_in=round(delay, 1)
-        )
+    async def _complete_placed(self, f: FileToFetch) -> Any:
+        return await self._reports.complete_placed(f)
 
     async def _call_until_answered(self, request: GraphQLRequest, variables: dict[str, Any], field: str) -> Any:
-        """A call the orchestrator must hear (complete, fail): retried through outages, until it answers."""
-        backoff = Backoff(base=0.5, cap=30.0)
-        while True:
-            try:
-                return await self._client.call(request, variables, field)
-            except OrchestratorUnavailableError as exc:
-                delay = backoff.next_delay()
-                event("transfer.call_waiting", logging.DEBUG, field=field, error=str(exc), retry_in=round(delay, 2))
-                await asyncio.sleep(delay)
+        return await self._reports.call_until_answered(request, variables, field)

@@ -9,20 +9,15 @@ probed again). The outbox's ``reports`` table is only read.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sqlite3
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
 
 from daemon.mediainfo import MediaInfo
-from daemon.statedb import migrate
-
-T = TypeVar("T")
+from daemon.statedb import StateConnection, migrate
 
 # Not yet looked at, or found changed but since re-recorded by the outbox with a new stat (a touched file).
 _UNPROBED = """
@@ -65,19 +60,10 @@ class MediaToSend:
     attempts: int
 
 
-class MediaState:
-    def __init__(self, conn: sqlite3.Connection, executor: ThreadPoolExecutor) -> None:
-        self._conn = conn
-        self._executor = executor
-
+class MediaState(StateConnection):
     @classmethod
     async def open(cls, path: Path) -> MediaState:
-        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="media-state")
-        try:
-            conn = await asyncio.get_running_loop().run_in_executor(executor, cls._open_sync, path)
-        except BaseException:
-            executor.shutdown(wait=True)
-            raise
+        conn, executor = await cls._on_own_thread("media-state", cls._open_sync, path)
         return cls(conn, executor)
 
     @staticmethod
@@ -95,23 +81,6 @@ class MediaState:
             conn.close()
             raise
         return conn
-
-    async def _run(self, fn: Callable[..., T], *args: object) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
-
-    def _tx(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            result = fn(self._conn)
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
-        return result
-
-    async def close(self) -> None:
-        await self._run(self._conn.close)
-        self._executor.shutdown(wait=True)
 
     async def unprobed(self, after_seq: int, limit: int) -> list[ProbeWork]:
         def run() -> list[ProbeWork]:

@@ -12,7 +12,6 @@ The tables, and their schema version, are :mod:`daemon.statedb`'s.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sqlite3
 import time
@@ -22,13 +21,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
 
 from daemon.config import ConfigError
 from daemon.logs import event
-from daemon.statedb import open_state_db
-
-T = TypeVar("T")
+from daemon.statedb import StateConnection, open_state_db
 
 _UNKNOWN_CHUNK = 500  # 4 bound parameters each, well under SQLite's limit
 
@@ -123,12 +119,11 @@ def _entry(row: Sequence[object]) -> OutboxEntry:
     )
 
 
-class Outbox:
+class Outbox(StateConnection):
     """Async façade over one SQLite connection owned by one thread."""
 
     def __init__(self, conn: sqlite3.Connection, executor: ThreadPoolExecutor) -> None:
-        self._conn = conn
-        self._executor = executor
+        super().__init__(conn, executor)
         self._sent_listeners: list[Callable[[Sequence[str]], None]] = []
 
     def on_sent(self, listener: Callable[[Sequence[str]], None]) -> None:
@@ -137,13 +132,7 @@ class Outbox:
 
     @classmethod
     async def open(cls, path: Path, *, site: str, watch: str) -> Outbox:
-        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox")
-        loop = asyncio.get_running_loop()
-        try:
-            conn, previous_watch = await loop.run_in_executor(executor, cls._open_sync, path, site, watch)
-        except BaseException:
-            executor.shutdown(wait=True)
-            raise
+        (conn, previous_watch), executor = await cls._on_own_thread("outbox", cls._open_sync, path, site, watch)
         if previous_watch != watch:
             # Paths are stored relative to the watch folder; a new folder with the same layout would be
             # taken for the old one. Allowed (folders get remounted), but worth a line in the log.
@@ -168,23 +157,6 @@ class Outbox:
             conn.close()
             raise
         return conn, str(meta.get("watch", watch))
-
-    async def _run(self, fn: Callable[..., T], *args: object) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
-
-    async def close(self) -> None:
-        await self._run(self._conn.close)
-        self._executor.shutdown(wait=True)
-
-    def _tx(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            result = fn(self._conn)
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
-        return result
 
     # -- detection side ---------------------------------------------------------------------------------
 

@@ -17,8 +17,9 @@ import json
 import logging
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
 
 from daemon import __version__
 from daemon.backoff import Backoff, LinkGate
@@ -34,6 +35,8 @@ from daemon.client import (
 )
 from daemon.logs import event
 from daemon.outbox import Outbox, OutboxEntry
+
+T = TypeVar("T")
 
 _DISPATCH_BATCH = 256
 _MARK_BATCH = 500
@@ -154,21 +157,9 @@ class Reporter:
             row.kind, row.filename or row.path, members, row.frame_range, row.missing_frames, custody
         )
         report = self._report(row, package)
-        while True:
-            generation = await self._gate.wait()
-            try:
-                outcome = await self._client.report_package(report)
-            except OrchestratorUnavailableError as exc:
-                delay = self._gate.failed(generation)
-                if delay:
-                    event("report.waiting", logging.DEBUG, error=str(exc), retry_in=round(delay, 2))
-                continue
-            except AuthRejectedError as exc:
-                self._die(exc)
-                return
-            break
-        self._gate.succeeded()
-        await self._settle_row(row, outcome)
+        outcome = await self._until_heard(lambda: self._client.report_package(report))
+        if outcome is not None:
+            await self._settle_row(row, outcome)
 
     async def _send(self, rows: list[OutboxEntry]) -> None:
         for row in [r for r in rows if r.kind != "FILE"]:
@@ -177,10 +168,19 @@ class Reporter:
         if not rows:
             return
         reports = [self._report(row) for row in rows]
+        outcomes = await self._until_heard(lambda: self._client.report_files(reports))
+        if outcomes is None:
+            return
+        for row, outcome in zip(rows, outcomes, strict=True):
+            await self._settle_row(row, outcome)
+
+    async def _until_heard(self, send: Callable[[], Awaitable[T]]) -> T | None:
+        """``send()``'s answer, resent through link failures; None when the key was refused (the daemon stops, the
+        rows stay pending for the next run)."""
         while True:
             generation = await self._gate.wait()
             try:
-                outcomes = await self._client.report_files(reports)
+                answer = await send()
             except OrchestratorUnavailableError as exc:
                 # Only link failures get here: wait with every other sender, then resend the same rows.
                 delay = self._gate.failed(generation)
@@ -188,12 +188,10 @@ class Reporter:
                     event("report.waiting", logging.DEBUG, error=str(exc), retry_in=round(delay, 2))
                 continue
             except AuthRejectedError as exc:
-                self._die(exc)  # the rows stay pending for the next run
-                return
-            break
-        self._gate.succeeded()
-        for row, outcome in zip(rows, outcomes, strict=True):
-            await self._settle_row(row, outcome)
+                self._die(exc)
+                return None
+            self._gate.succeeded()
+            return answer
 
     async def _settle_row(self, row: OutboxEntry, outcome: ReportOutcome) -> None:
         if isinstance(outcome, ReportedFile):

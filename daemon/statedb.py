@@ -8,13 +8,18 @@ the old layout whole, and a daemon never writes to a layout newer than it knows.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 from daemon.config import ConfigError
 from daemon.logs import event
+
+T = TypeVar("T")
 
 #: One migration: the statements that take the file from the previous version to this one.
 Migration = Sequence[str]
@@ -154,3 +159,40 @@ def migrate(conn: sqlite3.Connection, path: Path, migrations: Sequence[Migration
     if found < known:
         event("state.migrated", logging.INFO, path=str(path), from_version=found, to_version=known)
     return found
+
+
+class StateConnection:
+    """Base of the state façades (outbox, transfer state, media state): one SQLite connection used from one
+    thread of its own, because commits fsync and fsync must not stall the event loop."""
+
+    def __init__(self, conn: sqlite3.Connection, executor: ThreadPoolExecutor) -> None:
+        self._conn = conn
+        self._executor = executor
+
+    @staticmethod
+    async def _on_own_thread(name: str, opener: Callable[..., T], *args: object) -> tuple[T, ThreadPoolExecutor]:
+        """``opener(*args)`` on a new thread, which from then on is the connection's; shut down if it fails."""
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+        try:
+            opened = await asyncio.get_running_loop().run_in_executor(executor, opener, *args)
+        except BaseException:
+            executor.shutdown(wait=True)
+            raise
+        return opened, executor
+
+    async def _run(self, fn: Callable[..., T], *args: object) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+
+    def _tx(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            result = fn(self._conn)
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+        return result
+
+    async def close(self) -> None:
+        await self._run(self._conn.close)
+        self._executor.shutdown(wait=True)

@@ -15,18 +15,14 @@ The tables, and their schema version, are :mod:`daemon.statedb`'s.
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Literal
 
-from daemon.statedb import open_state_db
-
-T = TypeVar("T")
+from daemon.statedb import StateConnection, open_state_db
 
 UploadStatus = Literal["pending", "done", "stale", "skipped", "failed"]
 JobStatus = Literal["claiming", "running", "delivered", "retry"]
@@ -129,43 +125,17 @@ def _job(row: Sequence[object]) -> AgentJob:
     )
 
 
-class TransferState:
+class TransferState(StateConnection):
     """Async façade over one SQLite connection owned by one thread (the outbox has its own)."""
-
-    def __init__(self, conn: sqlite3.Connection, executor: ThreadPoolExecutor) -> None:
-        self._conn = conn
-        self._executor = executor
 
     @classmethod
     async def open(cls, path: Path) -> TransferState:
-        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="transfer-state")
-        try:
-            conn = await asyncio.get_running_loop().run_in_executor(executor, cls._open_sync, path)
-        except BaseException:
-            executor.shutdown(wait=True)
-            raise
+        conn, executor = await cls._on_own_thread("transfer-state", cls._open_sync, path)
         return cls(conn, executor)
 
     @staticmethod
     def _open_sync(path: Path) -> sqlite3.Connection:
         return open_state_db(path, busy_timeout_ms=10000)
-
-    async def _run(self, fn: Callable[..., T], *args: object) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
-
-    def _tx(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            result = fn(self._conn)
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
-        return result
-
-    async def close(self) -> None:
-        await self._run(self._conn.close)
-        self._executor.shutdown(wait=True)
 
     # -- uploads ----------------------------------------------------------------------------------------
 

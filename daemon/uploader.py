@@ -5,11 +5,9 @@ and without a finished upload is due, so a restart resumes exactly where the las
 URL is committed to the state tables before the first byte leaves; after any interruption — this daemon
 killed, the orchestrator restarted, the connection cut — a ``HEAD`` gives the server's durable offset and the
 file continues from there. Each file goes up as one long streaming ``PATCH`` (the orchestrator checkpoints its
-offset every 256 MiB inside it), sent from its own thread (see :class:`_Patch`) with ``sendfile`` in 8 MiB
-blocks: the bytes go from the page cache to the socket without passing through this process, memory flat
-whatever the size. Measured on loopback with 1 GiB: one PATCH 380-410 MB/s, 8 MiB PATCHes
-190-230, 64 MiB PATCHes 240-250 (a round trip and a server-side offset commit each); 4, 8 or 16 MiB reads are
-within noise.
+offset every 256 MiB inside it), sent from its own thread with ``sendfile`` (``daemon.tusclient``,
+``daemon.tuspatch``). This module owns the scheduling (which rows are due, a few workers, retries) and what each
+outcome means for a file's row.
 
 A file that no longer has the size and mtime it was reported with is a new version (the detector reports
 it separately): its old version is skipped, not uploaded with the new bytes.
@@ -18,420 +16,38 @@ it separately): its old version is skipped, not uploaded with the new bytes.
 from __future__ import annotations
 
 import asyncio
-import base64
-import concurrent.futures
 import contextlib
 import dataclasses
-import http.client
 import logging
-import os
-import socket
-import ssl
-import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
-
-import httpx
 
 from daemon.backoff import Backoff, LinkGate
 from daemon.fileinfo import FileStat, probe
 from daemon.logs import event, progress_bar
 from daemon.transferstate import TransferState, UploadStatus, UploadWork
 
+# Re-exported (``X as X``): daemon.packagestream and the tests import these from here.
+from daemon.tusclient import CHUNK_SIZE as CHUNK_SIZE
+from daemon.tusclient import Sent as Sent
+from daemon.tusclient import TusClient as TusClient
+from daemon.tuspatch import _Patch as _Patch
+from daemon.tuspatch import _Stopped as _Stopped
+from daemon.uploaderrors import ContentMismatchError as ContentMismatchError
+from daemon.uploaderrors import FileChangedError as FileChangedError
+from daemon.uploaderrors import UploadGoneError as UploadGoneError
+from daemon.uploaderrors import UploadLinkError as UploadLinkError
+from daemon.uploaderrors import UploadRefusedError as UploadRefusedError
+from daemon.uploaderrors import UploadServerError as UploadServerError
+
 if TYPE_CHECKING:
     from daemon.packagestream import StreamMember
 
-TUS_HEADERS = {"Tus-Resumable": "1.0.0"}
-#: Bytes per read from disk (and per write to the socket).
-CHUNK_SIZE = 8 * 1024 * 1024
-#: The checksum extension's status, used by the orchestrator when the whole file's SHA-256 does not match.
-CHECKSUM_MISMATCH = 460
 _FULL_PASS_SECONDS = 300.0
 _MAX_ROW_DELAY = 600.0
-_MAX_STALLED_PATCHES = 3
 _PAGE = 500
-_TIMEOUT = 60.0
-
-
-class UploadLinkError(Exception):
-    """No answer from the orchestrator (refused, reset, timed out): try again once the link is back."""
-
-
-class UploadServerError(Exception):
-    """The orchestrator answered but could not take the bytes now (5xx, 423 locked, 429): retry this file later."""
-
-
-class UploadRefusedError(Exception):
-    """An answer a resend cannot change (unknown file, another site's file, wrong length, bad key, ...)."""
-
-    def __init__(self, status: int, code: str, message: str, reason: str | None = None) -> None:
-        super().__init__(f"HTTP {status} {code}: {message}")
-        self.status = status
-        self.code = code
-        self.reason = reason
-
-
-class ContentMismatchError(UploadRefusedError):
-    """The bytes sent do not hash to the reported SHA-256; the orchestrator discarded the upload."""
-
-
-class UploadGoneError(Exception):
-    """The upload URL is unknown to the orchestrator (terminated, expired, refused): create a new one."""
-
-
-class FileChangedError(Exception):
-    """The file on disk is no longer the one reported (size or mtime moved)."""
-
-
-def _tus_error(response: httpx.Response) -> tuple[str, str, str | None]:
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if isinstance(body, dict):
-        return str(body.get("code", "")), str(body.get("message", "")), body.get("reason")
-    return "", response.text[:200], None
-
-
-def _raise_for(response: httpx.Response) -> None:
-    status = response.status_code
-    if status == 423 or status == 429 or status >= 500:
-        raise UploadServerError(f"HTTP {status}: {response.text[:200]}")
-    code, message, reason = _tus_error(response)
-    if status == CHECKSUM_MISMATCH:
-        raise ContentMismatchError(status, code or "CHECKSUM_MISMATCH", message, reason)
-    raise UploadRefusedError(status, code or "HTTP_ERROR", message or response.text[:200], reason)
-
-
-@dataclass(frozen=True)
-class Sent:
-    offset: int  # the server's offset after the last PATCH (== length when done)
-    sent_bytes: int  # bytes this call put on the wire
-
-
-class TusClient:
-    """The tus requests the daemon makes, over one ``httpx.AsyncClient`` (keep-alive, ``X-API-Key`` set on it)."""
-
-    def __init__(
-        self, http: httpx.AsyncClient, base_url: str, *, chunk_size: int = CHUNK_SIZE, rate_limit: float = 0.0
-    ) -> None:
-        self._http = http
-        self._endpoint = base_url.rstrip("/") + "/uploads/"
-        self._base = base_url
-        self._chunk = chunk_size
-        self._rate = rate_limit  # bytes per second; 0 = as fast as possible
-
-    @property
-    def chunk_size(self) -> int:
-        return self._chunk
-
-    @property
-    def rate_limit(self) -> float:
-        return self._rate
-
-    async def accepted_extensions(self) -> frozenset[str] | None:
-        """The extensions ``validateFile`` accepts, as the orchestrator says; None when it cannot say now (no
-        link, an older orchestrator): then every file goes up, as before."""
-        try:
-            response = await self._http.post(
-                self._base.rstrip("/") + "/graphql", json={"query": "{ allowedExtensions }"}
-            )
-            found = response.json()["data"]["allowedExtensions"]
-        except (httpx.HTTPError, ValueError, KeyError, TypeError):
-            return None
-        return frozenset(str(e).lower() for e in found) if isinstance(found, list) else None
-
-    async def _request(self, method: str, url: str, **kw: object) -> httpx.Response:
-        try:
-            return await self._http.request(method, url, **kw)  # type: ignore[arg-type]
-        except httpx.TransportError as exc:
-            raise UploadLinkError(f"{method} {url}: {exc!r}") from exc
-
-    async def create(self, file_id: str, length: int, filename: str, kind: str = "FILE") -> str | None:
-        """A new upload for ``file_id``; its absolute URL, or ``None`` when the content is already stored. A
-        package's upload says ``kind`` in its metadata (informational: the orchestrator knows the file's kind)."""
-        meta = f"fileId {_b64(file_id)},filename {_b64(filename)}"
-        if kind != "FILE":
-            meta += f",kind {_b64(kind)}"
-        r = await self._request(
-            "POST", self._endpoint, headers={**TUS_HEADERS, "Upload-Length": str(length), "Upload-Metadata": meta}
-        )
-        if r.status_code == 201:
-            return str(httpx.URL(self._endpoint).join(r.headers["Location"]))
-        if r.status_code == 409 and _tus_error(r)[2] == "CONTENT_AVAILABLE":
-            return None  # the orchestrator's advice: treat as done
-        _raise_for(r)
-        raise AssertionError("unreachable")
-
-    async def offset(self, url: str) -> int | None:
-        """The server's durable offset for ``url``; ``None`` when the upload is unknown (create a new one)."""
-        r = await self._request("HEAD", url, headers=TUS_HEADERS)
-        if r.status_code in (404, 410):
-            return None
-        if r.status_code != 200:
-            _raise_for(r)
-        return int(r.headers["Upload-Offset"])
-
-    async def terminate(self, url: str) -> None:
-        r = await self._request("DELETE", url, headers=TUS_HEADERS)
-        if r.status_code not in (204, 404, 410):
-            _raise_for(r)
-
-    async def send(
-        self,
-        url: str,
-        path: Path,
-        offset: int,
-        length: int,
-        *,
-        expect: FileStat | None = None,
-        on_progress: Callable[[int], None] | None = None,
-    ) -> Sent:
-        """PATCH ``path[offset:length]`` until the server's offset reaches ``length``.
-
-        A 409 (someone else moved the offset) continues from the server's offset; a PATCH the server cut short
-        continues from where it stopped. Raises :class:`FileChangedError` when the file moves under us (the
-        request is aborted), :class:`UploadGoneError` when the upload vanished.
-        """
-        fd = await asyncio.to_thread(os.open, path, os.O_RDONLY | os.O_CLOEXEC)
-        try:
-            if expect is not None:
-                _check(os.fstat(fd), expect)
-
-            def make(start: int, headers: dict[str, str], progress: Callable[[int], None]) -> _Patch:
-                return _Patch(url, headers, fd, start, length, expect, self._chunk, self._rate, progress)
-
-            return await self.send_patches(url, offset, length, make, on_progress)
-        finally:
-            os.close(fd)
-
-    async def send_patches(
-        self,
-        url: str,
-        offset: int,
-        length: int,
-        make: PatchMaker,
-        on_progress: Callable[[int], None] | None = None,
-    ) -> Sent:
-        """PATCH the bytes ``make`` sends (from an offset to ``length``) until the server's offset reaches it."""
-        sent = 0
-        stalled = 0
-        while offset < length:
-            counter = [0]
-            r = await self._patch(url, offset, length, make, counter, on_progress)
-            sent += counter[0]
-            if r.status_code == 204:
-                new = int(r.headers["Upload-Offset"])
-            elif r.status_code == 409 and "Upload-Offset" in r.headers:
-                new = int(r.headers["Upload-Offset"])
-                event("upload.offset_moved", logging.WARNING, url=url, ours=offset, theirs=new)
-            elif r.status_code == 409 and _tus_error(r)[2] == "UPLOAD_COMPLETE":
-                new = length
-            elif r.status_code in (404, 410):
-                raise UploadGoneError(url)
-            else:
-                _raise_for(r)
-                raise AssertionError("unreachable")
-            stalled = stalled + 1 if new <= offset else 0
-            if stalled >= _MAX_STALLED_PATCHES:
-                raise UploadServerError(f"the server's offset stays at {new} after {stalled} PATCHes")
-            offset = new
-        return Sent(offset, sent)
-
-    async def _patch(
-        self,
-        url: str,
-        offset: int,
-        length: int,
-        make: PatchMaker,
-        counter: list[int],
-        on_progress: Callable[[int], None] | None,
-    ) -> httpx.Response:
-        loop = asyncio.get_running_loop()
-
-        def progress(position: int) -> None:
-            if on_progress is not None:
-                with contextlib.suppress(RuntimeError):  # the loop closed: nobody is listening
-                    loop.call_soon_threadsafe(on_progress, position)
-
-        keep = ("x-api-key", "user-agent")
-        headers = {k: v for k, v in self._http.headers.items() if k.lower() in keep}
-        headers |= {
-            **TUS_HEADERS,
-            "Upload-Offset": str(offset),
-            "Content-Type": "application/offset+octet-stream",
-            "Content-Length": str(length - offset),
-        }
-        patch = make(offset, headers, progress)
-        done: concurrent.futures.Future[httpx.Response] = concurrent.futures.Future()
-
-        def run() -> None:
-            if done.set_running_or_notify_cancel():
-                try:
-                    done.set_result(patch.run())
-                except BaseException as exc:
-                    done.set_exception(exc)
-
-        threading.Thread(target=run, name="upload-patch", daemon=True).start()
-        try:
-            return await asyncio.wrap_future(done)
-        except asyncio.CancelledError:
-            patch.stop()
-            with contextlib.suppress(BaseException):
-                await asyncio.wrap_future(done)
-            raise
-        finally:
-            counter[0] += patch.sent
-
-
-class _Stopped(Exception):
-    """The PATCH was cancelled from the event loop."""
-
-
-#: Builds the PATCH for a start offset, its headers and its progress callback (a file's, or a package stream's).
-PatchMaker = Callable[[int, dict[str, str], Callable[[int], None]], "_Patch"]
-
-
-class _Patch:
-    """One PATCH on its own thread, so the bytes never pass through the event loop: the head through
-    ``http.client``, the body with ``socket.sendfile`` in blocks (zero-copy; measured on loopback, 1 GiB: the
-    daemon's CPU per GiB 0.35-0.40 s -> 0.15-0.19 s, the same throughput as curl against the same server).
-    Over TLS, blocking ``sendall`` of file blocks, each read one block ahead on a helper thread (earlier
-    measurement of that path: ~510-570 MB/s, curl 460-540, httpx's async stream 370-450). :meth:`stop` may be
-    called from any thread."""
-
-    def __init__(
-        self,
-        url: str,
-        headers: dict[str, str],
-        fd: int,
-        start: int,
-        end: int,
-        expect: FileStat | None,
-        chunk: int,
-        rate: float,
-        progress: Callable[[int], None],
-    ) -> None:
-        self._url = urlsplit(url)
-        self._headers = headers
-        self._fd = fd
-        self._start = start
-        self._end = end
-        self._expect = expect
-        self._chunk = chunk
-        self._rate = rate
-        self._progress = progress
-        self._stopped = threading.Event()
-        self._conn: http.client.HTTPConnection | None = None
-        self.sent = 0
-
-    def stop(self) -> None:
-        self._stopped.set()
-        sock = self._conn.sock if self._conn is not None else None
-        if sock is not None:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)  # wakes a blocked send
-
-    def _connect(self) -> http.client.HTTPConnection:
-        host, port = self._url.hostname or "localhost", self._url.port
-        if self._url.scheme == "https":
-            return http.client.HTTPSConnection(host, port, timeout=_TIMEOUT, context=ssl.create_default_context())
-        return http.client.HTTPConnection(host, port, timeout=_TIMEOUT)
-
-    def run(self) -> httpx.Response:
-        """The server's answer; raises :class:`UploadLinkError`, :class:`FileChangedError` or :class:`_Stopped`."""
-        try:
-            self._conn = conn = self._connect()
-            conn.request("PATCH", self._url.path, headers=self._headers)  # the head (Content-Length is set)
-            sock = conn.sock
-            if _zero_copy(sock):
-                self._sendfile(sock)
-            else:  # TLS: the bytes must pass through user space to be encrypted
-                with ThreadPoolExecutor(1, thread_name_prefix="upload-read") as reader:
-                    for data in self._body(reader):
-                        conn.send(data)
-            response = conn.getresponse()
-            return httpx.Response(response.status, headers=response.getheaders(), content=response.read())
-        except (OSError, http.client.HTTPException) as exc:
-            if self._stopped.is_set():
-                raise _Stopped from exc
-            raise UploadLinkError(f"PATCH {self._url.geturl()}: {exc!r}") from exc
-        finally:
-            if self._conn is not None:
-                self._conn.close()
-
-    def _sendfile(self, sock: socket.socket) -> None:
-        """The body straight from the page cache to the socket (``sendfile``: no read into this process, no copy),
-        a block at a time; between blocks, the same file checks, progress and rate limit as :meth:`_body`."""
-        position = self._start
-        t0 = time.monotonic()
-        with open(self._fd, "rb", buffering=0, closefd=False) as file:
-            while position < self._end:
-                if self._stopped.is_set():
-                    raise _Stopped
-                block = min(self._chunk, self._end - position)
-                sent = sock.sendfile(file, position, block)
-                if self._expect is not None:
-                    _check(os.fstat(self._fd), self._expect)
-                if sent < block:
-                    raise FileChangedError(f"the file ends at {position + sent}, before its reported size {self._end}")
-                position += sent
-                self.sent += sent
-                self._progress(position)
-                if self._rate > 0:
-                    wait = (position - self._start) / self._rate - (time.monotonic() - t0)
-                    if wait > 0:
-                        time.sleep(wait)
-
-    def _read(self, at: int) -> bytes:
-        data = os.pread(self._fd, min(self._chunk, self._end - at), at)
-        if self._expect is not None:
-            _check(os.fstat(self._fd), self._expect)
-        if not data:
-            raise FileChangedError(f"the file ends at {at}, before its reported size {self._end}")
-        return data
-
-    def _body(self, reader: ThreadPoolExecutor) -> Iterator[bytes]:
-        position = self._start
-        t0 = time.monotonic()
-        ahead: concurrent.futures.Future[bytes] | None = reader.submit(self._read, position)
-        try:
-            while ahead is not None:
-                if self._stopped.is_set():
-                    raise _Stopped
-                data = ahead.result()
-                position += len(data)
-                ahead = reader.submit(self._read, position) if position < self._end else None
-                yield data
-                self.sent += len(data)
-                self._progress(position)
-                if self._rate > 0:
-                    wait = (position - self._start) / self._rate - (time.monotonic() - t0)
-                    if wait > 0:
-                        time.sleep(wait)
-        finally:
-            if ahead is not None:
-                ahead.cancel()
-
-
-def _zero_copy(sock: object) -> bool:
-    """Whether the body can go with ``sendfile``: a plain TCP socket, not TLS."""
-    return isinstance(sock, socket.socket) and not isinstance(sock, ssl.SSLSocket)
-
-
-def _b64(value: str) -> str:
-    return base64.b64encode(value.encode()).decode()
-
-
-def _check(st: os.stat_result, expect: FileStat) -> None:
-    if st.st_size != expect.size or st.st_mtime_ns != expect.mtime_ns:
-        now, reported = f"{st.st_size}/{st.st_mtime_ns}", f"{expect.size}/{expect.mtime_ns}"
-        raise FileChangedError(f"size/mtime now {now}, reported {reported}")
 
 
 class Uploader:

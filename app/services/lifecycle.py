@@ -136,6 +136,25 @@ async def validate_file(db: SessionFactory, settings: Settings, actor: Actor, fi
         return await transition(session, actor, file, FileAction.REJECT, side_effect=_reject, **kw)
 
 
+async def new_job(session: AsyncSession, file: File, previous: TransferJob | None) -> TransferJob:
+    """A PENDING job moving ``file`` to its destination: a first one (``previous`` None: the transport its source
+    site allows), or a fresh attempt, which keeps the transport and attempts of ``previous``: how its bytes
+    travel has not changed."""
+    assert file.destination_site_id is not None
+    return TransferJob(
+        file_id=file.id,
+        source_site_id=file.site_id,
+        destination_site_id=file.destination_site_id,
+        transport=previous.transport if previous else await transfers_repo.transport_for(session, file),
+        status=TransferStatus.PENDING,
+        bytes_total=file.size_bytes,
+        bytes_transferred=0,
+        attempts=previous.attempts if previous else 0,
+        created_at=now(),
+        updated_at=now(),
+    )
+
+
 async def queue_file(
     db: SessionFactory,
     actor: Actor,
@@ -160,19 +179,7 @@ async def queue_file(
             f.destination_site_id = destination.id
             if routing_rule_id is not None:
                 f.routing_rule_id = routing_rule_id
-            transport = await transfers_repo.transport_for(session, f)
-            job = TransferJob(
-                file_id=f.id,
-                source_site_id=f.site_id,
-                destination_site_id=destination.id,
-                transport=transport,
-                status=TransferStatus.PENDING,
-                bytes_total=f.size_bytes,
-                bytes_transferred=0,
-                attempts=0,
-                created_at=now(),
-                updated_at=now(),
-            )
+            job = await new_job(session, f, None)
             session.add(job)
             await session.flush()
             await records.publish(session, "transfer", {"transferId": job.id, "fileId": f.id})

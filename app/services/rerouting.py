@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.db.engine import SessionFactory
-from app.db.models import File, TransferJob
+from app.db.models import File
 from app.domain import transfers as transfer_rules
 from app.domain.clock import now
 from app.domain.errors import BadInput, NotFound
@@ -17,7 +17,7 @@ from app.repositories import files as files_repo
 from app.repositories import sites as sites_repo
 from app.repositories import transfers as transfers_repo
 from app.services import records
-from app.services.lifecycle import transition
+from app.services.lifecycle import new_job, transition
 from app.services.transfers import job_facts
 
 
@@ -58,18 +58,7 @@ async def reroute_file(
                 ended = str(latest.id)
                 await records.publish(session, "transfer", {"transferId": latest.id, "fileId": f.id})
             f.destination_site_id = destination.id
-            fresh = TransferJob(
-                file_id=f.id,
-                source_site_id=f.site_id,
-                destination_site_id=destination.id,
-                transport=await transfers_repo.transport_for(session, f),
-                status=TransferStatus.PENDING,
-                bytes_total=f.size_bytes,
-                bytes_transferred=0,
-                attempts=0,
-                created_at=now(),
-                updated_at=now(),
-            )
+            fresh = await new_job(session, f, None)
             session.add(fresh)
             await session.flush()
             await records.publish(session, "transfer", {"transferId": fresh.id, "fileId": f.id})

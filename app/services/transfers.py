@@ -26,29 +26,12 @@ from app.repositories import files as files_repo
 from app.repositories import sites as sites_repo
 from app.repositories import transfers as transfers_repo
 from app.services import records
-from app.services.lifecycle import transition
+from app.services.lifecycle import new_job, transition
 from app.services.periodic import every
 
 log = logging.getLogger("colorroute.transfers")
 #: Who the audit trail names when the lease fails a silent agent's job.
 LEASE_ACTOR = Actor(kind=ActorKind.SYSTEM, name="system:transfer-lease")
-
-
-async def _new_job(session: AsyncSession, file: File, previous: TransferJob | None) -> TransferJob:
-    """A fresh attempt keeps the transport the file was queued with: how its bytes travel has not changed."""
-    assert file.destination_site_id is not None
-    return TransferJob(
-        file_id=file.id,
-        source_site_id=file.site_id,
-        destination_site_id=file.destination_site_id,
-        transport=previous.transport if previous else await transfers_repo.transport_for(session, file),
-        status=TransferStatus.PENDING,
-        bytes_total=file.size_bytes,
-        bytes_transferred=0,
-        attempts=previous.attempts if previous else 0,
-        created_at=now(),
-        updated_at=now(),
-    )
 
 
 async def job_facts(session: AsyncSession, job: TransferJob, file: File) -> JobFacts:
@@ -73,7 +56,7 @@ async def _pending_job(session: AsyncSession, file: File, latest: TransferJob | 
             f"transfer {latest.id} was cancelled; retry it (retryTransfer) to start again",
             currentState=latest.status,
         )
-    fresh = await _new_job(session, file, latest)
+    fresh = await new_job(session, file, latest)
     session.add(fresh)
     await session.flush()
     return fresh
@@ -261,7 +244,7 @@ async def retry_transfer(db: SessionFactory, actor: Actor, transfer_id: str) -> 
         file = await files_repo.lock(session, job.file_id)
         facts = await job_facts(session, job, file)
         transfer_rules.check(actor, TransferAction.RETRY, facts)
-        fresh = await _new_job(session, file, job)
+        fresh = await new_job(session, file, job)
         session.add(fresh)
         await session.flush()
         await records.audit(

@@ -14,7 +14,7 @@ from daemon_harness import API_KEY, Orchestrator
 from gql import GraphQLRequest
 from transfer_harness import Operator
 
-from daemon import agent as agent_module
+from daemon import jobreports
 from daemon.agent import FileToFetch, TransferAgent
 from daemon.client import OrchestratorClient
 from daemon.config import graphql_ws_url
@@ -82,7 +82,7 @@ async def test_completion_reports_where_the_file_was_placed(
 async def test_an_orchestrator_without_delivered_path_still_hears_the_completion(
     orchestrator: Orchestrator, agent: TransferAgent, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(agent_module, "COMPLETE_PLACED", UNKNOWN_ARGUMENT)
+    monkeypatch.setattr(jobreports, "COMPLETE_PLACED", UNKNOWN_ARGUMENT)
     operator = Operator.create(orchestrator)
     try:
         f = transferring(orchestrator, operator, f"completion/{uuid.uuid4().hex[:8]}/B001.mov")

@@ -24,7 +24,7 @@ from app.db.engine import SessionFactory
 from app.db.models import Upload
 from app.transfers import blobstore, tus
 from app.transfers.blobstore import BlobStore
-from daemon import uploader
+from daemon import tuspatch
 from daemon.fileinfo import FileStat, probe
 from daemon.uploader import FileChangedError, TusClient
 from tests.conftest import Server
@@ -247,7 +247,7 @@ async def test_the_daemon_sends_the_exact_bytes_either_way(
     path.write_bytes(data)
     st = probe(path)
     assert isinstance(st, FileStat)
-    monkeypatch.setattr(uploader, "_zero_copy", lambda sock: zero_copy)
+    monkeypatch.setattr(tuspatch, "_zero_copy", lambda sock: zero_copy)
     sink = _Sink()
     progress: list[int] = []
     async with httpx.AsyncClient() as http:
