@@ -4,6 +4,8 @@ without clipping (lower-value columns are hidden below 1280 px, so the tables ne
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -85,7 +87,9 @@ def test_1024_tables_show_their_columns_unclipped(
 ) -> None:
     """Files rows are alike: the table fits. A transfer row's action buttons vary (a running job has several):
     that table fits as a rule, and when a row needs more it scrolls in its box with nothing cut off."""
-    server.report_file()
+    # The widest row the page can meet: a long camera-original name, a colorist, a route (earlier tests on the
+    # shared server leave such rows; this one makes the check independent of which ran before).
+    server.report_file(name=f"A003_C012_0523XY_PROXY_WITH_A_LONG_NAME_{uuid.uuid4().hex[:8].upper()}.mov")
     login(page, "engineer")
     page.set_viewport_size({"width": 1024, "height": 768})
     page.goto(path)

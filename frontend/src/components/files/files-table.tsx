@@ -74,7 +74,7 @@ export function FilesTable({ files, selectedId, onOpen, selection, onSelectionCh
                 />
               </TableCell>
             )}
-            <TableCell className="max-w-48 lg:max-w-72">
+            <TableCell className="max-w-40 xl:max-w-72">
               <Link
                 href={withQuery(`/files/${file.id}`, linkQuery)}
                 className="block truncate font-medium hover:text-primary focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
