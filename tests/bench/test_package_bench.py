@@ -4,13 +4,14 @@
   (goal < 30 s), and the daemon's peak RSS (goal < 200 MB);
 - from QUEUED to TRANSFERRED through the hub (Tustin's upload already done, Nashville's agent fetching, verifying
   each frame and renaming the reel into place) beside ONE file of the same bytes through the same path in the same
-  run (goal: at most 1.5x the single file's time).
+  run (goal: at most 1.5x the single file's time), three of each, alternately, compared by their medians.
 
-``PACKAGE_BENCH_FRAMES`` / ``PACKAGE_BENCH_FRAME_KIB`` shrink it for a quick look."""
+``PACKAGE_BENCH_FRAMES`` / ``PACKAGE_BENCH_FRAME_KIB`` / ``PACKAGE_BENCH_ROUNDS`` shrink it for a quick look."""
 
 from __future__ import annotations
 
 import os
+import statistics
 import sys
 import time
 from collections.abc import Iterator
@@ -30,6 +31,7 @@ pytestmark = pytest.mark.bench
 
 FRAMES = int(os.environ.get("PACKAGE_BENCH_FRAMES", "14400"))
 FRAME_BYTES = int(os.environ.get("PACKAGE_BENCH_FRAME_KIB", "64")) * 1024
+ROUNDS = int(os.environ.get("PACKAGE_BENCH_ROUNDS", "3"))
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +101,12 @@ TRAIL = "query($id: ID!) { file(id: $id) { state contentAvailable auditTrail { t
 
 
 def queued_to_transferred(operator: Operator, file_id: str) -> float:
-    """Seconds from the QUEUED audit entry to the TRANSFERRED one (the orchestrator's own clock)."""
+    """Seconds from the QUEUED audit entry to the TRANSFERRED one (the orchestrator's own clock).
+
+    Every dirty page is written back first: otherwise a transfer pays for the writeback of whatever ran before it
+    (the uploads, the other transfer), and which of the two goes second decides the ratio (measured: 2.55 then
+    1.46 on the same code, without and with the sync)."""
+    os.sync()
     operator.queue(file_id)
     node: dict[str, Any] = wait_until(
         lambda: (f := operator.gql(TRAIL, {"id": file_id})["file"])["state"] == "TRANSFERRED" and f,
@@ -115,6 +122,10 @@ def queued_to_transferred(operator: Operator, file_id: str) -> float:
 def test_a_reel_travels_queued_to_transferred_beside_one_file_of_the_same_bytes(
     orchestrator: Orchestrator, tmp_path: Path
 ) -> None:
+    """``ROUNDS`` reels and as many single files of the same bytes, transferred alternately (file, reel, reel,
+    file, ...: drift cancels); the ratio is the median reel's time over the median file's. One pair alone swings
+    from 1.2 to 2.7 on this 2-core machine (the kernel's page reclaim and writeback land in one transfer or the
+    other), so every pair is printed as well."""
     watch, incoming = tmp_path / "watch", tmp_path / "incoming"
     (tmp_path / "nashville-watch").mkdir()
     watch.mkdir()
@@ -129,31 +140,37 @@ def test_a_reel_travels_queued_to_transferred_beside_one_file_of_the_same_bytes(
     try:
         for d in daemons:
             d.start().wait_event("heartbeat.ok")
-        reel = watch / "reel2"
-        reel.mkdir()
         block = bytearray(os.urandom(FRAME_BYTES))
-        for n in range(1, FRAMES + 1):
-            block[:4] = n.to_bytes(4, "big")
-            (reel / f"C004.{n:06d}.exr").write_bytes(block)
-        with open(watch / "single.mov", "wb") as single:
-            for n in range(FRAMES):
-                block[:4] = (n + 10_000_000).to_bytes(4, "big")
-                single.write(block)
-        search = "query($s: String) { files(filter: {search: $s}) { edges { node { id path kind } } } }"
+        for r in range(ROUNDS):
+            reel = watch / f"travel{r}"
+            reel.mkdir()
+            for n in range(1, FRAMES + 1):
+                block[:4] = n.to_bytes(4, "big")
+                block[4:8] = r.to_bytes(4, "big")
+                (reel / f"C004.{n:06d}.exr").write_bytes(block)
+            with open(watch / f"single{r}.mov", "wb") as single:
+                for n in range(FRAMES):
+                    block[:4] = (n + 10_000_000).to_bytes(4, "big")
+                    single.write(block)
+        wanted = {f"single{r}.mov" for r in range(ROUNDS)} | {f"travel{r}/C004.######.exr" for r in range(ROUNDS)}
+        search = "query($s: String) { files(filter: {search: $s}) { edges { node { id path } } } }"
 
         def ids() -> dict[str, str]:
             edges = orchestrator.query(search, {"s": ""})["files"]["edges"]
-            return {
-                e["node"]["kind"]: e["node"]["id"]
-                for e in edges
-                if e["node"]["path"] in ("single.mov", "reel2/C004.######.exr")
-            }
+            return {e["node"]["path"]: e["node"]["id"] for e in edges if e["node"]["path"] in wanted}
 
-        found: dict[str, str] = wait_until(lambda: len(f := ids()) == 2 and f, 900, interval=1.0, what="both reported")
+        found: dict[str, str] = wait_until(
+            lambda: len(f := ids()) == len(wanted) and f, 1800, interval=1.0, what="all reported"
+        )
         for file_id in found.values():
-            wait_until(lambda i=file_id: operator.file(i)["contentAvailable"], 1200, interval=0.5, what="uploaded")
-        single_s = queued_to_transferred(operator, found["FILE"])
-        package_s = queued_to_transferred(operator, found["SEQUENCE"])
+            wait_until(lambda i=file_id: operator.file(i)["contentAvailable"], 1800, interval=0.5, what="uploaded")
+        singles: list[float] = []
+        reels: list[float] = []
+        for r in range(ROUNDS):
+            order = [("single", f"single{r}.mov"), ("reel", f"travel{r}/C004.######.exr")]
+            for kind, path in order if r % 2 == 0 else reversed(order):
+                (singles if kind == "single" else reels).append(queued_to_transferred(operator, found[path]))
+        single_s, package_s = statistics.median(singles), statistics.median(reels)
         total = FRAMES * FRAME_BYTES
         bench(
             "package_reel_queued_to_transferred",
@@ -162,12 +179,14 @@ def test_a_reel_travels_queued_to_transferred_beside_one_file_of_the_same_bytes(
             baseline=f"single_file={single_s:.2f}s",
             ratio=f"{package_s / single_s:.2f}",
             goal="<=1.5",
+            pairs=",".join(f"{p:.2f}/{s:.2f}" for p, s in zip(reels, singles, strict=True)),
             frames=FRAMES,
             frame_kib=FRAME_BYTES // 1024,
             mib=total // (1 << 20),
             load_avg=f"{os.getloadavg()[0]:.1f}",
         )
-        assert len(list((incoming / "reel2").iterdir())) == FRAMES
+        for r in range(ROUNDS):
+            assert len(list((incoming / f"travel{r}").iterdir())) == FRAMES
         for d in daemons:
             assert d.stop() == 0
     finally:

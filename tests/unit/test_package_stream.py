@@ -142,6 +142,30 @@ def test_the_agents_sink_writes_every_member_and_resumes_at_a_member(tmp_path: P
     assert resumed.done() and (tmp_path / "m003.dpx").read_bytes() == blobs[3]
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_buffers_of_many_whole_members_land_whole_in_their_folders(tmp_path: Path, seed: int) -> None:
+    """A clip folder's layout (several folders), zero-byte members among them, in buffers that hold dozens of
+    whole members or cut them anywhere: every member lands whole, where it belongs."""
+    rng = random.Random(seed)
+    blobs = [os.urandom(rng.choice([0, 1, 300, 4096, 9000])) for _ in range(240)]
+    folders = ["", "A001C003.RDC/", "A001C003.RDC/sub/"]
+    members = sorted(
+        (Member(f"{folders[i % 3]}f{i:04d}.R3D", len(b), hashlib.sha256(b).hexdigest()) for i, b in enumerate(blobs)),
+        key=lambda m: m.path,
+    )
+    content = {m.path: b for m, b in zip(sorted(members, key=lambda m: int(m.path[-8:-4])), blobs, strict=True)}
+    stream = b"".join(content[m.path] for m in members)
+    sink = MemberSink(manifest_members(members), tmp_path, 0)
+    position = 0
+    while position < len(stream):
+        n = rng.choice([7, 5000, 200_000, len(stream)])
+        feed(sink, stream[position : position + n], position)
+        position += n
+    sink.close()
+    assert sink.done() and sink.failure is None
+    assert all((tmp_path / m.path).read_bytes() == content[m.path] for m in members)
+
+
 def test_the_sink_deletes_a_member_whose_hash_differs_and_stops(tmp_path: Path) -> None:
     members, blobs = package()
     sink = MemberSink(manifest_members(members), tmp_path, 0)
