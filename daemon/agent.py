@@ -44,6 +44,7 @@ from daemon.downloader import BlobDownloader, Fetched
 from daemon.filefetch import FileFetcher
 from daemon.jobreports import JobProgress, JobReports
 from daemon.logs import event
+from daemon.packagesink import ManifestMember
 from daemon.placement import destination_for as destination_for
 from daemon.transferjobs import COMPLETE as COMPLETE
 from daemon.transferjobs import COMPLETE_PLACED as COMPLETE_PLACED
@@ -268,6 +269,22 @@ class TransferAgent:
 
     async def _handle(self, work: Work) -> None:
         f = work.file
+        members_ahead: asyncio.Task[list[ManifestMember]] | None = None
+        try:
+            if work.kind == "claim" and f.kind != "FILE":
+                from daemon.packagefetch import manifest_members  # it builds on this module
+
+                # A reel's member list (14,400 lines) is fetched and parsed while the claim is answered, not after.
+                members_ahead = asyncio.create_task(manifest_members(self, f), name=f"manifest-{f.file_id}")
+            await self._handle_claimed(work, members_ahead)
+        finally:
+            if members_ahead is not None and not members_ahead.done():
+                members_ahead.cancel()
+            if members_ahead is not None:
+                await asyncio.gather(members_ahead, return_exceptions=True)  # its error, if any, was handled
+
+    async def _handle_claimed(self, work: Work, members_ahead: asyncio.Task[list[ManifestMember]] | None) -> None:
+        f = work.file
         transfer_id = work.transfer_id
         if work.kind == "claim":
             transfer_id = await self._claim(f, work.attempts)
@@ -287,7 +304,7 @@ class TransferAgent:
             event("transfer.resuming", file_id=f.file_id, transfer_id=transfer_id, was=mine.status)
         if transfer_id is None:
             return
-        outcome, error = await self._attempt(f, transfer_id, work.attempts)
+        outcome, error = await self._attempt(f, transfer_id, work.attempts, members_ahead)
         if outcome in ("failed", "fatal"):
             attempts = self._max_attempts if outcome == "fatal" else work.attempts + 1
             await self._reports.after_failure(f, attempts, error)
@@ -326,11 +343,17 @@ class TransferAgent:
         )
         return transfer_id
 
-    async def _attempt(self, f: FileToFetch, transfer_id: str, attempts: int) -> tuple[Outcome, str]:
+    async def _attempt(
+        self,
+        f: FileToFetch,
+        transfer_id: str,
+        attempts: int,
+        members_ahead: asyncio.Task[list[ManifestMember]] | None = None,
+    ) -> tuple[Outcome, str]:
         if f.kind != "FILE":
             from daemon.packagefetch import attempt_package  # it builds on this module
 
-            return await attempt_package(self, f, transfer_id, attempts)
+            return await attempt_package(self, f, transfer_id, attempts, members_ahead)
         return await self._files.attempt(f, transfer_id, attempts)
 
     # -- the reports, under the names daemon.packagefetch calls ------------------------------------------

@@ -101,8 +101,15 @@ def package_destination(incoming: Path, f: FileToFetch) -> Path | None:
     return destination_for(incoming, parent)
 
 
-async def attempt_package(agent: TransferAgent, f: FileToFetch, transfer_id: str, attempts: int) -> tuple[Outcome, str]:
-    """One attempt at a claimed package job (the package counterpart of ``TransferAgent._attempt``)."""
+async def attempt_package(
+    agent: TransferAgent,
+    f: FileToFetch,
+    transfer_id: str,
+    attempts: int,
+    members_ahead: asyncio.Task[list[ManifestMember]] | None = None,
+) -> tuple[Outcome, str]:
+    """One attempt at a claimed package job (the package counterpart of ``TransferAgent._attempt``);
+    ``members_ahead``: its manifest, fetched while the claim was answered."""
     from daemon.agent import _Progress
 
     dest = package_destination(agent._incoming, f)
@@ -116,7 +123,7 @@ async def attempt_package(agent: TransferAgent, f: FileToFetch, transfer_id: str
     progress = _Progress(agent._client, transfer_id, agent._progress_interval, 0)
     reporter = asyncio.create_task(progress.run(), name=f"progress-{transfer_id}")
     try:
-        members = parse_manifest(await _manifest(agent, f), f.sha256)
+        members = await (members_ahead if members_ahead is not None else manifest_members(agent, f))
         await asyncio.to_thread(root.mkdir, parents=True, exist_ok=True)
         with progress_bar(f"download {PurePosixPath(f.path).name}", f.size) as bar:
 
@@ -202,6 +209,12 @@ async def _report_custody(agent: TransferAgent, f: FileToFetch, sealed: destcust
         await agent._call_until_answered(RECORD_CUSTODY, variables, "recordCustody")
     except ReportRejectedError as exc:
         event("custody.report_refused", logging.WARNING, file_id=f.file_id, code=exc.code, error=str(exc))
+
+
+async def manifest_members(agent: TransferAgent, f: FileToFetch) -> list[ManifestMember]:
+    """The package's members, from its manifest checked against the package's ``sha256`` (parsed on a thread:
+    ~35 ms for a 14,400-frame reel, which the event loop does not wait out)."""
+    return await asyncio.to_thread(parse_manifest, await _manifest(agent, f), f.sha256)
 
 
 async def _manifest(agent: TransferAgent, f: FileToFetch) -> bytes:

@@ -10,15 +10,15 @@ import ctypes.util
 import hashlib
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from daemon.downloader import _start_writeback
 
 
-@dataclass(frozen=True)
-class ManifestMember:
+class ManifestMember(NamedTuple):
+    """One manifest line (a tuple: 14,400 of them are built per reel, before its first byte is fetched)."""
+
     path: str
     size: int
     sha256: str
@@ -39,11 +39,17 @@ def parse_manifest(body: bytes, sha256: str) -> list[ManifestMember]:
     members: list[ManifestMember] = []
     for line in body.decode("utf-8").splitlines():
         digest, size, path = line.split("  ", 2)
-        parts = path.split("/")
-        if path.startswith("/") or any(p in ("", ".", "..") for p in parts) or "\x00" in path:
+        if _leaves_package(path):
             raise ManifestError(f"member path {path!r} would leave the package")
         members.append(ManifestMember(path, int(size), digest))
     return members
+
+
+def _leaves_package(path: str) -> bool:
+    """Absolute, empty, a NUL, an empty part, or a ``.``/``..`` part (parts are split only when one may be)."""
+    if not path or path[0] == "/" or path[-1] == "/" or "//" in path or "\x00" in path:
+        return True
+    return (path[0] == "." or "/." in path) and any(p in (".", "..") for p in path.split("/"))
 
 
 def _syncfs_function() -> Callable[[int], int] | None:

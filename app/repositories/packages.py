@@ -115,6 +115,12 @@ async def all_members(session: AsyncSession, file_id: int) -> list[Member]:
     return [Member(p, s, h, f, x) for p, s, h, f, x in rows]
 
 
+async def manifest_lines(session: AsyncSession, file_id: int) -> list[tuple[str, int, str]]:
+    """Every member as ``(path, size, sha256)``, unordered: the manifest sorts them."""
+    stmt = select(FileMember.path, FileMember.size_bytes, FileMember.sha256).where(FileMember.file_id == file_id)
+    return [(path, size, sha256) for path, size, sha256 in await session.execute(stmt)]
+
+
 async def members_page(session: AsyncSession, file_id: int, first: int, after: str | None) -> Page[Member]:
     """Members in path order (the manifest's order), keyset-paged on the path."""
     stmt = select(

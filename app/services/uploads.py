@@ -24,7 +24,7 @@ from app.domain import custody as custody_rules
 from app.domain.clock import now
 from app.domain.errors import BadInput, Conflict, Forbidden, NotFound
 from app.domain.ids import parse_id
-from app.domain.packages import FileKind, Member, content_key, manifest
+from app.domain.packages import FileKind, Member, content_key, manifest, manifest_of_lines
 from app.domain.permissions import SYSTEM, Actor, ActorKind, Capability, has_capability
 from app.domain.states import FINAL_STATES, FileState
 from app.domain.transfers import TransferStatus
@@ -337,10 +337,10 @@ async def package_manifest(db: SessionFactory, actor: Actor, file_id: str) -> by
     list an agent splits the stream by, in one answer and verifiable by itself."""
     async with db() as session:
         file = await _downloadable(session, actor, file_id)
-        members = await packages_repo.all_members(session, file.id)
-    if file.kind == FileKind.FILE.value:
-        members = [Member(file.filename, file.size_bytes, file.sha256)]
-    return manifest(members)
+        if file.kind == FileKind.FILE.value:
+            return manifest([Member(file.filename, file.size_bytes, file.sha256)])
+        lines = await packages_repo.manifest_lines(session, file.id)
+    return manifest_of_lines(lines)
 
 
 async def content_missing(db: SessionFactory, file_id: int, sha256: str, where: str) -> None:

@@ -186,9 +186,13 @@ def test_a_manifest_must_hash_to_the_package_and_stay_inside_it() -> None:
     assert [m.path for m in parse(body, manifest_sha256(members))] == [m.path for m in members]
     with pytest.raises(ManifestError, match="does not hash"):
         parse(body, "0" * 64)
-    evil = f"{'a' * 64}  1  ../escape\n".encode()
-    with pytest.raises(ManifestError, match="leave the package"):
-        parse(evil, hashlib.sha256(evil).hexdigest())
+    for escape in ("../escape", "a/../../b", "/etc/passwd", "a//b", "a/", ".", "a/./b", "a/..", "", "a\x00b"):
+        evil = f"{'a' * 64}  1  {escape}\n".encode()
+        with pytest.raises(ManifestError, match="leave the package"):
+            parse(evil, hashlib.sha256(evil).hexdigest())
+    for fine in (".DS_Store", "A001/.hidden/x.R3D", "a..b/c...d", "C004.[1-3].exr", "a  b/c"):
+        body = f"{'a' * 64}  1  {fine}\n".encode()
+        assert [m.path for m in parse(body, hashlib.sha256(body).hexdigest())] == [fine]
 
 
 def test_the_sources_layout_slices_the_stream_from_any_offset(tmp_path: Path) -> None:
