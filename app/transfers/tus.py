@@ -23,6 +23,7 @@ import asyncio
 import base64
 import binascii
 import contextlib
+import errno
 import hashlib
 import logging
 import time
@@ -47,6 +48,11 @@ from app.transfers.packagestream import MemberEnds, MemberVerifier, judged_by, r
 from app.transfers.stores import BlobStorage, LocalStorage
 
 log = logging.getLogger("colorroute.tus")
+
+#: A write or fsync of a partial file failing with these means no room on the hub's disk (or quota), not a bug.
+_DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
+#: Seconds a client is asked to wait after 507 (space is freed by people or retention, not in seconds).
+DISK_FULL_RETRY_SECONDS = 60
 
 TUS_VERSION = "1.0.0"
 TUS_EXTENSIONS = "creation,termination,checksum"
@@ -327,8 +333,14 @@ class TusApp:
                 await uploads.record_offset(self.db, view.id, view.offset, writer.offset)
                 return _offset_conflict(view.offset, writer.offset)
             return await self._receive(request, actor, view, writer, checksum, declared)
-        except BaseException:
+        except OSError as exc:
             writer.forget()  # the running hash may be ahead of the offset: rebuild it from disk next time
+            if exc.errno not in _DISK_FULL:
+                raise
+            log.error("upload %s: the hub's disk is full (%s); it resumes from its recorded offset", view.id, exc)
+            return _disk_full()
+        except BaseException:
+            writer.forget()
             raise
         finally:
             writer.close()
@@ -538,6 +550,14 @@ class TusApp:
         await uploads.complete_upload(self.db, actor, self.storage, view.id, durable, received_sha256)
         log.info("upload %s complete: file %s content available", view.id, view.file_id)
         return None
+
+
+def _disk_full() -> Response:
+    """507 with Retry-After: nothing is lost (the upload keeps its recorded offset; HEAD says where to resume) and
+    a client that retries later continues once space is freed, rather than a 500 that says nothing."""
+    message = "the hub's disk is full: the upload keeps its recorded offset (HEAD); retry when space is freed"
+    headers = {"Retry-After": str(DISK_FULL_RETRY_SECONDS)}
+    return _tus(error_response(507, "INSUFFICIENT_STORAGE", message, headers))
 
 
 def _stalled(idle_seconds: float, offset: int) -> Response:

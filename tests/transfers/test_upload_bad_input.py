@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import errno
 import hashlib
+import os
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy import select
 
 from app.config import Settings
@@ -179,4 +182,30 @@ async def test_concurrent_patches_of_one_upload_do_not_interleave(
         results = await asyncio.gather(*(patch(c, url, 0, content.data) for _ in range(3)))
         statuses = sorted(r.status_code for r in results)
         assert statuses == [204, 409, 409], statuses
+    assert blob_path(settings, content.sha256).read_bytes() == content.data
+
+
+async def test_a_full_disk_is_a_retryable_507_and_the_upload_resumes_once_there_is_room(
+    server: Server, settings: Settings, keys: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hub's disk filling up mid-upload (the kernel answering the partial file's writes with ENOSPC) is a
+    507 with Retry-After, not a 500; the upload keeps its recorded offset and completes byte for byte once there
+    is room again."""
+    content = await reported(server, keys["tustin"], tmp_path, 3000)
+    real = os.pwritev
+
+    def no_room(fd: int, buffers: list[memoryview], offset: int) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    async with client(server, keys["tustin"]) as c:
+        url = (await create_upload(c, content.file_id, 3000)).headers["Location"]
+        assert (await patch(c, url, 0, content.data[:1000])).status_code == 204
+        monkeypatch.setattr("app.transfers.blobstore.os.pwritev", no_room)
+        full = await patch(c, url, 1000, content.data[1000:])
+        assert full.status_code == 507, full.text
+        assert full.json()["code"] == "INSUFFICIENT_STORAGE" and "disk is full" in full.json()["message"]
+        assert int(full.headers["Retry-After"]) > 0
+        assert (await c.head(url, headers=TUS)).headers["Upload-Offset"] == "1000", "nothing recorded is lost"
+        monkeypatch.setattr("app.transfers.blobstore.os.pwritev", real)  # space freed
+        assert (await patch(c, url, 1000, content.data[1000:])).status_code == 204
     assert blob_path(settings, content.sha256).read_bytes() == content.data
