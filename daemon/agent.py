@@ -278,10 +278,9 @@ class TransferAgent:
                 members_ahead = asyncio.create_task(manifest_members(self, f), name=f"manifest-{f.file_id}")
             await self._handle_claimed(work, members_ahead)
         finally:
-            if members_ahead is not None and not members_ahead.done():
+            if members_ahead is not None:  # unused when the claim failed; its error, if any, was handled
                 members_ahead.cancel()
-            if members_ahead is not None:
-                await asyncio.gather(members_ahead, return_exceptions=True)  # its error, if any, was handled
+                await asyncio.gather(members_ahead, return_exceptions=True)
 
     async def _handle_claimed(self, work: Work, members_ahead: asyncio.Task[list[ManifestMember]] | None) -> None:
         f = work.file

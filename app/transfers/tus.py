@@ -333,15 +333,12 @@ class TusApp:
                 await uploads.record_offset(self.db, view.id, view.offset, writer.offset)
                 return _offset_conflict(view.offset, writer.offset)
             return await self._receive(request, actor, view, writer, checksum, declared)
-        except OSError as exc:
+        except BaseException as exc:
             writer.forget()  # the running hash may be ahead of the offset: rebuild it from disk next time
-            if exc.errno not in _DISK_FULL:
+            if not (isinstance(exc, OSError) and exc.errno in _DISK_FULL):
                 raise
             log.error("upload %s: the hub's disk is full (%s); it resumes from its recorded offset", view.id, exc)
             return _disk_full()
-        except BaseException:
-            writer.forget()
-            raise
         finally:
             writer.close()
 
