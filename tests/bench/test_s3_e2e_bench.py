@@ -3,6 +3,12 @@ folder, with an auto-routing rule (validate + queue to Nashville) — two real d
 is SeaweedFS — beside ``curl`` uploading the same bytes to the same store and downloading them back (presigned
 PUT and GET, in the same run). Goal: at most 1.5 times curl's up + down (``make bench``).
 
+The store serves https, as production endpoints do (AWS S3, a MinIO or Ceph RGW behind TLS), with a self-signed
+certificate that the orchestrator (``AWS_CA_BUNDLE``), the daemons (``SSL_CERT_FILE``) and curl (``--cacert``)
+trust. Like with like: over https both the hub and curl send parts ``UNSIGNED-PAYLOAD`` and both pay for TLS;
+over plain http botocore must SHA-256 every part body to sign it while curl's presigned PUT does not.
+``CR_BENCH_E2E_TLS=0`` runs it over plain http.
+
 ``CR_BENCH_E2E_MIB`` sets the size (default 4096). The row carries the phases from the daemons' own event times
 (land → hashed → reported → uploaded → verified at Nashville), so a regression shows where it is.
 """
@@ -27,14 +33,20 @@ from daemon_harness import DaemonProcess, Orchestrator, free_port, orchestrator_
 from transfer_harness import Operator
 
 from tests.bench.bench_support import bench
-from tests.transfers.seaweed import ACCESS_KEY, REGION, SECRET_KEY, Seaweed, seaweed
+from tests.transfers.seaweed import ACCESS_KEY, REGION, SECRET_KEY, Seaweed, running_seaweed
 
-__all__ = ["seaweed"]
 pytestmark = pytest.mark.bench
 
 SIZE = int(os.environ.get("CR_BENCH_E2E_MIB", "4096")) * 1024 * 1024
 BUCKET = "colorroute-bench"
 RULE = "bench-e2e-mov-to-nashville"
+TLS = os.environ.get("CR_BENCH_E2E_TLS", "1") != "0"
+
+
+@pytest.fixture(scope="module")
+def seaweed() -> Iterator[Seaweed]:
+    with running_seaweed(tls=TLS) as server:
+        yield server
 
 
 @pytest.fixture
@@ -46,6 +58,8 @@ def s3_orchestrator(seaweed: Seaweed, monkeypatch: pytest.MonkeyPatch) -> Iterat
         "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
         "AWS_REGION": REGION,
         "COLORROUTE_LOG_LEVEL": "WARNING",
+        # Trust the store's self-signed certificate: botocore in the hub, ``ssl`` in the daemons' agents.
+        **({"AWS_CA_BUNDLE": str(seaweed.ca_file), "SSL_CERT_FILE": str(seaweed.ca_file)} if seaweed.ca_file else {}),
     }.items():
         monkeypatch.setenv(name, value)  # the orchestrator process inherits the environment
     with orchestrator_on(free_port()) as orch:
@@ -79,9 +93,10 @@ def write_file(path: Path, size: int) -> str:
     return digest.hexdigest()
 
 
-def curl(*args: str) -> float:
+def curl(seaweed: Seaweed, *args: str) -> float:
     t0 = time.perf_counter()
-    out = subprocess.run(["curl", "-sS", "-f", *args], capture_output=True, text=True, timeout=3600)
+    trust = ["--cacert", str(seaweed.ca_file)] if seaweed.ca_file else []
+    out = subprocess.run(["curl", "-sS", "-f", *trust, *args], capture_output=True, text=True, timeout=3600)
     assert out.returncode == 0, out.stderr
     return time.perf_counter() - t0
 
@@ -92,8 +107,8 @@ def curl_up_and_down(seaweed: Seaweed, source: Path, target: Path) -> tuple[floa
     key = f"curl/{uuid.uuid4().hex}"
     put = s3.generate_presigned_url("put_object", Params={"Bucket": BUCKET, "Key": key}, ExpiresIn=3600)
     get = s3.generate_presigned_url("get_object", Params={"Bucket": BUCKET, "Key": key}, ExpiresIn=3600)
-    up = curl("-T", str(source), "-o", "/dev/null", put)
-    down = curl("-o", str(target), get)
+    up = curl(seaweed, "-T", str(source), "-o", "/dev/null", put)
+    down = curl(seaweed, "-o", str(target), get)
     assert target.stat().st_size == source.stat().st_size
     s3.delete_object(Bucket=BUCKET, Key=key)
     return up, down
@@ -162,6 +177,7 @@ def test_a_file_landing_at_tustin_to_verified_at_nashville_through_s3_vs_curl(
         hashed = event_time(source, "file.hashed")
         reported = event_time(source, "file.reported")
         uploaded = event_time(source, "upload.done")
+        fetching = event_time(agent, "transfer.download_started")
     finally:
         operator.gql("mutation($id:ID!){ deleteRoutingRule(id:$id) }", {"id": rule})
         operator.close()
@@ -172,11 +188,11 @@ def test_a_file_landing_at_tustin_to_verified_at_nashville_through_s3_vs_curl(
     baseline = curl_up + curl_down
     phases = (
         f"hash:{hashed - landed_wall:.2f}s,report:{reported - hashed:.2f}s,upload:{uploaded - reported:.2f}s,"
-        f"fetch+verify+complete:{verified - uploaded:.2f}s"
+        f"to_agent:{fetching - uploaded:.2f}s,download+verify+complete:{verified - fetching:.2f}s"
     )
     bench(
         f"s3_e2e_{mib}mib_tustin_to_nashville", elapsed, "s",
         baseline=f"curl_up+down:{baseline:.2f}s", ratio=f"{elapsed / baseline:.2f}", goal="<=1.5",
         curl=f"up:{curl_up:.2f}s,down:{curl_down:.2f}s", phases=phases,
-        mb_s=f"{SIZE / elapsed / 1e6:.0f}",
+        mb_s=f"{SIZE / elapsed / 1e6:.0f}", store="https" if TLS else "http",
     )  # fmt: skip

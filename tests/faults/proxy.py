@@ -3,7 +3,8 @@
 Clients connect to ``127.0.0.1:<proxy.port>``; each connection is piped to ``upstream``. :meth:`drop_all`
 aborts both sides of every open connection at once (an RST, like a NAT or load balancer losing its state), while
 the listener stays up so clients can reconnect through it. :meth:`refuse` additionally closes new connections
-as soon as they arrive, until :meth:`accept` is called.
+as soon as they arrive, until :meth:`accept` is called. :meth:`damage_once` flips one bit of what a client sends
+next (a body on its way upstream: bytes damaged in transit that TCP did not catch).
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ class TcpProxy:
         self._refusing = False
         self.connections = 0  # accepted and piped, over the proxy's life
         self.dropped = 0  # cut by drop_all
+        self.damaged = 0  # pieces with a bit flipped by damage_once
+        self._damage = False
 
     @property
     def port(self) -> int:
@@ -66,6 +69,11 @@ class TcpProxy:
         self.dropped += len(pipes)
         return len(pipes)
 
+    def damage_once(self) -> None:
+        """Flip the last bit of the next piece of at least 32 KiB a client sends upstream: past any request's
+        headers, so inside a body."""
+        self._damage = True
+
     def refuse(self) -> None:
         self._refusing = True
 
@@ -89,7 +97,7 @@ class TcpProxy:
         self._pipes.add(pipe)
         self.connections += 1
         pipe.tasks = [
-            asyncio.create_task(self._pump(reader, up_writer, pipe)),
+            asyncio.create_task(self._pump(reader, up_writer, pipe, upstream=True)),
             asyncio.create_task(self._pump(up_reader, writer, pipe)),
         ]
         await asyncio.gather(*pipe.tasks, return_exceptions=True)
@@ -98,9 +106,15 @@ class TcpProxy:
             with contextlib.suppress(Exception):
                 w.close()
 
-    async def _pump(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, pipe: _Pipe) -> None:
+    async def _pump(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, pipe: _Pipe, *, upstream: bool = False
+    ) -> None:
         try:
             while data := await reader.read(65536):
+                if upstream and self._damage and len(data) >= 32768:
+                    self._damage = False
+                    self.damaged += 1
+                    data = data[:-1] + bytes([data[-1] ^ 1])
                 writer.write(data)
                 await writer.drain()
         except (OSError, asyncio.IncompleteReadError):

@@ -58,6 +58,8 @@ class Seaweed:
     endpoint: str
     process: subprocess.Popen[bytes]
     log: Path
+    #: The self-signed certificate the S3 port serves over TLS (None: plain http).
+    ca_file: Path | None = None
 
     def client(self, secret: str = SECRET_KEY) -> Any:
         """A plain (blocking) botocore S3 client for checks behind the orchestrator's back."""
@@ -67,6 +69,7 @@ class Seaweed:
             region_name=REGION,
             aws_access_key_id=ACCESS_KEY,
             aws_secret_access_key=secret,
+            verify=str(self.ca_file) if self.ca_file is not None else None,
             config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
         )
 
@@ -82,6 +85,26 @@ class Seaweed:
 
 @pytest.fixture(scope="session")
 def seaweed() -> Iterator[Seaweed]:
+    with running_seaweed(tls=False) as server:
+        yield server
+
+
+def _self_signed(root: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 (and its key), made with the system's ``openssl``: a store over TLS, the way
+    production endpoints are, for benchmarks that compare against clients which then skip payload hashing."""
+    cert, key = root / "s3.crt", root / "s3.key"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+         "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+@contextlib.contextmanager
+def running_seaweed(*, tls: bool) -> Iterator[Seaweed]:
+    """``weed server -s3`` in a fresh folder until the block ends; with ``tls`` its S3 port serves https."""
     weed = Path(sys.executable).parent / "weed"
     if not weed.exists():
         found = shutil.which("weed")
@@ -115,9 +138,13 @@ def seaweed() -> Iterator[Seaweed]:
         "-s3", f"-s3.port={s3}", f"-s3.port.grpc={s3_g}", f"-s3.config={root / 's3.json'}",
         "-s3.port.iceberg=0", "-s3.port.lance=0",
     ]  # fmt: skip
+    ca_file: Path | None = None
+    if tls:
+        ca_file, key = _self_signed(root)
+        args += [f"-s3.cert.file={ca_file}", f"-s3.key.file={key}"]
     with log.open("wb") as out:
         process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, cwd=root)
-    server = Seaweed(f"http://127.0.0.1:{s3}", process, log)
+    server = Seaweed(f"{'https' if tls else 'http'}://127.0.0.1:{s3}", process, log, ca_file)
     try:
         client = server.client()
         deadline = time.monotonic() + 180

@@ -13,6 +13,7 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -24,7 +25,8 @@ from app.main import create_app
 from app.transfers.s3store import StoreConfigError
 from daemon.downloader import BlobDownloader
 from tests.conftest import Server
-from tests.transfers.conftest import TUS, create_upload, patch, queue_to, reported
+from tests.faults.proxy import TcpProxy
+from tests.transfers.conftest import TUS, create_upload, patch, queue_to, reported, running_server
 from tests.transfers.s3_support import (
     MIB,
     bucket,
@@ -164,6 +166,37 @@ async def test_the_store_paused_mid_patch_is_a_bounded_503_and_the_upload_resume
         again = await patch(on_b, location, 5 * MIB, content.data[5 * MIB :])
         assert again.status_code == 204, again.text
         assert again.headers["upload-offset"] == str(size)
+    assert stored_bytes(seaweed, prefix, content.sha256) == content.data
+    assert open_multipart_uploads(seaweed, prefix) == []
+
+
+async def test_a_part_damaged_on_the_way_to_the_store_is_refused_by_the_store_and_sent_again(
+    s3_settings: Callable[[str], Settings], db_url: str, db: SessionFactory, keys: dict[str, str], tmp_path: Path,
+    seaweed: Seaweed, prefix: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """Parts go to the store without a signed payload hash, each with its CRC32. The hub reaches the store through
+    a proxy that flips one bit of one part: the store refuses that part (BadDigest), so the PATCH answers a
+    retryable 503 with the offset at the last part the store took intact, and the resumed upload completes with
+    exactly the reported bytes stored — never a damaged object under a verified content address."""
+    upstream = urlsplit(seaweed.endpoint)
+    async with TcpProxy(upstream.hostname or "127.0.0.1", upstream.port or 80) as proxy:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{proxy.port}")  # read when the hub starts
+        async with running_server(s3_settings("host-a"), db_url) as hub:
+            size, key = 12 * MIB, keys["tustin"]
+            content = await reported(hub, key, tmp_path, size)
+            async with httpx.AsyncClient(base_url=hub.url, headers={"X-API-Key": key}, timeout=120) as http:
+                location = (await create_upload(http, content.file_id, size)).headers["location"]
+                proxy.damage_once()
+                damaged = await patch(http, location, 0, content.data)
+                assert proxy.damaged == 1
+                assert damaged.status_code == 503, damaged.text
+                assert damaged.json()["code"] == "SERVICE_UNAVAILABLE" and "damaged" in damaged.json()["message"]
+                assert "retry-after" in damaged.headers
+                kept = await offset_of(hub, key, location)
+                assert kept < size and kept % (5 * MIB) == 0, kept  # only parts the store took intact
+                again = await patch(http, location, kept, content.data[kept:])
+                assert again.status_code == 204, again.text
+                assert again.headers["upload-offset"] == str(size)
     assert stored_bytes(seaweed, prefix, content.sha256) == content.data
     assert open_multipart_uploads(seaweed, prefix) == []
 
