@@ -24,15 +24,16 @@ import contextlib
 import logging
 import os
 import re
-import zlib
 from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import aiobotocore.session
 import aiohttp
+import aiohttp.payload
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
+from zlib_ng import zlib_ng
 
 from app.config import Settings
 from app.domain.errors import NotFound, Unavailable
@@ -42,6 +43,34 @@ log = logging.getLogger("colorroute.s3")
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 T = TypeVar("T")
+
+
+class PartBody(bytearray):
+    """One part's bytes on their way to the store: botocore takes it as the bytearray it is, and aiohttp sends it
+    through :class:`_PartPayload` (registered for this type) without copying it."""
+
+
+class _PartPayload(aiohttp.payload.BytesPayload):
+    """aiohttp 3.14 on Python < 3.12.9 copies a bytearray body twice before the socket: sliced to its
+    Content-Length, then joined to the request's headers (its writelines guard). That was a quarter of the hub's
+    CPU while relaying parts, on the cores SeaweedFS and the agents need. Here only a small head is joined to the
+    headers; the rest goes to the transport as a view of the part."""
+
+    _HEAD = 64 * 1024
+
+    async def write(self, writer: Any) -> None:
+        await self.write_with_length(writer, None)
+
+    async def write_with_length(self, writer: Any, content_length: int | None) -> None:
+        view = memoryview(self._value)
+        if content_length is not None:
+            view = view[:content_length]
+        await writer.write(view[: self._HEAD])
+        if len(view) > self._HEAD:
+            await writer.write(view[self._HEAD :])
+
+
+aiohttp.payload.register_payload(_PartPayload, PartBody, order=aiohttp.payload.Order.try_first)
 
 
 class StoreConfigError(RuntimeError):
@@ -128,11 +157,11 @@ class S3Storage:
     # -- lifecycle ------------------------------------------------------------------------------------
     async def start(self) -> None:
         session = aiobotocore.session.get_session()
-        # Parts go UNSIGNED-PAYLOAD, each with its CRC32 (``x-amz-checksum-crc32``, computed off the event loop)
+        # Parts go UNSIGNED-PAYLOAD, each with its CRC32 (``x-amz-checksum-crc32``, zlib-ng's vectorised one)
         # for the store to check: a part damaged on the way is refused (BadDigest), over http as over https.
         # botocore would otherwise SHA-256 every part body to sign it, synchronously on the event loop (16 MiB:
         # ~30 ms; measured 0.45-0.61 s against 0.33 s of loop CPU per 128 MiB), a second full hash of each upload
-        # at a third of CRC32's speed. The whole file's SHA-256 is still judged before the upload completes.
+        # at a twentieth of CRC32's speed. The whole file's SHA-256 is still judged before the upload completes.
         config = Config(
             connect_timeout=self.timeout,
             read_timeout=self.timeout,
@@ -215,7 +244,7 @@ class S3Storage:
         """Store one part, checked by the store against its CRC32; its ETag once the store acknowledged it.
         ``NotFound`` when the multipart upload ended meanwhile (another request completed, refused or terminated
         it); ``Unavailable`` when the store received other bytes than were sent (damaged on the way: send again)."""
-        crc32 = await asyncio.to_thread(zlib.crc32, body)  # ~3 GB/s, the GIL released
+        crc32 = zlib_ng.crc32(body)  # zlib-ng's: ~25 GB/s here (a 16 MiB part: under 1 ms), against zlib's 1.9
         try:
             answer = await self._bounded(
                 self._client.upload_part(

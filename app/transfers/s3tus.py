@@ -34,7 +34,7 @@ from app.observability.metrics import BYTES_MOVED
 from app.services import multipart, uploads
 from app.transfers.idle import PAUSED, IdleWatch
 from app.transfers.packagestream import MemberEnds, MemberVerifier, judged_by, refuse_package
-from app.transfers.s3store import S3Storage
+from app.transfers.s3store import PartBody, S3Storage
 from app.transfers.sha256state import ResumableSha256
 from app.transfers.stores import PartialRef
 from app.transfers.tus import (
@@ -95,8 +95,51 @@ def _running_hash(view: uploads.UploadView, saved: bytes | None) -> ResumableSha
     return MemberVerifier.from_state(view.members, saved, ResumableSha256, ResumableSha256.from_state)
 
 
+class _Pending:
+    """Bytes received and not shipped yet, kept as the chunks they arrived in: a part is joined from them with one
+    copy (appending to one bytearray and slicing parts off it copied every byte twice, plus its reallocations)."""
+
+    def __init__(self, tail: bytes) -> None:
+        self.chunks: collections.deque[bytes] = collections.deque([tail] if tail else ())
+        self.size = len(tail)
+
+    def __len__(self) -> int:
+        return self.size
+
+    def append(self, chunk: bytes) -> None:
+        self.chunks.append(chunk)
+        self.size += len(chunk)
+
+    def take(self, n: int) -> PartBody:
+        """The first ``n`` bytes, removed, as one writable buffer (hashed in place and sent as is)."""
+        part = PartBody(n)
+        into = memoryview(part)
+        filled = 0
+        while filled < n:
+            chunk = self.chunks.popleft()
+            if len(chunk) > n - filled:
+                self.chunks.appendleft(chunk[n - filled :])
+                chunk = chunk[: n - filled]
+            into[filled : filled + len(chunk)] = chunk
+            filled += len(chunk)
+        into.release()
+        self.size -= n
+        return part
+
+    def copy_from(self, start: int) -> bytearray:
+        """A copy of the bytes from ``start`` to the end, left in place."""
+        out = bytearray()
+        for chunk in self.chunks:
+            if start >= len(chunk):
+                start -= len(chunk)
+                continue
+            out += memoryview(chunk)[start:]
+            start = 0
+        return out
+
+
 class _Receiver:
-    """One PATCH: its buffer, the parts in flight, and what to record."""
+    """One PATCH: its pending bytes, the parts in flight, and what to record."""
 
     def __init__(
         self,
@@ -117,7 +160,7 @@ class _Receiver:
             raise Conflict(
                 f"upload {view.id} was begun with another blob store: create a new upload", reason="STORE_CHANGED"
             )
-        self.buffer = bytearray(state.tail)
+        self.buffer = _Pending(state.tail)
         self.hashed = len(state.tail)  # leading buffer bytes already in ``sha`` (the tail from the row)
         self.base = state.offset - len(state.tail)  # upload offset of the buffer's first byte
         self.durable = state.offset
@@ -136,8 +179,7 @@ class _Receiver:
         it and every part before it, so the recorded offset and hash state always match."""
         while len(self.landings) >= self.limit:
             await self.landings.popleft()
-        part = self.buffer[:size]  # a writable copy: hashed in place, sent as is
-        del self.buffer[:size]
+        part = self.buffer.take(size)
         skip = min(self.hashed, size)
         self.hashed -= skip
         self.base += size
@@ -194,7 +236,7 @@ class _Receiver:
     async def _hash_ahead(self) -> None:
         """Hash the buffer's bytes not hashed yet, now, in order after the parts in flight (a member's last byte is
         among them and the client paused: judge the member without waiting for a part to fill)."""
-        part = self.buffer[self.hashed :]  # a copy: the buffer changes while it is hashed
+        part = self.buffer.copy_from(self.hashed)  # a copy: the buffer changes while it is hashed
         self.hashed = len(self.buffer)
         hashed = asyncio.ensure_future(self._hash(self.hashing, part, 0))
         self.hashing = hashed
@@ -244,7 +286,7 @@ class _Receiver:
                         break
                     if body_digest is not None:
                         body_digest.update(chunk)
-                    self.buffer += chunk
+                    self.buffer.append(chunk)
                     uploaded.inc(len(chunk))
                     # Never the last part here: the upload completes only after its hash was checked.
                     if len(self.buffer) >= self.part_size and self.base + len(self.buffer) < view.length:
@@ -278,7 +320,7 @@ class _Receiver:
         if len(self.buffer) >= MIN_PART:
             await self._ship(len(self.buffer))
             await self._settle()
-        tail = bytes(self.buffer)
+        tail = bytes(self.buffer.copy_from(0))
         if self.hashed < len(tail):
             await asyncio.to_thread(self.sha.update, memoryview(tail)[self.hashed :])
         failed = self._failed()
@@ -298,7 +340,7 @@ class _Receiver:
         view = self.view
         while len(self.buffer) > self.part_size:
             await self._ship(self.part_size)
-        if self.buffer:  # never empty here: the last part is never shipped before the end of the body
+        if len(self.buffer):  # never empty here: the last part is never shipped before the end of the body
             await self._ship(len(self.buffer))
         await self._settle()
         received_sha256 = self.sha.hexdigest()
