@@ -9,10 +9,13 @@ will (200 anonymous requests grew a scrape from 60 KB to 468 KB)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import logging
+import os
 import time
 from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -121,22 +124,37 @@ class StateCollector(Collector):
             "1 when the LISTEN connection is healthy",
             value=1.0 if snap.get("listener") else 0.0,
         )
+        if "disk" in snap:  # the data directory's filesystem: the embedded PostgreSQL, local blobs, partial uploads
+            total, free = snap["disk"]
+            yield GaugeMetricFamily(
+                "colorroute_data_dir_free_bytes", "Bytes free to this process on the data directory's filesystem",
+                value=free,
+            )  # fmt: skip
+            yield GaugeMetricFamily(
+                "colorroute_data_dir_size_bytes", "Size of the data directory's filesystem", value=total
+            )
 
 
 STATE = StateCollector()
 REGISTRY.register(STATE)
 
 
-async def refresh_state(db: SessionFactory, hub: Any) -> None:
-    """The same figures the dashboard's ``stats`` shows (trigger-maintained counts, never a scan of files)."""
+async def refresh_state(db: SessionFactory, hub: Any, data_dir: Path) -> None:
+    """The same figures the dashboard's ``stats`` shows (trigger-maintained counts, never a scan of files), and
+    the data directory's free space: a full disk stops the embedded PostgreSQL and refuses uploads (507), and
+    nothing else would tell an operator before it happens."""
     view = await reads.stats(db, SYSTEM)
-    STATE.snapshot = {
+    snapshot: dict[str, Any] = {
         "files": view.by_state,
         "active_transfers": view.active_transfers,
         "subscribers": hub.subscriber_count,
         "lag": hub.last_dispatch_lag_seconds,
         "listener": hub.healthy,
     }
+    with contextlib.suppress(OSError):  # not created yet, or unmounted: the gauges are left out
+        usage = await asyncio.to_thread(os.statvfs, data_dir)
+        snapshot["disk"] = (usage.f_blocks * usage.f_frsize, usage.f_bavail * usage.f_frsize)
+    STATE.snapshot = snapshot
 
 
 def render() -> bytes:
@@ -159,7 +177,7 @@ def metrics_endpoint(settings: Settings, db: SessionFactory, hub: Any) -> Callab
                     media_type="text/plain",
                 )
         try:
-            await asyncio.wait_for(refresh_state(db, hub), timeout=5)
+            await asyncio.wait_for(refresh_state(db, hub, settings.data_dir), timeout=5)
         except Exception:  # the scrape still reports latency histograms and listener health
             log.warning("metrics: database snapshot failed", exc_info=True)
         return Response(render(), media_type="text/plain; version=0.0.4; charset=utf-8")
