@@ -9,13 +9,15 @@ endpoints do, with a self-signed certificate that the orchestrator (``AWS_CA_BUN
 costs it ~8 s of CPU per GiB (measured with ``/usr/bin/time``), which makes that baseline the easier one to beat.
 
 ``CR_BENCH_E2E_MIB`` sets the size (default 4096). The row carries the phases from the daemons' own event times
-(land → hashed → reported → uploaded → verified at Nashville), so a regression shows where it is.
+(land → settled → hashed → reported → uploaded → verified at Nashville), so a regression shows where it is;
+``CR_BENCH_KEEP=1`` keeps the work folder (the daemons' logs) for a closer look.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -69,7 +71,8 @@ def s3_orchestrator(seaweed: Seaweed, monkeypatch: pytest.MonkeyPatch) -> Iterat
 def work() -> Iterator[Path]:
     folder = Path(tempfile.mkdtemp(prefix="crb-e2e-", dir="/tmp"))
     yield folder
-    shutil.rmtree(folder, ignore_errors=True)
+    if os.environ.get("CR_BENCH_KEEP") != "1":  # keep the daemons' logs to read the events afterwards
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def write_file(path: Path, size: int) -> str:
@@ -90,6 +93,33 @@ def write_file(path: Path, size: int) -> str:
         f.flush()
         os.fsync(f.fileno())
     return digest.hexdigest()
+
+
+def cpu_tree(pid: int) -> float:
+    """utime + stime of a process and its live descendants (the orchestrator's embedded PostgreSQL), from /proc."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError):
+                continue
+    tree, total = [pid], 0.0
+    while tree:
+        current = tree.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        tree.extend(child for child, parent in parents.items() if parent == current)
+    return total
+
+
+def children_cpu() -> float:
+    """CPU seconds of this process's waited-for children (the curl runs)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def curl(seaweed: Seaweed, *args: str) -> float:
@@ -155,12 +185,18 @@ def test_a_file_landing_at_tustin_to_verified_at_nashville_through_s3_vs_curl(
         name = f"e2e-{uuid.uuid4().hex[:8]}.mov"
         staged = staging / name
         digest = write_file(staged, SIZE)
+        curl_cpu = cpu_tree(seaweed.process.pid) + children_cpu()
         curl_up, curl_down = curl_up_and_down(seaweed, staged, work / "curl-down")
+        curl_cpu = cpu_tree(seaweed.process.pid) + children_cpu() - curl_cpu
         (work / "curl-down").unlink()
 
         # Landing: one rename into the watch folder (a copy finishing), then until the agent renamed the verified
         # file into Nashville's incoming folder.
         (watch / "bench").mkdir()
+        assert orch.proc is not None and source.proc is not None and agent.proc is not None
+        pids = {"weed": seaweed.process.pid, "hub": orch.proc.pid}  # the hub's tree holds its PostgreSQL
+        pids |= {"tustin": source.proc.pid, "nashville": agent.proc.pid}
+        cpu = {who: -cpu_tree(pid) for who, pid in pids.items()}
         landed_wall = time.time()
         t0 = time.perf_counter()
         os.rename(staged, watch / "bench" / name)
@@ -173,6 +209,8 @@ def test_a_file_landing_at_tustin_to_verified_at_nashville_through_s3_vs_curl(
             120,
             what="transfer.completed",
         )
+        cpu = {who: cpu[who] + cpu_tree(pid) for who, pid in pids.items()}
+        ready = event_time(source, "file.ready")
         hashed = event_time(source, "file.hashed")
         reported = event_time(source, "file.reported")
         uploaded = event_time(source, "upload.done")
@@ -186,12 +224,17 @@ def test_a_file_landing_at_tustin_to_verified_at_nashville_through_s3_vs_curl(
     mib = SIZE // (1024 * 1024)
     baseline = curl_up + curl_down
     phases = (
-        f"hash:{hashed - landed_wall:.2f}s,report:{reported - hashed:.2f}s,upload:{uploaded - reported:.2f}s,"
-        f"to_agent:{fetching - uploaded:.2f}s,download+verify+complete:{verified - fetching:.2f}s"
+        f"settle:{ready - landed_wall:.2f}s,hash:{hashed - ready:.2f}s,report:{reported - hashed:.2f}s,"
+        f"upload:{uploaded - reported:.2f}s,to_agent:{fetching - uploaded:.2f}s,"
+        f"download+verify+complete:{verified - fetching:.2f}s"
     )
     bench(
         f"s3_e2e_{mib}mib_tustin_to_nashville", elapsed, "s",
         baseline=f"curl_up+down:{baseline:.2f}s", ratio=f"{elapsed / baseline:.2f}", goal="<=1.5",
         curl=f"up:{curl_up:.2f}s,down:{curl_down:.2f}s", phases=phases,
         mb_s=f"{SIZE / elapsed / 1e6:.0f}", store="https" if TLS else "http",
+        # Both legs are CPU-bound on a small machine that also runs the store: the CPU-seconds each side needs
+        # (the store's included) say how far scheduling alone could take the ratio.
+        cpu_s=",".join(f"{who}:{seconds:.1f}" for who, seconds in cpu.items()),
+        curl_cpu_s=f"{curl_cpu:.1f}", cpu_ratio=f"{sum(cpu.values()) / curl_cpu:.2f}",
     )  # fmt: skip
