@@ -32,21 +32,13 @@ from app.domain.errors import Conflict
 from app.domain.permissions import Actor
 from app.observability.metrics import BYTES_MOVED
 from app.services import multipart, uploads
+from app.transfers import tusprotocol as wire
 from app.transfers.idle import PAUSED, IdleWatch
 from app.transfers.packagestream import MemberEnds, MemberVerifier, judged_by, refuse_package
 from app.transfers.s3store import PartBody, S3Storage
 from app.transfers.sha256state import ResumableSha256
 from app.transfers.stores import PartialRef
-from app.transfers.tus import (
-    CHECKSUM_ALGORITHMS,
-    CHECKSUM_MISMATCH,
-    JUDGE_WAIT_SECONDS,
-    TusApp,
-    _Checksum,
-    _empty,
-    _error,
-    _stalled,
-)
+from app.transfers.tus import JUDGE_WAIT_SECONDS, TusApp
 
 log = logging.getLogger("colorroute.tus.s3")
 
@@ -70,7 +62,7 @@ class S3TusApp(TusApp):
         request: Request,
         actor: Actor,
         view: uploads.UploadView,
-        checksum: _Checksum | None,
+        checksum: wire.Checksum | None,
         declared: int | None,
     ) -> Response:
         """The checked PATCH's body into the upload's S3 multipart upload (begun by the first PATCH with bytes)."""
@@ -147,7 +139,7 @@ class _Receiver:
         view: uploads.UploadView,
         state: multipart.MultipartState,
         store_upload_id: str,
-        checksum: _Checksum | None,
+        checksum: wire.Checksum | None,
         declared: int | None,
     ) -> None:
         self.app = app
@@ -250,7 +242,7 @@ class _Receiver:
 
     async def run(self, request: Request, actor: Actor) -> Response:
         view = self.view
-        body_digest = CHECKSUM_ALGORITHMS[self.checksum.algorithm]() if self.checksum else None
+        body_digest = wire.CHECKSUM_ALGORITHMS[self.checksum.algorithm]() if self.checksum else None
         room = view.length - self.durable
         uploaded = BYTES_MOVED.labels("upload")
         received = 0
@@ -303,13 +295,15 @@ class _Receiver:
             await self._settle()
 
         if overrun:
-            return _error(413, "PAYLOAD_TOO_LARGE", f"body runs past Upload-Length ({view.length})")
+            return wire.error(413, "PAYLOAD_TOO_LARGE", f"body runs past Upload-Length ({view.length})")
         idle = self.app.settings.upload_idle_seconds
         if disconnected and self.checksum is not None:  # nothing of this request is kept
-            return _stalled(idle, self.durable) if stalled else _empty(400)
+            return wire.stalled(idle, self.durable) if stalled else wire.empty(400)
         if self.checksum is not None and body_digest is not None and body_digest.digest() != self.checksum.digest:
-            return _error(
-                CHECKSUM_MISMATCH, "CHECKSUM_MISMATCH", f"Upload-Checksum ({self.checksum.algorithm}) does not match"
+            return wire.error(
+                wire.CHECKSUM_MISMATCH,
+                "CHECKSUM_MISMATCH",
+                f"Upload-Checksum ({self.checksum.algorithm}) does not match",
             )
         failed = self._failed()
         if refused and failed is not None:
@@ -330,10 +324,10 @@ class _Receiver:
             await self._record(end, tail, self.sha.state())
         if stalled:
             log.info("upload %s: no bytes for %g s, kept offset %d", view.id, idle, self.durable)
-            return _stalled(idle, self.durable)
+            return wire.stalled(idle, self.durable)
         if disconnected:
             log.info("upload %s: client went away at offset %d", view.id, self.durable)
-        return _empty(204, **{"Upload-Offset": str(self.durable)})
+        return wire.empty(204, **{"Upload-Offset": str(self.durable)})
 
     async def _finish(self, actor: Actor) -> Response:
         """The last bytes are here: store them as the last part(s), compare the hash, complete or refuse."""
@@ -349,8 +343,8 @@ class _Receiver:
         if received_sha256 != view.sha256:
             expected = await uploads.reject_upload(self.app.db, actor, self.app.storage, view.id, received_sha256)
             log.warning("upload %s for file %s refused: sha256 mismatch", view.id, view.file_id)
-            return _error(
-                CHECKSUM_MISMATCH,
+            return wire.error(
+                wire.CHECKSUM_MISMATCH,
                 "CHECKSUM_MISMATCH",
                 "the uploaded bytes do not match the file's reported SHA-256; the upload was discarded",
                 expected=expected,
@@ -361,4 +355,4 @@ class _Receiver:
             self.app.db, actor, self.app.storage, view.id, self.durable, received_sha256, extra
         )
         log.info("upload %s complete in the object store: file %s content available", view.id, view.file_id)
-        return _empty(204, **{"Upload-Offset": str(view.length)})
+        return wire.empty(204, **{"Upload-Offset": str(view.length)})

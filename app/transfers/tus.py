@@ -20,15 +20,11 @@ hold the upload's lock.
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
-import contextlib
 import errno
 import hashlib
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -41,8 +37,9 @@ from app.domain.errors import DomainError
 from app.domain.permissions import Actor
 from app.observability.metrics import BYTES_MOVED
 from app.services import uploads
+from app.transfers import tusprotocol as wire
 from app.transfers.blobstore import BlobStore, PartialWriter
-from app.transfers.http import domain_error_response, error_response, request_actor
+from app.transfers.http import domain_error_response, request_actor
 from app.transfers.idle import PAUSED, IdleWatch
 from app.transfers.packagestream import MemberEnds, MemberVerifier, judged_by, refuse_package
 from app.transfers.stores import BlobStorage, LocalStorage
@@ -51,21 +48,6 @@ log = logging.getLogger("colorroute.tus")
 
 #: A write or fsync of a partial file failing with these means no room on the hub's disk (or quota), not a bug.
 _DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
-#: Seconds a client is asked to wait after 507 (space is freed by people or retention, not in seconds).
-DISK_FULL_RETRY_SECONDS = 60
-
-TUS_VERSION = "1.0.0"
-TUS_EXTENSIONS = "creation,termination,checksum"
-#: Largest upload accepted (``Tus-Max-Size``): 16 TiB, far above any camera file.
-MAX_UPLOAD_BYTES = 1 << 44
-#: Status for a checksum that does not match (the checksum extension's code), used for ``Upload-Checksum``
-#: and for the whole file's SHA-256 on the last byte.
-CHECKSUM_MISMATCH = 460
-CHECKSUM_ALGORITHMS: dict[str, Callable[[], Any]] = {
-    "sha1": hashlib.sha1,
-    "sha256": hashlib.sha256,
-    "md5": lambda: hashlib.md5(usedforsecurity=False),
-}
 #: Bytes collected from the socket before one write + hash in the worker thread.
 WRITE_BATCH = 4 * 1024 * 1024
 #: A package's member whose last byte has arrived is judged at once when the client sends nothing more for this
@@ -80,97 +62,6 @@ ANNOUNCE_SECONDS = 1.0
 LOCK_WAIT_SECONDS = 10.0
 HEAD_LOCK_WAIT_SECONDS = 5.0
 
-_TUS_HEADERS = {"Tus-Resumable": TUS_VERSION}
-
-
-def _tus(response: Response) -> Response:
-    response.headers.update(_TUS_HEADERS)
-    return response
-
-
-def _empty(status: int, **headers: str) -> Response:
-    return _tus(Response(status_code=status, headers=headers))
-
-
-def _error(status: int, code: str, message: str, **extra: object) -> Response:
-    return _tus(error_response(status, code, message, extra=extra))
-
-
-class _Refused(Exception):
-    def __init__(self, response: Response) -> None:
-        self.response = response
-
-
-def _nonnegative_int(value: str | None, header: str) -> int:
-    if value is None or not value.isascii() or not value.isdigit():
-        raise _Refused(_error(400, "BAD_REQUEST", f"{header} must be a non-negative integer"))
-    return int(value)
-
-
-def parse_metadata(header: str) -> dict[str, str]:
-    """``key base64,key base64,key`` -> dict (values decoded as UTF-8, a bare key means an empty value)."""
-    result: dict[str, str] = {}
-    for pair in header.split(","):
-        pair = pair.strip()
-        if not pair:
-            continue
-        key, _, encoded = pair.partition(" ")
-        try:
-            value = base64.b64decode(encoded.strip(), validate=True).decode("utf-8") if encoded else ""
-        except (binascii.Error, UnicodeDecodeError):
-            raise _Refused(_error(400, "BAD_REQUEST", f"Upload-Metadata value for {key!r} is not base64")) from None
-        if key in result:
-            raise _Refused(_error(400, "BAD_REQUEST", f"Upload-Metadata repeats {key!r}"))
-        result[key] = value
-    return result
-
-
-@dataclass(frozen=True)
-class _Checksum:
-    algorithm: str
-    digest: bytes
-
-
-def _parse_checksum(header: str | None) -> _Checksum | None:
-    if header is None:
-        return None
-    algorithm, _, encoded = header.strip().partition(" ")
-    algorithm = algorithm.lower()
-    if algorithm not in CHECKSUM_ALGORITHMS:
-        raise _Refused(_error(400, "BAD_REQUEST", f"unsupported checksum algorithm {algorithm!r}"))
-    try:
-        return _Checksum(algorithm, base64.b64decode(encoded.strip(), validate=True))
-    except binascii.Error:
-        raise _Refused(_error(400, "BAD_REQUEST", "Upload-Checksum digest is not base64")) from None
-
-
-class _KeyedLocks:
-    """One asyncio lock per upload id, dropped when nobody holds or waits for it."""
-
-    def __init__(self) -> None:
-        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
-
-    @contextlib.asynccontextmanager
-    async def hold(self, key: str, wait_seconds: float) -> AsyncIterator[bool]:
-        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
-        self._locks[key] = (lock, users + 1)
-        acquired = False
-        try:
-            try:
-                await asyncio.wait_for(lock.acquire(), wait_seconds)
-                acquired = True
-            except TimeoutError:
-                pass
-            yield acquired
-        finally:
-            if acquired:
-                lock.release()
-            lock, users = self._locks[key]
-            if users <= 1:
-                del self._locks[key]
-            else:
-                self._locks[key] = (lock, users - 1)
-
 
 class TusApp:
     """The ASGI app mounted at ``/uploads``."""
@@ -179,7 +70,7 @@ class TusApp:
         self.settings = settings
         self.db = db
         self.storage = storage
-        self.locks = _KeyedLocks()
+        self.locks = wire.KeyedLocks()
 
     @property
     def blobs(self) -> BlobStore:
@@ -214,15 +105,15 @@ class TusApp:
         rest = request.scope["path"][len(root) :] if request.scope["path"].startswith(root) else ""
         upload_id = rest.strip("/")
         if "/" in upload_id:
-            return _error(404, "NOT_FOUND", "no such upload")
+            return wire.error(404, "NOT_FOUND", "no such upload")
         method = request.method
         if method == "OPTIONS":
             return self.options()
         allowed = ("HEAD", "PATCH", "DELETE") if upload_id else ("POST",)
         if method not in allowed:
-            return _tus(Response(status_code=405, headers={"Allow": ", ".join((*allowed, "OPTIONS"))}))
-        if request.headers.get("tus-resumable") != TUS_VERSION:
-            return _empty(412, **{"Tus-Version": TUS_VERSION})
+            return wire.tus(Response(status_code=405, headers={"Allow": ", ".join((*allowed, "OPTIONS"))}))
+        if request.headers.get("tus-resumable") != wire.TUS_VERSION:
+            return wire.empty(412, **{"Tus-Version": wire.TUS_VERSION})
         try:
             if method == "POST":
                 return await self.create(request)
@@ -231,19 +122,19 @@ class TusApp:
             if method == "PATCH":
                 return await self.patch(request, upload_id)
             return await self.terminate(request, upload_id)
-        except _Refused as refused:
+        except wire.Refused as refused:
             return refused.response
         except DomainError as exc:
-            return _tus(domain_error_response(exc))
+            return wire.tus(domain_error_response(exc))
 
     def options(self) -> Response:
-        return _empty(
+        return wire.empty(
             204,
             **{
-                "Tus-Version": TUS_VERSION,
-                "Tus-Extension": TUS_EXTENSIONS,
-                "Tus-Max-Size": str(MAX_UPLOAD_BYTES),
-                "Tus-Checksum-Algorithm": ",".join(CHECKSUM_ALGORITHMS),
+                "Tus-Version": wire.TUS_VERSION,
+                "Tus-Extension": wire.TUS_EXTENSIONS,
+                "Tus-Max-Size": str(wire.MAX_UPLOAD_BYTES),
+                "Tus-Checksum-Algorithm": ",".join(wire.CHECKSUM_ALGORITHMS),
             },
         )
 
@@ -253,14 +144,14 @@ class TusApp:
     # -- creation -------------------------------------------------------------------------------------
     async def create(self, request: Request) -> Response:
         if request.headers.get("upload-defer-length") is not None:
-            return _error(400, "BAD_REQUEST", "Upload-Defer-Length is not supported: send Upload-Length")
-        length = _nonnegative_int(request.headers.get("upload-length"), "Upload-Length")
-        if length > MAX_UPLOAD_BYTES:
-            return _error(413, "PAYLOAD_TOO_LARGE", f"Upload-Length above Tus-Max-Size ({MAX_UPLOAD_BYTES})")
-        metadata = parse_metadata(request.headers.get("upload-metadata", ""))
+            return wire.error(400, "BAD_REQUEST", "Upload-Defer-Length is not supported: send Upload-Length")
+        length = wire.nonnegative_int(request.headers.get("upload-length"), "Upload-Length")
+        if length > wire.MAX_UPLOAD_BYTES:
+            return wire.error(413, "PAYLOAD_TOO_LARGE", f"Upload-Length above Tus-Max-Size ({wire.MAX_UPLOAD_BYTES})")
+        metadata = wire.parse_metadata(request.headers.get("upload-metadata", ""))
         file_id = metadata.get("fileId")
         if not file_id:
-            return _error(400, "BAD_REQUEST", "Upload-Metadata must name the reported file: fileId <base64 id>")
+            return wire.error(400, "BAD_REQUEST", "Upload-Metadata must name the reported file: fileId <base64 id>")
         actor = await self._actor(request)
         view = await uploads.create_upload(self.db, actor, file_id, length)
         await self._begin(view)
@@ -270,7 +161,7 @@ class TusApp:
             if result is not None:
                 return result
         log.info("upload %s created for file %s (%d bytes) by %s", view.id, view.file_id, length, actor.name)
-        return _empty(201, Location=location, **{"Upload-Offset": "0"})
+        return wire.empty(201, Location=location, **{"Upload-Offset": "0"})
 
     # -- status ---------------------------------------------------------------------------------------
     async def head(self, request: Request, upload_id: str) -> Response:
@@ -278,7 +169,7 @@ class TusApp:
         # A PATCH still winding down (its client vanished) records its offset when it ends: wait for that.
         async with self.locks.hold(upload_id, HEAD_LOCK_WAIT_SECONDS):
             view = await uploads.open_upload(self.db, actor, upload_id)
-        return _empty(
+        return wire.empty(
             200,
             **{"Upload-Offset": str(view.offset), "Upload-Length": str(view.length), "Cache-Control": "no-store"},
         )
@@ -288,33 +179,33 @@ class TusApp:
         actor = await self._actor(request)
         async with self.locks.hold(upload_id, LOCK_WAIT_SECONDS) as acquired:
             if not acquired:
-                return _error(423, "LOCKED", "another request for this upload is in progress")
+                return wire.error(423, "LOCKED", "another request for this upload is in progress")
             await uploads.terminate_upload(self.db, actor, self.storage, upload_id)
-        return _empty(204)
+        return wire.empty(204)
 
     # -- bytes ----------------------------------------------------------------------------------------
     async def patch(self, request: Request, upload_id: str) -> Response:
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type != "application/offset+octet-stream":
-            return _error(415, "UNSUPPORTED_MEDIA_TYPE", "PATCH bodies must be application/offset+octet-stream")
-        offset = _nonnegative_int(request.headers.get("upload-offset"), "Upload-Offset")
-        checksum = _parse_checksum(request.headers.get("upload-checksum"))
+            return wire.error(415, "UNSUPPORTED_MEDIA_TYPE", "PATCH bodies must be application/offset+octet-stream")
+        offset = wire.nonnegative_int(request.headers.get("upload-offset"), "Upload-Offset")
+        checksum = wire.parse_checksum(request.headers.get("upload-checksum"))
         declared_header = request.headers.get("content-length")
-        declared = _nonnegative_int(declared_header, "Content-Length") if declared_header is not None else None
+        declared = wire.nonnegative_int(declared_header, "Content-Length") if declared_header is not None else None
         actor = await self._actor(request)
         async with self.locks.hold(upload_id, LOCK_WAIT_SECONDS) as acquired:
             if not acquired:
-                return _error(423, "LOCKED", "another request for this upload is in progress")
+                return wire.error(423, "LOCKED", "another request for this upload is in progress")
             view = await uploads.open_upload(self.db, actor, upload_id, members=True)
             if view.completed:
                 if offset == view.length and not declared:
-                    return _empty(204, **{"Upload-Offset": str(view.length)})
+                    return wire.empty(204, **{"Upload-Offset": str(view.length)})
                 message = f"the upload is already complete ({view.length} bytes)"
-                return _error(409, "CONFLICT", message, reason="UPLOAD_COMPLETE", offset=view.length)
+                return wire.error(409, "CONFLICT", message, reason="UPLOAD_COMPLETE", offset=view.length)
             if offset != view.offset:
-                return _offset_conflict(offset, view.offset)
+                return wire.offset_conflict(offset, view.offset)
             if declared is not None and offset + declared > view.length:
-                return _error(413, "PAYLOAD_TOO_LARGE", f"body runs past Upload-Length ({view.length})")
+                return wire.error(413, "PAYLOAD_TOO_LARGE", f"body runs past Upload-Length ({view.length})")
             return await self._write(request, actor, view, checksum, declared)
 
     async def _write(
@@ -322,7 +213,7 @@ class TusApp:
         request: Request,
         actor: Actor,
         view: uploads.UploadView,
-        checksum: _Checksum | None,
+        checksum: wire.Checksum | None,
         declared: int | None,
     ) -> Response:
         """The body of a PATCH whose headers and offset were checked, under the upload's lock: into the partial
@@ -331,14 +222,14 @@ class TusApp:
         try:
             if writer.offset != view.offset:  # the partial file lost bytes it should have had
                 await uploads.record_offset(self.db, view.id, view.offset, writer.offset)
-                return _offset_conflict(view.offset, writer.offset)
+                return wire.offset_conflict(view.offset, writer.offset)
             return await self._receive(request, actor, view, writer, checksum, declared)
         except BaseException as exc:
             writer.forget()  # the running hash may be ahead of the offset: rebuild it from disk next time
             if not (isinstance(exc, OSError) and exc.errno in _DISK_FULL):
                 raise
             log.error("upload %s: the hub's disk is full (%s); it resumes from its recorded offset", view.id, exc)
-            return _disk_full()
+            return wire.disk_full()
         finally:
             writer.close()
 
@@ -348,11 +239,11 @@ class TusApp:
         actor: Actor,
         view: uploads.UploadView,
         writer: PartialWriter,
-        checksum: _Checksum | None,
+        checksum: wire.Checksum | None,
         declared: int | None,
     ) -> Response:
         mark = writer.mark()
-        body_digest = CHECKSUM_ALGORITHMS[checksum.algorithm]() if checksum else None
+        body_digest = wire.CHECKSUM_ALGORITHMS[checksum.algorithm]() if checksum else None
         room = view.length - writer.offset
         # Checkpoints advance the durable offset mid-request; a request that may still be undone (a checksum
         # to verify, or a chunked body that could overrun the length) gets none.
@@ -490,14 +381,16 @@ class TusApp:
         if overrun or (disconnected and checksum is not None):
             await asyncio.to_thread(writer.rollback, mark)
             if overrun:
-                return _error(413, "PAYLOAD_TOO_LARGE", f"body runs past Upload-Length ({view.length})")
+                return wire.error(413, "PAYLOAD_TOO_LARGE", f"body runs past Upload-Length ({view.length})")
             if stalled:
-                return _stalled(self.settings.upload_idle_seconds, view.offset)
-            return _empty(400)  # nobody is listening any more
+                return wire.stalled(self.settings.upload_idle_seconds, view.offset)
+            return wire.empty(400)  # nobody is listening any more
         if checksum is not None and body_digest is not None and body_digest.digest() != checksum.digest:
             await asyncio.to_thread(writer.rollback, mark)
-            return _error(
-                CHECKSUM_MISMATCH, "CHECKSUM_MISMATCH", f"Upload-Checksum ({checksum.algorithm}) does not match"
+            return wire.error(
+                wire.CHECKSUM_MISMATCH,
+                "CHECKSUM_MISMATCH",
+                f"Upload-Checksum ({checksum.algorithm}) does not match",
             )
         failed = judged_by(writer.hasher)
         if failed is not None and failed.failure is not None:  # a member is bad: the whole stream is refused now
@@ -507,16 +400,16 @@ class TusApp:
             finished = await self._finish(actor, view, writer.hexdigest(), durable, writer)
             if finished is not None:
                 return finished
-            return _empty(204, **{"Upload-Offset": str(view.length)})
+            return wire.empty(204, **{"Upload-Offset": str(view.length)})
         if writer.offset != durable:
             durable = await save(durable, writer.offset)
         if stalled:
             idle = self.settings.upload_idle_seconds
             log.info("upload %s: no bytes for %g s, kept offset %d", view.id, idle, durable)
-            return _stalled(idle, durable)
+            return wire.stalled(idle, durable)
         if disconnected:
             log.info("upload %s: client went away at offset %d", view.id, durable)
-        return _empty(204, **{"Upload-Offset": str(durable)})
+        return wire.empty(204, **{"Upload-Offset": str(durable)})
 
     async def _finish(
         self,
@@ -535,8 +428,8 @@ class TusApp:
         if received_sha256 != view.sha256:
             expected = await uploads.reject_upload(self.db, actor, self.storage, view.id, received_sha256)
             log.warning("upload %s for file %s refused: sha256 mismatch", view.id, view.file_id)
-            return _error(
-                CHECKSUM_MISMATCH,
+            return wire.error(
+                wire.CHECKSUM_MISMATCH,
                 "CHECKSUM_MISMATCH",
                 "the uploaded bytes do not match the file's reported SHA-256; the upload was discarded",
                 expected=expected,
@@ -547,23 +440,3 @@ class TusApp:
         await uploads.complete_upload(self.db, actor, self.storage, view.id, durable, received_sha256)
         log.info("upload %s complete: file %s content available", view.id, view.file_id)
         return None
-
-
-def _disk_full() -> Response:
-    """507 with Retry-After: nothing is lost (the upload keeps its recorded offset; HEAD says where to resume) and
-    a client that retries later continues once space is freed, rather than a 500 that says nothing."""
-    message = "the hub's disk is full: the upload keeps its recorded offset (HEAD); retry when space is freed"
-    headers = {"Retry-After": str(DISK_FULL_RETRY_SECONDS)}
-    return _tus(error_response(507, "INSUFFICIENT_STORAGE", message, headers))
-
-
-def _stalled(idle_seconds: float, offset: int) -> Response:
-    """408 with the offset kept: the client resumes there with a new PATCH."""
-    message = f"no bytes received for {idle_seconds:g} s; resume at Upload-Offset {offset}"
-    return _tus(error_response(408, "REQUEST_TIMEOUT", message, {"Upload-Offset": str(offset)}, {"offset": offset}))
-
-
-def _offset_conflict(sent: int, current: int) -> Response:
-    """tus: a PATCH at the wrong offset is 409; the current offset rides along so a client can resume."""
-    message = f"Upload-Offset {sent} does not match the upload's offset {current}"
-    return _tus(error_response(409, "CONFLICT", message, {"Upload-Offset": str(current)}, {"offset": current}))
