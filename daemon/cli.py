@@ -82,7 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
         " the source's generation is recorded for the destination to write",
     )
     p.add_argument(
-        "--no-mhl", action="store_true", help="no chain of custody: neither verify nor write ASC MHL histories"
+        "--no-mhl",
+        action="store_true",
+        help="no chain of custody: neither verify nor write ASC MHL histories, no xxh64 for single files",
     )
     p.add_argument("--retry-failed", action="store_true", help="resend reports the orchestrator once rejected")
     p.add_argument(

@@ -92,9 +92,13 @@ class FileReport:
     modified_at: str
     report_id: str
     package: PackageReport | None = None
+    #: A single file's ASC MHL hash (xxh64), so the orchestrator can export it as a manifest; None with --no-mhl
+    hash_format: str | None = None
+    hash: str | None = None
 
     def as_input(self) -> dict[str, Any]:
-        """The ``ReportFileInput`` object (``path`` relative to the watch folder, POSIX separators)."""
+        """The ``ReportFileInput`` object (``path`` relative to the watch folder, POSIX separators). The ASC MHL
+        hash is sent only when there is one, so a ``--no-mhl`` daemon sends the input an older orchestrator knows."""
         given: dict[str, Any] = {
             "site": self.site,
             "path": self.path,
@@ -103,6 +107,8 @@ class FileReport:
             "modifiedAt": self.modified_at,
             "reportId": self.report_id,
         }
+        if self.hash_format is not None and self.hash is not None:
+            given["hashFormat"], given["hash"] = self.hash_format, self.hash
         if self.package is not None:
             p = self.package
             given["package"] = {

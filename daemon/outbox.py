@@ -59,7 +59,8 @@ class Detection:
     mtime_ns: int
     sha256: str
     package: PackageInfo | None = None
-    #: ``(format, digest)`` in a card history's formats, read in the same pass as ``sha256`` (card members)
+    #: ``(format, digest)`` read in the same pass as ``sha256``: a card member's history formats, a file
+    #: reported alone its xxh64 (stored with its row, for an ASC MHL manifest of it)
     others: tuple[tuple[str, str], ...] = ()
 
 
@@ -81,6 +82,8 @@ class OutboxEntry:
     missing_frames: str | None = None
     member_count: int = 1
     custody: str | None = None
+    hash_format: str | None = None  # a FILE's ASC MHL hash (xxh64), when it was hashed with one
+    hash: str | None = None
 
     @property
     def modified_at(self) -> str:
@@ -89,7 +92,7 @@ class OutboxEntry:
 
 _ENTRY_COLUMNS = (
     "rowid, report_id, path, size_bytes, mtime_ns, sha256, status, attempts,"
-    " kind, filename, frame_range, missing_frames, member_count, custody"
+    " kind, filename, frame_range, missing_frames, member_count, custody, hash_format, hash"
 )
 
 
@@ -98,9 +101,8 @@ def _now() -> str:
 
 
 def _entry(row: Sequence[object]) -> OutboxEntry:
-    seq, report_id, path, size, mtime_ns, sha256, status, attempts, kind, filename, frames, missing, count, custody = (
-        row
-    )
+    (seq, report_id, path, size, mtime_ns, sha256, status, attempts, kind, filename, frames, missing, count, custody,
+     hash_format, hash_) = row  # fmt: skip
     return OutboxEntry(
         int(str(seq)),
         str(report_id),
@@ -116,6 +118,8 @@ def _entry(row: Sequence[object]) -> OutboxEntry:
         None if missing is None else str(missing),
         int(str(count)),
         None if custody is None else str(custody),
+        None if hash_format is None else str(hash_format),
+        None if hash_ is None else str(hash_),
     )
 
 
@@ -185,7 +189,8 @@ class Outbox(StateConnection):
     async def record(self, detections: Iterable[Detection]) -> list[OutboxEntry]:
         """Persist detections in one transaction; return the rows that are new and must be sent.
 
-        A (path, sha256) already present only gets its stat refreshed: it was reported (or is queued) already.
+        A (path, sha256) already present only gets its stat refreshed: it was reported (or is queued) already. A
+        FILE keeps its first ``others`` digest as its ASC MHL hash; a row stored without one gains it.
         """
         batch = list(detections)
 
@@ -195,17 +200,21 @@ class Outbox(StateConnection):
             for d in batch:
                 report_id = str(uuid.uuid4())
                 p = d.package
+                hash_format, hash_ = d.others[0] if p is None and d.others else (None, None)
                 row = conn.execute(
                     "INSERT INTO reports (report_id, path, size_bytes, mtime_ns, sha256, status, detected_at,"
-                    " updated_at, kind, filename, frame_range, missing_frames, member_count, custody)"
-                    " VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " updated_at, kind, filename, frame_range, missing_frames, member_count, custody, hash_format,"
+                    " hash) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT (path, sha256) DO UPDATE SET size_bytes = excluded.size_bytes,"
-                    " mtime_ns = excluded.mtime_ns, updated_at = excluded.updated_at"
+                    " mtime_ns = excluded.mtime_ns, updated_at = excluded.updated_at,"
+                    " hash_format = COALESCE(reports.hash_format, excluded.hash_format),"
+                    " hash = COALESCE(reports.hash, excluded.hash)"
                     f" RETURNING {_ENTRY_COLUMNS}",
                     (
                         report_id, d.path, d.size, d.mtime_ns, d.sha256, now, now,
                         p.kind if p else "FILE", p.filename if p else None, p.frame_range if p else None,
                         p.missing_frames if p else None, len(p.members) if p else 1, p.custody if p else None,
+                        hash_format, hash_,
                     ),
                 ).fetchone()  # fmt: skip
                 entry = _entry(row)

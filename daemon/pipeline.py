@@ -25,6 +25,7 @@ from daemon.fileinfo import FileStat, Problem, probe, to_rel, utf8_ok
 from daemon.filters import PathFilter
 from daemon.hasher import Digest, HashCancelledError, sha256_file
 from daemon.logs import event, hash_progress
+from daemon.mhlformats import DEFAULT_FORMAT
 from daemon.outbox import Detection, Outbox
 from daemon.packages import PackageRules
 from daemon.scanner import dir_ids, iter_scan
@@ -49,8 +50,10 @@ class Detector:
         on_recorded: Callable[[], None] = lambda: None,
         packages: PackageRules | None = None,
         cards: CardKeeper | None = None,
+        mhl: bool = False,
     ) -> None:
         self.root = root
+        self._mhl = mhl  # config.mhl: a file reported alone also gets an xxh64, so it can be exported as ASC MHL
         self._outbox = outbox
         self._filter = path_filter
         self._skip_prefixes = tuple(os.fspath(d) + os.sep for d in skip_dirs)
@@ -233,7 +236,7 @@ class Detector:
             path = self.root / ready.rel
             t0 = time.monotonic()
             try:
-                formats = await self.assembler.mhl_formats(ready.rel)  # a card member: its history's, same pass
+                formats = await self._mhl_formats(ready.rel)
                 with self._progress(ready) as advance:
                     fn = partial(sha256_file, path, on_progress=advance, cancel=self._cancel, formats=formats)
                     digest = await loop.run_in_executor(self._hash_pool, fn)
@@ -267,6 +270,14 @@ class Detector:
             self._record_queue.put_nowait(
                 Detection(ready.rel, st.size, st.mtime_ns, digest.sha256, None, digest.others)
             )
+
+    async def _mhl_formats(self, rel: str) -> tuple[str, ...]:
+        """The ASC MHL formats to digest ``rel`` in, in the same pass as SHA-256: a card member its history's; a
+        file reported alone xxh64 (its ASC MHL manifest is exported without reading it again); other package
+        members none."""
+        if self.assembler.group_of(rel) is None:
+            return (DEFAULT_FORMAT,) if self._mhl else ()
+        return await self.assembler.mhl_formats(rel)
 
     @contextmanager
     def _progress(self, ready: ReadyFile) -> Iterator[Callable[[int], None] | None]:

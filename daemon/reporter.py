@@ -147,6 +147,8 @@ class Reporter:
             modified_at=row.modified_at,
             report_id=row.report_id,
             package=package,
+            hash_format=row.hash_format,
+            hash=row.hash,
         )
 
     async def _send_package(self, row: OutboxEntry) -> None:

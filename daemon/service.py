@@ -125,6 +125,7 @@ class Service:
             on_recorded=recorded,
             packages=PackageRules(cfg.packages, with_defaults(cfg.package_globs), cfg.min_sequence_frames),
             cards=CardKeeper(cfg.site, read_only=cfg.mhl_read_only) if cfg.mhl and cfg.packages else None,
+            mhl=cfg.mhl,
         )
         reporter = Reporter(
             outbox,

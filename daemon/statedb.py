@@ -118,6 +118,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         )""",
         "ALTER TABLE agent_jobs ADD COLUMN kind TEXT NOT NULL DEFAULT 'FILE'",
     ),
+    # 7 — a file reported alone carries an ASC MHL hash (xxh64) read in the same pass as its SHA-256, so the
+    # orchestrator can export it as an ASC MHL manifest; NULL for packages and rows hashed without one.
+    (
+        "ALTER TABLE reports ADD COLUMN hash_format TEXT",
+        "ALTER TABLE reports ADD COLUMN hash TEXT",
+    ),
 )
 
 

@@ -138,6 +138,10 @@ class File(Base):
     member_count: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     frame_range: Mapped[str | None] = mapped_column(Text)
     missing_frames: Mapped[str | None] = mapped_column(Text)
+    #: A single file's own hash in an ASC MHL format (xxh64, ...), taken at the source beside its SHA-256, so it
+    #: can be exported as an ASC MHL manifest; a package's are its members' (``file_members``).
+    mhl_format: Mapped[str | None] = mapped_column(String(16))
+    mhl_hash: Mapped[str | None] = mapped_column(String(128))
     # -- chain of custody (docs/custody.md) --
     #: Custody records, oldest first: ``{at, action, hashFormat, siteId, host, tool, location, generation}``.
     custody: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list, server_default="[]")

@@ -131,17 +131,42 @@ def integrity_error(value: str | None) -> str | None:
 
 
 def member_hash(hash_format: str | None, value: str | None) -> tuple[str | None, str | None]:
-    """A member's card hash (its ASC MHL history's), both or neither."""
+    """A hash in an ASC MHL format (a member's card history's, a single file's own), both or neither."""
     if hash_format is None and value is None:
         return None, None
     if hash_format is None or value is None:
-        raise BadInput("a member's hashFormat and hash come together", field="hash")
+        raise BadInput("hashFormat and hash come together", field="hash")
     fmt = hash_format.strip().lower()
     if fmt not in HASH_FORMATS:
         raise BadInput(f"hashFormat must be one of {', '.join(HASH_FORMATS)}", field="hashFormat")
     if not _HASH_RE.match(value):
         raise BadInput("hash must be 8-128 letters or digits", field="hash")
     return fmt, value if fmt == "c4" else value.lower()
+
+
+#: A hash's exact shape per ASC MHL format (c4 is "c4" and 88 base58 digits; the others are hex).
+_MHL_SHAPES = {
+    "xxh64": re.compile(r"^[0-9a-f]{16}$"),
+    "xxh3": re.compile(r"^[0-9a-f]{16}$"),
+    "xxh128": re.compile(r"^[0-9a-f]{32}$"),
+    "md5": re.compile(r"^[0-9a-f]{32}$"),
+    "sha1": re.compile(r"^[0-9a-f]{40}$"),
+    "c4": re.compile(r"^c4[1-9A-HJ-NP-Za-km-z]{88}$"),
+}
+
+
+def file_mhl_hash(hash_format: str | None, value: str | None) -> tuple[str | None, str | None]:
+    """A single file's own hash, both or neither, in an ASC MHL format (not SHA-256: an MHL export must hold it)
+    and of that format's exact length, so a manifest exported from it is one ``ascmhl`` accepts."""
+    fmt, digest = member_hash(hash_format, value)
+    if fmt is None or digest is None:
+        return None, None
+    shape = _MHL_SHAPES.get(fmt)
+    if shape is None:
+        raise BadInput(f"a file's hashFormat must be an ASC MHL format: {', '.join(_MHL_SHAPES)}", field="hashFormat")
+    if not shape.match(digest):
+        raise BadInput(f"hash is not an {fmt} digest", field="hash")
+    return fmt, digest
 
 
 def blocks_validation(integrity_error: str | None, accepted_reason: str | None) -> bool:

@@ -121,6 +121,8 @@ _NEW_COLUMNS = (
     "modified_at",
     "detected_at",
     "updated_at",
+    "mhl_format",
+    "mhl_hash",
 )
 _INSERT_NEW = pg_insert(File).values({c: bindparam(c) for c in _NEW_COLUMNS}).on_conflict_do_nothing().returning(File)
 

@@ -17,7 +17,7 @@ from app.domain import custody as rules
 from app.domain.clock import now
 from app.domain.errors import BadInput, Conflict, Forbidden, InvalidTransition, NotFound
 from app.domain.ids import parse_id
-from app.domain.packages import Member
+from app.domain.packages import FileKind, Member
 from app.domain.permissions import Actor, ActorKind, Capability, can, has_capability
 from app.domain.states import FINAL_STATES, FileAction, FileState
 from app.repositories import files as files_repo
@@ -131,5 +131,7 @@ async def for_export(db: SessionFactory, actor: Actor, file_id: str) -> tuple[Fi
         codes = await sites_repo.site_codes(session, file.site_id, file.destination_site_id)
         if not has_capability(actor, Capability.READ) and not any(actor.acts_for_site(c) for c in codes.values()):
             raise Forbidden(f"{actor.name} may not read file {file.id}")
+        if file.kind == FileKind.FILE.value:  # a single file is its own member, with its own ASC MHL hash if any
+            return file, [Member(file.filename, file.size_bytes, file.sha256, file.mhl_format, file.mhl_hash)]
         members = await packages_repo.all_members(session, file.id)
         return file, members

@@ -36,6 +36,9 @@ class FileReport:
     modified_at: datetime | None = None
     report_id: str | None = None
     package: PackageReport | None = None
+    #: A single file's own hash in an ASC MHL format (xxh64, ...), read in the same pass as its SHA-256.
+    hash_format: str | None = None
+    hash: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,11 @@ def _normalized(report: FileReport) -> FileReport:
     if report_id is not None and not (1 <= len(report_id) <= 100):
         raise BadInput("reportId must be 1-100 characters", field="reportId")
     package = report.package
+    hash_format, hash_value = custody_rules.file_mhl_hash(report.hash_format, report.hash)
+    if package is not None and package.kind is not package_rules.FileKind.FILE and hash_format is not None:
+        raise BadInput(
+            "a package's ASC MHL hashes are its members' (FileMemberInput): no hashFormat here", field="hash"
+        )
     if package is not None:
         if package.kind is package_rules.FileKind.FILE:
             package = None
@@ -91,6 +99,8 @@ def _normalized(report: FileReport) -> FileReport:
         modified_at=report.modified_at,
         report_id=report_id,
         package=package,
+        hash_format=hash_format,
+        hash=hash_value,
     )
 
 
@@ -138,6 +148,8 @@ async def report_file(db: SessionFactory, actor: Actor, raw: FileReport) -> File
             modified_at=report.modified_at,
             detected_at=t,
             updated_at=t,
+            mhl_format=report.hash_format,
+            mhl_hash=report.hash,
         )
         if file is None:  # a concurrent duplicate won the insert
             raced = _repeat_of(
@@ -151,6 +163,8 @@ async def report_file(db: SessionFactory, actor: Actor, raw: FileReport) -> File
             "sha256": report.sha256,
             "reportId": report.report_id,
         }
+        if report.hash_format is not None:
+            details[report.hash_format] = report.hash
         if report.package is not None and report.report_id:
             await _keep_package(session, file, site_id, report.report_id, report.package, members)
             details |= {"kind": report.package.kind.value, "memberCount": report.package.member_count}

@@ -36,6 +36,8 @@ class FileMutations:
                 modified_at=input.modified_at,
                 report_id=input.report_id,
                 package=_package(input.package),
+                hash_format=input.hash_format,
+                hash=input.hash,
             ),
         )
         return File.from_row(row)

@@ -21,9 +21,13 @@ class FileMember:
     size_bytes: BigInt
     sha256: str
     hash_format: str | None = strawberry.field(
-        default=None, description="The format of hash: the member's card's ASC MHL history's (xxh64, ...)."
+        default=None,
+        description="The format of hash: the member's card's ASC MHL history's (xxh64, ...); a single file's, the "
+        "one its source took beside sha256.",
     )
-    hash: str | None = strawberry.field(default=None, description="The member's hash in its card's ASC MHL history.")
+    hash: str | None = strawberry.field(
+        default=None, description="The member's hash in an ASC MHL format (its card history's, or its source's)."
+    )
 
 
 @strawberry.type

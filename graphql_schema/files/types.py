@@ -110,7 +110,13 @@ class File:
 
         row = self._row
         if row.kind == FileKind.FILE.value:
-            only = FileMember(path=row.filename, size_bytes=BigInt(row.size_bytes), sha256=row.sha256)
+            only = FileMember(
+                path=row.filename,
+                size_bytes=BigInt(row.size_bytes),
+                sha256=row.sha256,
+                hash_format=row.mhl_format,
+                hash=row.mhl_hash,
+            )
             edges = [] if after or first < 1 else [FileMemberEdge(node=only, cursor=encode_member_cursor(only.path))]
             return FileMemberConnection(
                 edges=edges, page_info=PageInfo(has_next_page=False, end_cursor=None), total_count=1
@@ -317,6 +323,12 @@ class ReportFileInput:
     package: PackageReportInput | None = strawberry.field(
         default=None, description="Set for a SEQUENCE or FOLDER; its members were staged under reportId."
     )
+    hash_format: str | None = strawberry.field(
+        default=None,
+        description="A single file's own hash in an ASC MHL format (xxh64, xxh3, xxh128, md5, sha1, c4), taken "
+        "beside sha256: the file can then be exported as an ASC MHL manifest. A package's are its members'.",
+    )
+    hash: str | None = None
 
 
 @strawberry.type

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import xxhash
 from ascmhl import hashlist_xml_parser
 from graphql import print_ast
 
@@ -178,6 +179,80 @@ def test_the_mam_gets_a_custody_summary() -> None:
     assert summary["verified"] is True and [r["site"] for r in summary["records"]] == [None, "tustin"]
     failed = custody_summary([{**records[1], "action": "FAILED"}], {1: "tustin"}, "x: mismatch", "accepted: ok")
     assert failed["verified"] is False and failed["integrityAcceptedReason"] == "accepted: ok"
+
+
+SINGLE_MEMBER = (
+    "query($id: ID!){ file(id: $id){ kind members { totalCount edges { node { path hashFormat hash } } } } }"
+)
+
+
+async def test_a_single_file_with_its_source_xxh64_is_exported_as_an_asc_mhl_manifest(server: Server) -> None:
+    content = b"a ProRes clip's bytes" * 1000
+    xxh64 = xxhash.xxh64(content).hexdigest()
+    given = {"site": "tustin", "path": "reels/B002_C007.mov", "sizeBytes": len(content),
+             "sha256": hashlib.sha256(content).hexdigest(), "hashFormat": "XXH64", "hash": xxh64.upper()}  # fmt: skip
+    async with Api(server.url, api_key=GLOBAL_KEY) as daemon:
+        f = (await daemon.gql(REPORT, {"input": given}))["reportFile"]
+        again = (await daemon.gql(REPORT, {"input": given}))["reportFile"]
+        assert again["id"] == f["id"], "a repeat is the same file"
+        got = (await daemon.gql(SINGLE_MEMBER, {"id": f["id"]}))["file"]
+        assert got["kind"] == "FILE" and got["members"]["totalCount"] == 1
+        assert got["members"]["edges"][0]["node"] == {"path": "B002_C007.mov", "hashFormat": "xxh64", "hash": xxh64}
+
+        r = await daemon.http.get(f"/files/{f['id']}/mhl")
+        assert r.status_code == 200, r.text
+        exported = Path(server.settings.data_dir) / "export-B002" / "ascmhl" / "0001_B002.mhl"
+        exported.parent.mkdir(parents=True)
+        exported.write_bytes(r.content)
+        parsed = hashlist_xml_parser.parse(str(exported))
+        assert [
+            (m.path, m.file_size, m.hash_entries[0].hash_format, m.hash_entries[0].hash_string)
+            for m in parsed.media_hashes
+        ] == [("B002_C007.mov", len(content), "xxh64", xxh64)]
+        assert parsed.creator_info.tool.name == "colorroute"
+
+        # without an ASC MHL hash (a daemon run with --no-mhl, or reported before sources took one): nothing to export
+        plain = {k: v for k, v in given.items() if k not in ("hashFormat", "hash")}
+        g = (await daemon.gql(REPORT, {"input": {**plain, "path": "reels/plain.mov", "sha256": "e" * 64}}))[
+            "reportFile"
+        ]
+        r = await daemon.http.get(f"/files/{g['id']}/mhl")
+        assert r.status_code == 404 and r.json()["code"] == "NO_MHL_HASHES"
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"hashFormat": "xxh64"}, "hash"),  # one without the other
+        ({"hash": "0123456789abcdef"}, "hash"),
+        ({"hashFormat": "crc32", "hash": "0123abcd"}, "hashFormat"),  # not an ASC MHL format
+        ({"hashFormat": "xxh64", "hash": "not hex!"}, "hash"),
+        ({"hashFormat": "xxh64", "hash": "0123456789abcdef0"}, "hash"),  # an xxh64 is 16 hex digits
+        ({"hashFormat": "sha256", "hash": "a" * 64}, "hashFormat"),  # the identity hash, but not an MHL format
+        (
+            {
+                "hashFormat": "xxh64",
+                "hash": "0123456789abcdef",
+                "reportId": "pkg-1",
+                "package": {"kind": "SEQUENCE", "memberCount": 3, "filename": "A.[1-3].dpx"},
+            },
+            "hash",
+        ),  # a package: its members carry the hashes
+    ],
+)
+async def test_a_single_files_asc_mhl_hash_that_does_not_hold_is_refused_and_nothing_is_recorded(
+    server: Server, extra: dict[str, Any], field: str
+) -> None:
+    given = {"site": "tustin", "path": f"bad/{uuid.uuid4().hex}.mov", "sizeBytes": 10, "sha256": "f" * 64, **extra}
+    async with Api(server.url, api_key=GLOBAL_KEY) as daemon:
+        with pytest.raises(GraphQLFailure) as refused:
+            await daemon.gql(REPORT, {"input": given})
+        assert refused.value.code == "BAD_USER_INPUT"
+        assert refused.value.errors[0]["extensions"].get("field") == field, refused.value.errors
+        found = await daemon.gql(
+            "query($s: String!){ files(filter: {search: $s}){ totalCount } }", {"s": given["path"]}
+        )
+        assert found["files"]["totalCount"] == 0
 
 
 async def test_a_single_file_is_verified_at_the_source_and_at_the_destination(

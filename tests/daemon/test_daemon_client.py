@@ -1,6 +1,7 @@
 """The gql client against a real orchestrator: batching, idempotency, error classification."""
 
 import asyncio
+import dataclasses
 import hashlib
 import uuid
 
@@ -67,6 +68,14 @@ async def test_a_wrong_key_is_refused_at_connection_init(orchestrator: Orchestra
         assert "4403" in str(client.auth_error)
     finally:
         await client.close()
+
+
+def test_the_asc_mhl_hash_is_in_the_input_only_when_there_is_one() -> None:
+    """A ``--no-mhl`` daemon sends exactly the input it sent before the field existed."""
+    plain = report("clip.mov", "x")
+    assert set(plain.as_input()) == {"site", "path", "sizeBytes", "sha256", "modifiedAt", "reportId"}
+    hashed = dataclasses.replace(plain, hash_format="xxh64", hash="0123456789abcdef")
+    assert hashed.as_input() == {**plain.as_input(), "hashFormat": "xxh64", "hash": "0123456789abcdef"}
 
 
 async def test_nothing_is_sent_before_the_first_connection() -> None:

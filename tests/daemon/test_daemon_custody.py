@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from ascmhl import hashlist_xml_parser
 from daemon_harness import VENV_BIN, DaemonProcess, Orchestrator, wait_until
 
 from daemon.custody import Record, write_destination_generation
@@ -193,3 +194,38 @@ def test_a_changed_byte_fails_validation_until_the_risk_is_accepted_with_a_reaso
     entry = next(e["node"] for e in trail if e["node"]["action"] == "ACCEPT_INTEGRITY_RISK")
     assert entry["actor"] == "eng" and "C003C001.mxf" in entry["details"]["integrityError"]
     assert d.stop() == 0
+
+
+def test_a_single_file_is_exported_as_an_asc_mhl_manifest_with_the_hash_ascmhl_computes(
+    orchestrator: Orchestrator, daemon_factory: DaemonFactory, tmp_path: Path
+) -> None:
+    """A clip dropped alone gets its xxh64 in the source's hashing pass; the orchestrator's export of it lists the
+    hash that the reference tool computes for the same bytes, and ascmhl's own reader parses it."""
+    watch = tmp_path / "watch"
+    data = os.urandom(5 * 1024 * 1024 + 321)  # several read buffers
+    (watch / "single").mkdir(parents=True)
+    (watch / "single" / "B004_C002.mov").write_bytes(data)
+    d = daemon_factory("tustin", watch, orchestrator.url).start()
+    found = wait_until(lambda: card(orchestrator, "single/B004_C002.mov"), 60, what="the report")
+    d.stop()
+    assert found["kind"] == "FILE"
+    [member] = [e["node"] for e in found["members"]["edges"]]
+    assert member["hashFormat"] == "xxh64"
+
+    reference = tmp_path / "reference"
+    reference.mkdir()
+    (reference / "B004_C002.mov").write_bytes(data)
+    ascmhl("create", "-h", "xxh64", reference)  # the ASC's own tool hashes the same bytes
+    [generation] = (reference / "ascmhl").glob("0001_*.mhl")
+    theirs = hashlist_xml_parser.parse(str(generation))
+    [(path, expected)] = [(m.path, m.hash_entries[0].hash_string) for m in theirs.media_hashes]
+    assert (path, member["hash"]) == ("B004_C002.mov", expected)
+
+    r = httpx.get(f"{orchestrator.url}/files/{found['id']}/mhl", headers={"X-API-Key": orchestrator.api_key})
+    assert r.status_code == 200, r.text
+    exported = tmp_path / "export" / "ascmhl" / "0001_export.mhl"
+    exported.parent.mkdir(parents=True)
+    exported.write_bytes(r.content)
+    ours = hashlist_xml_parser.parse(str(exported))
+    assert [(m.path, m.file_size, m.hash_entries[0].hash_format, m.hash_entries[0].hash_string)
+            for m in ours.media_hashes] == [("B004_C002.mov", len(data), "xxh64", expected)]  # fmt: skip

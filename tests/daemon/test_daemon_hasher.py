@@ -1,11 +1,16 @@
+import errno
 import hashlib
+import io
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
+import xxhash
 
-from daemon.hasher import READ_AHEAD_CHUNKS, HashCancelledError, NotRegularFileError, sha256_file
+from daemon import hasher
+from daemon.hasher import READ_AHEAD_CHUNKS, HashCancelledError, NotRegularFileError, _read_ahead, sha256_file
 
 
 @pytest.mark.parametrize("size", [0, 1, 1023, 1024, 1025, 10 * 1024 + 7, 200_000])
@@ -68,10 +73,73 @@ def test_a_file_of_many_chunks_is_read_ahead_and_hashes_the_same(tmp_path: Path,
     assert _read_ahead_threads() == []
 
 
-def test_cancel_mid_read_ahead_stops_and_joins_the_reader(tmp_path: Path) -> None:
+@pytest.mark.parametrize("formats", [(), ("xxh64",)])
+def test_cancel_mid_read_ahead_stops_and_joins_the_reader(tmp_path: Path, formats: tuple[str, ...]) -> None:
     path = tmp_path / "reel.ari"
     path.write_bytes(os.urandom(READ_AHEAD_CHUNKS * 64 * 1024 * 4))
     cancel = threading.Event()
     with pytest.raises(HashCancelledError):
-        sha256_file(path, chunk_size=1024, cancel=cancel, on_progress=lambda _n: cancel.set())
+        sha256_file(path, chunk_size=1024, cancel=cancel, on_progress=lambda _n: cancel.set(), formats=formats)
+    assert _read_ahead_threads() == []
+
+
+# 64 KiB is the smallest buffer: a file this size is read ahead, a smaller one on the hashing thread.
+@pytest.mark.parametrize("size", [0, 5, 64 * 1024 + 1, READ_AHEAD_CHUNKS * 64 * 1024 * 3 + 11])
+def test_a_single_files_xxh64_comes_from_the_same_pass(tmp_path: Path, size: int) -> None:
+    """What the orchestrator puts in a single file's ASC MHL manifest: xxhash's hex digest of the whole file."""
+    data = os.urandom(size)
+    path = tmp_path / "clip.mov"
+    path.write_bytes(data)
+    seen: list[int] = []
+    digest = sha256_file(path, chunk_size=1024, on_progress=seen.append, formats=("xxh64",))
+    assert digest.others == (("xxh64", xxhash.xxh64(data).hexdigest()),)
+    assert digest.sha256 == hashlib.sha256(data).hexdigest()
+    assert digest.nbytes == size == sum(seen)
+    assert sha256_file(path, chunk_size=1024).others == ()
+    assert _read_ahead_threads() == []
+
+
+def test_the_reader_feeds_the_extra_digests_before_handing_a_buffer_over(tmp_path: Path) -> None:
+    """The extra formats run on the read-ahead thread, and a buffer is not refilled while the caller holds it."""
+    data = os.urandom(64 * 1024 * 10 + 3)
+    path = tmp_path / "reel.ari"
+    path.write_bytes(data)
+    fed: list[tuple[str, bytes]] = []
+
+    def feed(chunk: memoryview) -> None:
+        fed.append((threading.current_thread().name, bytes(chunk)))
+
+    got: list[bytes] = []
+    with open(path, "rb", buffering=0) as f, _read_ahead(f, 64 * 1024, [feed]) as chunks:
+        for k, chunk in enumerate(chunks):
+            assert bytes(chunk) == fed[k][1], "the reader fed this buffer before handing it over"
+            time.sleep(0.005)  # the reader runs ahead meanwhile, into the other buffers
+            got.append(bytes(chunk))
+            assert got[-1] == fed[k][1], "the buffer was not refilled while this thread hashed it"
+    assert b"".join(got) == data == b"".join(c for _, c in fed)
+    assert {name for name, _ in fed} == {"hash-read-ahead"}
+
+
+class _FailingFile(io.FileIO):
+    """A file whose third read fails as a dying disk's would (EIO)."""
+
+    reads = 0
+
+    def readinto(self, buffer: object) -> int | None:
+        self.reads += 1
+        if self.reads == 3:
+            raise OSError(errno.EIO, "Input/output error")
+        return super().readinto(buffer)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("size", [64 * 1024 * 3 - 1, READ_AHEAD_CHUNKS * 64 * 1024 * 3])
+def test_a_read_error_reaches_the_caller_with_extra_formats(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int
+) -> None:
+    path = tmp_path / "clip.mov"
+    path.write_bytes(os.urandom(size))
+    monkeypatch.setattr(hasher, "open", lambda fd, *_a, **_k: _FailingFile(fd, "r", closefd=False), raising=False)
+    with pytest.raises(OSError, match="Input/output error") as info:
+        sha256_file(path, chunk_size=1024, formats=("xxh64",))
+    assert info.value.errno == errno.EIO
     assert _read_ahead_threads() == []

@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 
 from daemon.config import ConfigError
-from daemon.outbox import Detection, Outbox
+from daemon.outbox import Detection, MemberStat, Outbox, PackageInfo
 
 SHA_A = "a" * 64
 SHA_B = "b" * 64
+XXH_A = "0123456789abcdef"
+XXH_B = "fedcba9876543210"
 
 
 async def open_outbox(path: Path, site: str = "tustin") -> Outbox:
@@ -125,3 +127,61 @@ async def test_a_state_dir_belongs_to_one_site(tmp_path: Path) -> None:
     await (await open_outbox(db, "tustin")).close()
     with pytest.raises(ConfigError, match="belongs to site 'tustin'"):
         await open_outbox(db, "dallas")
+
+
+async def test_a_single_files_asc_mhl_hash_is_stored_with_it(tmp_path: Path) -> None:
+    """The first ``others`` digest of a FILE is its ASC MHL hash, kept for the report (and across restarts)."""
+    db = tmp_path / "o.sqlite3"
+    ob = await open_outbox(db)
+    try:
+        (fresh, plain) = await ob.record(
+            [Detection("a.mov", 10, 111, SHA_A, others=(("xxh64", XXH_A),)), Detection("b.mov", 10, 111, SHA_B)]
+        )
+        assert (fresh.hash_format, fresh.hash) == ("xxh64", XXH_A)
+        assert (plain.hash_format, plain.hash) == (None, None), "hashed without one (--no-mhl)"
+    finally:
+        await ob.close()
+    ob = await open_outbox(db)
+    try:
+        assert [(e.path, e.hash_format, e.hash) for e in await ob.due(0, 10)] == [
+            ("a.mov", "xxh64", XXH_A),
+            ("b.mov", None, None),
+        ]
+    finally:
+        await ob.close()
+
+
+async def test_recording_the_same_bytes_again_keeps_or_fills_the_hash(tmp_path: Path) -> None:
+    ob = await open_outbox(tmp_path / "o.sqlite3")
+    try:
+        await ob.record(
+            [Detection("a.mov", 10, 111, SHA_A, others=(("xxh64", XXH_A),)), Detection("b.mov", 10, 111, SHA_B)]
+        )
+        touched = [
+            Detection("a.mov", 10, 222, SHA_A),  # hashed again without one: the stored hash stays
+            Detection("b.mov", 10, 222, SHA_B, others=(("xxh64", XXH_B),)),  # a row from before gains one
+        ]
+        assert await ob.record(touched) == [], "the same bytes are not sent again"
+        assert [(e.path, e.mtime_ns, e.hash_format, e.hash) for e in await ob.entries()] == [
+            ("a.mov", 222, "xxh64", XXH_A),
+            ("b.mov", 222, "xxh64", XXH_B),
+        ]
+        await ob.record([Detection("a.mov", 10, 333, SHA_A, others=(("xxh64", XXH_B),))])
+        [a] = await ob.entries("a.mov")
+        assert a.hash == XXH_A, "a stored hash is never replaced"
+    finally:
+        await ob.close()
+
+
+async def test_a_package_row_carries_no_asc_mhl_hash(tmp_path: Path) -> None:
+    """A package's members have their own hashes (a card's history): the row itself gets none."""
+    ob = await open_outbox(tmp_path / "o.sqlite3")
+    try:
+        members = tuple(MemberStat(f"reel/s.{n:04d}.exr", f"s.{n:04d}.exr", 5, 1, SHA_A) for n in (1, 2, 3))
+        package = PackageInfo("SEQUENCE", "s.####.exr", members, frame_range="1-3")
+        [row] = await ob.record([Detection("reel/s.####.exr", 15, 1, SHA_B, package, (("xxh64", XXH_A),))])
+        assert (row.kind, row.hash_format, row.hash) == ("SEQUENCE", None, None)
+        [again] = await ob.entries()
+        assert (again.hash_format, again.hash) == (None, None)
+    finally:
+        await ob.close()

@@ -10,19 +10,37 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
+import xxhash
 
 from daemon.fileinfo import FileStat
 from daemon.filters import PathFilter
 from daemon.hasher import Digest
 from daemon.outbox import Outbox
+from daemon.packages import PackageRules
 from daemon.pipeline import Detector, _unchanged
 from daemon.settle import ReadyFile
 
 
 @contextlib.asynccontextmanager
-async def running(root: Path, state: Path, settle: float = 0.2) -> AsyncIterator[tuple[Detector, Outbox]]:
+async def running(
+    root: Path,
+    state: Path,
+    settle: float = 0.2,
+    *,
+    mhl: bool = False,
+    packages: PackageRules | None = None,
+) -> AsyncIterator[tuple[Detector, Outbox]]:
     outbox = await Outbox.open(state / "outbox.sqlite3", site="tustin", watch=str(root))
-    det = Detector(root, outbox, path_filter=PathFilter(), settle_seconds=settle, rescan_interval=300, hash_workers=2)
+    det = Detector(
+        root,
+        outbox,
+        path_filter=PathFilter(),
+        settle_seconds=settle,
+        rescan_interval=300,
+        hash_workers=2,
+        mhl=mhl,
+        packages=packages,
+    )
     tasks = [asyncio.create_task(fn()) for fn in det.tasks().values()]  # type: ignore[misc]
     recorder = asyncio.create_task(det.recorder())
     try:
@@ -142,6 +160,34 @@ async def test_unreadable_entries_are_logged_and_the_rest_flow_on(
     reasons = {r.fields["path"]: r.fields["reason"] for r in events(caplog, "file.unreadable")}  # type: ignore[attr-defined]
     assert reasons == {"pipe.mov": "not a regular file (fifo)", "dangling.mov": "dangling symlink"}
     assert [r.fields["path"] for r in events(caplog, "file.vanished")] == ["ghost.mov"]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("mhl", [True, False], ids=["mhl", "no-mhl"])
+async def test_a_file_reported_alone_gets_its_xxh64_and_package_members_do_not(tmp_path: Path, mhl: bool) -> None:
+    """With ``mhl`` (the default config) a single file is digested in xxh64 too, for its ASC MHL manifest; a
+    sequence and a clip folder are not (their rows name a manifest, not bytes). ``--no-mhl`` changes nothing."""
+    root, state = tmp_path / "watch", tmp_path / "state"
+    (root / "reel").mkdir(parents=True)
+    (root / "A001.RDC").mkdir()
+    clip = os.urandom(300 * 1024)  # read ahead by the hasher
+    (root / "clip.mov").write_bytes(clip)
+    (root / "note.txt").write_bytes(b"small")
+    for n in (1, 2, 3):
+        (root / "reel" / f"s.{n:04d}.exr").write_bytes(b"frame %d" % n)
+    (root / "A001.RDC" / "A001_001.R3D").write_bytes(b"segment")
+    async with running(root, state, settle=0.05, mhl=mhl, packages=PackageRules()) as (det, outbox):
+        await wait_for(lambda: det.scans_completed)
+        await idle(det)
+        got = {e.path: (e.kind, e.hash_format, e.hash) for e in await outbox.entries()}
+    alone: dict[str, tuple[str, str | None, str | None]]
+    if mhl:
+        alone = {
+            "clip.mov": ("FILE", "xxh64", xxhash.xxh64(clip).hexdigest()),
+            "note.txt": ("FILE", "xxh64", xxhash.xxh64(b"small").hexdigest()),
+        }
+    else:
+        alone = {"clip.mov": ("FILE", None, None), "note.txt": ("FILE", None, None)}
+    assert got == {**alone, "reel/s.####.exr": ("SEQUENCE", None, None), "A001.RDC": ("FOLDER", None, None)}
 
 
 def test_stat_hash_stat_detects_a_file_that_moved() -> None:

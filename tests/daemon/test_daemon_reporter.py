@@ -6,7 +6,7 @@ The real client and orchestrator are covered by the integration tests; here we n
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +31,13 @@ class ScriptedClient:
         self.per_path: dict[str, list[ReportOutcome]] = {}  # queued outcomes for a path, then success
         self.heartbeat_error: Exception | None = None
         self.calls: list[list[str]] = []
+        self.reports: list[FileReport] = []
         self.link_up = asyncio.Event()
         self.link_up.set()
 
     async def report_files(self, reports: list[FileReport]) -> list[ReportOutcome]:
         self.calls.append([r.path for r in reports])
+        self.reports += reports
         if self.link_down_calls:
             self.link_down_calls -= 1
             raise OrchestratorUnavailableError("connection refused", link=True)
@@ -52,9 +54,11 @@ class ScriptedClient:
 
 
 @contextlib.asynccontextmanager
-async def running(tmp_path: Path, client: ScriptedClient, paths: list[str]) -> AsyncIterator[tuple[Reporter, Outbox]]:
+async def running(
+    tmp_path: Path, client: ScriptedClient, paths: list[str], detections: Sequence[Detection] = ()
+) -> AsyncIterator[tuple[Reporter, Outbox]]:
     outbox = await Outbox.open(tmp_path / "o.sqlite3", site="tustin", watch="/w")
-    await outbox.record([Detection(p, 1, 1, SHA) for p in paths])
+    await outbox.record([*(Detection(p, 1, 1, SHA) for p in paths), *detections])
     reporter = Reporter(
         outbox,
         client,
@@ -132,6 +136,17 @@ async def test_nothing_is_sent_when_the_first_heartbeat_names_an_unknown_site(tm
         assert isinstance(reporter.fatal, SiteRejectedError)
         assert (await outbox.counts())["pending"] == 1
     assert client.calls == []
+
+
+async def test_a_files_asc_mhl_hash_is_reported_with_it(tmp_path: Path) -> None:
+    """The xxh64 stored with a single file goes out as ``hashFormat``/``hash``; a file without one sends neither."""
+    client = ScriptedClient()
+    hashed = Detection("a.mov", 1, 1, SHA, others=(("xxh64", "0123456789abcdef"),))
+    async with running(tmp_path, client, ["b.mov"], [hashed]) as (_, outbox):
+        await until(lambda: _counts_equal(outbox, {"sent": 2}))
+    sent = {r.path: r.as_input() for r in client.reports}
+    assert (sent["a.mov"]["hashFormat"], sent["a.mov"]["hash"]) == ("xxh64", "0123456789abcdef")
+    assert "hashFormat" not in sent["b.mov"] and "hash" not in sent["b.mov"]
 
 
 async def _counts_equal(outbox: Outbox, expected: dict[str, int]) -> bool:

@@ -223,3 +223,34 @@ async def test_a_version_2_outbox_gains_packages_and_keeps_its_rows(tmp_path: Pa
         assert await outbox.members("r1") == []
     finally:
         await outbox.close()
+
+
+async def test_a_version_6_outbox_gains_the_asc_mhl_hash_and_keeps_its_rows(tmp_path: Path) -> None:
+    """Migration 7: rows hashed before it have no ASC MHL hash (reported as before) and gain one when the same
+    bytes are recorded again with it."""
+    path = tmp_path / "outbox.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, path, MIGRATIONS[:6])
+    conn.executemany(
+        "INSERT INTO reports (report_id, path, size_bytes, mtime_ns, sha256, status, file_id, detected_at,"
+        " updated_at, kind, custody) VALUES (?, ?, ?, ?, ?, ?, ?, 'now', 'now', ?, ?)",
+        [
+            ("r1", "A001.MOV", 10, 1, SHA[0], "pending", None, "FILE", None),
+            ("r2", "A001.CARD", 20, 2, SHA[1], "sent", "41", "FOLDER", '{"records": []}'),
+        ],
+    )
+    assert migrate(conn, path) == 6
+    assert user_version(path) == len(MIGRATIONS) == 7
+    conn.close()
+    outbox = await Outbox.open(path, site="tustin", watch="/watch")
+    try:
+        got = [(e.report_id, e.kind, e.status, e.custody, e.hash_format, e.hash) for e in await outbox.entries()]
+        assert got == [
+            ("r1", "FILE", "pending", None, None, None),
+            ("r2", "FOLDER", "sent", '{"records": []}', None, None),
+        ]
+        assert await outbox.record([Detection("A001.MOV", 10, 1, SHA[0], others=(("xxh64", "0" * 16),))]) == []
+        [entry] = await outbox.entries("A001.MOV")
+        assert (entry.report_id, entry.hash_format, entry.hash) == ("r1", "xxh64", "0" * 16)
+    finally:
+        await outbox.close()
