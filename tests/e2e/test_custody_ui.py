@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from pathlib import Path
 
 import pytest
+import xxhash
+from ascmhl import hashlist_xml_parser
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import Server, login, shoot
@@ -79,3 +82,27 @@ def test_a_failing_card_is_accepted_with_a_reason_then_validated(page: Page, ser
     )
     actions.get_by_role("button", name="Validate").click()
     expect(details.get_by_test_id("file-state")).to_contain_text("Validated")
+
+
+def test_a_single_files_asc_mhl_manifest_downloads_from_its_details(page: Page, server: Server, tmp_path: Path) -> None:
+    """The source's xxh64 is shown beside the SHA-256, and the manifest the browser downloads (with the session
+    cookie) is one ascmhl's own reader parses, listing the file with that hash."""
+    content = uuid.uuid4().bytes * 4096
+    xxh64 = xxhash.xxh64(content).hexdigest()
+    name = f"C{uuid.uuid4().hex[:6].upper()}.mov"
+    given = {"site": "tustin", "path": f"reels/{name}", "sizeBytes": len(content),
+             "sha256": hashlib.sha256(content).hexdigest(), "hashFormat": "xxh64", "hash": xxh64}  # fmt: skip
+    file = server.gql(REPORT, {"input": given})["reportFile"]
+
+    login(page, "engineer")
+    page.goto(f"/files/{file['id']}")
+    details = page.get_by_test_id("file-details")
+    expect(details.get_by_test_id("file-mhl-hash")).to_have_text(xxh64)
+    with page.expect_download() as downloading:
+        details.get_by_test_id("file-mhl-export").click()
+    saved = tmp_path / "ascmhl" / "0001_export.mhl"
+    saved.parent.mkdir()
+    downloading.value.save_as(saved)
+    parsed = hashlist_xml_parser.parse(str(saved))
+    assert [(m.path, m.file_size, m.hash_entries[0].hash_format, m.hash_entries[0].hash_string)
+            for m in parsed.media_hashes] == [(name, len(content), "xxh64", xxh64)]  # fmt: skip

@@ -102,6 +102,14 @@ export const FileDetailQuery = graphql(`
           name
         }
       }
+      mhl: members(first: 1) {
+        edges {
+          node {
+            hashFormat
+            hash
+          }
+        }
+      }
     }
   }
 `);

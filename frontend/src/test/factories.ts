@@ -122,6 +122,7 @@ export function makeDetail(
       transfers: [],
       auditTrail: [],
       custody: [],
+      mhl: { edges: [] },
       ...extra,
     } as NonNullable<FileDetailQuery["file"]>,
   };

@@ -49,6 +49,28 @@ describe("FileDetailsPanel", () => {
     expect(screen.queryByTestId("file-mam-asset")).not.toBeInTheDocument();
   });
 
+  it("shows a single file's xxh64 and offers its ASC MHL manifest", async () => {
+    const file = makeFile({ id: "43", allowedActions: [] });
+    mockGraphQL(({ query }) =>
+      query.includes("query FileDetail")
+        ? { data: makeDetail(file, { mhl: { edges: [{ node: { hashFormat: "xxh64", hash: "0123456789abcdef" } }] } }) }
+        : { data: { sites: [] } },
+    );
+    mountPanel(file);
+    expect(await screen.findByTestId("file-mhl-hash")).toHaveTextContent("0123456789abcdef");
+    expect(screen.getByText("xxh64 (ASC MHL)")).toBeInTheDocument();
+    const link = screen.getByTestId("file-mhl-export");
+    expect(link).toHaveAttribute("href", "/files/43/mhl");
+    expect(link).toHaveAttribute("download");
+  });
+
+  it("offers no ASC MHL manifest for a file without an ASC MHL hash", async () => {
+    show(makeFile({ id: "44", allowedActions: [] }));
+    expect(await screen.findByTestId("file-sha256")).toBeInTheDocument();
+    expect(screen.queryByTestId("file-mhl-hash")).not.toBeInTheDocument();
+    expect(screen.queryByTestId("file-mhl-export")).not.toBeInTheDocument();
+  });
+
   it("shows the MAM's asset id once delivered, and no error", async () => {
     show(makeFile({ id: "42", state: "DELIVERED_TO_MAM", mamAssetId: "asset-7731", allowedActions: [] }));
     expect(await screen.findByTestId("file-mam-asset")).toHaveTextContent("asset-7731");

@@ -44,6 +44,7 @@ export function FileDetailsPanel({ id }: { id: string }) {
 }
 
 function FileDetailsBody({ file }: { file: FileDetail }) {
+  const mhl = mhlHash(file);
   return (
     <div className="flex h-full flex-col" data-testid="file-details" data-file-id={file.id}>
       <div className="space-y-3 border-b px-6 pb-5 pt-6 pr-12">
@@ -107,8 +108,13 @@ function FileDetailsBody({ file }: { file: FileDetail }) {
           <MediaDetails media={file.media} />
         </Section>
         <Section title={file.kind === "FILE" ? "SHA-256" : "SHA-256 (of the manifest)"}>
-          <HashValue value={file.sha256} />
+          <HashValue value={file.sha256} testId="file-sha256" />
         </Section>
+        {file.kind === "FILE" && mhl && (
+          <Section title={`${mhl.hashFormat} (ASC MHL)`}>
+            <HashValue value={mhl.hash} testId="file-mhl-hash" />
+          </Section>
+        )}
         {file.kind !== "FILE" && (
           <>
             <Separator />
@@ -118,7 +124,22 @@ function FileDetailsBody({ file }: { file: FileDetail }) {
           </>
         )}
         <Separator />
-        <Section title="Chain of custody">
+        <Section
+          title="Chain of custody"
+          action={
+            mhl && (
+              // The orchestrator writes the manifest from the hashes it holds (ascmhl's own writer).
+              <a
+                href={`/files/${file.id}/mhl`}
+                download
+                className="text-xs text-link hover:underline"
+                data-testid="file-mhl-export"
+              >
+                Download ASC MHL
+              </a>
+            )
+          }
+        >
           <CustodyTimeline custody={file.custody} />
         </Section>
         <Separator />
@@ -139,6 +160,13 @@ function FileDetailsBody({ file }: { file: FileDetail }) {
       </div>
     </div>
   );
+}
+
+/** The file's own ASC MHL hash (a single file), or its first member's (a package whose members carry one):
+ * whether an ASC MHL manifest can be exported at all. */
+function mhlHash(file: FileDetail): { hashFormat: string; hash: string } | null {
+  const node = file.mhl.edges[0]?.node;
+  return node?.hashFormat && node.hash ? { hashFormat: node.hashFormat, hash: node.hash } : null;
 }
 
 export function activeTransferId(file: Pick<FileDetail, "transfers">): string | null {
@@ -167,7 +195,7 @@ function Meta({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-function HashValue({ value }: { value: string }) {
+function HashValue({ value, testId }: { value: string; testId: string }) {
   const [copied, setCopied] = useState(false);
   const copy = async () => {
     try {
@@ -180,7 +208,7 @@ function HashValue({ value }: { value: string }) {
   };
   return (
     <div className="flex items-start gap-2 rounded-md bg-muted px-3 py-2">
-      <code className="min-w-0 flex-1 break-all font-mono text-xs" data-testid="file-sha256">
+      <code className="min-w-0 flex-1 break-all font-mono text-xs" data-testid={testId}>
         {value}
       </code>
       <button
