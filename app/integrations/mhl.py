@@ -2,8 +2,10 @@
 
 The manifest is written by ``ascmhl`` itself (its hash-list writer), from what the orchestrator holds: each
 member's hash in its card history's format (staged by the source daemon) and the latest custody record as the
-creator. No bytes are needed, so any replica answers. A file with no member hash in an ASC MHL format (a single
-file: its SHA-256 is not an ASC MHL format) is ``404`` ``NO_MHL_HASHES``.
+creator. No bytes are needed, so any replica answers. A single file is its own member, with the xxh64 its source
+took. A file with no hash in an ASC MHL format (SHA-256 is not one) is ``404`` ``NO_MHL_HASHES``; a package where
+only some members have one is ``409`` ``INCOMPLETE_MHL_HASHES``: a manifest that silently left members out would
+tell a reader those files were never there.
 """
 
 from __future__ import annotations
@@ -33,11 +35,8 @@ from app.transfers.http import domain_error_response, error_response, request_ac
 MHL_TOOL = "colorroute"
 
 
-def manifest_xml(file: File, members: list[Member]) -> bytes | None:
-    """One ASC MHL hash list (``urn:ASC:MHL:v2.0``) of the members that have a card hash; None if none has."""
-    hashed = [m for m in members if m.mhl_format and m.mhl_hash]
-    if not hashed:
-        return None
+def manifest_xml(file: File, hashed: list[Member]) -> bytes:
+    """One ASC MHL hash list (``urn:ASC:MHL:v2.0``) of members that all have a hash in an ASC MHL format."""
     records = [CustodyRecord.from_json(r) for r in file.custody or []]
     latest = records[-1] if records else None
     hash_list: Any = MHLHashList()
@@ -71,11 +70,21 @@ def mhl_routes(settings: Settings, db: SessionFactory) -> list[Route]:
             file, members = await custody.for_export(db, actor, request.path_params["file_id"])
         except DomainError as exc:
             return domain_error_response(exc)
-        body = await asyncio.to_thread(manifest_xml, file, members)
-        if body is None:
+        hashed = [m for m in members if m.mhl_format and m.mhl_hash]
+        if not hashed:
             return error_response(
-                404, "NO_MHL_HASHES", f"file {file.id} has no member hash in an ASC MHL format (xxh64, md5, ...)"
+                404, "NO_MHL_HASHES", f"file {file.id} has no hash in an ASC MHL format (xxh64, md5, ...)"
             )
+        if len(hashed) < len(members):
+            missing = next(m.path for m in members if not (m.mhl_format and m.mhl_hash))
+            return error_response(
+                409,
+                "INCOMPLETE_MHL_HASHES",
+                f"{len(members) - len(hashed)} of file {file.id}'s {len(members)} members have no hash in an ASC MHL "
+                f"format (first: {missing!r}); a manifest without them would be incomplete",
+                extra={"missing": len(members) - len(hashed), "members": len(members)},
+            )
+        body = await asyncio.to_thread(manifest_xml, file, hashed)
         name = quote(f"{file.filename}.mhl")
         headers = {"Content-Disposition": f"attachment; filename*=UTF-8''{name}"}
         return Response(body, media_type="application/xml", headers=headers)

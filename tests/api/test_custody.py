@@ -220,6 +220,23 @@ async def test_a_single_file_with_its_source_xxh64_is_exported_as_an_asc_mhl_man
         assert r.status_code == 404 and r.json()["code"] == "NO_MHL_HASHES"
 
 
+async def test_a_package_whose_members_are_not_all_hashed_is_not_exported_as_a_partial_manifest(server: Server) -> None:
+    members = card_members("P009")
+    members[1] = {k: v for k, v in members[1].items() if k not in ("hashFormat", "hash")}
+    rid = str(uuid.uuid4())
+    async with Api(server.url, api_key=GLOBAL_KEY) as daemon:
+        await stage(daemon, rid, members)
+        given = {"site": "tustin", "path": "folders/P009", "sizeBytes": sum(m["sizeBytes"] for m in members),
+                 "sha256": manifest_sha(members), "reportId": rid,
+                 "package": {"kind": "FOLDER", "memberCount": len(members), "filename": "P009"}}  # fmt: skip
+        f = (await daemon.gql(REPORT, {"input": given}))["reportFile"]
+        r = await daemon.http.get(f"/files/{f['id']}/mhl")
+    assert r.status_code == 409, r.text
+    body = r.json()
+    assert (body["code"], body["missing"], body["members"]) == ("INCOMPLETE_MHL_HASHES", 1, 3)
+    assert "CLIPS/P009C002.mxf" in body["message"]
+
+
 @pytest.mark.parametrize(
     ("extra", "field"),
     [
