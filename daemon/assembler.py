@@ -27,6 +27,7 @@ from daemon.custody import HistoryError
 from daemon.filters import PathFilter
 from daemon.hasher import sha256_file
 from daemon.logs import event
+from daemon.mhlwriter import is_history_file
 from daemon.outbox import Detection, MemberStat, Outbox, PackageInfo
 from daemon.packages import (
     FOLDER,
@@ -101,14 +102,18 @@ class Assembler:
     def group_of(self, rel: str) -> GroupKey | None:
         return group_of(rel, self._rules, self._has_history)
 
-    async def mhl_formats(self, rel: str) -> tuple[str, ...]:
-        """The ASC MHL formats to digest ``rel`` in while hashing it: a card member's history formats."""
-        if self._cards is None:
-            return ()
+    async def mhl_formats(self, rel: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
+        """The ASC MHL formats to digest ``rel`` in while hashing it: a card member's history formats (the card
+        keeper's: a folder package is a card when there is one); any other file ``default`` (the detector's xxh64),
+        but never a folder's own ``ascmhl/`` files, which no ASC MHL manifest lists."""
         key = self.group_of(rel)
-        if not isinstance(key, FolderKey):
-            return ()
-        return await asyncio.to_thread(self._cards.formats_for, self._root, key.root, rel[len(key.root) + 1 :])
+        if isinstance(key, FolderKey):
+            member = rel[len(key.root) + 1 :]
+            if self._cards is not None:
+                return await asyncio.to_thread(self._cards.formats_for, self._root, key.root, member)
+            if is_history_file(member):
+                return ()
+        return default
 
     def holds(self, rel: str, size: int, mtime_ns: int) -> bool:
         """Whether ``rel`` is held, hashed with exactly this stat."""
@@ -182,6 +187,7 @@ class Assembler:
         if not on_disk:
             return True  # everything vanished: nothing to report
         hashes = {rel: d.sha256 for rel, d in group.held.items()}
+        mhl = {rel: d.others[0] for rel, d in group.held.items() if d.others}  # read in the same pass
         fresh = [m for m in on_disk if not _held_as(group.held.get(m.rel), m)]
         if fresh:
             known = await self._outbox.known_members([(m.rel, m.size, m.mtime_ns) for m in fresh])
@@ -198,18 +204,23 @@ class Assembler:
                     self._submit(m.rel)  # changed or never seen: hash it, then look again
                 group.last_activity = time.monotonic()
                 return False
-            hashes.update(known)
+            for m in fresh:  # re-used with the ASC MHL hash stored beside them, if any: never read again for it
+                k = known[m.rel]
+                hashes[m.rel] = k.sha256
+                mhl.pop(m.rel, None)
+                if k.hash_format is not None and k.hash is not None:
+                    mhl[m.rel] = (k.hash_format, k.hash)
         if isinstance(key, SequenceKey) and len(on_disk) < self._rules.min_sequence_frames:
             await self._record(list(group.held.values()))  # too few frames for a sequence: files, as before
             return True
         custody: str | None = None
         if isinstance(key, FolderKey) and self._cards is not None:
-            custody, on_disk = await self._custody(key, on_disk, hashes)
-        await self._record([self._package(key, on_disk, hashes, custody)])
+            custody, on_disk = await self._custody(key, on_disk, hashes, mhl)
+        await self._record([self._package(key, on_disk, hashes, mhl, custody)])
         return True
 
     async def _custody(
-        self, key: FolderKey, on_disk: list[_OnDisk], hashes: dict[str, str]
+        self, key: FolderKey, on_disk: list[_OnDisk], hashes: dict[str, str], mhl: dict[str, tuple[str, str]]
     ) -> tuple[str, list[_OnDisk]]:
         """Verify the card against its ASC MHL history and write the source generation, BEFORE the manifest is
         computed: the history files the generation adds or changes are members of this very report."""
@@ -224,6 +235,7 @@ class Assembler:
             for m in on_disk:  # the history's files (a few KB): the chain file changed, a manifest was added
                 if m.member.startswith(MHL_HISTORY + "/"):
                     hashes[m.rel] = (await asyncio.to_thread(sha256_file, self._root / m.rel)).sha256
+                    mhl.pop(m.rel, None)
         return verdict.custody_json, on_disk
 
     def _list(self, key: GroupKey) -> list[_OnDisk]:
@@ -271,9 +283,17 @@ class Assembler:
             found.append(_OnDisk(rel, member, st.st_size, st.st_mtime_ns))
 
     def _package(
-        self, key: GroupKey, on_disk: list[_OnDisk], hashes: dict[str, str], custody: str | None = None
+        self,
+        key: GroupKey,
+        on_disk: list[_OnDisk],
+        hashes: dict[str, str],
+        mhl: dict[str, tuple[str, str]],
+        custody: str | None = None,
     ) -> Detection:
-        members = tuple(MemberStat(m.rel, m.member, m.size, m.mtime_ns, hashes[m.rel]) for m in on_disk)
+        members = tuple(
+            MemberStat(m.rel, m.member, m.size, m.mtime_ns, hashes[m.rel], *mhl.get(m.rel, (None, None)))
+            for m in on_disk
+        )
         sha = manifest_sha256((m.member_path, m.size, m.sha256) for m in members)
         size = sum(m.size for m in members)
         mtime = max(m.mtime_ns for m in members)

@@ -124,23 +124,32 @@ class FileReport:
         return given
 
 
+#: ``(path inside the package, size, sha256, ASC MHL format, hash)``: the last two None when it was hashed without
+PackageMember = tuple[str, int, str, str | None, str | None]
+
+
 @dataclass(frozen=True)
 class PackageReport:
-    """What makes a report a package; ``members`` are ``(path inside the package, size, sha256)``."""
+    """What makes a report a package; ``members`` are :data:`PackageMember` (``daemon/outbox.py`` ``members()``)."""
 
     kind: str
     filename: str
-    members: Sequence[tuple[str, int, str]]
+    members: Sequence[PackageMember]
     frame_range: str | None = None
     missing_frames: str | None = None
     custody: dict[str, Any] | None = None  # {"records": [...], "integrityError": str | None}
 
 
-def _member(path: str, size: int, sha256: str, card: list[str] | None) -> dict[str, Any]:
-    """A staged member; with its hash in the card's ASC MHL history format when it has one (daemon/cards.py)."""
+def _member(member: PackageMember, card: list[str] | None) -> dict[str, Any]:
+    """A staged member, with its ASC MHL hash for the package's manifest export: the card history's when it has
+    one (daemon/cards.py: a card is verified in its own formats), else the xxh64 read with its SHA-256 (a
+    sequence's frame, a clip folder's file), else none (hashed with ``--no-mhl``; a card's own ``ascmhl/`` files)."""
+    path, size, sha256, own_format, own_hash = member
     given: dict[str, Any] = {"path": path, "sizeBytes": size, "sha256": sha256}
     if card is not None:
         given["hashFormat"], given["hash"] = card[0], card[1]
+    elif own_format is not None and own_hash is not None:
+        given["hashFormat"], given["hash"] = own_format, own_hash
     return given
 
 
@@ -426,7 +435,7 @@ class OrchestratorClient:
                         "input": {
                             "site": report.site,
                             "reportId": report.report_id,
-                            "members": [_member(p, n, h, card_hashes.get(p)) for p, n, h in batch],
+                            "members": [_member(m, card_hashes.get(m[0])) for m in batch],
                         }
                     },
                     "stagePackageMembers",

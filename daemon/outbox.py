@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from daemon.config import ConfigError
 from daemon.logs import event
@@ -38,6 +39,27 @@ class MemberStat:
     size: int
     mtime_ns: int
     sha256: str
+    #: its ASC MHL hash, read in the same pass as ``sha256`` (or kept from that pass), staged with it
+    hash_format: str | None = None
+    hash: str | None = None
+
+
+class KnownMember(NamedTuple):
+    """A file already hashed with a given stat: what a new version of its package re-uses instead of reading it."""
+
+    sha256: str
+    hash_format: str | None = None
+    hash: str | None = None
+
+
+class StoredMember(NamedTuple):
+    """A package member as it is staged with its report (``daemon/client.py`` ``PackageReport.members``)."""
+
+    path: str  # inside the package
+    size: int
+    sha256: str
+    hash_format: str | None = None
+    hash: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,8 +81,8 @@ class Detection:
     mtime_ns: int
     sha256: str
     package: PackageInfo | None = None
-    #: ``(format, digest)`` read in the same pass as ``sha256``: a card member's history formats, a file
-    #: reported alone its xxh64 (stored with its row, for an ASC MHL manifest of it)
+    #: ``(format, digest)`` read in the same pass as ``sha256``: a card member's history formats, any other file
+    #: its xxh64 (the first is stored with its row, or its member row, for an ASC MHL manifest of it)
     others: tuple[tuple[str, str], ...] = ()
 
 
@@ -98,6 +120,10 @@ _ENTRY_COLUMNS = (
 
 def _now() -> str:
     return datetime.now(UTC).isoformat()
+
+
+def _opt(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def _entry(row: Sequence[object]) -> OutboxEntry:
@@ -190,7 +216,9 @@ class Outbox(StateConnection):
         """Persist detections in one transaction; return the rows that are new and must be sent.
 
         A (path, sha256) already present only gets its stat refreshed: it was reported (or is queued) already. A
-        FILE keeps its first ``others`` digest as its ASC MHL hash; a row stored without one gains it.
+        FILE keeps its first ``others`` digest as its ASC MHL hash; a row stored without one gains it. A package's
+        members the same way: the same manifest hash means the same member paths and SHA-256s, so their rows are
+        refreshed in place and a hash stored once is kept (a new one only fills a gap).
         """
         batch = list(detections)
 
@@ -219,49 +247,64 @@ class Outbox(StateConnection):
                 ).fetchone()  # fmt: skip
                 entry = _entry(row)
                 if p is not None:  # members' stats are refreshed with the row's (a touch is not a change)
-                    conn.execute("DELETE FROM report_members WHERE report_id = ?", (entry.report_id,))
                     conn.executemany(
-                        "INSERT INTO report_members (report_id, path, member_path, size_bytes, mtime_ns, sha256)"
-                        " VALUES (?, ?, ?, ?, ?, ?)",
-                        [(entry.report_id, m.path, m.member_path, m.size, m.mtime_ns, m.sha256) for m in p.members],
-                    )
+                        "INSERT INTO report_members (report_id, path, member_path, size_bytes, mtime_ns, sha256,"
+                        " hash_format, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                        " ON CONFLICT (report_id, member_path) DO UPDATE SET path = excluded.path,"
+                        " size_bytes = excluded.size_bytes, mtime_ns = excluded.mtime_ns, sha256 = excluded.sha256,"
+                        " hash_format = COALESCE(report_members.hash_format, excluded.hash_format),"
+                        " hash = COALESCE(report_members.hash, excluded.hash)",
+                        [
+                            (entry.report_id, m.path, m.member_path, m.size, m.mtime_ns, m.sha256, m.hash_format,
+                             m.hash)
+                            for m in p.members
+                        ],
+                    )  # fmt: skip
                 if entry.report_id == report_id:
                     fresh.append(entry)
             return fresh
 
         return await self._run(self._tx, run)
 
-    async def known_members(self, items: Sequence[tuple[str, int, int]]) -> dict[str, str]:
-        """``path → sha256`` for files already hashed with this stat (members of earlier packages, files reported
-        alone): a new version of a package re-uses them instead of hashing thousands of frames again."""
+    async def known_members(self, items: Sequence[tuple[str, int, int]]) -> dict[str, KnownMember]:
+        """``path → (sha256, ASC MHL hash)`` for files already hashed with this stat (members of earlier packages,
+        files reported alone): a new version of a package re-uses them, and the xxh64 read with them, instead of
+        hashing thousands of frames again. Of several rows for a path, one with an ASC MHL hash is preferred."""
 
-        def run() -> dict[str, str]:
-            found: dict[str, str] = {}
+        def run() -> dict[str, KnownMember]:
+            found: dict[str, KnownMember] = {}
             for start in range(0, len(items), _UNKNOWN_CHUNK):
                 chunk = items[start : start + _UNKNOWN_CHUNK]
                 values = ", ".join(["(?, ?, ?)"] * len(chunk))
                 rows = self._conn.execute(
-                    f"WITH v(path, size_bytes, mtime_ns) AS (VALUES {values}) SELECT m.path, m.sha256 FROM v"
+                    f"WITH v(path, size_bytes, mtime_ns) AS (VALUES {values})"
+                    " SELECT m.path, m.sha256, m.hash_format, m.hash FROM v"
                     " JOIN report_members m ON m.path = v.path AND m.size_bytes = v.size_bytes"
                     " AND m.mtime_ns = v.mtime_ns"
-                    " UNION ALL SELECT r.path, r.sha256 FROM v JOIN reports r ON r.path = v.path"
-                    " AND r.size_bytes = v.size_bytes AND r.mtime_ns = v.mtime_ns AND r.kind = 'FILE'",
+                    " UNION ALL SELECT r.path, r.sha256, r.hash_format, r.hash FROM v JOIN reports r"
+                    " ON r.path = v.path AND r.size_bytes = v.size_bytes AND r.mtime_ns = v.mtime_ns"
+                    " AND r.kind = 'FILE'",
                     [x for item in chunk for x in item],
                 ).fetchall()
-                found.update({str(p): str(h) for p, h in rows})
+                for p, h, fmt, digest in rows:
+                    known = KnownMember(str(h), _opt(fmt), _opt(digest))
+                    previous = found.get(str(p))
+                    if previous is None or (previous.hash is None and known.hash is not None):
+                        found[str(p)] = known
             return found
 
         return await self._run(run)
 
-    async def members(self, report_id: str) -> list[tuple[str, int, str]]:
-        """A package's ``(member_path, size, sha256)`` in manifest order."""
+    async def members(self, report_id: str) -> list[StoredMember]:
+        """A package's members, with their ASC MHL hashes when they have one, in manifest order."""
 
-        def run() -> list[tuple[str, int, str]]:
+        def run() -> list[StoredMember]:
             rows = self._conn.execute(
-                "SELECT member_path, size_bytes, sha256 FROM report_members WHERE report_id = ?", (report_id,)
+                "SELECT member_path, size_bytes, sha256, hash_format, hash FROM report_members WHERE report_id = ?",
+                (report_id,),
             ).fetchall()
-            members = [(str(p), int(s), str(h)) for p, s, h in rows]
-            return sorted(members, key=lambda m: m[0])
+            members = [StoredMember(str(p), int(s), str(h), _opt(f), _opt(d)) for p, s, h, f, d in rows]
+            return sorted(members, key=lambda m: m.path)
 
         return await self._run(run)
 

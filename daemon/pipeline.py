@@ -53,7 +53,7 @@ class Detector:
         mhl: bool = False,
     ) -> None:
         self.root = root
-        self._mhl = mhl  # config.mhl: a file reported alone also gets an xxh64, so it can be exported as ASC MHL
+        self._mhl = mhl  # config.mhl: a file outside a card also gets an xxh64, so it can be exported as ASC MHL
         self._outbox = outbox
         self._filter = path_filter
         self._skip_prefixes = tuple(os.fspath(d) + os.sep for d in skip_dirs)
@@ -272,12 +272,10 @@ class Detector:
             )
 
     async def _mhl_formats(self, rel: str) -> tuple[str, ...]:
-        """The ASC MHL formats to digest ``rel`` in, in the same pass as SHA-256: a card member its history's; a
-        file reported alone xxh64 (its ASC MHL manifest is exported without reading it again); other package
-        members none."""
-        if self.assembler.group_of(rel) is None:
-            return (DEFAULT_FORMAT,) if self._mhl else ()
-        return await self.assembler.mhl_formats(rel)
+        """The ASC MHL formats to digest ``rel`` in, in the same pass as SHA-256: a card member its history's; any
+        other file (reported alone, a sequence's frame, a clip folder's file) xxh64 with ``mhl``, so the file or
+        its package is exported as an ASC MHL manifest without reading the bytes again."""
+        return await self.assembler.mhl_formats(rel, (DEFAULT_FORMAT,) if self._mhl else ())
 
     @contextmanager
     def _progress(self, ready: ReadyFile) -> Iterator[Callable[[int], None] | None]:

@@ -152,7 +152,8 @@ class Reporter:
         )
 
     async def _send_package(self, row: OutboxEntry) -> None:
-        """A package goes alone: its members are staged first (daemon/client.py ``report_package``)."""
+        """A package goes alone: its members are staged first (daemon/client.py ``report_package``), each with
+        the ASC MHL hash kept beside it in the outbox, read in one query however many members there are."""
         members = await self._outbox.members(row.report_id)
         custody = json.loads(row.custody) if row.custody else None
         package = PackageReport(

@@ -124,6 +124,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         "ALTER TABLE reports ADD COLUMN hash_format TEXT",
         "ALTER TABLE reports ADD COLUMN hash TEXT",
     ),
+    # 8 — a package member keeps the ASC MHL hash read with its SHA-256 (a sequence's frame or a clip folder's file
+    # its xxh64), staged with it, so the package exports as an ASC MHL manifest; NULL when hashed without one.
+    (
+        "ALTER TABLE report_members ADD COLUMN hash_format TEXT",
+        "ALTER TABLE report_members ADD COLUMN hash TEXT",
+    ),
 )
 
 

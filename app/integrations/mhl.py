@@ -3,8 +3,9 @@
 The manifest is written by ``ascmhl`` itself (its hash-list writer), from what the orchestrator holds: each
 member's hash in its card history's format (staged by the source daemon) and the latest custody record as the
 creator. No bytes are needed, so any replica answers. A single file is its own member, with the xxh64 its source
-took. A file with no hash in an ASC MHL format (SHA-256 is not one) is ``404`` ``NO_MHL_HASHES``; a package where
-only some members have one is ``409`` ``INCOMPLETE_MHL_HASHES``: a manifest that silently left members out would
+took. A card's own ``ascmhl/`` history files are members but never listed (ascmhl ignores them too). A file with no
+hash in an ASC MHL format (SHA-256 is not one) is ``404`` ``NO_MHL_HASHES``; a package where only some of the
+members to list have one is ``409`` ``INCOMPLETE_MHL_HASHES``: a manifest that silently left members out would
 tell a reader those files were never there.
 """
 
@@ -33,6 +34,14 @@ from app.services import custody
 from app.transfers.http import domain_error_response, error_response, request_actor
 
 MHL_TOOL = "colorroute"
+#: The folder an ASC MHL history lives in: its files are never listed in a manifest (ascmhl ignores them too), and
+#: a card carries its own ``ascmhl/`` as members without a hash.
+HISTORY_FOLDER = "ascmhl"
+
+
+def listed(members: list[Member]) -> list[Member]:
+    """The members a manifest lists: all but the files of an ASC MHL history folder."""
+    return [m for m in members if HISTORY_FOLDER not in m.path.split("/")]
 
 
 def manifest_xml(file: File, hashed: list[Member]) -> bytes:
@@ -70,6 +79,7 @@ def mhl_routes(settings: Settings, db: SessionFactory) -> list[Route]:
             file, members = await custody.for_export(db, actor, request.path_params["file_id"])
         except DomainError as exc:
             return domain_error_response(exc)
+        members = listed(members)
         hashed = [m for m in members if m.mhl_format and m.mhl_hash]
         if not hashed:
             return error_response(

@@ -185,3 +185,72 @@ async def test_a_package_row_carries_no_asc_mhl_hash(tmp_path: Path) -> None:
         assert (again.hash_format, again.hash) == (None, None)
     finally:
         await ob.close()
+
+
+def frames(*hashes: str | None, mtime_ns: int = 1) -> PackageInfo:
+    """A three-frame sequence whose frames carry ``hashes`` (xxh64, or None: hashed without one)."""
+    members = tuple(
+        MemberStat(f"reel/s.{n:04d}.exr", f"s.{n:04d}.exr", 5, mtime_ns, SHA_A, *(("xxh64", h) if h else (None, None)))
+        for n, h in enumerate(hashes, 1)
+    )
+    return PackageInfo("SEQUENCE", "s.####.exr", members, frame_range=f"1-{len(hashes)}")
+
+
+async def test_a_package_members_asc_mhl_hashes_are_kept_beside_them(tmp_path: Path) -> None:
+    """Each member keeps the xxh64 read with it, for the package's ASC MHL manifest; a re-recorded package (the
+    same manifest: same members) keeps them, a member without one gains one, and a stored one is never replaced."""
+    db = tmp_path / "o.sqlite3"
+    ob = await open_outbox(db)
+    try:
+        [row] = await ob.record([Detection("reel/s.####.exr", 15, 1, SHA_B, frames(XXH_A, None, XXH_B))])
+        assert await ob.members(row.report_id) == [
+            ("s.0001.exr", 5, SHA_A, "xxh64", XXH_A),
+            ("s.0002.exr", 5, SHA_A, None, None),
+            ("s.0003.exr", 5, SHA_A, "xxh64", XXH_B),
+        ]
+        touched = frames(None, XXH_A, XXH_A, mtime_ns=2)  # hashed again (--no-mhl, or another pass)
+        assert await ob.record([Detection("reel/s.####.exr", 15, 2, SHA_B, touched)]) == []
+    finally:
+        await ob.close()
+    ob = await open_outbox(db)
+    try:
+        got = await ob.members(row.report_id)
+        assert [(m.path, m.hash_format, m.hash) for m in got] == [
+            ("s.0001.exr", "xxh64", XXH_A),
+            ("s.0002.exr", "xxh64", XXH_A),
+            ("s.0003.exr", "xxh64", XXH_B),
+        ]
+        assert await ob.known_members([("reel/s.0001.exr", 5, 1)]) == {}, "the members' stats were refreshed"
+        assert set(await ob.known_members([(f"reel/s.{n:04d}.exr", 5, 2) for n in (1, 2, 3)])) == {
+            "reel/s.0001.exr",
+            "reel/s.0002.exr",
+            "reel/s.0003.exr",
+        }
+    finally:
+        await ob.close()
+
+
+async def test_known_members_come_with_their_stored_asc_mhl_hash(tmp_path: Path) -> None:
+    """What a new version re-uses: SHA-256 and the xxh64 stored with a member or a file reported alone, the row
+    with a hash preferred when a path was recorded more than once with this stat; None when none has one."""
+    ob = await open_outbox(tmp_path / "o.sqlite3")
+    try:
+        await ob.record(
+            [
+                Detection("reel/s.####.exr", 15, 1, SHA_B, frames(None, XXH_B, None)),
+                Detection("reel/s.[1-3].exr", 15, 1, "c" * 64, frames(XXH_A, None, None)),  # the same frames again
+                Detection("alone.mov", 10, 7, SHA_A, others=(("xxh64", XXH_B),)),
+                Detection("plain.mov", 10, 7, SHA_B),
+            ]
+        )
+        items = [(f"reel/s.{n:04d}.exr", 5, 1) for n in (1, 2, 3)]
+        known = await ob.known_members([*items, ("alone.mov", 10, 7), ("plain.mov", 10, 7), ("alone.mov", 10, 8)])
+        assert known == {
+            "reel/s.0001.exr": (SHA_A, "xxh64", XXH_A),
+            "reel/s.0002.exr": (SHA_A, "xxh64", XXH_B),
+            "reel/s.0003.exr": (SHA_A, None, None),
+            "alone.mov": (SHA_A, "xxh64", XXH_B),
+            "plain.mov": (SHA_B, None, None),
+        }
+    finally:
+        await ob.close()

@@ -163,9 +163,10 @@ async def test_unreadable_entries_are_logged_and_the_rest_flow_on(
 
 
 @pytest.mark.parametrize("mhl", [True, False], ids=["mhl", "no-mhl"])
-async def test_a_file_reported_alone_gets_its_xxh64_and_package_members_do_not(tmp_path: Path, mhl: bool) -> None:
-    """With ``mhl`` (the default config) a single file is digested in xxh64 too, for its ASC MHL manifest; a
-    sequence and a clip folder are not (their rows name a manifest, not bytes). ``--no-mhl`` changes nothing."""
+async def test_a_file_reported_alone_gets_its_xxh64_and_package_rows_do_not(tmp_path: Path, mhl: bool) -> None:
+    """With ``mhl`` (the default config) a single file is digested in xxh64 too, for its ASC MHL manifest; the
+    rows of a sequence and a clip folder carry none (they name a manifest, not bytes: their members carry theirs,
+    below). ``--no-mhl`` changes nothing."""
     root, state = tmp_path / "watch", tmp_path / "state"
     (root / "reel").mkdir(parents=True)
     (root / "A001.RDC").mkdir()
@@ -188,6 +189,82 @@ async def test_a_file_reported_alone_gets_its_xxh64_and_package_members_do_not(t
     else:
         alone = {"clip.mov": ("FILE", None, None), "note.txt": ("FILE", None, None)}
     assert got == {**alone, "reel/s.####.exr": ("SEQUENCE", None, None), "A001.RDC": ("FOLDER", None, None)}
+
+
+async def member_hashes(outbox: Outbox, package: str) -> dict[str, tuple[str | None, str | None]]:
+    """The latest version of ``package``'s members, watch-relative, with the ASC MHL hash kept beside each."""
+    *_, latest = await outbox.entries(package)
+    folder = package.rsplit("/", 1)[0] + "/" if latest.kind == "SEQUENCE" else package + "/"
+    return {folder + m.path: (m.hash_format, m.hash) for m in await outbox.members(latest.report_id)}
+
+
+def xxh64_of(files: dict[str, bytes]) -> dict[str, tuple[str | None, str | None]]:
+    return {rel: ("xxh64", xxhash.xxh64(data).hexdigest()) for rel, data in files.items()}
+
+
+def write(root: Path, files: dict[str, bytes]) -> None:
+    for rel, data in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(data)
+
+
+@pytest.mark.parametrize("mhl", [True, False], ids=["mhl", "no-mhl"])
+async def test_every_member_of_a_package_without_a_card_history_gets_its_xxh64(tmp_path: Path, mhl: bool) -> None:
+    """A sequence's frames and a RED clip folder's files are digested in xxh64 in the same pass as their SHA-256
+    and kept beside each member, so the package can be exported as an ASC MHL manifest; ``--no-mhl``: none."""
+    root, state = tmp_path / "watch", tmp_path / "state"
+    frames = {f"reel/s.{n:04d}.dpx": os.urandom(n * 150 * 1024 + n) for n in (1, 2, 3, 4)}
+    clip = {
+        "A001.RDC/A001_001.R3D": os.urandom(300 * 1024),
+        "A001.RDC/A001_002.R3D": b"segment 2",
+        "A001.RDC/meta/A001.RMD": b"<metadata/>",
+    }
+    write(root, {**frames, **clip})
+    async with running(root, state, settle=0.05, mhl=mhl, packages=PackageRules()) as (det, outbox):
+        await wait_for(lambda: det.scans_completed)
+        await idle(det)
+        got = {**await member_hashes(outbox, "reel/s.####.dpx"), **await member_hashes(outbox, "A001.RDC")}
+    if mhl:
+        assert got == xxh64_of({**frames, **clip})
+    else:
+        assert got == dict.fromkeys([*frames, *clip], (None, None))
+
+
+async def test_a_new_version_reuses_the_members_xxh64_and_never_reads_a_member_for_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Frames hashed for an earlier version are re-used with the xxh64 stored beside them (one look-up for all,
+    as before); frames hashed without one (``--no-mhl`` then) are staged without, not read again for it."""
+    root, state = tmp_path / "watch", tmp_path / "state"
+    frames = {f"reel/s.{n:04d}.exr": os.urandom(2048 + n) for n in range(1, 6)}
+    first, fourth, fifth = (
+        dict(list(frames.items())[:3]),
+        dict([list(frames.items())[3]]),
+        dict([list(frames.items())[4]]),
+    )
+    write(root, first)
+
+    async def version(mhl: bool) -> tuple[dict[str, tuple[str | None, str | None]], list[str]]:
+        caplog.clear()
+        with caplog.at_level(logging.DEBUG, logger="colorroute.daemon"):
+            async with running(root, state, settle=0.05, mhl=mhl, packages=PackageRules()) as (det, outbox):
+                await wait_for(lambda: det.scans_completed)
+                await idle(det)
+                got = await member_hashes(outbox, "reel/s.####.exr")
+        return got, sorted(r.fields["path"] for r in events(caplog, "file.hashed"))  # type: ignore[attr-defined]
+
+    got, hashed = await version(mhl=False)
+    assert (got, hashed) == (dict.fromkeys(first, (None, None)), sorted(first))
+
+    write(root, fourth)
+    got, hashed = await version(mhl=True)
+    assert got == {**dict.fromkeys(first, (None, None)), **xxh64_of(fourth)}
+    assert hashed == sorted(fourth), "the first three frames were re-used, not read again for their xxh64"
+
+    write(root, fifth)
+    got, hashed = await version(mhl=True)
+    assert got == {**dict.fromkeys(first, (None, None)), **xxh64_of({**fourth, **fifth})}
+    assert hashed == sorted(fifth), "the fourth frame's stored xxh64 came with it"
 
 
 def test_stat_hash_stat_detects_a_file_that_moved() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from daemon.config import ConfigError
-from daemon.outbox import Detection, Outbox
+from daemon.outbox import Detection, MemberStat, Outbox, PackageInfo
 from daemon.statedb import MIGRATIONS, migrate
 from daemon.transferstate import AgentJob, TransferState
 
@@ -240,7 +240,7 @@ async def test_a_version_6_outbox_gains_the_asc_mhl_hash_and_keeps_its_rows(tmp_
         ],
     )
     assert migrate(conn, path) == 6
-    assert user_version(path) == len(MIGRATIONS) == 7
+    assert user_version(path) == len(MIGRATIONS)
     conn.close()
     outbox = await Outbox.open(path, site="tustin", watch="/watch")
     try:
@@ -252,5 +252,50 @@ async def test_a_version_6_outbox_gains_the_asc_mhl_hash_and_keeps_its_rows(tmp_
         assert await outbox.record([Detection("A001.MOV", 10, 1, SHA[0], others=(("xxh64", "0" * 16),))]) == []
         [entry] = await outbox.entries("A001.MOV")
         assert (entry.report_id, entry.hash_format, entry.hash) == ("r1", "xxh64", "0" * 16)
+    finally:
+        await outbox.close()
+
+
+async def test_a_version_7_outbox_gains_member_asc_mhl_hashes_and_keeps_its_rows(tmp_path: Path) -> None:
+    """Migration 8: members hashed before it keep their rows and stat (so a rescan re-uses them, nothing is read
+    again), have no ASC MHL hash (staged as before), and gain one when the same package is recorded with it."""
+    S = [c * 64 for c in "cde"]  # the package's manifest hash, then its frames'
+    path = tmp_path / "outbox.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, path, MIGRATIONS[:7])
+    conn.execute(
+        "INSERT INTO reports (report_id, path, size_bytes, mtime_ns, sha256, status, file_id, detected_at,"
+        " updated_at, kind, filename, frame_range, member_count, hash_format, hash)"
+        " VALUES ('r1', 'reel/s.####.dpx', 20, 2, ?, 'sent', '41', 'now', 'now', 'SEQUENCE', 's.[1-2].dpx', '1-2',"
+        " 2, NULL, NULL)",
+        (S[0],),
+    )
+    conn.executemany(
+        "INSERT INTO report_members (report_id, path, member_path, size_bytes, mtime_ns, sha256)"
+        " VALUES ('r1', ?, ?, 10, ?, ?)",
+        [("reel/s.0001.dpx", "s.0001.dpx", 1, S[1]), ("reel/s.0002.dpx", "s.0002.dpx", 2, S[2])],
+    )
+    assert migrate(conn, path) == 7
+    assert user_version(path) == len(MIGRATIONS) == 8
+    conn.close()
+    outbox = await Outbox.open(path, site="tustin", watch="/watch")
+    try:
+        [entry] = await outbox.entries()
+        assert (entry.report_id, entry.kind, entry.status, entry.member_count) == ("r1", "SEQUENCE", "sent", 2)
+        assert await outbox.members("r1") == [
+            ("s.0001.dpx", 10, S[1], None, None),
+            ("s.0002.dpx", 10, S[2], None, None),
+        ]
+        known = await outbox.known_members([("reel/s.0001.dpx", 10, 1), ("reel/s.0002.dpx", 10, 2)])
+        assert known == {"reel/s.0001.dpx": (S[1], None, None), "reel/s.0002.dpx": (S[2], None, None)}
+        hashed = tuple(
+            MemberStat(f"reel/s.{n:04d}.dpx", f"s.{n:04d}.dpx", 10, n, S[n], "xxh64", f"{n:016x}") for n in (1, 2)
+        )
+        package = PackageInfo("SEQUENCE", "s.[1-2].dpx", hashed, frame_range="1-2")
+        assert await outbox.record([Detection("reel/s.####.dpx", 20, 2, S[0], package)]) == []
+        assert [(m.path, m.hash_format, m.hash) for m in await outbox.members("r1")] == [
+            ("s.0001.dpx", "xxh64", "0000000000000001"),
+            ("s.0002.dpx", "xxh64", "0000000000000002"),
+        ]
     finally:
         await outbox.close()
