@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from app.domain.packages import FileKind
+from app.domain.packages import FileKind, Member
 from graphql_schema.common import PageInfo
 from graphql_schema.files.custody import CustodyRecordInput
 from graphql_schema.scalars import BigInt
@@ -28,6 +28,16 @@ class FileMember:
     hash: str | None = strawberry.field(
         default=None, description="The member's hash in an ASC MHL format (its card history's, or its source's)."
     )
+
+    @classmethod
+    def of(cls, member: Member) -> FileMember:
+        return cls(
+            path=member.path,
+            size_bytes=BigInt(member.size_bytes),
+            sha256=member.sha256,
+            hash_format=member.mhl_format,
+            hash=member.mhl_hash,
+        )
 
 
 @strawberry.type

@@ -12,7 +12,7 @@ from app.db.models import Site as SiteRow
 from app.db.models import TransferJob as TransferRow
 from app.domain.custody import CustodyRecord as CustodyRow
 from app.domain.custody import blocks_validation
-from app.domain.packages import FileKind
+from app.domain.packages import FileKind, Member
 from app.domain.permissions import FileFacts, can
 from app.domain.states import FINAL_STATES, allowed_actions
 from app.domain.transfers import TransferStatus, Transport
@@ -110,31 +110,13 @@ class File:
 
         row = self._row
         if row.kind == FileKind.FILE.value:
-            only = FileMember(
-                path=row.filename,
-                size_bytes=BigInt(row.size_bytes),
-                sha256=row.sha256,
-                hash_format=row.mhl_format,
-                hash=row.mhl_hash,
-            )
+            only = FileMember.of(Member(row.filename, row.size_bytes, row.sha256, row.mhl_format, row.mhl_hash))
             edges = [] if after or first < 1 else [FileMemberEdge(node=only, cursor=encode_member_cursor(only.path))]
             return FileMemberConnection(
                 edges=edges, page_info=PageInfo(has_next_page=False, end_cursor=None), total_count=1
             )
         page = await members_page(info.context.db, row.id, first, after)
-        edges = [
-            FileMemberEdge(
-                node=FileMember(
-                    path=m.path,
-                    size_bytes=BigInt(m.size_bytes),
-                    sha256=m.sha256,
-                    hash_format=m.mhl_format,
-                    hash=m.mhl_hash,
-                ),
-                cursor=encode_member_cursor(m.path),
-            )
-            for m in page.items
-        ]
+        edges = [FileMemberEdge(node=FileMember.of(m), cursor=encode_member_cursor(m.path)) for m in page.items]
         return FileMemberConnection(
             edges=edges,
             page_info=PageInfo(has_next_page=page.has_next, end_cursor=edges[-1].cursor if edges else None),
