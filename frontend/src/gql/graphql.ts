@@ -208,7 +208,7 @@ export type FileMembersQueryVariables = Exact<{
 }>;
 
 
-export type FileMembersQuery = { file: { id: string, members: { totalCount: number, edges: Array<{ cursor: string, node: { path: string, sizeBytes: number | string, sha256: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+export type FileMembersQuery = { file: { id: string, members: { totalCount: number, edges: Array<{ cursor: string, node: { path: string, sizeBytes: number | string, sha256: string, hashFormat: string | null, hash: string | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
 
 export type TransfersQueryVariables = Exact<{
   status?: TransferStatus | null | undefined;
@@ -1107,6 +1107,8 @@ export const FileMembersDocument = new TypedDocumentString(`
           path
           sizeBytes
           sha256
+          hashFormat
+          hash
         }
       }
       pageInfo {

@@ -126,6 +126,8 @@ export const FileMembersQuery = graphql(`
             path
             sizeBytes
             sha256
+            hashFormat
+            hash
           }
         }
         pageInfo {

@@ -41,6 +41,8 @@ describe("PackageMembers", () => {
       path: `B.${String(i).padStart(4, "0")}.dpx`,
       sizeBytes: 10,
       sha256: `${i}`.repeat(64).slice(0, 64),
+      hashFormat: i === 0 ? "xxh64" : null,
+      hash: i === 0 ? "0123456789abcdef" : null,
     });
     const fetch = mockGraphQL(({ variables }) => {
       const start = variables.after ? MEMBERS_PAGE : 0;
@@ -62,6 +64,8 @@ describe("PackageMembers", () => {
     expect(await screen.findAllByTestId("package-member")).toHaveLength(MEMBERS_PAGE);
     expect(screen.getByText("B.0000.dpx")).toBeInTheDocument();
     expect(screen.getByTitle(member(0).sha256)).toBeInTheDocument();
+    expect(screen.getAllByTestId("package-member-mhl")).toHaveLength(1); // only a member that has one
+    expect(screen.getByTitle("xxh64 0123456789abcdef")).toBeInTheDocument();
     await userEvent.click(screen.getByRole("button", { name: "Show more" }));
     expect(await screen.findByText("B.0119.dpx")).toBeInTheDocument();
     expect(screen.getAllByTestId("package-member")).toHaveLength(MEMBERS_PAGE + 20);

@@ -69,6 +69,16 @@ export function PackageMembers({ fileId }: { fileId: string }) {
             <span className="col-span-2 truncate font-mono text-[10px] text-muted-foreground" title={m.sha256}>
               {m.sha256}
             </span>
+            {m.hashFormat && m.hash && (
+              // The member's ASC MHL hash (its card history's, or its source's xxh64): what a DIT's MHL lists.
+              <span
+                className="col-span-2 truncate font-mono text-[10px] text-muted-foreground"
+                title={`${m.hashFormat} ${m.hash}`}
+                data-testid="package-member-mhl"
+              >
+                {m.hashFormat} {m.hash}
+              </span>
+            )}
           </li>
         ))}
       </ul>
