@@ -16,6 +16,7 @@ history could not be written), each with the reason in its ``tool``, and an ERRO
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import platform
@@ -99,8 +100,8 @@ def seal_delivery(
 
 def delivered_records(card: Path, site: str) -> list[custody.Record]:
     """This site's record of a delivered card, read back from its history (the latest generation, when ours):
-    what ``recordCustody`` is sent, after the rename and again by a restart that finds the card delivered but
-    the transfer not completed — the same record both times, so the orchestrator adds it once."""
+    what ``recordCustody`` is sent after the rename, and what a restart that finds the card delivered but the
+    transfer not completed sends for a job stored without its records (before ``AgentJob.custody``)."""
     if not custody.has_history(card):
         return []
     try:
@@ -108,6 +109,15 @@ def delivered_records(card: Path, site: str) -> list[custody.Record]:
     except custody.HistoryError:
         return []
     return [latest] if latest.site == site else []
+
+
+def records_to_json(records: Sequence[custody.Record]) -> str:
+    """The records a delivery reports, as kept with the agent's job (``AgentJob.custody``)."""
+    return json.dumps([r.to_json() for r in records], sort_keys=True)
+
+
+def records_from_json(text: str) -> list[custody.Record]:
+    return [custody.Record.from_json(r) for r in json.loads(text)]
 
 
 def log_sealed(file_id: str, path: str, sealed: Sealed) -> None:

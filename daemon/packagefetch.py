@@ -13,7 +13,8 @@ a batch at a time, so after a SIGKILL the agent resumes at the first unverified 
 not fetched again. When every member is verified the package's top folder is renamed into place (one atomic
 rename; see :func:`place_package` for a sequence whose folder already exists), then the job completes with the
 package's ``sha256``, as for a file. A camera card gets this site's ASC MHL generation in staging, after its
-members are verified and before the rename (:mod:`daemon.destcustody`), reported with ``recordCustody``.
+members are verified and before the rename (:mod:`daemon.destcustody`), reported with ``recordCustody``; the
+records to report are written down with the job before the rename, so a restart re-sends them all the same.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from daemon import destcustody
 from daemon.backoff import Backoff
 from daemon.client import RECORD_CUSTODY, ReportRejectedError
-from daemon.custody import record_custody_input
+from daemon.custody import Record, record_custody_input
 from daemon.destcustody import FILE_CUSTODY
 from daemon.downloader import DownloadError, DownloadLinkError
 from daemon.logs import event, progress_bar
@@ -150,6 +151,11 @@ async def attempt_package(
         event("transfer.abandoned", logging.WARNING, file_id=f.file_id, transfer_id=transfer_id, reason=reason)
         return "dropped", ""
     sealed = await _seal(agent, f, members, root)  # the card's ASC MHL generation, before it appears
+    to_report = None if sealed is None else destcustody.records_to_json(sealed.records)
+    if to_report is not None:
+        # Written down before the rename: a FAILED record (or a VERIFIED one without a generation) leaves nothing
+        # of ours in the delivered history, so a restart could not find it there (report_delivered_custody).
+        await agent._state.put_job(f.as_job(transfer_id, "running", attempts, to_report))
     try:
         await asyncio.to_thread(place_package, root, f, agent._incoming, dest)
     except OSError as exc:
@@ -160,9 +166,9 @@ async def attempt_package(
     await asyncio.to_thread(shutil.rmtree, stage, True)
     event("transfer.package_placed", file_id=f.file_id, path=f.path, members=fetched.members,
           already_verified=fetched.skipped, received=fetched.received)  # fmt: skip
-    await agent._state.put_job(f.as_job(transfer_id, "delivered", attempts))
-    if sealed is not None:
-        await _report_custody(agent, f, sealed)
+    await agent._state.put_job(f.as_job(transfer_id, "delivered", attempts, to_report))
+    if to_report is not None:  # read back from what was stored: exactly what a restart would send
+        await _report_custody(agent, f, destcustody.records_from_json(to_report))
     return await agent._finish(f, transfer_id, t0, None), ""
 
 
@@ -188,20 +194,25 @@ async def _seal(
 
 
 async def report_delivered_custody(agent: TransferAgent, f: FileToFetch) -> None:
-    """A restart found the card delivered (renamed into place) but the transfer not completed: report this site's
-    generation again from the delivered history (a record already received is not added twice)."""
+    """A restart found the card delivered (renamed into place) but the transfer not completed: report again the
+    records stored with the job before the rename — the same ones, so the orchestrator adds them once — or, for a
+    job stored before they were kept, this site's generation read back from the delivered history."""
     dest = package_destination(agent._incoming, f)
     if f.kind != "FOLDER" or dest is None:
         return
-    records = await asyncio.to_thread(destcustody.delivered_records, dest, agent._site)
+    job = await agent._state.job(f.file_id)
+    if job is not None and job.custody is not None:
+        records = destcustody.records_from_json(job.custody)
+    else:
+        records = await asyncio.to_thread(destcustody.delivered_records, dest, agent._site)
     if records:
-        await _report_custody(agent, f, destcustody.Sealed(records, records[-1].generation, None))
+        await _report_custody(agent, f, records)
 
 
-async def _report_custody(agent: TransferAgent, f: FileToFetch, sealed: destcustody.Sealed) -> None:
+async def _report_custody(agent: TransferAgent, f: FileToFetch, records: Sequence[Record]) -> None:
     """``recordCustody`` with the records this site made (a read-only source's generation, written here with the
     source's site, host and time, is already the source's record: it is not reported again as ours)."""
-    ours = [r for r in sealed.records if r.site == agent._site]
+    ours = [r for r in records if r.site == agent._site]
     if not ours:
         return
     variables = {"input": record_custody_input(f.file_id, agent._site, ours)}

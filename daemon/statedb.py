@@ -130,6 +130,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         "ALTER TABLE report_members ADD COLUMN hash_format TEXT",
         "ALTER TABLE report_members ADD COLUMN hash TEXT",
     ),
+    # 9 — the custody records a card's delivery reports (JSON, daemon.destcustody), kept with the agent's job from
+    # before the rename: a restart re-sends them even when the delivered history holds none of ours (FAILED).
+    ("ALTER TABLE agent_jobs ADD COLUMN custody TEXT",),
 )
 
 

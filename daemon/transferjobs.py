@@ -6,7 +6,7 @@ worker takes (:class:`Work`) and how an attempt ended (:data:`Outcome`). Data on
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from gql import GraphQLRequest
@@ -62,8 +62,10 @@ class FileToFetch:
     size: int
     kind: str = "FILE"  # SEQUENCE or FOLDER: a package (daemon.packagefetch)
 
-    def as_job(self, transfer_id: str | None, status: JobStatus, attempts: int) -> AgentJob:
-        return AgentJob(self.file_id, transfer_id, self.path, self.sha256, self.size, status, attempts, kind=self.kind)
+    def as_job(self, transfer_id: str | None, status: JobStatus, attempts: int, custody: str | None = None) -> AgentJob:
+        """``custody``: a card's records to report, JSON (``AgentJob.custody``)."""
+        job = AgentJob(self.file_id, transfer_id, self.path, self.sha256, self.size, status, attempts, kind=self.kind)
+        return replace(job, custody=custody)
 
 
 @dataclass(frozen=True)

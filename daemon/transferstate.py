@@ -5,7 +5,7 @@
 - ``agent_jobs``: the transfer agent's files in hand — the transfer it claimed (committed as ``claiming``
   *before* ``startTransfer``, so a claim whose answer was lost is still recognised as ours), how many automatic
   attempts it spent, when to try again, and ``delivered`` once the file is renamed into place but the
-  orchestrator has not yet acknowledged ``completeTransfer``.
+  orchestrator has not yet acknowledged ``completeTransfer``; a card's custody records to report ride along.
 - ``agent_meta``: the ``transferEvents`` cursor.
 
 The outbox's ``reports`` table is read here (which files are reported, with which stat), never written. Same
@@ -87,6 +87,9 @@ class AgentJob:
     next_attempt_at: float | None = None
     last_error: str | None = None
     kind: str = "FILE"  # SEQUENCE or FOLDER: a package, fetched member by member (daemon.packagefetch)
+    #: A card's custody records to report (JSON, daemon.destcustody), stored before its rename so a restart that
+    #: finds it delivered sends them again; None: none stored (not a card, or a job from before this column).
+    custody: str | None = None
 
 
 def _work(row: Sequence[object]) -> UploadWork:
@@ -105,11 +108,13 @@ def _work(row: Sequence[object]) -> UploadWork:
     )
 
 
-_JOB_COLUMNS = "file_id, transfer_id, path, sha256, size_bytes, status, attempts, next_attempt_at, last_error, kind"
+_JOB_COLUMNS = (
+    "file_id, transfer_id, path, sha256, size_bytes, status, attempts, next_attempt_at, last_error, kind, custody"
+)
 
 
 def _job(row: Sequence[object]) -> AgentJob:
-    file_id, transfer_id, path, sha256, size, status, attempts, next_at, error, kind = row
+    file_id, transfer_id, path, sha256, size, status, attempts, next_at, error, kind, custody = row
     assert status in ("claiming", "running", "delivered", "retry")
     return AgentJob(
         str(file_id),
@@ -122,6 +127,7 @@ def _job(row: Sequence[object]) -> AgentJob:
         None if next_at is None else float(str(next_at)),
         None if error is None else str(error),
         str(kind),
+        None if custody is None else str(custody),
     )
 
 
@@ -257,7 +263,7 @@ class TransferState(StateConnection):
     async def put_job(self, job: AgentJob) -> None:
         def run(conn: sqlite3.Connection) -> None:
             conn.execute(
-                f"INSERT OR REPLACE INTO agent_jobs ({_JOB_COLUMNS}, updated_at) VALUES ({', '.join('?' * 11)})",
+                f"INSERT OR REPLACE INTO agent_jobs ({_JOB_COLUMNS}, updated_at) VALUES ({', '.join('?' * 12)})",
                 (
                     job.file_id,
                     job.transfer_id,
@@ -269,6 +275,7 @@ class TransferState(StateConnection):
                     job.next_attempt_at,
                     job.last_error,
                     job.kind,
+                    job.custody,
                     _now(),
                 ),
             )

@@ -276,7 +276,7 @@ async def test_a_version_7_outbox_gains_member_asc_mhl_hashes_and_keeps_its_rows
         [("reel/s.0001.dpx", "s.0001.dpx", 1, S[1]), ("reel/s.0002.dpx", "s.0002.dpx", 2, S[2])],
     )
     assert migrate(conn, path) == 7
-    assert user_version(path) == len(MIGRATIONS) == 8
+    assert user_version(path) == len(MIGRATIONS)
     conn.close()
     outbox = await Outbox.open(path, site="tustin", watch="/watch")
     try:
@@ -299,3 +299,26 @@ async def test_a_version_7_outbox_gains_member_asc_mhl_hashes_and_keeps_its_rows
         ]
     finally:
         await outbox.close()
+
+
+async def test_a_version_8_state_file_keeps_the_agents_jobs_without_custody_records(tmp_path: Path) -> None:
+    """Migration 9: a job written before it (say a card left "delivered") has no stored custody records, which
+    tells a restart to read them back from the delivered history; a job stored after it keeps its records."""
+    path = tmp_path / "outbox.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, path, MIGRATIONS[:8])
+    conn.execute(
+        "INSERT INTO agent_jobs (file_id, transfer_id, path, sha256, size_bytes, status, attempts, updated_at, kind)"
+        " VALUES ('7', '70', 'cards/A001', ?, 20, 'delivered', 1, 'now', 'FOLDER')",
+        (SHA[0],),
+    )
+    assert migrate(conn, path) == 8
+    assert user_version(path) == len(MIGRATIONS) == 9
+    conn.close()
+    state = await TransferState.open(path)
+    try:
+        assert await state.jobs() == [AgentJob("7", "70", "cards/A001", SHA[0], 20, "delivered", 1, kind="FOLDER")]
+        await state.put_job(AgentJob("8", "80", "cards/C003", SHA[1], 5, "running", kind="FOLDER", custody="[]"))
+        assert [(j.file_id, j.custody) for j in await state.jobs()] == [("7", None), ("8", "[]")]
+    finally:
+        await state.close()

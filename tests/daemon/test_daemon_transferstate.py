@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from daemon.custody import Record
+from daemon.destcustody import records_from_json, records_to_json
 from daemon.outbox import Detection, Outbox
 from daemon.transferstate import AgentJob, TransferState
 
@@ -69,5 +71,25 @@ async def test_agent_jobs_and_cursor_survive_a_reopen(tmp_path: Path) -> None:
         assert (await state.job("8")) == AgentJob("8", None, "B.mov", SHA[1], 5, "retry", 2, 1234.5, "hash mismatch")
         await state.drop_job("7")
         assert await state.job("7") is None
+    finally:
+        await state.close()
+
+
+async def test_a_cards_custody_records_survive_with_its_job(tmp_path: Path) -> None:
+    """The records a delivered card reports are kept with its job, so a restart re-sends the very same ones."""
+    db = tmp_path / "outbox.sqlite3"
+    failed = Record("2026-12-06T10:00:00+00:00", "FAILED", "xxh64", "nashville", "agent",
+                    "colorroute-daemon 1.0 (no generation written)", "nashville")  # fmt: skip
+    stored = records_to_json([failed])
+    state = await TransferState.open(db)
+    await state.put_job(AgentJob("9", "90", "cards/C003", SHA[2], 77, "delivered", 1, kind="FOLDER", custody=stored))
+    await state.put_job(AgentJob("10", "100", "cards/A001", SHA[0], 5, "delivered", kind="FOLDER"))
+    await state.close()
+
+    state = await TransferState.open(db)
+    try:
+        job = await state.job("9")
+        assert job is not None and job.custody == stored and records_from_json(job.custody) == [failed]
+        assert (await state.job("10")) == AgentJob("10", "100", "cards/A001", SHA[0], 5, "delivered", kind="FOLDER")
     finally:
         await state.close()
