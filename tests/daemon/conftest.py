@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
 from daemon_harness import API_KEY, DaemonProcess, Orchestrator, free_port, orchestrator_on
+
+from daemon.agent import TransferAgent
+from daemon.client import OrchestratorClient
+from daemon.config import graphql_ws_url
+from daemon.downloader import BlobDownloader
+from daemon.transferstate import TransferState
 
 
 @pytest.fixture(scope="session")
@@ -37,3 +44,26 @@ def daemon_factory(tmp_path: Path) -> Iterator[Callable[..., DaemonProcess]]:
     yield make
     for d in started:
         d.kill()
+
+
+@pytest.fixture
+async def agent(orchestrator: Orchestrator, tmp_path: Path) -> AsyncIterator[TransferAgent]:
+    """A real transfer agent at Nashville (its own state, a live link to the shared orchestrator), driven
+    directly by tests of what it does at a given step."""
+    client = OrchestratorClient(graphql_ws_url(orchestrator.url), API_KEY)
+    await client.start()
+    await asyncio.wait_for(client.link_up.wait(), 60)
+    state = await TransferState.open(tmp_path / "transfers.sqlite3")
+    try:
+        yield TransferAgent(
+            client,
+            state,
+            BlobDownloader(orchestrator.url, API_KEY),
+            site="nashville",
+            incoming=tmp_path / "incoming",
+            max_attempts=3,
+            ready=asyncio.Event(),
+        )
+    finally:
+        await state.close()
+        await client.close()

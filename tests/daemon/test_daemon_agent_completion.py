@@ -6,20 +6,15 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from daemon_harness import API_KEY, Orchestrator
+from daemon_harness import Orchestrator
 from gql import GraphQLRequest
 from transfer_harness import Operator
 
 from daemon import jobreports
 from daemon.agent import FileToFetch, TransferAgent
-from daemon.client import OrchestratorClient
-from daemon.config import graphql_ws_url
-from daemon.downloader import BlobDownloader
-from daemon.transferstate import TransferState
 
 FILE = "query($id: ID!) { file(id: $id) { state deliveredPath transfers { status deliveredPath } } }"
 #: What an orchestrator without deliveredPath makes of the agent's document: an argument it does not know.
@@ -40,27 +35,6 @@ def transferring(orch: Orchestrator, operator: Operator, path: str) -> FileToFet
     operator.queue(reported["id"])
     orch.query("mutation($id: ID!) { startTransfer(id: $id) { id } }", {"id": reported["id"]})
     return FileToFetch(str(reported["id"]), path, sha, len(content))
-
-
-@pytest.fixture
-async def agent(orchestrator: Orchestrator, tmp_path: Path) -> AsyncIterator[TransferAgent]:
-    client = OrchestratorClient(graphql_ws_url(orchestrator.url), API_KEY)
-    await client.start()
-    await asyncio.wait_for(client.link_up.wait(), 60)
-    state = await TransferState.open(tmp_path / "transfers.sqlite3")
-    try:
-        yield TransferAgent(
-            client,
-            state,
-            BlobDownloader(orchestrator.url, API_KEY),
-            site="nashville",
-            incoming=tmp_path / "incoming",
-            max_attempts=3,
-            ready=asyncio.Event(),
-        )
-    finally:
-        await state.close()
-        await client.close()
 
 
 async def test_completion_reports_where_the_file_was_placed(

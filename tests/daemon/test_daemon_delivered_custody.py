@@ -5,33 +5,26 @@ stored before they were kept, this site's generation read back from the delivere
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import os
 import shutil
-import subprocess
-import sys
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from daemon_harness import API_KEY, Orchestrator
+from daemon_harness import Orchestrator
+from test_daemon_custody import sealed_card
 from transfer_harness import Operator
 
 from daemon import custody
 from daemon.agent import FileToFetch, TransferAgent
-from daemon.client import OrchestratorClient
-from daemon.config import graphql_ws_url
 from daemon.destcustody import records_to_json, seal_delivery
-from daemon.downloader import BlobDownloader
 from daemon.packagefetch import package_destination, place_package, report_delivered_custody
 from daemon.packages import manifest_sha256
 from daemon.transferjobs import Work
-from daemon.transferstate import TransferState
 
-ASCMHL = str(Path(sys.executable).parent / "ascmhl")
 STAGE = "mutation($input: StagePackageMembersInput!) { stagePackageMembers(input: $input) }"
 REPORT = "mutation($input: ReportFileInput!) { reportFile(input: $input) { id } }"
 ACCEPT = "mutation($id: ID!, $r: String!) { acceptIntegrityRisk(id: $id, reason: $r) { id } }"
@@ -45,36 +38,6 @@ def operator(orchestrator: Orchestrator) -> Iterator[Operator]:
     op = Operator.create(orchestrator)
     yield op
     op.close()
-
-
-@pytest.fixture
-async def agent(orchestrator: Orchestrator, tmp_path: Path) -> AsyncIterator[TransferAgent]:
-    client = OrchestratorClient(graphql_ws_url(orchestrator.url), API_KEY)
-    await client.start()
-    await asyncio.wait_for(client.link_up.wait(), 60)
-    state = await TransferState.open(tmp_path / "transfers.sqlite3")
-    try:
-        yield TransferAgent(
-            client,
-            state,
-            BlobDownloader(orchestrator.url, API_KEY),
-            site="nashville",
-            incoming=tmp_path / "incoming",
-            max_attempts=3,
-            ready=asyncio.Event(),
-        )
-    finally:
-        await state.close()
-        await client.close()
-
-
-def sealed_card(folder: Path, clips: dict[str, bytes]) -> Path:
-    """A card offloaded and sealed on set, the way a DIT does it: ``ascmhl create -h xxh64``."""
-    for name, data in clips.items():
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_bytes(data)
-    subprocess.run([ASCMHL, "create", "-h", "xxh64", str(folder)], check=True, capture_output=True, timeout=120)
-    return folder
 
 
 def members(card: Path) -> list[dict[str, Any]]:
