@@ -110,10 +110,16 @@ def test_the_reader_feeds_the_extra_digests_before_handing_a_buffer_over(tmp_pat
         fed.append((threading.current_thread().name, bytes(chunk)))
 
     got: list[bytes] = []
+    total = -(-len(data) // (64 * 1024))
     with open(path, "rb", buffering=0) as f, _read_ahead(f, 64 * 1024, [feed]) as chunks:
         for k, chunk in enumerate(chunks):
             assert bytes(chunk) == fed[k][1], "the reader fed this buffer before handing it over"
-            time.sleep(0.005)  # the reader runs ahead meanwhile, into the other buffers
+            # Wait (a condition, not a sleep) until the reader has filled both other buffers while this one is held.
+            deadline = time.monotonic() + 30
+            while len(fed) < min(k + 3, total):
+                assert time.monotonic() < deadline, f"the reader did not run ahead: {len(fed)} of {min(k + 3, total)}"
+                time.sleep(0.001)
+            assert len(fed) == min(k + 3, total), "the reader never fills a buffer that is still held"
             got.append(bytes(chunk))
             assert got[-1] == fed[k][1], "the buffer was not refilled while this thread hashed it"
     assert b"".join(got) == data == b"".join(c for _, c in fed)
