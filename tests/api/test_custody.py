@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,12 @@ FILE = """query($id: ID!){ file(id: $id){ id version state integrityError integr
 RECORD = "mutation($input: RecordCustodyInput!){ recordCustody(input: $input){ id custody { action generation } } }"
 ACCEPT = "mutation($id: ID!, $r: String!){ acceptIntegrityRisk(id: $id, reason: $r){ id integrityAcceptedReason } }"
 VALIDATE = "mutation($id: ID!){ validateFile(id: $id){ id state } }"
+
+
+def after_now() -> str:
+    """A verification a minute from now: records are kept in time order, so it lands after those the hub has just
+    written whatever the day (a fixed date here sorted before them once the clock passed it)."""
+    return (datetime.now(UTC) + timedelta(minutes=1)).replace(microsecond=0).isoformat()
 
 
 def card_members(tag: str) -> list[dict[str, Any]]:
@@ -115,7 +122,7 @@ async def test_a_card_carries_its_custody_and_only_the_right_key_may_add_to_it(
                 await own.gql(RECORD, {"input": bad})
             assert refused.value.code == "BAD_USER_INPUT"
             dest = {**add, "records": [{"action": "VERIFIED", "hashFormat": "xxh64", "generation": 3,
-                                        "at": "2026-12-06T10:00:00Z", "location": "tustin"}]}  # fmt: skip
+                                        "at": after_now(), "location": "tustin"}]}  # fmt: skip
             first = (await own.gql(RECORD, {"input": dest}))["recordCustody"]["custody"]
             again = (await own.gql(RECORD, {"input": dest}))["recordCustody"]["custody"]
             assert first == again and [r["generation"] for r in first] == [1, 2, 3], "a resend adds nothing"
@@ -295,9 +302,7 @@ async def test_the_agents_document_records_what_write_destination_generation_ret
 ) -> None:
     nashville = (await create_api_key(db, SYSTEM, "nashville")).secret
     fid = await file_in_state(db, "QUEUED")  # destination: nashville
-    written = [
-        Record("2026-12-06T10:00:00+00:00", "VERIFIED", "xxh64", "nashville", "nash-01", "colorroute", "nashville", 3)
-    ]
+    written = [Record(after_now(), "VERIFIED", "xxh64", "nashville", "nash-01", "colorroute", "nashville", 3)]
     async with Api(server.url, api_key=nashville) as agent:
         data = await agent.gql(
             print_ast(RECORD_CUSTODY.document), {"input": record_custody_input(fid, "nashville", written)}
